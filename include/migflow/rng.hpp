@@ -1,0 +1,53 @@
+#pragma once
+// Counter-based random numbers (DESIGN.md §4): a draw is a pure function of
+// (seed, stream, day, index), so any thread or rank computes the same value.
+#include <cstdint>
+
+namespace migflow {
+
+// What a draw is for; distinct purposes give independent streams.
+enum class Purpose : std::uint32_t {
+    move = 1,
+    destination = 2,
+    spawn = 3,
+    admission = 4,
+    group = 5,
+    spawn_origin = 6,
+    initial = 7,
+};
+
+namespace detail {
+// Stafford's mix13 (the splitmix64 finaliser): a bijection with full avalanche.
+constexpr std::uint64_t mix64(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+}  // namespace detail
+
+// Key for one (seed, purpose, day): computed once per day, reused for every agent.
+constexpr std::uint64_t stream_key(std::uint64_t seed, Purpose purpose, std::int64_t day) {
+    std::uint64_t k = detail::mix64(seed ^ 0x6a09e667f3bcc908ULL);
+    k = detail::mix64(k ^ (static_cast<std::uint64_t>(purpose) << 32) ^ 0xbb67ae8584caa73bULL);
+    return detail::mix64(k ^ static_cast<std::uint64_t>(day) * 0x9e3779b97f4a7c15ULL);
+}
+
+// 64 random bits for item `index` (agent id, region, ...) in the stream `key`.
+constexpr std::uint64_t random_bits(std::uint64_t key, std::uint64_t index) {
+    return detail::mix64(key + (index + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+// Uniform in [0, 1) with 53 random bits.
+constexpr double uniform01(std::uint64_t bits) {
+    return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+// Threshold for a Bernoulli(p) test on the top 32 bits: `(bits >> 32) < threshold32(p)`.
+// p >= 1 gives 2^32, so the test always passes; p <= 0 gives 0, so it never does.
+constexpr std::uint64_t threshold32(double p) {
+    if (!(p > 0.0)) return 0;
+    if (p >= 1.0) return 1ULL << 32;
+    return static_cast<std::uint64_t>(p * 4294967296.0);
+}
+
+}  // namespace migflow
