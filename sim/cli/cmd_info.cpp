@@ -1,0 +1,158 @@
+// `migflow info OUT.h5`: what a result file holds, in a few readable lines.
+#include <H5Cpp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../hdf5_util.hpp"
+#include "commands.hpp"
+
+namespace migflow::cli {
+namespace {
+
+using namespace migflow::detail;
+
+constexpr std::size_t top_regions = 10;
+
+// A file we can open but that is not a finished migflow result.
+struct NotAResult : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string fmt(double v, int decimals = 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+// People are stored as doubles; show whole people unless the value is fractional.
+std::string people(double v) { return fmt(v, std::abs(v - std::round(v)) < 1e-9 ? 0 : 1); }
+
+// Everything goes to `out` first, so a file that fails half-way prints only the error.
+void print_info(const std::string& path, std::ostream& out) {
+    H5::H5File file(path, H5F_ACC_RDONLY);
+    H5::Group root = file.openGroup("/");
+    if (!has_attr(root, "schema_version") || !file.nameExists("/series"))
+        throw NotAResult("not a migflow result file (no schema_version or /series)");
+    if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)
+        throw NotAResult("incomplete result file (no complete=1 attribute): the run did not finish");
+
+    const auto names = read_strings(file.openDataSet("/regions/name"));
+    const auto types = read_strings(file.openDataSet("/regions/type"));
+    const auto capacity = read_vector<double>(file.openDataSet("/regions/capacity"));
+    const auto routes = dims_of(file.openDataSet("/routes/km")).at(0);
+    H5::DataSet pop_ds = file.openDataSet("/series/population");
+    H5::DataSet spawned_ds = file.openDataSet("/series/spawned");
+    const auto in_transit = read_vector<std::int64_t>(file.openDataSet("/series/in_transit"));
+    const auto total_agents = read_vector<std::int64_t>(file.openDataSet("/series/total_agents"));
+    const auto dates = read_strings(file.openDataSet("/time/date"));
+    const std::size_t T = static_cast<std::size_t>(dims_of(pop_ds).at(0));
+    const std::size_t R = names.size();
+
+    out << "file:         " << path << '\n'
+              << "scenario:     " << read_string_attr(root, "scenario_name") << "  ("
+              << read_string_attr(root, "scenario_file") << ")\n"
+              << "ruleset:      " << read_string_attr(root, "ruleset") << '\n'
+              << "seed:         " << read_uint_attr(root, "seed") << '\n'
+              << "start date:   " << read_string_attr(root, "start_date") << '\n'
+              << "days:         " << read_int_attr(root, "days") << '\n'
+              << "regions:      " << R << '\n'
+              << "routes:       " << routes << '\n'
+              << "people/agent: " << people(read_double_attr(root, "people_per_agent")) << '\n'
+              << "migflow:      " << read_string_attr(root, "migflow_version") << ", "
+              << read_int_attr(root, "threads") << " thread(s), "
+              << fmt(read_double_attr(root, "wall_seconds"), 2) << " s\n";
+    if (T == 0) {
+        out << "(no days recorded)\n";
+        return;
+    }
+
+    // Row by row: a whole [T x R] series may not fit in memory for big runs.
+    std::int64_t spawned = 0;
+    for (std::size_t t = 0; t < T; ++t)
+        for (std::int64_t v : read_row<std::int64_t>(spawned_ds, t)) spawned += v;
+    const auto final_pop = read_row<double>(pop_ds, T - 1);
+    const double final_people = std::accumulate(final_pop.begin(), final_pop.end(), 0.0);
+    const auto peak = std::max_element(in_transit.begin(), in_transit.end());
+
+    out << "final day:    " << dates.back() << ": " << total_agents.back() << " agents, "
+              << people(final_people) << " people\n"
+              << "spawned:      " << spawned << " agents in total (day 0 includes the initial agents)\n";
+    if (peak != in_transit.end())
+        out << "in transit:   peak " << *peak << " agents on "
+                  << dates.at(static_cast<std::size_t>(peak - in_transit.begin())) << '\n';
+
+    std::vector<std::size_t> order(R);
+    std::iota(order.begin(), order.end(), 0);
+    const std::size_t top = std::min(top_regions, R);
+    std::partial_sort(order.begin(), order.begin() + top, order.end(),
+                      [&](std::size_t a, std::size_t b) { return final_pop[a] > final_pop[b]; });
+    out << "top regions by final population:\n";
+    for (std::size_t i = 0; i < top; ++i)
+        out << "  " << names[order[i]] << " (" << types[order[i]] << "): "
+                  << people(final_pop[order[i]]) << '\n';
+
+    bool header = false;
+    for (std::size_t r = 0; r < R; ++r) {
+        if (types[r] != "camp") continue;
+        if (!header) out << "camps (final population / capacity):\n";
+        header = true;
+        out << "  " << names[r] << ": " << people(final_pop[r]) << " / "
+                  << (capacity[r] > 0 ? people(capacity[r]) : std::string("unlimited")) << '\n';
+    }
+
+    if (file.nameExists("/validation")) {
+        H5::Group v = file.openGroup("/validation");
+        out << "validation:   ARD " << fmt(read_double_attr(v, "ard_rescaled"), 4)
+                  << " (rescaled), " << fmt(read_double_attr(v, "ard_unrescaled"), 4)
+                  << " (unrescaled) over " << dims_of(v.openDataSet("region")).at(0)
+                  << " observed region(s)\n";
+    }
+}
+
+}  // namespace
+
+int cmd_info(const Args& args) {
+    if (args.size() != 1) {
+        std::cerr << "usage: migflow info OUT.h5\n";
+        return 2;
+    }
+    const std::string& path = args[0];
+    H5::Exception::dontPrint();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        std::cerr << "migflow info: " << path << ": no such file\n";
+        return 1;
+    }
+    try {
+        if (!H5::H5File::isHdf5(path)) {
+            std::cerr << "migflow info: " << path << ": not an HDF5 file\n";
+            return 1;
+        }
+        std::ostringstream out;
+        print_info(path, out);
+        std::cout << out.str();
+    } catch (const NotAResult& e) {
+        std::cerr << "migflow info: " << path << ": " << e.what() << '\n';
+        return 1;
+    } catch (const H5::Exception& e) {
+        std::cerr << "migflow info: " << path << ": not a readable migflow result file ("
+                  << e.getFuncName() << ": " << e.getDetailMsg() << ")\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "migflow info: " << path << ": not a readable migflow result file ("
+                  << e.what() << ")\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace migflow::cli

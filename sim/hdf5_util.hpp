@@ -1,0 +1,90 @@
+#pragma once
+// Small helpers over the HDF5 C++ API shared by the recorder and `migflow info`:
+// typed attributes, 1-D datasets with units, string arrays h5py and h5dump read.
+// Internal to the library (sim/), not a public header.
+#include <H5Cpp.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migflow::detail {
+
+// HDF5 types of the values we store, in the file's (native little-endian) layout.
+template <class T>
+const H5::PredType& h5_type();
+template <>
+inline const H5::PredType& h5_type<double>() { return H5::PredType::NATIVE_DOUBLE; }
+template <>
+inline const H5::PredType& h5_type<std::int64_t>() { return H5::PredType::NATIVE_INT64; }
+template <>
+inline const H5::PredType& h5_type<std::int32_t>() { return H5::PredType::NATIVE_INT32; }
+template <>
+inline const H5::PredType& h5_type<std::uint64_t>() { return H5::PredType::NATIVE_UINT64; }
+
+// Variable-length UTF-8 string type: h5py reads attributes of this type as `str`.
+H5::StrType utf8_vlen_type();
+
+// Scalar attributes (created, or replaced when they already exist).
+void set_attr(H5::H5Object& obj, const std::string& name, const std::string& value);
+void set_attr(H5::H5Object& obj, const std::string& name, const char* value);
+void set_attr(H5::H5Object& obj, const std::string& name, double value);
+void set_attr(H5::H5Object& obj, const std::string& name, std::int64_t value);
+void set_attr(H5::H5Object& obj, const std::string& name, std::uint64_t value);
+void set_attr(H5::H5Object& obj, const std::string& name, int value);
+
+// Every dataset says what it holds.
+void describe(H5::DataSet& ds, const std::string& units, const std::string& description);
+
+// 1-D datasets written whole (small: per region, per route, per day).
+template <class T>
+void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v,
+                  const std::string& units, const std::string& description) {
+    hsize_t dims[1] = {v.size()};
+    H5::DataSpace space(1, dims);
+    H5::DataSet ds = g.createDataSet(name, h5_type<T>(), space);
+    if (!v.empty()) ds.write(v.data(), h5_type<T>());
+    describe(ds, units, description);
+}
+
+// Fixed-length UTF-8 strings (null padded), as long as the longest entry.
+void write_strings(H5::Group& g, const std::string& name, const std::vector<std::string>& v,
+                   const std::string& units, const std::string& description);
+
+// Reading back (for `migflow info` and tests).
+bool has_attr(const H5::H5Object& obj, const std::string& name);
+std::string read_string_attr(const H5::H5Object& obj, const std::string& name);
+double read_double_attr(const H5::H5Object& obj, const std::string& name);
+std::int64_t read_int_attr(const H5::H5Object& obj, const std::string& name);
+std::uint64_t read_uint_attr(const H5::H5Object& obj, const std::string& name);
+std::vector<std::string> read_strings(const H5::DataSet& ds);  // fixed or variable length
+std::vector<hsize_t> dims_of(const H5::DataSet& ds);
+
+template <class T>
+std::vector<T> read_vector(const H5::DataSet& ds) {
+    const auto d = dims_of(ds);
+    std::size_t n = 1;
+    for (hsize_t x : d) n *= static_cast<std::size_t>(x);
+    std::vector<T> out(n);
+    if (n > 0) ds.read(out.data(), h5_type<T>());
+    return out;
+}
+
+// Row `row` of a 2-D dataset [rows x cols].
+template <class T>
+std::vector<T> read_row(const H5::DataSet& ds, hsize_t row) {
+    const auto d = dims_of(ds);
+    std::vector<T> out(static_cast<std::size_t>(d.at(1)));
+    if (out.empty()) return out;
+    H5::DataSpace file_space = ds.getSpace();
+    hsize_t start[2] = {row, 0};
+    hsize_t count[2] = {1, d[1]};
+    file_space.selectHyperslab(H5S_SELECT_SET, count, start);
+    hsize_t mem_dims[1] = {d[1]};
+    H5::DataSpace mem_space(1, mem_dims);
+    ds.read(out.data(), h5_type<T>(), mem_space, file_space);
+    return out;
+}
+
+}  // namespace migflow::detail
