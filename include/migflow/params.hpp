@@ -26,7 +26,6 @@ struct Behaviour {
     double capacity_buffer = 0.9;
     double awareness = 1;      // 1..3 hops (whole number)
     double awareness_discount = 0.5;
-    double stay_weight = 0.0;  // weight of "stay put" relative to leaving
     // Travel, MODEL.md §4
     double speed_km_per_day = 200.0;
 };

@@ -32,8 +32,10 @@ struct RunOptions {
 class Ruleset {
 public:
     virtual ~Ruleset() = default;
-    // Agents present before day 0 (appended to `agents`, counted in `tally.spawned`).
-    virtual void populate(const DayState& s, AgentStore& agents, DayTally& tally) = 0;
+    // Agents present before day 0 (appended to `agents`, counted in `tally.spawned`);
+    // sets `residents`, the people of each region that no agent represents.
+    virtual void populate(const DayState& s, AgentStore& agents, DayTally& tally,
+                          std::vector<double>& residents) = 0;
     // New agents of day t (appended; counted in tally.spawned; residents reduced when
     // they come from the resident population).
     virtual void spawn(const DayState& s, AgentStore& agents, DayTally& tally,

@@ -30,6 +30,7 @@ public:
     RunSummary run(Recorder& recorder, const std::function<void(const Progress&)>& progress = {});
 
     const World& world() const { return world_; }
+    std::uint64_t seed() const { return options_.seed; }
     const AgentStore& agents() const { return agents_; }
     const DayState& state() const { return state_; }
     const StageTimes& stage_times() const { return times_; }

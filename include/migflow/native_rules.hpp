@@ -1,0 +1,47 @@
+#pragma once
+// The native model's rules as pure functions (docs/MODEL.md), and the region-level
+// tables the agent kernel reads.
+#include <cstdint>
+#include <vector>
+
+#include "migflow/rules.hpp"
+
+namespace migflow {
+
+// MODEL.md §2: daily hazard of leaving a region of type `type` (before group scaling).
+double move_hazard(const Behaviour& b, RegionType type, double conflict, double climate,
+                   double economy, double economy_reference);
+
+// MODEL.md §2: probability of leaving today for a hazard h.
+double move_probability(double hazard);
+
+// MODEL.md §3: attractiveness of destination j seen from i (no distance, no capacity).
+double destination_score(const Behaviour& b, double conflict_j, double climate_j,
+                         double economy_j, double economy_i, bool camp_j, bool foreign_j);
+
+// MODEL.md §3: 1 below capacity_buffer·capacity, 0 at capacity, linear between;
+// 1 when capacity is 0 (unlimited).
+double capacity_factor(double occupancy, double capacity, double buffer);
+
+// Region tables of one day (MODEL.md §2-3), rebuilt once per day.
+struct NativeTables {
+    int groups = 1;
+    std::vector<std::uint64_t> move_threshold;  // [region * groups + group], for the top 32 bits
+    std::vector<double> link_cumulative;        // per link: cumulative weight within its region
+    std::vector<double> region_total;           // per region: total weight (0: nowhere to go)
+    std::vector<std::int32_t> capped_slot;      // per region: index among capped regions, or -1
+    std::vector<std::int64_t> quota;            // per capped slot: agents it may still admit
+};
+
+struct NativeContext {
+    const Scenario& scenario;
+    const World& world;
+    double economy_reference;
+};
+
+void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTables& out);
+
+// Link chosen for a uniform u in [0,1) among region i's links, or -1 if none is open.
+std::int32_t pick_link(const World& w, const NativeTables& t, RegionIndex i, double u);
+
+}  // namespace migflow

@@ -1,0 +1,51 @@
+#pragma once
+// Small helpers for reading subcommand arguments, shared by the subcommands.
+#include <charconv>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "commands.hpp"
+
+namespace migflow::cli {
+
+// A mistake on the command line: the message plus the subcommand's usage.
+class UsageError : public std::runtime_error {
+public:
+    UsageError(const std::string& what, const std::string& usage)
+        : std::runtime_error(what + "\n" + usage) {}
+};
+
+class ArgReader {
+public:
+    ArgReader(const Args& args, std::string usage) : args_(args), usage_(std::move(usage)) {}
+    bool more() const { return i_ < args_.size(); }
+    std::string next() { return args_[i_++]; }
+    std::string value(const std::string& option) {
+        if (!more()) throw UsageError(option + " needs a value", usage_);
+        return next();
+    }
+    std::uint64_t unsigned_value(const std::string& option) {
+        const auto v = value(option);
+        std::uint64_t out = 0;
+        const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+        if (ec != std::errc() || p != v.data() + v.size())
+            throw UsageError(option + " needs a whole number >= 0, got '" + v + "'", usage_);
+        return out;
+    }
+
+private:
+    const Args& args_;
+    std::string usage_;
+    std::size_t i_ = 0;
+};
+
+// "key.path=value" -> {"key.path", "value"}.
+inline std::pair<std::string, std::string> split_assignment(const std::string& kv) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw std::invalid_argument("--set needs key=value, got '" + kv + "'");
+    return {kv.substr(0, eq), kv.substr(eq + 1)};
+}
+
+}  // namespace migflow::cli

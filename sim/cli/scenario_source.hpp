@@ -1,0 +1,11 @@
+#pragma once
+// A scenario from what the user named: a YAML file or a Flee input directory.
+#include <string>
+
+#include "migflow/scenario_loader.hpp"
+
+namespace migflow::cli {
+
+Scenario load_scenario_source(const std::string& path, const Overrides& overrides);
+
+}  // namespace migflow::cli

@@ -1,0 +1,153 @@
+#include <algorithm>
+#include <cmath>
+
+#include "migflow/native_rules.hpp"
+
+namespace migflow {
+
+double move_hazard(const Behaviour& b, RegionType type, double conflict, double climate,
+                   double economy, double economy_reference) {
+    const double economic_push = std::max(0.0, std::log(economy_reference / economy));
+    const double base = b.lambda_base + b.lambda_conflict * conflict + b.lambda_climate * climate +
+                        b.lambda_economy * economic_push;
+    switch (type) {
+    case RegionType::camp: return base * b.camp_move_factor;
+    case RegionType::transit: return base * b.transit_move_factor;
+    case RegionType::settlement: break;
+    }
+    return base;
+}
+
+double move_probability(double hazard) { return -std::expm1(-hazard); }
+
+double destination_score(const Behaviour& b, double conflict_j, double climate_j,
+                         double economy_j, double economy_i, bool camp_j, bool foreign_j) {
+    return std::exp(-b.beta_conflict * conflict_j - b.beta_climate * climate_j +
+                    b.beta_economy * std::log(economy_j / economy_i) +
+                    (camp_j ? b.beta_camp : 0.0) + (foreign_j ? b.beta_foreign : 0.0));
+}
+
+double capacity_factor(double occupancy, double capacity, double buffer) {
+    if (capacity <= 0.0) return 1.0;
+    if (occupancy >= capacity) return 0.0;
+    const double soft = buffer * capacity;
+    if (occupancy <= soft) return 1.0;
+    return (capacity - occupancy) / (capacity - soft);
+}
+
+namespace {
+
+bool is_open_camp(const World& w, const DayState& s, RegionIndex r) {
+    return w.regions[r].type == RegionType::camp && s.open.camp_open[r];
+}
+
+// People at r now or on their way there: what capacity is measured against.
+double occupancy(const Scenario& sc, const DayState& s, RegionIndex r) {
+    return s.residents[r] +
+           double(s.agents_at[r] + s.inbound[r]) * sc.agents.people_per_agent;
+}
+
+void build_move_thresholds(const NativeContext& ctx, const DayState& s, NativeTables& t) {
+    const auto& sc = ctx.scenario;
+    const auto R = ctx.world.region_count();
+    t.groups = std::max<int>(1, static_cast<int>(sc.groups.size()));
+    t.move_threshold.assign(R * t.groups, 0);
+    for (std::size_t r = 0; r < R; ++r) {
+        if (!s.open.region_open[r]) continue;  // nobody leaves a closed region
+        const auto type = is_open_camp(ctx.world, s, RegionIndex(r)) ? RegionType::camp
+                          : ctx.world.regions[r].type == RegionType::camp
+                              ? RegionType::settlement
+                              : ctx.world.regions[r].type;
+        const double h = move_hazard(sc.behaviour, type, s.drivers.conflict[r],
+                                     s.drivers.climate[r], s.drivers.economy[r],
+                                     ctx.economy_reference);
+        for (int g = 0; g < t.groups; ++g) {
+            const double scale = sc.groups.empty() ? 1.0 : sc.groups[g].hazard_scale;
+            t.move_threshold[r * t.groups + g] = threshold32(move_probability(h * scale));
+        }
+    }
+}
+
+// MODEL.md §3: awareness k rates a neighbour by the best of itself and what lies
+// up to k-1 hops beyond it, discounted per hop.
+std::vector<double> aware_scores(const NativeContext& ctx, const DayState& s,
+                                 const std::vector<double>& score) {
+    const auto& w = ctx.world;
+    const int k = static_cast<int>(ctx.scenario.behaviour.awareness);
+    const double discount = ctx.scenario.behaviour.awareness_discount;
+    std::vector<double> cur = score, next(score.size());
+    for (int hop = 1; hop < k; ++hop) {
+        for (std::size_t r = 0; r < w.region_count(); ++r) {
+            double best = score[r];
+            for (auto l = w.link_begin[r]; l < w.link_begin[r + 1]; ++l)
+                if (s.open.route_open[w.link_route[l]])
+                    best = std::max(best, discount * cur[w.link_to[l]]);
+            next[r] = best;
+        }
+        std::swap(cur, next);
+    }
+    return cur;
+}
+
+}  // namespace
+
+void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTables& t) {
+    const auto& sc = ctx.scenario;
+    const auto& b = sc.behaviour;
+    const auto& w = ctx.world;
+    const auto R = w.region_count();
+    build_move_thresholds(ctx, s, t);
+
+    // Region-level parts of the destination weight, once per region.
+    std::vector<double> score(R), cap(R);
+    t.capped_slot.assign(R, -1);
+    t.quota.clear();
+    for (std::size_t r = 0; r < R; ++r) {
+        const bool camp = is_open_camp(w, s, RegionIndex(r));
+        score[r] = s.open.region_open[r]
+                       ? destination_score(b, s.drivers.conflict[r], s.drivers.climate[r],
+                                           s.drivers.economy[r], 1.0, camp, w.is_foreign[r])
+                       : 0.0;
+        const double capacity = w.regions[r].capacity;
+        const double occ = occupancy(sc, s, RegionIndex(r));
+        cap[r] = capacity_factor(occ, capacity, b.capacity_buffer);
+        if (capacity > 0.0) {
+            t.capped_slot[r] = static_cast<std::int32_t>(t.quota.size());
+            const double room = std::floor((capacity - occ) / sc.agents.people_per_agent);
+            t.quota.push_back(std::max<std::int64_t>(0, static_cast<std::int64_t>(room)));
+        }
+    }
+    if (b.awareness > 1) score = aware_scores(ctx, s, score);
+
+    t.link_cumulative.resize(w.link_to.size());
+    t.region_total.assign(R, 0.0);
+    for (std::size_t i = 0; i < R; ++i) {
+        double acc = 0.0;
+        // log(e_j/e_i) = log e_j - log e_i: the origin's share divides out of exp().
+        const double origin = std::exp(-b.beta_economy * std::log(s.drivers.economy[i]));
+        for (auto l = w.link_begin[i]; l < w.link_begin[i + 1]; ++l) {
+            const auto j = w.link_to[l];
+            if (s.open.route_open[w.link_route[l]]) {
+                acc += origin * score[j] * cap[j] /
+                       std::pow(b.distance_offset_km + w.link_km[l], b.distance_power);
+            }
+            t.link_cumulative[l] = acc;
+        }
+        t.region_total[i] = acc;
+    }
+}
+
+std::int32_t pick_link(const World& w, const NativeTables& t, RegionIndex i, double u) {
+    const double total = t.region_total[i];
+    if (!(total > 0.0)) return -1;
+    const double target = u * total;
+    const auto first = w.link_begin[i], last = w.link_begin[i + 1];
+    for (auto l = first; l < last; ++l)
+        if (target < t.link_cumulative[l]) return l;
+    // Rounding can leave target == total: take the last link with weight.
+    for (auto l = last - 1; l >= first; --l)
+        if (t.link_cumulative[l] > (l > first ? t.link_cumulative[l - 1] : 0.0)) return l;
+    return -1;
+}
+
+}  // namespace migflow

@@ -1,0 +1,221 @@
+// The native ruleset (docs/MODEL.md): spawning from drivers, a daily move hazard,
+// gravity/logit destination choice, capacity admission and multi-day travel.
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "migflow/native_rules.hpp"
+#include "migflow/rng.hpp"
+
+namespace migflow {
+
+namespace {
+
+// Agents handled as one unit of parallel work. Fixed, so that the order in which
+// capacity is granted (block order, then agent order) never depends on threads.
+constexpr std::size_t block_size = 1 << 14;
+
+struct Pending {
+    std::uint64_t agent;
+    std::int32_t link;
+};
+
+std::int64_t stochastic_round(double x, std::uint64_t bits) {
+    const double whole = std::floor(x);
+    return static_cast<std::int64_t>(whole) + (uniform01(bits) < x - whole ? 1 : 0);
+}
+
+// Population-weighted mean economy on day 0: the default ē (MODEL.md §2).
+double economy_reference(const Scenario& s) {
+    if (s.behaviour.economy_reference > 0.0) return s.behaviour.economy_reference;
+    DriverValues d;
+    evaluate_drivers(s, 0, d);
+    double num = 0.0, den = 0.0;
+    for (std::size_t r = 0; r < s.regions.size(); ++r) {
+        num += s.regions[r].population * d.economy[r];
+        den += s.regions[r].population;
+    }
+    return den > 0.0 ? num / den : 1.0;
+}
+
+class NativeRuleset final : public Ruleset {
+public:
+    NativeRuleset(const Scenario& s, const World& w, const RunOptions& o)
+        : s_(s), w_(w), seed_(o.seed), ctx_{s, w, economy_reference(s)} {}
+
+    void populate(const DayState& st, AgentStore& agents, DayTally& tally,
+                  std::vector<double>& residents) override;
+    void spawn(const DayState& st, AgentStore& agents, DayTally& tally,
+               std::vector<double>& residents) override;
+    void move(const DayState& st, AgentStore& agents, DayTally& tally) override;
+    std::size_t expected_agents() const override;
+
+private:
+    void add_agents(AgentStore& agents, RegionIndex r, std::int64_t n, Day day);
+    void depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
+                DayTally& tally) const;
+    void move_block(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
+                    std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
+                    std::vector<Pending>& pending) const;
+
+    const Scenario& s_;
+    const World& w_;
+    std::uint64_t seed_;
+    NativeContext ctx_;
+    NativeTables tables_;
+    std::vector<std::vector<Pending>> pending_;  // per block, reused every day
+    tbb::enumerable_thread_specific<DayTally> partial_;
+};
+
+void NativeRuleset::add_agents(AgentStore& agents, RegionIndex r, std::int64_t n, Day day) {
+    const auto group_key = stream_key(seed_, Purpose::group, day);
+    for (std::int64_t k = 0; k < n; ++k) {
+        std::uint8_t g = 0;
+        if (s_.groups.size() > 1) {
+            const double u = uniform01(random_bits(group_key, agents.size()));
+            double acc = 0.0;
+            for (std::size_t i = 0; i + 1 < s_.groups.size(); ++i) {
+                acc += s_.groups[i].share;
+                if (u >= acc) g = static_cast<std::uint8_t>(i + 1);
+            }
+        }
+        agents.push_back(r, g);
+    }
+}
+
+void NativeRuleset::populate(const DayState&, AgentStore& agents, DayTally& tally,
+                             std::vector<double>& residents) {
+    const double ppa = s_.agents.people_per_agent;
+    const auto key = stream_key(seed_, Purpose::initial, 0);
+    residents.resize(s_.regions.size());
+    for (std::size_t r = 0; r < s_.regions.size(); ++r) {
+        const double pop = s_.regions[r].population;
+        auto n = stochastic_round(pop * s_.agents.mobile_fraction / ppa, random_bits(key, r));
+        n = std::min<std::int64_t>(n, static_cast<std::int64_t>(std::floor(pop / ppa)));
+        add_agents(agents, RegionIndex(r), n, -1);
+        tally.spawned[r] += n;
+        residents[r] = std::max(0.0, pop - double(n) * ppa);
+    }
+}
+
+// MODEL.md §5: displaced people come from the region's residents; camps do not spawn.
+void NativeRuleset::spawn(const DayState& st, AgentStore& agents, DayTally& tally,
+                          std::vector<double>& residents) {
+    const double ppa = s_.agents.people_per_agent;
+    const double sc = s_.agents.spawn_conflict, sh = s_.agents.spawn_climate;
+    if (sc == 0.0 && sh == 0.0) return;
+    const auto key = stream_key(seed_, Purpose::spawn, st.day);
+    for (std::size_t r = 0; r < s_.regions.size(); ++r) {
+        if (s_.regions[r].type == RegionType::camp) continue;
+        const double people =
+            residents[r] * (sc * st.drivers.conflict[r] + sh * st.drivers.climate[r]);
+        if (!(people > 0.0)) continue;
+        auto n = stochastic_round(people / ppa, random_bits(key, r));
+        n = std::min<std::int64_t>(n, static_cast<std::int64_t>(std::floor(residents[r] / ppa)));
+        if (n <= 0) continue;
+        add_agents(agents, RegionIndex(r), n, st.day);
+        tally.spawned[r] += n;
+        residents[r] -= double(n) * ppa;
+    }
+}
+
+std::size_t NativeRuleset::expected_agents() const {
+    double total = 0.0;
+    for (const auto& r : s_.regions) total += r.population;
+    const double mobile = total * s_.agents.mobile_fraction / s_.agents.people_per_agent;
+    // Spawning draws from residents, so all people is the ceiling.
+    const bool spawns = s_.agents.spawn_conflict > 0.0 || s_.agents.spawn_climate > 0.0;
+    return static_cast<std::size_t>((spawns ? total / s_.agents.people_per_agent : mobile) * 1.01) +
+           s_.regions.size() + 16;
+}
+
+void NativeRuleset::depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
+                           DayTally& tally) const {
+    const auto j = w_.link_to[link];
+    const auto e = w_.link_route[link];
+    const float km = w_.link_km[link];
+    const float speed = static_cast<float>(s_.behaviour.speed_km_per_day);
+    ++tally.departures[i];
+    ++(w_.routes[e].from == i ? tally.flow_forward[e] : tally.flow_backward[e]);
+    a.region[id] = j;
+    a.from[id] = i;
+    if (km <= speed) {
+        ++tally.arrivals[j];
+    } else {
+        a.km_left[id] = km - speed;
+        ++tally.road_enter[j];
+    }
+}
+
+void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t begin,
+                               std::size_t end, std::uint64_t move_key, std::uint64_t dest_key,
+                               DayTally& tally, std::vector<Pending>& pending) const {
+    const float speed = static_cast<float>(s_.behaviour.speed_km_per_day);
+    const int G = tables_.groups;
+    const auto* thr = tables_.move_threshold.data();
+    for (std::size_t id = begin; id < end; ++id) {
+        if (a.km_left[id] > 0.0f) {  // MODEL.md §4: travellers keep going
+            const float left = a.km_left[id] - speed;
+            if (left <= 0.0f) {
+                a.km_left[id] = 0.0f;
+                ++tally.road_leave[a.region[id]];
+                ++tally.arrivals[a.region[id]];
+            } else {
+                a.km_left[id] = left;
+            }
+            continue;
+        }
+        const auto i = a.region[id];
+        const auto t = thr[std::size_t(i) * G + (G > 1 ? a.group[id] : 0)];
+        if ((random_bits(move_key, id) >> 32) >= t) continue;
+        const auto link = pick_link(w_, tables_, i, uniform01(random_bits(dest_key, id)));
+        if (link < 0) continue;
+        if (tables_.capped_slot[w_.link_to[link]] >= 0)
+            pending.push_back({id, link});
+        else
+            depart(a, id, i, link, tally);
+    }
+}
+
+void NativeRuleset::move(const DayState& st, AgentStore& a, DayTally& tally) {
+    build_native_tables(ctx_, st, tables_);
+    const auto move_key = stream_key(seed_, Purpose::move, st.day);
+    const auto dest_key = stream_key(seed_, Purpose::destination, st.day);
+    const std::size_t n = a.size();
+    const std::size_t blocks = (n + block_size - 1) / block_size;
+    if (pending_.size() < blocks) pending_.resize(blocks);
+    for (auto& p : partial_) p.clear();
+
+    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
+        auto& local = partial_.local();
+        if (local.arrivals.size() != w_.region_count())
+            local.resize(w_.region_count(), w_.route_count());
+        pending_[b].clear();
+        move_block(st, a, b * block_size, std::min(n, (b + 1) * block_size), move_key, dest_key,
+                   local, pending_[b]);
+    });
+    for (const auto& p : partial_) tally.add(p);
+
+    // MODEL.md §3: capped destinations admit movers up to their room, first come
+    // (lowest agent id) first served; the rest stay where they are today.
+    auto& quota = tables_.quota;
+    for (std::size_t b = 0; b < blocks; ++b) {
+        for (const auto& p : pending_[b]) {
+            auto& q = quota[tables_.capped_slot[w_.link_to[p.link]]];
+            if (q <= 0) continue;
+            --q;
+            depart(a, p.agent, a.region[p.agent], p.link, tally);
+        }
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Ruleset> make_native_ruleset(const Scenario& s, const World& w,
+                                              const RunOptions& o) {
+    return std::make_unique<NativeRuleset>(s, w, o);
+}
+
+}  // namespace migflow
