@@ -1,0 +1,157 @@
+"""Read a migflow result file (HDF5 layout schema_version 1, docs/OUTPUT.md).
+
+Shared by plot_run.py, compare_runs.py and plot_validation.py. Reading is strict:
+a missing file, an unfinished run (root attribute complete != 1) or a missing
+dataset raises ResultError with one readable line, which the scripts print before
+exiting with status 1.
+"""
+import datetime as dt
+import os
+
+import numpy as np
+
+
+class ResultError(Exception):
+    pass
+
+
+def _text(values):
+    out = []
+    for v in np.asarray(values).ravel():
+        out.append(v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))
+    return out
+
+
+def _attr(f, key, default=None):
+    if key not in f.attrs:
+        return default
+    v = f.attrs[key]
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, np.ndarray) and v.size == 1:
+        v = v.item()
+    if isinstance(v, np.generic):
+        v = v.item()
+    return v
+
+
+REQUIRED = [
+    "time/day", "time/date",
+    "regions/name", "regions/type", "regions/lat", "regions/lon", "regions/country",
+    "regions/capacity", "regions/initial_population",
+    "routes/from", "routes/to", "routes/km",
+    "series/population", "series/agents", "series/arrivals", "series/departures",
+    "series/spawned", "series/route_flow_forward", "series/route_flow_backward",
+    "series/in_transit", "series/total_agents",
+    "drivers/conflict", "drivers/economy", "drivers/climate",
+]
+
+
+class Result:
+    """Everything the plots need, loaded into numpy arrays."""
+
+    def __init__(self, path, need_validation=False):
+        import h5py  # imported here so --help works without h5py
+
+        if not os.path.exists(path):
+            raise ResultError(f"{path}: no such file")
+        try:
+            f = h5py.File(path, "r")
+        except OSError as e:
+            raise ResultError(f"{path}: not a readable HDF5 file ({e})") from None
+        with f:
+            complete = _attr(f, "complete")
+            if complete != 1:
+                state = "missing" if complete is None else f"= {complete}"
+                raise ResultError(f"{path}: incomplete result (root attribute 'complete' {state}); "
+                                  "the run did not finish")
+            missing = [d for d in REQUIRED if d not in f]
+            if need_validation and "validation" not in f:
+                missing.append("validation (the scenario had no observed data)")
+            if missing:
+                raise ResultError(f"{path}: missing dataset(s): " + ", ".join(missing))
+            self.path = path
+            self.attrs = {k: _attr(f, k) for k in f.attrs}
+            self.name = str(self.attrs.get("scenario_name") or os.path.basename(path))
+            self.people_per_agent = float(self.attrs.get("people_per_agent") or 1.0)
+            self.day = f["time/day"][()].astype(int)
+            self.dates = np.array([dt.date.fromisoformat(s[:10]) for s in _text(f["time/date"][()])])
+            self.region = _text(f["regions/name"][()])
+            self.type = _text(f["regions/type"][()])
+            self.country = _text(f["regions/country"][()])
+            self.lat = f["regions/lat"][()]
+            self.lon = f["regions/lon"][()]
+            self.capacity = f["regions/capacity"][()].astype(float)
+            self.initial_population = f["regions/initial_population"][()].astype(float)
+            self.route_from = f["routes/from"][()].astype(int)
+            self.route_to = f["routes/to"][()].astype(int)
+            self.route_km = f["routes/km"][()].astype(float)
+            s = f["series"]
+            self.population = s["population"][()].astype(float)
+            self.agents = s["agents"][()]
+            self.arrivals = s["arrivals"][()]
+            self.departures = s["departures"][()]
+            self.spawned = s["spawned"][()]
+            self.flow_forward = s["route_flow_forward"][()]
+            self.flow_backward = s["route_flow_backward"][()]
+            self.in_transit = s["in_transit"][()]
+            self.total_agents = s["total_agents"][()]
+            self.drivers = {k: f["drivers/" + k][()].astype(float)
+                            for k in ("conflict", "economy", "climate")}
+            self.validation = None
+            if "validation" in f:
+                v = f["validation"]
+                self.validation = {
+                    "region": v["region"][()].astype(int),
+                    "name": _text(v["name"][()]),
+                    "observed": v["observed"][()].astype(float),
+                    "simulated": v["simulated"][()].astype(float),
+                    "error_rescaled": v["error_rescaled"][()].astype(float),
+                    "error_unrescaled": v["error_unrescaled"][()].astype(float),
+                    "ard_rescaled": _attr(v, "ard_rescaled", self.attrs.get("ard_rescaled")),
+                    "ard_unrescaled": _attr(v, "ard_unrescaled", self.attrs.get("ard_unrescaled")),
+                }
+        T, R = self.population.shape
+        if len(self.dates) != T or len(self.region) != R:
+            raise ResultError(f"{path}: inconsistent shapes: {T} days x {R} regions in "
+                              f"/series/population but {len(self.dates)} dates, {len(self.region)} names")
+
+    def camps(self):
+        return [i for i, t in enumerate(self.type) if t == "camp"]
+
+    def route_label(self, e, arrow="–"):
+        return f"{self.region[self.route_from[e]]} {arrow} {self.region[self.route_to[e]]}"
+
+
+def load(path, need_validation=False):
+    return Result(path, need_validation)
+
+
+def setup_matplotlib():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    plt.rcParams.update({"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3,
+                         "axes.spines.top": False, "axes.spines.right": False,
+                         "font.size": 9, "axes.titlesize": 10, "legend.fontsize": 8})
+    return plt
+
+
+def date_axis(ax):
+    import matplotlib.dates as mdates
+    loc = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+
+
+def people_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x, _pos):
+        a = abs(x)
+        if a >= 1e6:
+            return f"{x / 1e6:.1f}M"
+        if a >= 1e3:
+            return f"{x / 1e3:.0f}k" if a >= 1e4 else f"{x / 1e3:.1f}k"
+        return f"{x:.0f}"
+    return FuncFormatter(fmt)
