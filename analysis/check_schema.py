@@ -1,0 +1,220 @@
+#!/usr/bin/python3
+"""Check a migflow result file against the HDF5 layout of docs/OUTPUT.md (schema 1).
+
+Usage: /usr/bin/python3 analysis/check_schema.py [--no-conservation] RESULT.h5 [...]
+
+Exit status 0 when every file passes, 1 otherwise (each problem on its own line).
+Series are read in blocks of days, so big runs do not have to fit in memory.
+"""
+import argparse
+import datetime
+import sys
+
+import h5py
+import numpy as np
+
+SCHEMA_VERSION = 1
+BLOCK_DAYS = 32
+
+ROOT_ATTRS = ["schema_version", "migflow_version", "scenario_name", "scenario_file",
+              "scenario_text", "seed", "ruleset", "people_per_agent", "start_date", "days",
+              "threads", "wall_seconds", "agent_steps", "complete"]
+
+# name -> (shape in terms of T/R/E, numpy kind: i integer, f float, S string, units)
+DATASETS = {
+    "time/day": (("T",), "i", "day"),
+    "time/date": (("T",), "S", None),
+    "regions/name": (("R",), "S", None),
+    "regions/type": (("R",), "S", None),
+    "regions/country": (("R",), "S", None),
+    "regions/lat": (("R",), "f", "degrees"),
+    "regions/lon": (("R",), "f", "degrees"),
+    "regions/capacity": (("R",), "f", "people"),
+    "regions/initial_population": (("R",), "f", "people"),
+    "routes/from": (("E",), "i", None),
+    "routes/to": (("E",), "i", None),
+    "routes/km": (("E",), "f", "km"),
+    "series/population": (("T", "R"), "f", "people"),
+    "series/agents": (("T", "R"), "i", "agents"),
+    "series/arrivals": (("T", "R"), "i", "agents"),
+    "series/departures": (("T", "R"), "i", "agents"),
+    "series/spawned": (("T", "R"), "i", "agents"),
+    "series/route_flow_forward": (("T", "E"), "i", "agents"),
+    "series/route_flow_backward": (("T", "E"), "i", "agents"),
+    "series/in_transit": (("T",), "i", "agents"),
+    "series/total_agents": (("T",), "i", "agents"),
+    "drivers/conflict": (("T", "R"), "f", None),
+    "drivers/economy": (("T", "R"), "f", None),
+    "drivers/climate": (("T", "R"), "f", None),
+}
+
+VALIDATION = {
+    "validation/region": (("K",), "i", None),
+    "validation/name": (("K",), "S", None),
+    "validation/observed": (("T", "K"), "f", "people"),
+    "validation/simulated": (("T", "K"), "f", "people"),
+    "validation/error_rescaled": (("T",), "f", None),
+    "validation/error_unrescaled": (("T",), "f", None),
+}
+
+REGION_TYPES = {"settlement", "camp", "transit"}
+
+
+def as_str(v):
+    return v.decode("utf-8") if isinstance(v, bytes) else str(v)
+
+
+def strings(ds):
+    return [as_str(x).rstrip("\0") for x in ds[()]]
+
+
+def blocks(ds):
+    """Rows of a [T x n] dataset, BLOCK_DAYS at a time."""
+    for t0 in range(0, ds.shape[0], BLOCK_DAYS):
+        yield t0, ds[t0:t0 + BLOCK_DAYS]
+
+
+def check_datasets(f, spec, sizes, problems):
+    for name, (shape, kind, units) in spec.items():
+        if name not in f:
+            problems.append(f"missing dataset /{name}")
+            continue
+        ds = f[name]
+        if not isinstance(ds, h5py.Dataset):
+            problems.append(f"/{name} is not a dataset")
+            continue
+        want = tuple(sizes[d] for d in shape)
+        if ds.shape != want:
+            problems.append(f"/{name}: shape {ds.shape}, expected {want} ({'x'.join(shape)})")
+        got_kind = ds.dtype.kind
+        if kind == "i" and got_kind not in "iu" or kind == "f" and got_kind != "f" \
+                or kind == "S" and got_kind not in "SOU":
+            problems.append(f"/{name}: dtype {ds.dtype}, expected kind {kind}")
+        for attr in ("units", "description"):
+            if attr not in ds.attrs:
+                problems.append(f"/{name}: no `{attr}` attribute")
+        if units is not None and "units" in ds.attrs and as_str(ds.attrs["units"]) != units:
+            problems.append(f"/{name}: units {as_str(ds.attrs['units'])!r}, expected {units!r}")
+        if len(shape) == 2 and ds.size > 0 and name.startswith(("series/", "drivers/")):
+            if ds.chunks is None:
+                problems.append(f"/{name}: not chunked")
+
+
+def check_values(f, sizes, conservation, problems):
+    T, R, E = sizes["T"], sizes["R"], sizes["E"]
+    types = set(strings(f["regions/type"]))
+    if not types <= REGION_TYPES:
+        problems.append(f"/regions/type: unknown types {sorted(types - REGION_TYPES)}")
+    for end in ("from", "to"):
+        idx = f["routes/" + end][()]
+        if idx.size and (idx.min() < 0 or idx.max() >= R):
+            problems.append(f"/routes/{end}: region index outside 0..{R - 1}")
+    if (f["routes/km"][()] < 0).any():
+        problems.append("/routes/km: negative length")
+
+    start = datetime.date.fromisoformat(as_str(f.attrs["start_date"]))
+    days = f["time/day"][()]
+    if not np.array_equal(days, np.arange(T)):
+        problems.append("/time/day: not 0..T-1")
+    dates = strings(f["time/date"])
+    want = [(start + datetime.timedelta(days=int(d))).isoformat() for d in range(T)]
+    if dates != want:
+        problems.append("/time/date: not start_date + day")
+
+    for name in ("series/population", "series/agents", "series/arrivals",
+                 "series/departures", "series/spawned", "series/route_flow_forward",
+                 "series/route_flow_backward"):
+        ds = f[name]
+        for t0, rows in blocks(ds):
+            if not np.all(np.isfinite(rows)) or (rows < 0).any():
+                bad = np.argwhere(~(rows >= 0))[0]
+                problems.append(f"/{name}: negative or non-finite value on day "
+                                f"{t0 + bad[0]}, index {bad[1]}")
+                break
+
+    in_transit = f["series/in_transit"][()]
+    total = f["series/total_agents"][()]
+    if (in_transit < 0).any():
+        problems.append("/series/in_transit: negative")
+    if conservation:
+        agents = f["series/agents"]
+        for t0, rows in blocks(agents):
+            standing = rows.sum(axis=1, dtype=np.int64)
+            diff = standing + in_transit[t0:t0 + len(rows)] - total[t0:t0 + len(rows)]
+            if np.any(diff != 0):
+                t = t0 + int(np.flatnonzero(diff)[0])
+                problems.append(f"conservation: day {t}: sum(agents) {int(standing[t - t0])} + "
+                                f"in_transit {int(in_transit[t])} != total_agents {int(total[t])}")
+                break
+
+
+def check_validation(f, sizes, problems):
+    if "validation" not in f:
+        return
+    sizes = dict(sizes, K=f["validation/region"].shape[0] if "validation/region" in f else 0)
+    check_datasets(f, VALIDATION, sizes, problems)
+    for attr in ("ard_rescaled", "ard_unrescaled"):
+        if attr not in f["validation"].attrs:
+            problems.append(f"/validation: no `{attr}` attribute")
+        if attr not in f.attrs:
+            problems.append(f"root: no `{attr}` attribute (copied from /validation)")
+    if "validation/region" in f:
+        idx = f["validation/region"][()]
+        if idx.size and (idx.min() < 0 or idx.max() >= sizes["R"]):
+            problems.append("/validation/region: region index out of range")
+
+
+def check_file(path, conservation=True):
+    """Returns the list of problems found in `path` (empty: it conforms)."""
+    problems = []
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        return [f"cannot open as HDF5: {e}"]
+    with f:
+        missing = [a for a in ROOT_ATTRS if a not in f.attrs]
+        if missing:
+            problems.append(f"missing root attributes: {', '.join(missing)}")
+        if "complete" in f.attrs and int(f.attrs["complete"]) != 1:
+            problems.append("root attribute complete != 1")
+        if "schema_version" in f.attrs and int(f.attrs["schema_version"]) != SCHEMA_VERSION:
+            problems.append(f"schema_version {int(f.attrs['schema_version'])}, "
+                            f"expected {SCHEMA_VERSION}")
+        if "complete" not in f.attrs or "start_date" not in f.attrs or "days" not in f.attrs:
+            return problems or ["not a complete migflow result"]
+        sizes = {
+            "T": int(f.attrs["days"]),
+            "R": f["regions/name"].shape[0] if "regions/name" in f else -1,
+            "E": f["routes/from"].shape[0] if "routes/from" in f else -1,
+        }
+        check_datasets(f, DATASETS, sizes, problems)
+        if problems:  # values are meaningless when the structure is wrong
+            return problems
+        check_values(f, sizes, conservation, problems)
+        check_validation(f, sizes, problems)
+    return problems
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("files", nargs="+", metavar="RESULT.h5")
+    p.add_argument("--no-conservation", action="store_true",
+                   help="skip sum(agents) + in_transit == total_agents (synthetic files)")
+    a = p.parse_args(argv)
+    ok = True
+    for path in a.files:
+        problems = check_file(path, conservation=not a.no_conservation)
+        if problems:
+            ok = False
+            for msg in problems:
+                print(f"{path}: {msg}", file=sys.stderr)
+        else:
+            with h5py.File(path, "r") as f:
+                print(f"{path}: ok (schema {int(f.attrs['schema_version'])}, "
+                      f"T={int(f.attrs['days'])}, R={f['regions/name'].shape[0]}, "
+                      f"E={f['routes/from'].shape[0]})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
