@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "migflow/native_rules.hpp"
+#include "migflow/rng.hpp"
 
 namespace migflow {
 
