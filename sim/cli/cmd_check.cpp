@@ -1,0 +1,84 @@
+// `migflow check SCENARIO [--set key=value]...`: validate only. Every problem goes to
+// stderr, one per line (exit 1); a valid scenario gets a one-paragraph summary (exit 0).
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "cli_args.hpp"
+#include "commands.hpp"
+#include "migflow/scenario_loader.hpp"
+#include "scenario_source.hpp"
+
+namespace migflow::cli {
+
+namespace {
+
+constexpr const char* check_usage =
+    "usage: migflow check SCENARIO.yaml|FLEE_DIR [--set key.path=value]...";
+
+std::string summary(const Scenario& s) {
+    std::size_t by_type[3] = {0, 0, 0};
+    double mobile_people = 0;
+    for (const Region& r : s.regions) {
+        ++by_type[static_cast<int>(r.type)];
+        mobile_people += r.population * s.agents.mobile_fraction;
+    }
+    const double ppa = s.ruleset == "native" ? s.agents.people_per_agent : 1.0;
+    std::ostringstream out;
+    out << s.name << ": " << format_date(s.start_date) << " to " << format_date(s.start_date + s.days - 1)
+        << " (" << s.days << " days), seed " << s.seed << ", ruleset " << s.ruleset << "; "
+        << s.regions.size() << " regions (" << by_type[0] << " settlement, " << by_type[1] << " camp, "
+        << by_type[2] << " transit), " << s.routes.size() << " routes, " << s.closures.size()
+        << " closures, " << s.shocks.size() << " shocks";
+    if (!s.groups.empty()) out << ", " << s.groups.size() << " groups";
+    if (!s.observed.region.empty()) out << ", observed counts for " << s.observed.region.size() << " regions";
+    out << "; people_per_agent " << s.agents.people_per_agent << ", about "
+        << static_cast<long long>(std::llround(mobile_people / ppa)) << " initial agents.";
+    return out.str();
+}
+
+}  // namespace
+
+int cmd_check(const Args& args) {
+    ArgReader in(args, check_usage);
+    std::string path;
+    Overrides overrides;
+    while (in.more()) {
+        const std::string a = in.next();
+        if (a == "-h" || a == "--help") {
+            std::cout << check_usage << "\n";
+            return 0;
+        }
+        if (a == "--set") {
+            try {
+                overrides.push_back(split_assignment(in.value("--set")));
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(e.what(), check_usage);
+            }
+        } else if (a.starts_with("--set=")) {
+            try {
+                overrides.push_back(split_assignment(a.substr(6)));
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(e.what(), check_usage);
+            }
+        } else if (!a.empty() && a.front() == '-') {
+            throw UsageError("unknown option " + a, check_usage);
+        } else if (path.empty()) {
+            path = a;
+        } else {
+            throw UsageError("only one scenario, got " + path + " and " + a, check_usage);
+        }
+    }
+    if (path.empty()) throw UsageError("which scenario?", check_usage);
+    try {
+        const Scenario s = load_scenario_source(path, overrides);
+        std::cout << summary(s) << "\n";
+        return 0;
+    } catch (const InputError& e) {
+        for (const Problem& p : e.problems()) std::cerr << p.str() << "\n";
+        std::cerr << "migflow check: " << e.problems().size() << " problem(s) in " << path << "\n";
+        return 1;
+    }
+}
+
+}  // namespace migflow::cli

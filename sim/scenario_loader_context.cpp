@@ -1,0 +1,263 @@
+// LoadContext: typed, located reads of YAML scalars, so that every block parser reports
+// problems the same way (`file:line:col: key.path: message`) and never lets a yaml-cpp
+// exception escape.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <unordered_set>
+
+#include "scenario_loader_detail.hpp"
+
+namespace migflow::detail {
+
+namespace {
+
+std::string num_str(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// What the user wrote, for "got ..." in messages.
+std::string describe(const YAML::Node& n) {
+    if (!n.IsDefined() || n.IsNull()) return "nothing";
+    if (n.IsSequence()) return "a list";
+    if (n.IsMap()) return "a map";
+    return "`" + n.Scalar() + "`";
+}
+
+}  // namespace
+
+std::optional<double> parse_double(std::string_view s) {
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    double v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || s.empty() || !std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
+std::string join_path(const std::string& parent, std::string_view child) {
+    return parent.empty() ? std::string(child) : parent + "." + std::string(child);
+}
+
+std::string index_path(const std::string& parent, std::size_t i) {
+    return parent + "[" + std::to_string(i) + "]";
+}
+
+void LoadContext::problem(const YAML::Node& at, const std::string& key, std::string message) {
+    if (at.IsDefined()) {
+        for (const YAML::Node& o : override_nodes) {
+            if (at.is(o)) {
+                diag.add("--set", 0, 0, key, std::move(message));
+                return;
+            }
+        }
+    }
+    int line = 0, col = 0;
+    if (at.IsDefined()) {
+        const YAML::Mark m = at.Mark();
+        if (m.line >= 0) {
+            line = m.line + 1;
+            col = m.column + 1;
+        }
+    }
+    diag.add(file, line, col, key, std::move(message));
+}
+
+void LoadContext::csv_problem(const std::string& csv, int line, const std::string& column,
+                              std::string message) {
+    // A broken 500,000-row file should not bury the first problems under the rest.
+    constexpr int max_per_file = 50;
+    const int n = ++csv_problem_count[csv];
+    if (n < max_per_file) diag.add(csv, line, 0, column, std::move(message));
+    else if (n == max_per_file) diag.add(csv, 0, 0, "", "more problems in this file not shown");
+}
+
+std::optional<std::string> LoadContext::string(const YAML::Node& n, const std::string& key) {
+    if (!n.IsDefined()) return std::nullopt;
+    if (!n.IsScalar()) {
+        problem(n, key, "got " + describe(n) + ", expected a string");
+        return std::nullopt;
+    }
+    return n.Scalar();
+}
+
+std::optional<double> LoadContext::number(const YAML::Node& n, const std::string& key) {
+    if (!n.IsScalar()) {
+        problem(n, key, "got " + describe(n) + ", expected a number");
+        return std::nullopt;
+    }
+    const auto v = parse_double(n.Scalar());
+    if (!v) problem(n, key, "got " + describe(n) + ", expected a number");
+    return v;
+}
+
+std::optional<double> LoadContext::number_in(const YAML::Node& n, const std::string& key, double lo,
+                                             double hi) {
+    if (!n.IsScalar()) {
+        problem(n, key, "got " + describe(n) + ", expected a number in [" + num_str(lo) + ", " +
+                            num_str(hi) + "]");
+        return std::nullopt;
+    }
+    const auto v = parse_double(n.Scalar());
+    if (!v || *v < lo || *v > hi) {
+        problem(n, key, "got " + (v ? num_str(*v) : describe(n)) + ", expected a number in [" +
+                            num_str(lo) + ", " + num_str(hi) + "]");
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<long long> LoadContext::integer(const YAML::Node& n, const std::string& key,
+                                              long long lo, long long hi) {
+    const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    if (!n.IsScalar()) {
+        problem(n, key, "got " + describe(n) + ", expected a whole number in " + range);
+        return std::nullopt;
+    }
+    std::string_view s = n.Scalar();
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    long long v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    bool ok = ec == std::errc() && p == s.data() + s.size() && !s.empty();
+    if (!ok) {  // accept 10.0 or 1e3: whole numbers written as decimals
+        const auto d = parse_double(s);
+        ok = d && std::floor(*d) == *d && std::abs(*d) < 9e15;
+        if (ok) v = static_cast<long long>(*d);
+    }
+    if (!ok || v < lo || v > hi) {
+        problem(n, key, "got " + describe(n) + ", expected a whole number in " + range);
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<DayNumber> LoadContext::date(const YAML::Node& n, const std::string& key) {
+    if (!n.IsScalar()) {
+        problem(n, key, "got " + describe(n) + ", expected a date YYYY-MM-DD");
+        return std::nullopt;
+    }
+    const auto d = parse_date(n.Scalar());
+    if (!d) problem(n, key, "got " + describe(n) + ", expected a date YYYY-MM-DD");
+    return d;
+}
+
+std::optional<Day> LoadContext::run_day(const YAML::Node& n, const std::string& key, bool is_end) {
+    const auto d = date(n, key);
+    if (!d || !dates_ok) return std::nullopt;
+    const Day t = *d - start_date;
+    const Day hi = is_end ? days : days - 1;
+    const Day lo = is_end ? 1 : 0;
+    if (t < lo || t > hi) {
+        const std::string first = format_date(start_date + lo), last = format_date(start_date + hi);
+        problem(n, key, "date " + n.Scalar() + " is outside the run: expected " + first + " to " +
+                            last + (is_end ? " (the day after the last day ends a range)" : ""));
+        return std::nullopt;
+    }
+    return t;
+}
+
+std::optional<RegionIndex> LoadContext::region(const YAML::Node& n, const std::string& key) {
+    const auto name = string(n, key);
+    if (!name) {
+        if (!n.IsDefined()) problem(n, key, "missing region name");
+        return std::nullopt;
+    }
+    const auto it = region_index.find(*name);
+    if (it != region_index.end()) return it->second;
+    std::string msg = "unknown region `" + *name + "`";
+    const std::string hint = did_you_mean(*name, region_names);
+    if (!hint.empty()) msg += "; " + hint;
+    problem(n, key, msg);
+    return std::nullopt;
+}
+
+bool LoadContext::check_map(const YAML::Node& n, const std::string& key,
+                            const std::vector<std::string>& known) {
+    if (!n.IsMap()) {
+        problem(n, key, "got " + describe(n) + ", expected a map");
+        return false;
+    }
+    // yaml-cpp keeps both entries of a repeated key and finds only the first: look at all.
+    std::unordered_map<std::string, int> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const YAML::Node k = it->first;
+        const std::string name = k.Scalar();
+        const std::string path = join_path(key, name);
+        const int line = k.Mark().line + 1;
+        if (auto [pos, fresh] = seen.emplace(name, line); !fresh) {
+            problem(k, path, "duplicate key (first given on line " + std::to_string(pos->second) +
+                                 "); the first value would be used");
+            continue;
+        }
+        if (!known.empty() && std::find(known.begin(), known.end(), name) == known.end()) {
+            std::string msg = "unknown key";
+            const std::string hint = did_you_mean(name, known);
+            if (!hint.empty()) msg += "; " + hint;
+            problem(k, path, msg);
+        }
+    }
+    return true;
+}
+
+bool LoadContext::is_sequence(const YAML::Node& n, const std::string& key) {
+    if (n.IsSequence()) return true;
+    problem(n, key, "got " + describe(n) + ", expected a list");
+    return false;
+}
+
+std::string LoadContext::resolve(const std::string& path) const {
+    if (path.empty() || path.front() == '/' || base_dir.empty()) return path;
+    return base_dir + "/" + path;
+}
+
+std::optional<CsvTable> LoadContext::csv(const YAML::Node& n, const std::string& key) {
+    const auto name = string(n, key);
+    if (!name) return std::nullopt;
+    const std::string path = resolve(*name);
+    try {
+        return read_csv(path);
+    } catch (const InputError&) {
+        problem(n, key, "cannot read CSV file `" + path + "`");
+        return std::nullopt;
+    }
+}
+
+CsvColumns csv_columns(LoadContext& ctx, const CsvTable& t, const std::vector<std::string>& wanted,
+                       const std::vector<bool>& required) {
+    CsvColumns out;
+    out.index.assign(wanted.size(), -1);
+    if (t.rows.empty()) {
+        ctx.csv_problem(t.file, 0, "", "empty file: expected a header line");
+        out.ok = false;
+        return out;
+    }
+    const CsvRow& head = t.rows.front();
+    for (std::size_t c = 0; c < head.cells.size(); ++c) {
+        std::string name = head.cells[c];
+        if (c == 0 && !name.empty() && name.front() == '#') name.erase(0, 1);
+        const auto it = std::find(wanted.begin(), wanted.end(), name);
+        if (it != wanted.end()) out.index[it - wanted.begin()] = static_cast<int>(c);
+    }
+    for (std::size_t w = 0; w < wanted.size(); ++w) {
+        if (out.index[w] < 0 && required[w]) {
+            ctx.csv_problem(t.file, head.line, wanted[w], "missing column in the header");
+            out.ok = false;
+        }
+    }
+    return out;
+}
+
+}  // namespace migflow::detail
+
+namespace migflow::detail {
+
+YAML::Node LoadContext::need(const YAML::Node& map, const std::string& name, const std::string& map_key) {
+    const YAML::Node v = map[name];
+    if (!v.IsDefined()) problem(map, join_path(map_key, name), "missing required key");
+    return v;
+}
+
+}  // namespace migflow::detail

@@ -1,0 +1,87 @@
+#pragma once
+// Internals of the YAML scenario loader, shared by its sim/scenario_loader_*.cpp parts.
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "migflow/csv.hpp"
+#include "migflow/errors.hpp"
+#include "migflow/scenario.hpp"
+
+namespace migflow::detail {
+
+// Everything a block parser needs: where problems go, how to resolve files, the run's
+// dates and the region names known so far.
+struct LoadContext {
+    LoadContext(std::string file_, std::string base_dir_, Diagnostics& diag_)
+        : file(std::move(file_)), base_dir(std::move(base_dir_)), diag(diag_) {}
+
+    std::string file;      // scenario file as named in messages
+    std::string base_dir;  // relative CSV paths resolve here
+    Diagnostics& diag;
+    std::vector<YAML::Node> override_nodes;  // values set by --set: reported as `--set`
+
+    bool dates_ok = false;  // start_date and days are valid
+    DayNumber start_date = 0;
+    Day days = 0;
+    std::unordered_map<std::string, RegionIndex> region_index;
+    std::vector<std::string> region_names;
+    std::unordered_map<std::string, int> csv_problem_count;
+
+    void problem(const YAML::Node& at, const std::string& key, std::string message);
+    void csv_problem(const std::string& csv, int line, const std::string& column, std::string message);
+
+    // Typed scalar readers: on a wrong type or range they add a problem and return nullopt.
+    std::optional<std::string> string(const YAML::Node& n, const std::string& key);
+    std::optional<double> number(const YAML::Node& n, const std::string& key);
+    std::optional<long long> integer(const YAML::Node& n, const std::string& key, long long lo,
+                                     long long hi);
+    std::optional<double> number_in(const YAML::Node& n, const std::string& key, double lo, double hi);
+    std::optional<DayNumber> date(const YAML::Node& n, const std::string& key);
+    // A date inside the run as a Day; `to` may equal the day after the last day.
+    std::optional<Day> run_day(const YAML::Node& n, const std::string& key, bool is_end);
+    std::optional<RegionIndex> region(const YAML::Node& n, const std::string& key);
+
+    // Reports keys not in `known` (with did-you-mean) and keys given twice.
+    // Returns false when `n` is not a map (a problem has been added).
+    bool check_map(const YAML::Node& n, const std::string& key, const std::vector<std::string>& known);
+    // The value of a required key; when absent a problem is added at the map and the
+    // returned node is undefined.
+    YAML::Node need(const YAML::Node& map, const std::string& name, const std::string& map_key);
+    bool is_sequence(const YAML::Node& n, const std::string& key);
+
+    std::string resolve(const std::string& path) const;
+    // Reads a CSV file named in the scenario; nullopt (problem added) when unreadable.
+    std::optional<CsvTable> csv(const YAML::Node& n, const std::string& key);
+};
+
+// Locates the columns named in `wanted` in a CSV header row (a leading '#' is ignored).
+// Missing required columns are problems; optional ones map to -1.
+struct CsvColumns {
+    std::vector<int> index;
+    bool ok = true;
+};
+CsvColumns csv_columns(LoadContext& ctx, const CsvTable& t, const std::vector<std::string>& wanted,
+                       const std::vector<bool>& required);
+std::optional<double> parse_double(std::string_view s);
+
+std::string join_path(const std::string& parent, std::string_view child);
+std::string index_path(const std::string& parent, std::size_t i);
+
+// Block parsers, one per top-level key family.
+void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+void load_routes(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+void load_closures(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+void load_drivers(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+void load_params(LoadContext& ctx, const YAML::Node& n, Scenario& s);  // behaviour + agents
+void load_groups(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+void load_output(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+void load_flee(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+
+}  // namespace migflow::detail

@@ -1,0 +1,330 @@
+// Drivers (inline values and CSV files, long or wide), shocks and observed counts.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "scenario_loader_detail.hpp"
+
+namespace migflow::detail {
+
+namespace {
+
+constexpr const char* driver_names[driver_count] = {"conflict", "economy", "climate"};
+constexpr double driver_defaults[driver_count] = {0.0, 1.0, 0.0};
+
+std::optional<DriverKind> driver_kind(std::string_view s) {
+    for (int k = 0; k < driver_count; ++k)
+        if (s == driver_names[k]) return static_cast<DriverKind>(k);
+    return std::nullopt;
+}
+
+std::string num_str(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// Empty when v is a valid value of the driver, else the message.
+std::string driver_range_error(DriverKind k, double v) {
+    if (k == DriverKind::economy) return v > 0 ? "" : "got " + num_str(v) + ", expected a number > 0";
+    return v >= 0 && v <= 1 ? "" : "got " + num_str(v) + ", expected a number in [0, 1]";
+}
+
+// One (day, value) point with where it came from, so that a duplicate date can be
+// reported at its own line.
+struct Point {
+    Day day;
+    double value;
+    int line;
+    int column;
+    int source;  // index into DriverPoints::sources
+};
+
+struct DriverPoints {
+    struct Source {
+        std::string file;
+        std::string key;
+        bool csv;
+    };
+    std::vector<Source> sources;
+    std::vector<std::vector<Point>> by_region;
+};
+
+void add_yaml_point(LoadContext& ctx, DriverPoints& pts, RegionIndex r, int source, const YAML::Node& at,
+                    Day day, double value) {
+    const YAML::Mark m = at.Mark();
+    pts.by_region[r].push_back(Point{day, value, m.line + 1, m.column + 1, source});
+}
+
+void load_values(LoadContext& ctx, const YAML::Node& n, const std::string& key, DriverKind kind, DriverPoints& pts) {
+    if (!ctx.check_map(n, key, {})) return;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string rkey = join_path(key, it->first.Scalar());
+        const auto r = ctx.region(it->first, rkey);
+        if (!r) continue;
+        const int source = static_cast<int>(pts.sources.size());
+        pts.sources.push_back({ctx.file, rkey, false});
+        const YAML::Node v = it->second;
+        if (v.IsScalar()) {  // a constant for the whole run
+            const auto x = ctx.number(v, rkey);
+            if (!x) continue;
+            if (const auto e = driver_range_error(kind, *x); !e.empty()) ctx.problem(v, rkey, e);
+            else add_yaml_point(ctx, pts, *r, source, v, 0, *x);
+            continue;
+        }
+        if (!v.IsSequence()) {
+            ctx.problem(v, rkey, "expected a number or a list of [date, value] pairs");
+            continue;
+        }
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const std::string pkey = index_path(rkey, i);
+            const YAML::Node p = v[i];
+            if (!p.IsSequence() || p.size() != 2) {
+                ctx.problem(p, pkey, "expected a [date, value] pair");
+                continue;
+            }
+            const auto d = ctx.date(p[0], pkey);
+            const auto x = ctx.number(p[1], pkey);
+            if (!d || !x) continue;
+            if (const auto e = driver_range_error(kind, *x); !e.empty()) {
+                ctx.problem(p[1], pkey, e);
+                continue;
+            }
+            if (ctx.dates_ok) add_yaml_point(ctx, pts, *r, source, p, *d - ctx.start_date, *x);
+        }
+    }
+}
+
+void load_driver_csv(LoadContext& ctx, const CsvTable& t, DriverKind kind, DriverPoints& pts) {
+    if (t.rows.empty()) {
+        ctx.csv_problem(t.file, 0, "", "empty file: expected a header line");
+        return;
+    }
+    const int source = static_cast<int>(pts.sources.size());
+    pts.sources.push_back({t.file, "", true});
+    const auto& head = t.rows.front().cells;
+    const bool long_format = std::find(head.begin(), head.end(), "region") != head.end();
+    // Long: date,region,value. Wide: date,<Region1>,<Region2>,...
+    std::vector<RegionIndex> wide_region;
+    int c_date = 0, c_region = -1, c_value = -1;
+    if (long_format) {
+        const auto cols = csv_columns(ctx, t, {"date", "region", "value"}, {true, true, true});
+        if (!cols.ok) return;
+        c_date = cols.index[0], c_region = cols.index[1], c_value = cols.index[2];
+    } else {
+        std::string first = head[0];
+        if (!first.empty() && first.front() == '#') first.erase(0, 1);
+        if (first != "date") {
+            ctx.csv_problem(t.file, t.rows.front().line, "date",
+                            "expected a header `date,region,value` or `date,<Region1>,<Region2>,...`");
+            return;
+        }
+        wide_region.assign(head.size(), no_region);
+        for (std::size_t c = 1; c < head.size(); ++c) {
+            if (head[c].empty()) continue;  // trailing comma
+            const auto it = ctx.region_index.find(head[c]);
+            if (it == ctx.region_index.end()) {
+                std::string msg = "unknown region `" + head[c] + "`";
+                if (const auto h = did_you_mean(head[c], ctx.region_names); !h.empty()) msg += "; " + h;
+                ctx.csv_problem(t.file, t.rows.front().line, head[c], msg);
+            } else {
+                wide_region[c] = it->second;
+            }
+        }
+    }
+    auto cell = [](const CsvRow& row, int c) -> const std::string& {
+        static const std::string empty;
+        return c >= 0 && static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : empty;
+    };
+    auto add = [&](const CsvRow& row, const std::string& column, RegionIndex r, Day day, const std::string& text) {
+        const auto x = parse_double(text);
+        if (!x) return ctx.csv_problem(t.file, row.line, column, "got `" + text + "`, expected a number");
+        if (const auto e = driver_range_error(kind, *x); !e.empty()) return ctx.csv_problem(t.file, row.line, column, e);
+        pts.by_region[r].push_back(Point{day, *x, row.line, 0, source});
+    };
+    for (std::size_t i = 1; i < t.rows.size(); ++i) {
+        const CsvRow& row = t.rows[i];
+        if (row.comment) continue;
+        const auto d = parse_date(cell(row, c_date));
+        if (!d) {
+            ctx.csv_problem(t.file, row.line, "date", "got `" + cell(row, c_date) + "`, expected a date YYYY-MM-DD");
+            continue;
+        }
+        if (!ctx.dates_ok) continue;
+        const Day day = *d - ctx.start_date;
+        if (long_format) {
+            const auto it = ctx.region_index.find(cell(row, c_region));
+            if (it == ctx.region_index.end()) {
+                ctx.csv_problem(t.file, row.line, "region", "unknown region `" + cell(row, c_region) + "`");
+                continue;
+            }
+            add(row, "value", it->second, day, cell(row, c_value));
+        } else {
+            for (std::size_t c = 1; c < row.cells.size() && c < wide_region.size(); ++c) {
+                if (wide_region[c] != no_region && !row.cells[c].empty())
+                    add(row, head[c], wide_region[c], day, row.cells[c]);
+            }
+        }
+    }
+}
+
+// Sorts each region's points by day into the DriverSpec; a date given twice is an error.
+void finish_series(LoadContext& ctx, DriverPoints& pts, DriverSpec& spec) {
+    for (std::size_t r = 0; r < pts.by_region.size(); ++r) {
+        auto& v = pts.by_region[r];
+        std::stable_sort(v.begin(), v.end(), [](const Point& a, const Point& b) { return a.day < b.day; });
+        TimeSeries& ts = spec.series[r];
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (i > 0 && v[i].day == v[i - 1].day) {
+                const auto& src = pts.sources[v[i].source];
+                const std::string msg = "date " + format_date(ctx.start_date + v[i].day) + " given twice for region `" +
+                                        ctx.region_names[r] + "`";
+                if (src.csv) ctx.csv_problem(src.file, v[i].line, "date", msg);
+                else ctx.diag.add(src.file, v[i].line, v[i].column, src.key, msg);
+                continue;
+            }
+            ts.day.push_back(v[i].day);
+            ts.value.push_back(v[i].value);
+        }
+    }
+}
+
+void load_driver(LoadContext& ctx, const YAML::Node& n, const std::string& key, DriverKind kind, Scenario& s) {
+    DriverSpec& spec = s.driver(kind);
+    if (n.IsNull()) return;
+    if (!ctx.check_map(n, key, {"interpolation", "default", "values", "file"})) return;
+    if (const YAML::Node i = n["interpolation"]; i.IsDefined()) {
+        const auto v = ctx.string(i, join_path(key, "interpolation"));
+        if (v && *v == "step") spec.interpolation = Interpolation::step;
+        else if (v && *v == "linear") spec.interpolation = Interpolation::linear;
+        else if (v) ctx.problem(i, join_path(key, "interpolation"), "got `" + *v + "`, expected step or linear");
+    }
+    if (const YAML::Node d = n["default"]; d.IsDefined()) {
+        if (const auto v = ctx.number(d, join_path(key, "default"))) {
+            if (const auto e = driver_range_error(kind, *v); !e.empty()) ctx.problem(d, join_path(key, "default"), e);
+            else spec.default_value = *v;
+        }
+    }
+    DriverPoints pts;
+    pts.by_region.resize(s.regions.size());
+    if (const YAML::Node v = n["values"]; v.IsDefined()) load_values(ctx, v, join_path(key, "values"), kind, pts);
+    if (const YAML::Node f = n["file"]; f.IsDefined()) {
+        if (const auto t = ctx.csv(f, join_path(key, "file"))) load_driver_csv(ctx, *t, kind, pts);
+    }
+    finish_series(ctx, pts, spec);
+}
+
+}  // namespace
+
+void load_drivers(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
+    for (int k = 0; k < driver_count; ++k) {
+        s.drivers[k].default_value = driver_defaults[k];
+        s.drivers[k].series.assign(s.regions.size(), TimeSeries{});
+    }
+    if (!n.IsDefined() || n.IsNull()) return;
+    if (!ctx.check_map(n, "drivers", {"conflict", "economy", "climate"})) return;
+    for (int k = 0; k < driver_count; ++k) {
+        if (const YAML::Node d = n[driver_names[k]]; d.IsDefined())
+            load_driver(ctx, d, join_path("drivers", driver_names[k]), static_cast<DriverKind>(k), s);
+    }
+}
+
+void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
+    if (n.IsNull() || !ctx.is_sequence(n, "shocks")) return;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        const std::string key = index_path("shocks", i);
+        const YAML::Node m = n[i];
+        if (!ctx.check_map(m, key, {"driver", "region", "from", "to", "severity", "mode"})) continue;
+        Shock sh;
+        bool ok = true;
+        if (const YAML::Node d = ctx.need(m, "driver", key); d.IsDefined()) {
+            const auto v = ctx.string(d, join_path(key, "driver"));
+            const auto k = v ? driver_kind(*v) : std::nullopt;
+            if (k) sh.driver = *k;
+            else if (v) ctx.problem(d, join_path(key, "driver"), "got `" + *v + "`, expected conflict, economy or climate");
+            ok = ok && k;
+        } else {
+            ok = false;
+        }
+        const YAML::Node r = ctx.need(m, "region", key);
+        const auto region = r.IsDefined() ? ctx.region(r, join_path(key, "region")) : std::nullopt;
+        ok = ok && region;
+        const YAML::Node f = ctx.need(m, "from", key);
+        const auto from = f.IsDefined() ? ctx.run_day(f, join_path(key, "from"), false) : std::nullopt;
+        ok = ok && from;
+        if (const YAML::Node t = m["to"]; t.IsDefined()) {
+            const auto to = ctx.run_day(t, join_path(key, "to"), true);
+            if (to && from && *to <= *from) ctx.problem(t, join_path(key, "to"), "must be after `from`");
+            ok = ok && to && from && *to > *from;
+            if (to) sh.end = *to;
+        }
+        sh.mode = sh.driver == DriverKind::economy ? Shock::Mode::scale : Shock::Mode::max;
+        if (const YAML::Node md = m["mode"]; md.IsDefined()) {
+            const auto v = ctx.string(md, join_path(key, "mode"));
+            if (v && *v == "max") sh.mode = Shock::Mode::max;
+            else if (v && *v == "add") sh.mode = Shock::Mode::add;
+            else if (v && *v == "scale") sh.mode = Shock::Mode::scale;
+            else if (v && *v == "set") sh.mode = Shock::Mode::set;
+            else if (v) ctx.problem(md, join_path(key, "mode"), "got `" + *v + "`, expected max, add, scale or set"), ok = false;
+        }
+        const YAML::Node sv = ctx.need(m, "severity", key);
+        const auto sev = sv.IsDefined() ? ctx.number(sv, join_path(key, "severity")) : std::nullopt;
+        ok = ok && sev;
+        if (ok) {
+            // What the severity means depends on the mode: a factor, an offset or a level.
+            std::string e;
+            if (sh.mode == Shock::Mode::scale) e = *sev >= 0 ? "" : "got " + num_str(*sev) + ", a scale factor must be >= 0";
+            else if (sh.mode == Shock::Mode::add)
+                e = sh.driver == DriverKind::economy || (*sev >= -1 && *sev <= 1) ? "" : "got " + num_str(*sev) + ", expected a number in [-1, 1]";
+            else e = driver_range_error(sh.driver, *sev);
+            if (!e.empty()) ctx.problem(sv, join_path(key, "severity"), e), ok = false;
+        }
+        if (!ok) continue;
+        sh.region = *region;
+        sh.start = *from;
+        sh.severity = *sev;
+        s.shocks.push_back(sh);
+    }
+}
+
+void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
+    if (!ctx.check_map(n, "observed", {"file"})) return;
+    const YAML::Node f = ctx.need(n, "file", "observed");
+    if (!f.IsDefined()) return;
+    const auto t = ctx.csv(f, "observed.file");
+    if (!t) return;
+    const auto cols = csv_columns(ctx, *t, {"date", "region", "count"}, {true, true, true});
+    if (!cols.ok || !ctx.dates_ok) return;
+    std::map<RegionIndex, std::map<Day, double>> points;
+    for (std::size_t i = 1; i < t->rows.size(); ++i) {
+        const CsvRow& row = t->rows[i];
+        if (row.comment) continue;
+        auto cell = [&](int w) { const int c = cols.index[w]; return static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : std::string(); };
+        const auto d = parse_date(cell(0));
+        const auto it = ctx.region_index.find(cell(1));
+        const auto x = parse_double(cell(2));
+        if (!d) ctx.csv_problem(t->file, row.line, "date", "got `" + cell(0) + "`, expected a date YYYY-MM-DD");
+        if (it == ctx.region_index.end()) ctx.csv_problem(t->file, row.line, "region", "unknown region `" + cell(1) + "`");
+        if (!x || *x < 0) ctx.csv_problem(t->file, row.line, "count", "got `" + cell(2) + "`, expected a number >= 0");
+        if (!d || it == ctx.region_index.end() || !x || *x < 0) continue;
+        if (!points[it->second].emplace(*d - ctx.start_date, *x).second)
+            ctx.csv_problem(t->file, row.line, "date", "date " + cell(0) + " given twice for region `" + cell(1) + "`");
+    }
+    for (const auto& [r, series] : points) {
+        std::vector<double> count(static_cast<std::size_t>(s.days));
+        for (Day day = 0; day < s.days; ++day) {
+            auto hi = series.lower_bound(day);
+            if (hi == series.end()) count[day] = std::prev(hi)->second;
+            else if (hi->first == day || hi == series.begin()) count[day] = hi->second;
+            else {
+                const auto lo = std::prev(hi);
+                const double w = static_cast<double>(day - lo->first) / (hi->first - lo->first);
+                count[day] = lo->second + w * (hi->second - lo->second);
+            }
+        }
+        s.observed.region.push_back(r);
+        s.observed.count.push_back(std::move(count));
+    }
+}
+
+}  // namespace migflow::detail
