@@ -1,0 +1,177 @@
+// bench_run: one synthetic run (issues #2, #4), timed, with its memory per agent.
+//
+//   bench_run --agents N --regions R --days D --threads T [--ruleset native|flee]
+//             [--output path.h5 | --no-output] [--seed S] [--driver-every K] [--progress]
+//
+// Prints one machine-readable line of key=value pairs (what run_benchmarks.sh parses)
+// and one line of stage times. Without --output or --no-output the HDF5 file goes to
+// a temporary path that is removed after its size is taken.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "migflow/recorder.hpp"
+#include "migflow/simulation.hpp"
+#include "synthetic.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// A recorder that keeps nothing: the engine alone, without output cost.
+class NullRecorder final : public migflow::Recorder {
+public:
+    void begin(const migflow::Scenario&, const migflow::World&, const migflow::RunInfo&) override {}
+    void record(const migflow::DayRecord& day) override { last_total_ = day.total_agents; }
+    void finish(const migflow::RunSummary&) override {}
+
+private:
+    std::int64_t last_total_ = 0;
+};
+
+// A field of /proc/self/status in kB (VmRSS, VmHWM), or -1.
+long status_kb(const char* field) {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    const std::size_t n = std::strlen(field);
+    while (std::getline(in, line))
+        if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
+            return std::atol(line.c_str() + n + 1);
+    return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0), so that the peak measured after the
+// run is the run's own and not a transient of building the scenario.
+void reset_peak_rss() {
+    if (std::FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
+        std::fputs("5", f);
+        std::fclose(f);
+    }
+}
+
+struct Args {
+    migflow::bench::SyntheticSpec spec;
+    int threads = 0;
+    std::string output;  // empty: temporary file
+    bool no_output = false;
+    bool progress = false;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+    std::cerr << "bench_run: " << why << "\n"
+              << "usage: bench_run --agents N --regions R --days D --threads T [--ruleset native|flee]\n"
+              << "                 [--output path.h5 | --no-output] [--seed S] [--driver-every K] [--progress]\n";
+    std::exit(2);
+}
+
+Args parse_args(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string k = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) usage("missing value after " + k);
+            return argv[++i];
+        };
+        auto integer = [&]() -> long long {
+            const std::string v = value();
+            char* end = nullptr;
+            const double d = std::strtod(v.c_str(), &end);  // accepts 1e7
+            if (end == v.c_str() || *end != '\0' || d < 0 || d != static_cast<double>(static_cast<long long>(d)))
+                usage("got `" + v + "` for " + k + ", expected a whole number >= 0");
+            return static_cast<long long>(d);
+        };
+        if (k == "--agents") a.spec.agents = integer();
+        else if (k == "--regions") a.spec.regions = static_cast<int>(integer());
+        else if (k == "--days") a.spec.days = static_cast<int>(integer());
+        else if (k == "--threads") a.threads = static_cast<int>(integer());
+        else if (k == "--seed") a.spec.seed = static_cast<std::uint64_t>(integer());
+        else if (k == "--driver-every") a.spec.driver_every = static_cast<int>(integer());
+        else if (k == "--ruleset") a.spec.ruleset = value();
+        else if (k == "--output") a.output = value();
+        else if (k == "--no-output") a.no_output = true;
+        else if (k == "--progress") a.progress = true;
+        else if (k == "--help" || k == "-h") usage("help");
+        else usage("unknown option " + k);
+    }
+    if (a.no_output && !a.output.empty()) usage("--output and --no-output exclude each other");
+    return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Args args = parse_args(argc, argv);
+    try {
+        auto t0 = Clock::now();
+        const migflow::Scenario scenario = migflow::bench::make_synthetic(args.spec);
+        const double build_s = seconds_since(t0);
+
+        t0 = Clock::now();
+        migflow::Simulation sim(scenario, migflow::RunOptions{args.spec.seed, args.threads});
+        const double setup_s = seconds_since(t0);
+
+        std::string path = args.output;
+        const bool temporary = !args.no_output && path.empty();
+        if (temporary)
+            path = (std::filesystem::temp_directory_path() /
+                    ("bench_run_" + std::to_string(::getpid()) + ".h5")).string();
+        std::unique_ptr<migflow::Recorder> recorder;
+        if (args.no_output) recorder = std::make_unique<NullRecorder>();
+        else recorder = migflow::make_hdf5_recorder(path);
+
+        // Agents are created inside run(): what RSS grows by from here is theirs
+        // (plus the per-day tables and output buffers, which do not grow with N).
+        reset_peak_rss();
+        const long rss_before_kb = status_kb("VmRSS");
+        std::function<void(const migflow::Progress&)> progress;
+        if (args.progress)
+            progress = [](const migflow::Progress& p) {
+                std::fprintf(stderr, "\rday %d/%d  agents %lld  %.3g agent-steps/s   ", p.day + 1, p.days,
+                             static_cast<long long>(p.agents), p.agent_steps_per_second);
+            };
+        t0 = Clock::now();
+        const migflow::RunSummary summary = sim.run(*recorder, progress);
+        recorder.reset();  // closes the file
+        const double wall_s = seconds_since(t0);
+        if (args.progress) std::fputc('\n', stderr);
+        const long peak_kb = status_kb("VmHWM");
+
+        double h5_mb = 0.0;
+        if (!args.no_output) {
+            std::error_code ec;
+            const auto bytes = std::filesystem::file_size(path, ec);
+            if (!ec) h5_mb = double(bytes) / (1024.0 * 1024.0);
+            if (temporary) std::filesystem::remove(path, ec);
+        }
+        const double n = double(std::max<std::int64_t>(1, args.spec.agents));
+        const double bytes_per_agent = double(peak_kb - rss_before_kb) * 1024.0 / n;
+        const int threads = args.threads > 0 ? args.threads : -1;
+
+        std::printf("agents=%lld regions=%d routes=%zu days=%d threads=%d ruleset=%s wall_s=%.3f "
+                    "agent_steps_per_s=%.4g bytes_per_agent=%.2f peak_rss_mb=%.1f base_rss_mb=%.1f "
+                    "h5_mb=%.2f final_agents=%lld build_s=%.3f setup_s=%.3f output=%s\n",
+                    static_cast<long long>(args.spec.agents), args.spec.regions, scenario.routes.size(),
+                    args.spec.days, threads, args.spec.ruleset.c_str(), wall_s,
+                    double(summary.agent_steps) / wall_s, bytes_per_agent, peak_kb / 1024.0,
+                    rss_before_kb / 1024.0, h5_mb, static_cast<long long>(summary.final_agents), build_s,
+                    setup_s, args.no_output ? "none" : "hdf5");
+        const auto& st = sim.stage_times();
+        std::printf("stages drivers_s=%.3f spawn_s=%.3f move_s=%.3f tally_s=%.3f record_s=%.3f\n",
+                    st.drivers, st.spawn, st.move, st.tally, st.record);
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_run: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,110 @@
+// bench_startup: time to load a large scenario from YAML + CSV and set up a run (issue #4).
+//
+//   bench_startup [--regions 100000] [--routes 500000] [--days 365] [--driver-every 7]
+//                 [--long-drivers] [--dir DIR] [--keep] [--seed S]
+//
+// Writes the synthetic scenario (benchmarks/synthetic.hpp) to DIR (default: a fresh
+// temporary directory), then times load_scenario() and the Simulation constructor
+// (world, route graph, ruleset tables). Writing the files is not part of the figure.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "migflow/scenario_loader.hpp"
+#include "migflow/simulation.hpp"
+#include "synthetic.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+[[noreturn]] void usage(const std::string& why) {
+    std::cerr << "bench_startup: " << why << "\n"
+              << "usage: bench_startup [--regions N] [--routes M] [--days D] [--driver-every K]\n"
+              << "                     [--long-drivers] [--dir DIR] [--keep] [--seed S]\n";
+    std::exit(2);
+}
+
+std::uintmax_t dir_bytes(const std::filesystem::path& dir) {
+    std::uintmax_t total = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.is_regular_file()) total += e.file_size();
+    return total;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    migflow::bench::SyntheticSpec spec;
+    spec.regions = 100'000;
+    spec.agents = 1'000'000;  // populations only; no agent is created here
+    long long routes = 500'000;
+    std::string dir;
+    bool keep = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string k = argv[i];
+        auto number = [&]() -> long long {
+            if (i + 1 >= argc) usage("missing value after " + k);
+            char* end = nullptr;
+            const double d = std::strtod(argv[++i], &end);
+            if (*end != '\0' || d < 0) usage("bad value for " + k);
+            return static_cast<long long>(d);
+        };
+        if (k == "--regions") spec.regions = static_cast<int>(number());
+        else if (k == "--routes") routes = number();
+        else if (k == "--days") spec.days = static_cast<int>(number());
+        else if (k == "--driver-every") spec.driver_every = static_cast<int>(number());
+        else if (k == "--seed") spec.seed = static_cast<std::uint64_t>(number());
+        else if (k == "--long-drivers") spec.wide_drivers = false;
+        else if (k == "--dir") {
+            if (i + 1 >= argc) usage("missing value after --dir");
+            dir = argv[++i];
+        } else if (k == "--keep") keep = true;
+        else usage("unknown option " + k);
+    }
+    if (spec.regions < 2) usage("--regions must be at least 2");
+    spec.mean_degree = 2.0 * double(routes) / double(spec.regions);
+    const bool temporary = dir.empty();
+    if (temporary)
+        dir = (std::filesystem::temp_directory_path() / ("bench_startup_" + std::to_string(::getpid()))).string();
+
+    try {
+        auto t0 = Clock::now();
+        const std::string yaml = migflow::bench::write_synthetic_files(spec, dir);
+        const double write_s = seconds_since(t0);
+        const double files_mb = double(dir_bytes(dir)) / (1024.0 * 1024.0);
+
+        t0 = Clock::now();
+        const migflow::Scenario scenario = migflow::load_scenario(yaml);
+        const double load_s = seconds_since(t0);
+
+        t0 = Clock::now();
+        migflow::Simulation sim(scenario, migflow::RunOptions{spec.seed, 1});
+        const double setup_s = seconds_since(t0);
+
+        std::printf("startup regions=%zu routes=%zu days=%d driver_points=%zu drivers=%s files_mb=%.1f "
+                    "load_s=%.3f setup_s=%.3f total_s=%.3f write_s=%.3f dir=%s\n",
+                    scenario.regions.size(), scenario.routes.size(), scenario.days,
+                    scenario.drivers[0].series.empty() ? std::size_t(0) : scenario.drivers[0].series[0].day.size(),
+                    spec.wide_drivers ? "wide" : "long", files_mb, load_s, setup_s, load_s + setup_s, write_s,
+                    keep ? dir.c_str() : "(removed)");
+        if (!keep) std::filesystem::remove_all(dir);
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_startup: %s\n", e.what());
+        if (!keep) {
+            std::error_code ec;
+            std::filesystem::remove_all(dir, ec);
+        }
+        return 1;
+    }
+}
