@@ -71,7 +71,8 @@ std::string did_you_mean(const std::string& unknown, const std::vector<std::stri
             best = &k;
         }
     }
-    if (!best) return {};
+    // A "suggestion" that replaces the whole word (x -> y) is no suggestion.
+    if (!best || best_d >= unknown.size()) return {};
     return "did you mean `" + *best + "`?";
 }
 

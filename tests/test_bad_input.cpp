@@ -1,0 +1,183 @@
+// Malformed scenarios: the loader throws one InputError listing located problems, and
+// `migflow check` prints them on stderr and exits non-zero. Messages asserted verbatim.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "migflow/scenario_loader.hpp"
+
+using namespace migflow;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Line numbers in the expectations below refer to this text.
+const std::string base = R"(name: bad
+start_date: 2024-01-01
+days: 10
+regions:
+  - {name: Alpha, lat: 1, lon: 1, population: 100, country: A}
+  - {name: Beta, type: camp, lat: 2, lon: 2, population: 0, capacity: 50, country: B}
+routes:
+  - {from: Alpha, to: Beta, km: 30}
+)";
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+    const auto at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    return s.replace(at, from.size(), to);
+}
+
+struct BadCase {
+    std::string what;
+    std::string yaml;
+    Overrides overrides;
+    std::vector<std::string> expected;  // each must appear in what(); "@" stands for the file
+    std::string csv_name = {};           // an extra file written beside the scenario
+    std::string csv_text = {};
+};
+
+std::vector<BadCase> bad_cases() {
+    return {
+        {"missing required key", replace(base, "name: bad\n", ""), {}, {"@:1:1: name: missing required key"}},
+        {"unknown key with did-you-mean", base + "behaviuor:\n  lambda_conflict: 0.1\n", {},
+         {"@:9:1: behaviuor: unknown key; did you mean `behaviour`?"}},
+        {"unknown parameter", base + "behaviour:\n  lambda_confict: 0.1\n", {},
+         {"@:10:3: behaviour.lambda_confict: unknown key; did you mean `lambda_conflict`?"}},
+        {"wrong type", replace(base, "days: 10", "days: ten"), {},
+         {"@:3:7: days: got `ten`, expected a whole number in [1, 1000000]"}},
+        {"a map where a number goes", base + "agents:\n  people_per_agent: {a: 1}\n", {},
+         {"@:10:21: agents.people_per_agent: got a map, expected a number in [0.001, 1e+09]"}},
+        {"parameter out of range", base + "behaviour:\n  lambda_conflict: -1\n", {},
+         {"@:10:20: behaviour.lambda_conflict: got -1, expected a number in [0, 50]"}},
+        {"unknown region in a route", replace(base, "to: Beta, km", "to: Betta, km"), {},
+         {"@:8:23: routes[0].to: unknown region `Betta`; did you mean `Beta`?"}},
+        {"route to itself", replace(base, "to: Beta, km", "to: Alpha, km"), {},
+         {"@:8:23: routes[0].to: a route must join two different regions"}},
+        {"negative population", replace(base, "population: 100", "population: -5"), {},
+         {"@:5:47: regions[0].population: got -5, expected a number in [0, 1e+11]"}},
+        {"closure date outside the run", base + "closures:\n  - {region: Alpha, from: 2024-02-01}\n", {},
+         {"@:10:27: closures[0].from: date 2024-02-01 is outside the run: expected 2024-01-01 to 2024-01-10"}},
+        {"shock end before start", base + "shocks:\n  - {driver: conflict, region: Alpha, from: 2024-01-05, to: 2024-01-03, severity: 1}\n", {},
+         {"shocks[0].to: must be after `from`"}},
+        {"unreadable CSV", replace(base, "routes:\n  - {from: Alpha, to: Beta, km: 30}\n", "routes: nothere.csv\n"), {},
+         {"@:7:9: routes: cannot read CSV file `", "nothere.csv`"}},
+        {"bad cell in a routes CSV", replace(base, "routes:\n  - {from: Alpha, to: Beta, km: 30}\n", "routes: r.csv\n"), {},
+         {"r.csv:3: km: got `x`, expected a number > 0", "r.csv:4: to: unknown region `Gama`"}, "r.csv",
+         "from,to,km\nAlpha,Beta,3\nBeta,Alpha,x\nAlpha,Gama,4\n"},
+        {"duplicate region names", replace(base, "name: Beta", "name: Alpha"), {},
+         {"@:6:12: regions[1].name: duplicate region name `Alpha` (first at regions[0])"}},
+        {"duplicate YAML key", replace(base, "days: 10\n", "days: 10\ndays: 20\n"), {},
+         {"@:4:1: days: duplicate key (first given on line 3); the first value would be used"}},
+        {"bad --set path", base, {{"behaviour.lambda_confict", "0.2"}},
+         {"--set: behaviour.lambda_confict: unknown key `lambda_confict`; did you mean `lambda_conflict`?"}},
+        {"--set value out of range", base, {{"agents.mobile_fraction", "2"}},
+         {"--set: agents.mobile_fraction: got 2, expected a number in [0, 1]"}},
+        {"YAML syntax error", replace(base, "population: 0,", "population: [0,"), {}, {"@:6:", "YAML syntax error"}},
+        {"several problems at once", replace(replace(base, "days: 10", "days: ten"), "population: 100", "population: -5"), {},
+         {"@:3:7: days:", "@:5:47: regions[0].population:"}},
+        {"flee ruleset without settings", base + "ruleset: flee\n", {}, {"@:9:10: flee: ruleset flee needs a `flee:` block"}},
+        {"duplicate driver date", base + "drivers:\n  conflict:\n    values:\n      Alpha: [[2024-01-01, 0.2], [2024-01-01, 0.3]]\n", {},
+         {"@:12:34: drivers.conflict.values.Alpha: date 2024-01-01 given twice for region `Alpha`"}},
+        {"driver out of range", base + "drivers:\n  conflict:\n    values:\n      Alpha: [[2024-01-01, 1.5]]\n", {},
+         {"@:12:28: drivers.conflict.values.Alpha[0]: got 1.5, expected a number in [0, 1]"}},
+        {"group shares", base + "groups:\n  - {name: a, share: 0.5}\n  - {name: b, share: 0.4}\n", {},
+         {"@:10:3: groups: shares sum to 0.900000, expected 1"}},
+        {"unknown border country", base + "closures:\n  - {border: [A, Q], from: 2024-01-02}\n", {},
+         {"@:10:18: closures[0].border[1]: no region has country `Q`"}},
+    };
+}
+
+struct TempDir {
+    fs::path path = fs::temp_directory_path() / ("migflow_bad_input_" + std::to_string(::getpid()));
+    TempDir() {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+}  // namespace
+
+TEST_CASE("bad input: loader reports located problems", "[bad_input]") {
+    TempDir dir;
+    const auto cases = bad_cases();
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const BadCase& c = cases[i];
+        INFO(c.what);
+        const fs::path yaml = dir.path / ("case" + std::to_string(i) + ".yaml");
+        std::ofstream(yaml) << c.yaml;
+        if (!c.csv_name.empty()) std::ofstream(dir.path / c.csv_name) << c.csv_text;
+        std::string message;
+        try {
+            load_scenario(yaml.string(), c.overrides);
+        } catch (const InputError& e) {
+            message = e.what();
+            CHECK_FALSE(e.problems().empty());
+        }
+        INFO(message);
+        REQUIRE_FALSE(message.empty());
+        for (std::string want : c.expected) {
+            if (want.front() == '@') want.replace(0, 1, yaml.string());
+            CHECK(message.find(want) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("bad input: `migflow check` exits non-zero with the problems on stderr", "[bad_input][cli]") {
+    TempDir dir;
+    const auto cases = bad_cases();
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const BadCase& c = cases[i];
+        INFO(c.what);
+        const fs::path yaml = dir.path / ("case" + std::to_string(i) + ".yaml");
+        std::ofstream(yaml) << c.yaml;
+        if (!c.csv_name.empty()) std::ofstream(dir.path / c.csv_name) << c.csv_text;
+        std::string cmd = shell_quote(MIGFLOW_BINARY) + " check " + shell_quote(yaml.string());
+        for (const auto& [k, v] : c.overrides) cmd += " --set " + shell_quote(k + "=" + v);
+        const fs::path err = dir.path / "stderr.txt", out = dir.path / "stdout.txt";
+        cmd += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
+        const int status = std::system(cmd.c_str());
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 1);
+        const std::string stderr_text = slurp(err);
+        INFO(stderr_text);
+        CHECK(slurp(out).empty());
+        for (std::string want : c.expected) {
+            if (want.front() == '@') want.replace(0, 1, yaml.string());
+            CHECK(stderr_text.find(want) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("bad input: `migflow check` accepts tiny.yaml and summarises it", "[bad_input][cli]") {
+    TempDir dir;
+    const std::string cmd = shell_quote(MIGFLOW_BINARY) + " check " +
+                            shell_quote(std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/tiny.yaml") + " >" +
+                            shell_quote((dir.path / "out.txt").string()) + " 2>&1";
+    const int status = std::system(cmd.c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    const std::string out = slurp(dir.path / "out.txt");
+    CHECK(out == "tiny: 2024-01-01 to 2024-01-30 (30 days), seed 7, ruleset native; 5 regions (3 settlement, "
+                 "1 camp, 1 transit), 5 routes, 2 closures, 1 shocks; people_per_agent 10, about 4050 initial "
+                 "agents.\n");
+}
