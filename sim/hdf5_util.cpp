@@ -112,6 +112,15 @@ std::vector<hsize_t> dims_of(const H5::DataSet& ds) {
     return d;
 }
 
+hsize_t chunk_rows(const H5::DataSet& ds) {
+    H5::DSetCreatPropList plist = ds.getCreatePlist();
+    if (plist.getLayout() != H5D_CHUNKED) return 1;
+    const auto rank = dims_of(ds).size();
+    std::vector<hsize_t> chunk(std::max<std::size_t>(rank, 1));
+    plist.getChunk(static_cast<int>(chunk.size()), chunk.data());
+    return std::max<hsize_t>(chunk[0], 1);
+}
+
 std::vector<std::string> read_strings(const H5::DataSet& ds) {
     const auto d = dims_of(ds);
     const std::size_t n = d.empty() ? 1 : static_cast<std::size_t>(d[0]);

@@ -71,20 +71,28 @@ std::vector<T> read_vector(const H5::DataSet& ds) {
     return out;
 }
 
-// Row `row` of a 2-D dataset [rows x cols].
+// Rows [row0, row0 + n) of a 2-D dataset [rows x cols], row-major.
 template <class T>
-std::vector<T> read_row(const H5::DataSet& ds, hsize_t row) {
+std::vector<T> read_rows(const H5::DataSet& ds, hsize_t row0, hsize_t n) {
     const auto d = dims_of(ds);
-    std::vector<T> out(static_cast<std::size_t>(d.at(1)));
+    std::vector<T> out(static_cast<std::size_t>(n * d.at(1)));
     if (out.empty()) return out;
     H5::DataSpace file_space = ds.getSpace();
-    hsize_t start[2] = {row, 0};
-    hsize_t count[2] = {1, d[1]};
+    hsize_t start[2] = {row0, 0};
+    hsize_t count[2] = {n, d[1]};
     file_space.selectHyperslab(H5S_SELECT_SET, count, start);
-    hsize_t mem_dims[1] = {d[1]};
-    H5::DataSpace mem_space(1, mem_dims);
+    H5::DataSpace mem_space(2, count);
     ds.read(out.data(), h5_type<T>(), mem_space, file_space);
     return out;
 }
+
+template <class T>
+std::vector<T> read_row(const H5::DataSet& ds, hsize_t row) {
+    return read_rows<T>(ds, row, 1);
+}
+
+// Rows per chunk along the first dimension (1 for contiguous datasets): reading whole
+// chunks of rows at a time decompresses each chunk once.
+hsize_t chunk_rows(const H5::DataSet& ds);
 
 }  // namespace migflow::detail

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -97,7 +98,7 @@ private:
     void write_static(const Scenario& s, const World& w);
     void create_series(const Scenario& s);
     void flush_block();
-    void write_validation();
+    void write_validation(H5::Group& root);
     void close_all();
 
     std::string path_;
@@ -111,8 +112,7 @@ private:
     std::size_t block_start_ = 0;  // first day of the current block
     std::size_t recorded_ = 0;     // days recorded so far (they arrive in order)
 
-    H5::H5File file_;
-    H5::Group root_, series_group_;
+    std::optional<H5::H5File> file_;  // engaged from begin() on
     SeriesBlock<double> population_, conflict_, economy_, climate_;
     SeriesBlock<std::int64_t> agents_, arrivals_, departures_, spawned_;
     SeriesBlock<std::int64_t> flow_forward_, flow_backward_;
@@ -124,7 +124,7 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
     if (opened_) throw std::logic_error("HDF5 recorder: begin() called twice");
     H5::Exception::dontPrint();
     try {
-        file_ = H5::H5File(partial_, H5F_ACC_TRUNC);
+        file_.emplace(partial_, H5F_ACC_TRUNC);
     } catch (const H5::Exception& e) {
         throw std::runtime_error("cannot create output file " + partial_ + ": " +
                                  e.getDetailMsg());
@@ -139,18 +139,18 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
     observed_sim_.assign(s.observed.region.size(), std::vector<double>(days_, 0.0));
 
     try {
-        root_ = file_.openGroup("/");
-        set_attr(root_, "schema_version", schema_version);
-        set_attr(root_, "migflow_version", info.version);
-        set_attr(root_, "scenario_name", s.name);
-        set_attr(root_, "scenario_file", s.source_file);
-        set_attr(root_, "scenario_text", s.source_text);
-        set_attr(root_, "seed", info.seed);
-        set_attr(root_, "ruleset", s.ruleset);
-        set_attr(root_, "people_per_agent", s.agents.people_per_agent);
-        set_attr(root_, "start_date", format_date(s.start_date));
-        set_attr(root_, "days", static_cast<std::int64_t>(days_));
-        set_attr(root_, "threads", info.threads);
+        H5::Group root = file_->openGroup("/");
+        set_attr(root, "schema_version", schema_version);
+        set_attr(root, "migflow_version", info.version);
+        set_attr(root, "scenario_name", s.name);
+        set_attr(root, "scenario_file", s.source_file);
+        set_attr(root, "scenario_text", s.source_text);
+        set_attr(root, "seed", info.seed);
+        set_attr(root, "ruleset", s.ruleset);
+        set_attr(root, "people_per_agent", s.agents.people_per_agent);
+        set_attr(root, "start_date", format_date(s.start_date));
+        set_attr(root, "days", static_cast<std::int64_t>(days_));
+        set_attr(root, "threads", info.threads);
         write_static(s, w);
         create_series(s);
     } catch (const H5::Exception& e) {
@@ -159,7 +159,7 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
 }
 
 void Hdf5Recorder::write_static(const Scenario& s, const World& w) {
-    H5::Group time = file_.createGroup("/time");
+    H5::Group time = file_->createGroup("/time");
     std::vector<std::int32_t> day(days_);
     std::vector<std::string> date(days_);
     for (std::size_t t = 0; t < days_; ++t) {
@@ -169,7 +169,7 @@ void Hdf5Recorder::write_static(const Scenario& s, const World& w) {
     write_vector(time, "day", day, "day", "day index from the start date (day 0 = start_date)");
     write_strings(time, "date", date, "1", "calendar date of each day, YYYY-MM-DD");
 
-    H5::Group regions = file_.createGroup("/regions");
+    H5::Group regions = file_->createGroup("/regions");
     std::vector<std::string> name, type, country;
     std::vector<double> lat, lon, capacity, population;
     for (const Region& r : w.regions) {
@@ -190,7 +190,7 @@ void Hdf5Recorder::write_static(const Scenario& s, const World& w) {
     write_vector(regions, "initial_population", population, "people",
                  "population at the start of the run");
 
-    H5::Group routes = file_.createGroup("/routes");
+    H5::Group routes = file_->createGroup("/routes");
     std::vector<std::int32_t> from, to;
     std::vector<double> km;
     for (const Route& r : w.routes) {
@@ -212,8 +212,7 @@ void Hdf5Recorder::create_series(const Scenario& s) {
     const int level = std::clamp(s.output.compression, 0, 9);
     const std::size_t T = days_, R = regions_, E = routes_, B = block_days_;
 
-    series_group_ = file_.createGroup("/series");
-    H5::Group& g = series_group_;
+    H5::Group g = file_->createGroup("/series");
     population_.create(g, "population", T, R, B, level, "people",
                        "people in the region after the day's moves (residents + agents x people_per_agent)");
     agents_.create(g, "agents", T, R, B, level, "agents",
@@ -227,7 +226,7 @@ void Hdf5Recorder::create_series(const Scenario& s) {
     flow_backward_.create(g, "route_flow_backward", T, E, B, level, "agents",
                           "agents departing along the route to -> from that day");
 
-    H5::Group d = file_.createGroup("/drivers");
+    H5::Group d = file_->createGroup("/drivers");
     conflict_.create(d, "conflict", T, R, B, level, "1",
                      "conflict intensity in [0,1] used on that day, shocks applied");
     economy_.create(d, "economy", T, R, B, level, "1",
@@ -302,7 +301,7 @@ void Hdf5Recorder::flush_block() {
     }
 }
 
-void Hdf5Recorder::write_validation() {
+void Hdf5Recorder::write_validation(H5::Group& root) {
     const Observations& obs = scenario_->observed;
     const std::size_t K = obs.region.size();
     if (K == 0) return;
@@ -316,7 +315,7 @@ void Hdf5Recorder::write_validation() {
     }
     const Validation v = compute_ard(sim, ob);
 
-    H5::Group g = file_.createGroup("/validation");
+    H5::Group g = file_->createGroup("/validation");
     std::vector<std::string> names;
     for (RegionIndex r : obs.region) names.push_back(scenario_->regions.at(r).name);
     write_vector(g, "region", obs.region, "1", "index in /regions of each observed region");
@@ -340,8 +339,8 @@ void Hdf5Recorder::write_validation() {
                  "relative difference per day, simulated as is");
     set_attr(g, "ard_rescaled", v.ard_rescaled);
     set_attr(g, "ard_unrescaled", v.ard_unrescaled);
-    set_attr(root_, "ard_rescaled", v.ard_rescaled);
-    set_attr(root_, "ard_unrescaled", v.ard_unrescaled);
+    set_attr(root, "ard_rescaled", v.ard_rescaled);
+    set_attr(root, "ard_unrescaled", v.ard_unrescaled);
 }
 
 void Hdf5Recorder::finish(const RunSummary& summary) {
@@ -351,17 +350,20 @@ void Hdf5Recorder::finish(const RunSummary& summary) {
                                " of " + std::to_string(days_) + " days");
     flush_block();
     try {
-        write_vector(series_group_, "in_transit", in_transit_, "agents",
+        H5::Group root = file_->openGroup("/");
+        H5::Group series = file_->openGroup("/series");
+        write_vector(series, "in_transit", in_transit_, "agents",
                      "agents travelling at the end of the day");
-        write_vector(series_group_, "total_agents", total_agents_, "agents",
+        write_vector(series, "total_agents", total_agents_, "agents",
                      "all agents at the end of the day (standing + travelling)");
-        write_validation();
-        set_attr(root_, "wall_seconds", summary.wall_seconds);
-        set_attr(root_, "agent_steps", summary.agent_steps);
-        set_attr(root_, "final_agents", summary.final_agents);
-        set_attr(root_, "complete", 1);  // last: readers trust nothing without it
-        file_.flush(H5F_SCOPE_GLOBAL);
-        close_all();
+        write_validation(root);
+        set_attr(root, "wall_seconds", summary.wall_seconds);
+        set_attr(root, "agent_steps", summary.agent_steps);
+        set_attr(root, "final_agents", summary.final_agents);
+        set_attr(root, "complete", 1);  // last: readers trust nothing without it
+        series.close();
+        root.close();
+        close_all();  // every handle closed, so the file is really closed before the rename
     } catch (const H5::Exception& e) {
         throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
     }
@@ -373,12 +375,15 @@ void Hdf5Recorder::finish(const RunSummary& summary) {
 }
 
 void Hdf5Recorder::close_all() {
-    for (auto* s : {&population_, &conflict_, &economy_, &climate_}) s->ds.close();
-    for (auto* s : {&agents_, &arrivals_, &departures_, &spawned_, &flow_forward_, &flow_backward_})
+    for (auto* s : {&population_, &conflict_, &economy_, &climate_}) {
         s->ds.close();
-    series_group_.close();
-    root_.close();
-    file_.close();
+        s->rows = {};
+    }
+    for (auto* s : {&agents_, &arrivals_, &departures_, &spawned_, &flow_forward_, &flow_backward_}) {
+        s->ds.close();
+        s->rows = {};
+    }
+    if (file_) file_->close();
 }
 
 }  // namespace

@@ -75,10 +75,12 @@ void print_info(const std::string& path, std::ostream& out) {
         return;
     }
 
-    // Row by row: a whole [T x R] series may not fit in memory for big runs.
+    // A chunk of rows at a time: a whole [T x R] series may not fit in memory for big runs.
     std::int64_t spawned = 0;
-    for (std::size_t t = 0; t < T; ++t)
-        for (std::int64_t v : read_row<std::int64_t>(spawned_ds, t)) spawned += v;
+    const hsize_t step = chunk_rows(spawned_ds);
+    for (hsize_t t = 0; t < T; t += step)
+        for (std::int64_t v : read_rows<std::int64_t>(spawned_ds, t, std::min<hsize_t>(step, T - t)))
+            spawned += v;
     const auto final_pop = read_row<double>(pop_ds, T - 1);
     const double final_people = std::accumulate(final_pop.begin(), final_pop.end(), 0.0);
     const auto peak = std::max_element(in_transit.begin(), in_transit.end());
@@ -94,7 +96,10 @@ void print_info(const std::string& path, std::ostream& out) {
     std::iota(order.begin(), order.end(), 0);
     const std::size_t top = std::min(top_regions, R);
     std::partial_sort(order.begin(), order.begin() + top, order.end(),
-                      [&](std::size_t a, std::size_t b) { return final_pop[a] > final_pop[b]; });
+                      [&](std::size_t a, std::size_t b) {
+                          // ties in file order, so the listing is the same every time
+                          return final_pop[a] != final_pop[b] ? final_pop[a] > final_pop[b] : a < b;
+                      });
     out << "top regions by final population:\n";
     for (std::size_t i = 0; i < top; ++i)
         out << "  " << names[order[i]] << " (" << types[order[i]] << "): "
