@@ -178,6 +178,6 @@ TEST_CASE("bad input: `migflow check` accepts tiny.yaml and summarises it", "[ba
     CHECK(WEXITSTATUS(status) == 0);
     const std::string out = slurp(dir.path / "out.txt");
     CHECK(out == "tiny: 2024-01-01 to 2024-01-30 (30 days), seed 7, ruleset native; 5 regions (3 settlement, "
-                 "1 camp, 1 transit), 5 routes, 2 closures, 1 shocks; people_per_agent 10, about 4050 initial "
+                 "1 camp, 1 transit), 5 routes, 2 closures, 1 shock; people_per_agent 10, about 4050 initial "
                  "agents.\n");
 }

@@ -16,6 +16,10 @@ namespace {
 constexpr const char* check_usage =
     "usage: migflow check SCENARIO.yaml|FLEE_DIR [--set key.path=value]...";
 
+std::string count(std::size_t n, const std::string& word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
 std::string summary(const Scenario& s) {
     std::size_t by_type[3] = {0, 0, 0};
     double mobile_people = 0;
@@ -27,11 +31,11 @@ std::string summary(const Scenario& s) {
     std::ostringstream out;
     out << s.name << ": " << format_date(s.start_date) << " to " << format_date(s.start_date + s.days - 1)
         << " (" << s.days << " days), seed " << s.seed << ", ruleset " << s.ruleset << "; "
-        << s.regions.size() << " regions (" << by_type[0] << " settlement, " << by_type[1] << " camp, "
-        << by_type[2] << " transit), " << s.routes.size() << " routes, " << s.closures.size()
-        << " closures, " << s.shocks.size() << " shocks";
-    if (!s.groups.empty()) out << ", " << s.groups.size() << " groups";
-    if (!s.observed.region.empty()) out << ", observed counts for " << s.observed.region.size() << " regions";
+        << count(s.regions.size(), "region") << " (" << by_type[0] << " settlement, " << by_type[1] << " camp, "
+        << by_type[2] << " transit), " << count(s.routes.size(), "route") << ", "
+        << count(s.closures.size(), "closure") << ", " << count(s.shocks.size(), "shock");
+    if (!s.groups.empty()) out << ", " << count(s.groups.size(), "group");
+    if (!s.observed.region.empty()) out << ", observed counts for " << count(s.observed.region.size(), "region");
     out << "; people_per_agent " << s.agents.people_per_agent << ", about "
         << static_cast<long long>(std::llround(mobile_people / ppa)) << " initial agents.";
     return out.str();
