@@ -277,6 +277,18 @@ TEST_CASE("Result files pass the schema check and migflow info", "[recorder]") {
     CHECK(std::system(("grep -q 'Camp: 1032[.0-9]* / 300' " + log).c_str()) == 0);
     CHECK(std::system((info + out + ".missing 2> /dev/null").c_str()) != 0);
     CHECK(std::system((info + MIGFLOW_SOURCE_DIR "/CMakeLists.txt 2> /dev/null").c_str()) != 0);
+
+    // Without the `complete` attribute a file is refused by both readers.
+    if (fs::exists("/usr/bin/python3")) {
+        const std::string strip = "/usr/bin/python3 -c \"import h5py; f = h5py.File('" + out +
+                                  "', 'a'); del f.attrs['complete']; f.close()\"";
+        REQUIRE(std::system(strip.c_str()) == 0);
+        const std::string err = (dir.path / "err.txt").string();
+        CHECK(std::system((info + out + " 2> " + err).c_str()) != 0);
+        CHECK(std::system(("grep -q 'incomplete result file' " + err).c_str()) == 0);
+        CHECK(std::system(("test $(wc -l < " + err + ") -eq 1").c_str()) == 0);  // no HDF5 stack
+        CHECK(std::system((check + "--no-conservation " + out + " 2> /dev/null").c_str()) != 0);
+    }
 }
 
 TEST_CASE("MemoryRecorder keeps what it is given", "[recorder]") {
