@@ -6,6 +6,7 @@
 // Prints one machine-readable line of key=value pairs (what run_benchmarks.sh parses)
 // and one line of stage times. Without --output or --no-output the HDF5 file goes to
 // a temporary path that is removed after its size is taken.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -33,11 +34,8 @@ double seconds_since(Clock::time_point t0) {
 class NullRecorder final : public migflow::Recorder {
 public:
     void begin(const migflow::Scenario&, const migflow::World&, const migflow::RunInfo&) override {}
-    void record(const migflow::DayRecord& day) override { last_total_ = day.total_agents; }
+    void record(const migflow::DayRecord&) override {}
     void finish(const migflow::RunSummary&) override {}
-
-private:
-    std::int64_t last_total_ = 0;
 };
 
 // A field of /proc/self/status in kB (VmRSS, VmHWM), or -1.
@@ -49,6 +47,15 @@ long status_kb(const char* field) {
         if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
             return std::atol(line.c_str() + n + 1);
     return -1;
+}
+
+// CPU seconds (user + system) of the whole process so far: with a shared machine,
+// agent-steps per CPU-second says what the engine costs even when wall time is
+// inflated by other work.
+double cpu_seconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 // Resets VmHWM to the current RSS (Linux >= 4.0), so that the peak measured after the
@@ -140,10 +147,12 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "\rday %d/%d  agents %lld  %.3g agent-steps/s   ", p.day + 1, p.days,
                              static_cast<long long>(p.agents), p.agent_steps_per_second);
             };
+        const double cpu0 = cpu_seconds();
         t0 = Clock::now();
         const migflow::RunSummary summary = sim.run(*recorder, progress);
         recorder.reset();  // closes the file
         const double wall_s = seconds_since(t0);
+        const double cpu_s = cpu_seconds() - cpu0;
         if (args.progress) std::fputc('\n', stderr);
         const long peak_kb = status_kb("VmHWM");
 
@@ -160,11 +169,11 @@ int main(int argc, char** argv) {
 
         std::printf("agents=%lld regions=%d routes=%zu days=%d threads=%d ruleset=%s wall_s=%.3f "
                     "agent_steps_per_s=%.4g bytes_per_agent=%.2f peak_rss_mb=%.1f base_rss_mb=%.1f "
-                    "h5_mb=%.2f final_agents=%lld build_s=%.3f setup_s=%.3f output=%s\n",
+                    "h5_mb=%.3f cpu_s=%.3f agent_steps_per_cpu_s=%.4g final_agents=%lld build_s=%.3f setup_s=%.3f output=%s\n",
                     static_cast<long long>(args.spec.agents), args.spec.regions, scenario.routes.size(),
                     args.spec.days, threads, args.spec.ruleset.c_str(), wall_s,
                     double(summary.agent_steps) / wall_s, bytes_per_agent, peak_kb / 1024.0,
-                    rss_before_kb / 1024.0, h5_mb, static_cast<long long>(summary.final_agents), build_s,
+                    rss_before_kb / 1024.0, h5_mb, cpu_s, double(summary.agent_steps) / cpu_s, static_cast<long long>(summary.final_agents), build_s,
                     setup_s, args.no_output ? "none" : "hdf5");
         const auto& st = sim.stage_times();
         std::printf("stages drivers_s=%.3f spawn_s=%.3f move_s=%.3f tally_s=%.3f record_s=%.3f\n",

@@ -124,10 +124,13 @@ inline void connect_components(const std::vector<double>& x, const std::vector<d
             for (int i : members[root])
                 for (int j = 0; j < n; ++j) {
                     if (uf.find(j) == r) continue;
-                    const Edge e{std::hypot(x[i] - x[j], y[i] - y[j]), std::min(i, j), std::max(i, j)};
+                    const double dx = x[i] - x[j], dy = y[i] - y[j];
+                    const Edge e{dx * dx + dy * dy, std::min(i, j), std::max(i, j)};  // squared
                     if (e < best) best = e;
                 }
-            if (best.a >= 0 && uf.unite(best.a, best.b)) edges.push_back(best);
+            if (best.a < 0 || !uf.unite(best.a, best.b)) continue;
+            best.d = std::hypot(x[best.a] - x[best.b], y[best.a] - y[best.b]);
+            edges.push_back(best);
         }
     }
 }
