@@ -5,7 +5,7 @@
 
 Writes PNGs into OUTDIR (default: OUT_plots next to the file) and prints their paths:
   population.png   population per region over time: the N regions that changed most,
-                   the rest summed; absolute and change since day 0
+                   the rest summed; absolute and change from the initial population
   camps.png        each camp: occupancy against capacity, cumulative and daily arrivals
   drivers.png      conflict, economy and climate per region and day (heatmaps)
   transit.png      people in transit, total agents and new displacement per day
@@ -23,7 +23,7 @@ import mfresult
 
 
 def top_changed(r, n):
-    change = r.population[-1] - r.population[0]
+    change = r.population[-1] - r.initial_population
     order = np.argsort(-np.abs(change), kind="stable")
     return list(order[:n]), list(order[n:])
 
@@ -37,19 +37,20 @@ def plot_population(r, plt, out, n):
     for k, i in enumerate(top):
         label = f"{r.region[i]} ({r.type[i]})" if r.type[i] != "settlement" else r.region[i]
         ax1.plot(d, r.population[:, i], color=colors[k % len(colors)], label=label)
-        ax2.plot(d, r.population[:, i] - r.population[0, i], color=colors[k % len(colors)], label=label)
+        ax2.plot(d, r.population[:, i] - r.initial_population[i], color=colors[k % len(colors)],
+                 label=label)
     if rest:
         rest_pop = r.population[:, rest].sum(axis=1)
         lab = f"other {len(rest)} regions (sum)"
         ax1.plot(d, rest_pop, color="0.4", ls="--", label=lab)
-        ax2.plot(d, rest_pop - rest_pop[0], color="0.4", ls="--", label=lab)
+        ax2.plot(d, rest_pop - r.initial_population[rest].sum(), color="0.4", ls="--", label=lab)
     ax1.set_yscale("log")
     ax1.set_ylabel("population (people, log scale)")
     ax1.set_title("Population")
     ax2.axhline(0, color="k", lw=0.6)
-    ax2.set_ylabel("change since day 0 (people)")
+    ax2.set_ylabel("change from the initial population (people)")
     ax2.yaxis.set_major_formatter(mfresult.people_formatter())
-    ax2.set_title(f"Change since {d[0].isoformat()} (top {len(top)} by final change)")
+    ax2.set_title(f"Change from the initial population (top {len(top)} by final change)")
     for ax in (ax1, ax2):
         mfresult.date_axis(ax)
     ax2.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
@@ -82,8 +83,8 @@ def plot_camps(r, plt, out):
         ax.set_zorder(bx.get_zorder() + 1)
         ax.patch.set_visible(False)
         ax.plot(d, r.population[:, i], color="tab:blue", label="population")
-        ax.plot(d, r.population[0, i] + np.cumsum(daily), color="tab:green", ls=":",
-                label="day-0 population + cumulative arrivals")
+        ax.plot(d, r.initial_population[i] + np.cumsum(daily), color="tab:green", ls=":",
+                label="initial population + cumulative arrivals")
         if r.capacity[i] > 0:
             ax.axhline(r.capacity[i], color="tab:red", ls="--", label="capacity")
             title = f"{r.region[i]} ({r.country[i]}), capacity {r.capacity[i]:,.0f}"
@@ -96,6 +97,8 @@ def plot_camps(r, plt, out):
         mfresult.date_axis(ax)
     for k in range(len(camps), nrow * ncol):
         axes[k // ncol][k % ncol].set_visible(False)
+        # sharex hid the date labels of the panel above an empty slot: show them again
+        axes[k // ncol - 1][k % ncol].xaxis.set_tick_params(labelbottom=True)
     h1, l1 = axes[0][0].get_legend_handles_labels()
     fig.legend(h1 + [plt.Rectangle((0, 0), 1, 1, color="tab:orange", alpha=0.35)],
                l1 + ["daily arrivals (right axis)"], loc="lower center", ncol=4, frameon=False)
@@ -151,7 +154,10 @@ def plot_transit(r, plt, out):
     axes[1].set_ylabel("agents")
     axes[1].set_title(f"Agents (1 agent = {ppa:g} people)")
     axes[1].legend(frameon=False)
-    axes[2].plot(d, r.spawned.sum(axis=1) * ppa, color="tab:red", label="newly displaced")
+    spawned = r.spawned.sum(axis=1).astype(float)
+    if len(spawned) and spawned[0] > 0.5 * r.total_agents[0]:
+        spawned[0] = np.nan  # day 0 counts the initial agents as spawned (docs/OUTPUT.md)
+    axes[2].plot(d, spawned * ppa, color="tab:red", label="newly displaced")
     axes[2].plot(d, r.departures.sum(axis=1) * ppa, color="tab:gray", label="departures")
     axes[2].set_ylabel("people per day")
     axes[2].set_title("New displacement and departures, all regions")
@@ -189,10 +195,15 @@ def plot_routes(r, plt, out, n):
     ax1.legend(frameon=False, loc="lower right")
     colors = plt.cm.tab10(np.arange(10))
     for k, e in enumerate(order[:8]):
+        # Orient each route along its main direction so that most curves read positive.
         net = (r.flow_forward[:, e] - r.flow_backward[:, e]) * ppa
-        ax2.plot(r.dates, weekly(net), color=colors[k % 10], label=r.route_label(e, "→"))
+        label = r.route_label(e, "→")
+        if bwd[e] > fwd[e]:
+            net = -net
+            label = f"{r.region[r.route_to[e]]} → {r.region[r.route_from[e]]}"
+        ax2.plot(r.dates, weekly(net), color=colors[k % 10], label=label)
     ax2.axhline(0, color="k", lw=0.6)
-    ax2.set_ylabel("net flow from → to (people/day, 7-day mean)")
+    ax2.set_ylabel("net flow in the main direction (people/day, 7-day mean)")
     ax2.yaxis.set_major_formatter(mfresult.people_formatter())
     ax2.set_title("Net daily flow on the 8 busiest routes")
     ax2.legend(frameon=False, fontsize=7)

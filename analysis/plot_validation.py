@@ -66,6 +66,8 @@ def main(argv=None):
     mfresult.date_axis(ax)
     for k in range(panels, nrow * ncol):
         axes[k // ncol][k % ncol].set_visible(False)
+        # sharex hid the date labels of the panel above an empty slot: show them again
+        axes[k // ncol - 1][k % ncol].xaxis.set_tick_params(labelbottom=True)
     fig.suptitle(f"{r.name}: simulated vs observed, ARD rescaled {ard_r:.3f}, unrescaled {ard_u:.3f}")
     fig.tight_layout()
     out = a.outdir or os.path.splitext(a.result)[0] + "_plots"
