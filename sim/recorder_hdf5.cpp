@@ -220,7 +220,7 @@ void Hdf5Recorder::create_series(const Scenario& s) {
     arrivals_.create(g, "arrivals", T, R, B, level, "agents", "agents that reached the region that day");
     departures_.create(g, "departures", T, R, B, level, "agents", "agents that left the region that day");
     spawned_.create(g, "spawned", T, R, B, level, "agents",
-                    "agents created in the region that day (day 0 includes the initial agents)");
+                    "agents created in the region that day (agents present before day 0 are not counted)");
     flow_forward_.create(g, "route_flow_forward", T, E, B, level, "agents",
                          "agents departing along the route from -> to that day");
     flow_backward_.create(g, "route_flow_backward", T, E, B, level, "agents",

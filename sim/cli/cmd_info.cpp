@@ -36,6 +36,34 @@ std::string fmt(double v, int decimals = 0) {
 // People are stored as doubles; show whole people unless the value is fractional.
 std::string people(double v) { return fmt(v, std::abs(v - std::round(v)) < 1e-9 ? 0 : 1); }
 
+// Largest regions on the last day, then every camp against its capacity.
+void print_regions(const std::vector<std::string>& names, const std::vector<std::string>& types,
+                   const std::vector<double>& capacity, const std::vector<double>& final_pop,
+                   std::ostream& out) {
+    const std::size_t R = names.size();
+    std::vector<std::size_t> order(R);
+    std::iota(order.begin(), order.end(), 0);
+    const std::size_t top = std::min(top_regions, R);
+    std::partial_sort(order.begin(), order.begin() + top, order.end(),
+                      [&](std::size_t a, std::size_t b) {
+                          // ties in file order, so the listing is the same every time
+                          return final_pop[a] != final_pop[b] ? final_pop[a] > final_pop[b] : a < b;
+                      });
+    out << "top regions by final population:\n";
+    for (std::size_t i = 0; i < top; ++i)
+        out << "  " << names[order[i]] << " (" << types[order[i]] << "): "
+            << people(final_pop[order[i]]) << '\n';
+
+    bool header = false;
+    for (std::size_t r = 0; r < R; ++r) {
+        if (types[r] != "camp") continue;
+        if (!header) out << "camps (final population / capacity):\n";
+        header = true;
+        out << "  " << names[r] << ": " << people(final_pop[r]) << " / "
+            << (capacity[r] > 0 ? people(capacity[r]) : std::string("unlimited")) << '\n';
+    }
+}
+
 // Everything goes to `out` first, so a file that fails half-way prints only the error.
 void print_info(const std::string& path, std::ostream& out) {
     H5::H5File file(path, H5F_ACC_RDONLY);
@@ -58,18 +86,18 @@ void print_info(const std::string& path, std::ostream& out) {
     const std::size_t R = names.size();
 
     out << "file:         " << path << '\n'
-              << "scenario:     " << read_string_attr(root, "scenario_name") << "  ("
-              << read_string_attr(root, "scenario_file") << ")\n"
-              << "ruleset:      " << read_string_attr(root, "ruleset") << '\n'
-              << "seed:         " << read_uint_attr(root, "seed") << '\n'
-              << "start date:   " << read_string_attr(root, "start_date") << '\n'
-              << "days:         " << read_int_attr(root, "days") << '\n'
-              << "regions:      " << R << '\n'
-              << "routes:       " << routes << '\n'
-              << "people/agent: " << people(read_double_attr(root, "people_per_agent")) << '\n'
-              << "migflow:      " << read_string_attr(root, "migflow_version") << ", "
-              << read_int_attr(root, "threads") << " thread(s), "
-              << fmt(read_double_attr(root, "wall_seconds"), 2) << " s\n";
+        << "scenario:     " << read_string_attr(root, "scenario_name") << "  ("
+        << read_string_attr(root, "scenario_file") << ")\n"
+        << "ruleset:      " << read_string_attr(root, "ruleset") << '\n'
+        << "seed:         " << read_uint_attr(root, "seed") << '\n'
+        << "start date:   " << read_string_attr(root, "start_date") << '\n'
+        << "days:         " << read_int_attr(root, "days") << '\n'
+        << "regions:      " << R << '\n'
+        << "routes:       " << routes << '\n'
+        << "people/agent: " << people(read_double_attr(root, "people_per_agent")) << '\n'
+        << "migflow:      " << read_string_attr(root, "migflow_version") << ", "
+        << read_int_attr(root, "threads") << " thread(s), "
+        << fmt(read_double_attr(root, "wall_seconds"), 2) << " s\n";
     if (T == 0) {
         out << "(no days recorded)\n";
         return;
@@ -81,45 +109,30 @@ void print_info(const std::string& path, std::ostream& out) {
     for (hsize_t t = 0; t < T; t += step)
         for (std::int64_t v : read_rows<std::int64_t>(spawned_ds, t, std::min<hsize_t>(step, T - t)))
             spawned += v;
+    // Agents present before day 0 are in total_agents but not in spawned.
+    const auto spawned_day0 = read_row<std::int64_t>(spawned_ds, 0);
+    const std::int64_t initial =
+        total_agents.front() - std::accumulate(spawned_day0.begin(), spawned_day0.end(), std::int64_t{0});
     const auto final_pop = read_row<double>(pop_ds, T - 1);
     const double final_people = std::accumulate(final_pop.begin(), final_pop.end(), 0.0);
     const auto peak = std::max_element(in_transit.begin(), in_transit.end());
 
     out << "final day:    " << dates.back() << ": " << total_agents.back() << " agents, "
-              << people(final_people) << " people\n"
-              << "spawned:      " << spawned << " agents in total (day 0 includes the initial agents)\n";
+        << people(final_people) << " people\n"
+        << "agents:       " << initial << " at the start, " << spawned
+        << " created during the run\n";
     if (peak != in_transit.end())
         out << "in transit:   peak " << *peak << " agents on "
-                  << dates.at(static_cast<std::size_t>(peak - in_transit.begin())) << '\n';
+            << dates.at(static_cast<std::size_t>(peak - in_transit.begin())) << '\n';
 
-    std::vector<std::size_t> order(R);
-    std::iota(order.begin(), order.end(), 0);
-    const std::size_t top = std::min(top_regions, R);
-    std::partial_sort(order.begin(), order.begin() + top, order.end(),
-                      [&](std::size_t a, std::size_t b) {
-                          // ties in file order, so the listing is the same every time
-                          return final_pop[a] != final_pop[b] ? final_pop[a] > final_pop[b] : a < b;
-                      });
-    out << "top regions by final population:\n";
-    for (std::size_t i = 0; i < top; ++i)
-        out << "  " << names[order[i]] << " (" << types[order[i]] << "): "
-                  << people(final_pop[order[i]]) << '\n';
-
-    bool header = false;
-    for (std::size_t r = 0; r < R; ++r) {
-        if (types[r] != "camp") continue;
-        if (!header) out << "camps (final population / capacity):\n";
-        header = true;
-        out << "  " << names[r] << ": " << people(final_pop[r]) << " / "
-                  << (capacity[r] > 0 ? people(capacity[r]) : std::string("unlimited")) << '\n';
-    }
+    print_regions(names, types, capacity, final_pop, out);
 
     if (file.nameExists("/validation")) {
         H5::Group v = file.openGroup("/validation");
         out << "validation:   ARD " << fmt(read_double_attr(v, "ard_rescaled"), 4)
-                  << " (rescaled), " << fmt(read_double_attr(v, "ard_unrescaled"), 4)
-                  << " (unrescaled) over " << dims_of(v.openDataSet("region")).at(0)
-                  << " observed region(s)\n";
+            << " (rescaled), " << fmt(read_double_attr(v, "ard_unrescaled"), 4)
+            << " (unrescaled) over " << dims_of(v.openDataSet("region")).at(0)
+            << " observed region(s)\n";
     }
 }
 
