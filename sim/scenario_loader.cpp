@@ -189,7 +189,14 @@ void load_flee(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
         ctx.problem(n, "flee", "expected a map with move_rules, spawn_rules, optimisations");
         return;
     }
-    s.flee = parse_flee_settings(n, ctx.file, ctx.diag);
+    // The Flee parser also reads simsetting.yml, where its keys stand at the top; here
+    // they sit under `flee:`, so its key paths get that prefix.
+    Diagnostics flee_diag;
+    s.flee = parse_flee_settings(n, ctx.file, flee_diag);
+    for (Problem p : flee_diag.problems()) {
+        if (p.file == ctx.file) p.key = join_path("flee", p.key);
+        ctx.diag.add(std::move(p));
+    }
 }
 
 }  // namespace detail

@@ -71,8 +71,8 @@ void LoadContext::csv_problem(const std::string& csv, int line, const std::strin
     // A broken 500,000-row file should not bury the first problems under the rest.
     constexpr int max_per_file = 50;
     const int n = ++csv_problem_count[csv];
-    if (n < max_per_file) diag.add(csv, line, 0, column, std::move(message));
-    else if (n == max_per_file) diag.add(csv, 0, 0, "", "more problems in this file not shown");
+    if (n <= max_per_file) diag.add(csv, line, 0, column, std::move(message));
+    else if (n == max_per_file + 1) diag.add(csv, 0, 0, "", "more problems in this file not shown");
 }
 
 std::optional<std::string> LoadContext::string(const YAML::Node& n, const std::string& key) {

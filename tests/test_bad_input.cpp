@@ -88,6 +88,10 @@ std::vector<BadCase> bad_cases() {
          {"@:12:28: drivers.conflict.values.Alpha[0]: got 1.5, expected a number in [0, 1]"}},
         {"group shares", base + "groups:\n  - {name: a, share: 0.5}\n  - {name: b, share: 0.4}\n", {},
          {"@:10:3: groups: shares sum to 0.900000, expected 1"}},
+        {"flee block without the flee ruleset", base + "flee:\n  move_rules: {max_move_speed: 200}\n", {},
+         {"@:10:3: flee: a `flee:` block is only used with `ruleset: flee`"}},
+        {"unknown key inside the flee block", base + "ruleset: flee\nflee:\n  move_rules: {bogus: 1}\n", {},
+         {"@:11:16: flee.move_rules.bogus:"}},
         {"unknown border country", base + "closures:\n  - {border: [A, Q], from: 2024-01-02}\n", {},
          {"@:10:18: closures[0].border[1]: no region has country `Q`"}},
     };

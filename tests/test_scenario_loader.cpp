@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "migflow/scenario_loader.hpp"
 
@@ -204,4 +205,42 @@ TEST_CASE("loader: a large CSV network loads quickly", "[loader]") {
     CHECK(s.routes[12345].to == (12345 * 7 + 1) % regions);
     // Generous bound (a shared 2-core machine): the point is that nothing is quadratic.
     CHECK(seconds < 5.0);
+}
+
+TEST_CASE("loader: flee ruleset takes the flee block", "[loader]") {
+    TempDir dir("flee");
+    const std::string yaml = dir.write("f.yaml", R"(name: f
+start_date: 2024-01-01
+days: 3
+ruleset: flee
+regions:
+  - {name: A, lat: 0, lon: 0, population: 10}
+flee:
+  move_rules: {max_move_speed: 200}
+)");
+    const Scenario s = load_scenario(yaml);
+    REQUIRE(s.flee.has_value());
+    CHECK(s.flee->move.max_move_speed == 200);
+    CHECK(s.ruleset == "flee");
+    // --set reaches into the flee block and into driver values, parsed as YAML.
+    const Scenario t = load_scenario(yaml, {{"flee.move_rules.max_move_speed", "150"},
+                                            {"drivers.conflict.values.A", "[[2024-01-02, 0.5]]"}});
+    CHECK(t.flee->move.max_move_speed == 150);
+    CHECK(t.driver(DriverKind::conflict).series[0].day == std::vector<Day>{1});
+}
+
+TEST_CASE("docs/SCENARIO.md holds the `migflow params --markdown` tables", "[loader][cli]") {
+    TempDir dir("params");
+    const std::string out = (dir.path / "params.md").string();
+    const std::string cmd = std::string("'") + MIGFLOW_BINARY + "' params --markdown > '" + out + "'";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    auto slurp = [](const std::string& p) {
+        std::ifstream in(p);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    };
+    const std::string tables = slurp(out);
+    REQUIRE(tables.find("| `lambda_conflict` | 0.25 |") != std::string::npos);
+    CHECK(slurp(std::string(MIGFLOW_SOURCE_DIR) + "/docs/SCENARIO.md").find(tables) != std::string::npos);
 }
