@@ -101,9 +101,10 @@ def plot_camps(r, plt, out):
         axes[k // ncol - 1][k % ncol].xaxis.set_tick_params(labelbottom=True)
     h1, l1 = axes[0][0].get_legend_handles_labels()
     fig.legend(h1 + [plt.Rectangle((0, 0), 1, 1, color="tab:orange", alpha=0.35)],
-               l1 + ["daily arrivals (right axis)"], loc="lower center", ncol=4, frameon=False)
+               l1 + ["daily arrivals (right axis)"], loc="lower center", ncol=4 if ncol > 1 else 2,
+               frameon=False)
     fig.suptitle(f"{r.name}: camps, occupancy and arrivals")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout(rect=(0, 0.06 if ncol > 1 else 0.16, 1, 1))
     return save(fig, plt, out, "camps.png")
 
 
