@@ -157,7 +157,7 @@ def plot_transit(r, plt, out):
     axes[1].legend(frameon=False)
     spawned = r.spawned.sum(axis=1).astype(float)
     if len(spawned) and spawned[0] > 0.5 * r.total_agents[0]:
-        spawned[0] = np.nan  # day 0 counts the initial agents as spawned (docs/OUTPUT.md)
+        spawned[0] = np.nan  # early result files counted the initial agents as spawned on day 0
     axes[2].plot(d, spawned * ppa, color="tab:red", label="newly displaced")
     axes[2].plot(d, r.departures.sum(axis=1) * ppa, color="tab:gray", label="departures")
     axes[2].set_ylabel("people per day")
