@@ -172,6 +172,34 @@ TEST_CASE("bad input: `migflow check` exits non-zero with the problems on stderr
     }
 }
 
+TEST_CASE("bad input: `migflow run` refuses and leaves no output file", "[bad_input][cli]") {
+    TempDir dir;
+    const auto cases = bad_cases();
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const BadCase& c = cases[i];
+        INFO(c.what);
+        const fs::path yaml = dir.path / ("case" + std::to_string(i) + ".yaml");
+        std::ofstream(yaml) << c.yaml;
+        if (!c.csv_name.empty()) std::ofstream(dir.path / c.csv_name) << c.csv_text;
+        const fs::path h5 = dir.path / "out.h5", err = dir.path / "stderr.txt";
+        std::string cmd = shell_quote(MIGFLOW_BINARY) + " run " + shell_quote(yaml.string()) + " -o " +
+                          shell_quote(h5.string()) + " --quiet";
+        for (const auto& [k, v] : c.overrides) cmd += " --set " + shell_quote(k + "=" + v);
+        cmd += " >/dev/null 2>" + shell_quote(err.string());
+        const int status = std::system(cmd.c_str());
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) != 0);
+        const std::string stderr_text = slurp(err);
+        INFO(stderr_text);
+        for (std::string want : c.expected) {
+            if (want.front() == '@') want.replace(0, 1, yaml.string());
+            CHECK(stderr_text.find(want) != std::string::npos);
+        }
+        CHECK_FALSE(fs::exists(h5));
+        CHECK_FALSE(fs::exists(dir.path / "out.h5.partial"));
+    }
+}
+
 TEST_CASE("bad input: `migflow check` accepts tiny.yaml and summarises it", "[bad_input][cli]") {
     TempDir dir;
     const std::string cmd = shell_quote(MIGFLOW_BINARY) + " check " +
