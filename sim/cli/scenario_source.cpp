@@ -3,15 +3,20 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "migflow/flee_import.hpp"
+
 namespace migflow::cli {
 
 Scenario load_scenario_source(const std::string& path, const Overrides& overrides) {
     namespace fs = std::filesystem;
     if (!fs::exists(path)) throw std::runtime_error(path + ": no such file or directory");
-    if (fs::is_directory(path))
-        throw std::runtime_error(path + ": is a directory; Flee case directories are not "
-                                        "supported yet");
-    return load_scenario(path, overrides);
+    if (!fs::is_directory(path)) return load_scenario(path, overrides);
+    if (!is_flee_case_dir(path))
+        throw std::runtime_error(path + ": a directory, but not a Flee case (no input_csv/locations.csv)");
+    if (!overrides.empty())
+        throw std::runtime_error("--set applies to YAML scenarios; write this Flee case as one with "
+                                 "`migflow import-flee " + path + " -o case.yaml`, then run that");
+    return import_flee_case(path);
 }
 
 }  // namespace migflow::cli
