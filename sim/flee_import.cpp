@@ -293,9 +293,10 @@ struct Importer {
                     col.push_back(no_region);
                     continue;
                 }
-                const auto r = region(*t, head, c, head.cells[c].c_str());
-                col.push_back(r ? *r : no_region);
-                if (r) in_file[*r] = 1;
+                // Flee skips columns naming no location (the real cases have some).
+                const auto it = index.find(head.cells[c]);
+                col.push_back(it != index.end() ? it->second : no_region);
+                if (it != index.end()) in_file[it->second] = 1;
             }
             for (std::size_t i = 0; i < n; ++i)
                 if (in_file[i])

@@ -8,6 +8,7 @@ namespace migflow {
 const std::vector<RulesetEntry>& rulesets() {
     static const std::vector<RulesetEntry> all = {
         {"native", make_native_ruleset},
+        {"flee", make_flee_ruleset},
     };
     return all;
 }
