@@ -213,16 +213,26 @@ std::string LoadContext::resolve(const std::string& path) const {
     return base_dir + "/" + path;
 }
 
-std::optional<CsvTable> LoadContext::csv(const YAML::Node& n, const std::string& key) {
+std::optional<CsvTable> LoadContext::csv(const YAML::Node& n, const std::string& key,
+                                         const std::vector<std::string>& columns) {
     const auto name = string(n, key);
     if (!name) return std::nullopt;
     const std::string path = resolve(*name);
+    CsvTable t;
     try {
-        return read_csv(path);
+        t = read_csv(path);
     } catch (const InputError&) {
         problem(n, key, "cannot read CSV file `" + path + "`");
         return std::nullopt;
     }
+    std::size_t skip = 0;
+    for (; skip < t.rows.size() && t.rows[skip].comment; ++skip) {
+        std::string first = t.rows[skip].cells[0].substr(1);
+        first.erase(0, first.find_first_not_of(" \t"));
+        if (std::find(columns.begin(), columns.end(), first) != columns.end()) break;
+    }
+    t.rows.erase(t.rows.begin(), t.rows.begin() + static_cast<std::ptrdiff_t>(skip));
+    return t;
 }
 
 CsvColumns csv_columns(LoadContext& ctx, const CsvTable& t, const std::vector<std::string>& wanted,
@@ -237,7 +247,7 @@ CsvColumns csv_columns(LoadContext& ctx, const CsvTable& t, const std::vector<st
     const CsvRow& head = t.rows.front();
     for (std::size_t c = 0; c < head.cells.size(); ++c) {
         std::string name = head.cells[c];
-        if (c == 0 && !name.empty() && name.front() == '#') name.erase(0, 1);
+        if (c == 0 && !name.empty() && name.front() == '#') name.erase(0, name.find_first_not_of("# \t"));
         const auto it = std::find(wanted.begin(), wanted.end(), name);
         if (it != wanted.end()) out.index[it - wanted.begin()] = static_cast<int>(c);
     }

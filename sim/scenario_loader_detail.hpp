@@ -12,6 +12,14 @@
 #include "migflow/errors.hpp"
 #include "migflow/scenario.hpp"
 
+// GCC 12 at -O2 reports reads of std::optional guarded by has_value() as possibly
+// uninitialised (GCC bug 80635) and std::string concatenations as overlapping memcpy
+// (GCC bug 105651); both are false positives in the loader's message building.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace migflow::detail {
 
 // Everything a block parser needs: where problems go, how to resolve files, the run's
@@ -56,7 +64,10 @@ struct LoadContext {
 
     std::string resolve(const std::string& path) const;
     // Reads a CSV file named in the scenario; nullopt (problem added) when unreadable.
-    std::optional<CsvTable> csv(const YAML::Node& n, const std::string& key);
+    // Leading `#` lines are dropped unless they are the header, i.e. start with one of
+    // `columns`, so that rows.front() is the header.
+    std::optional<CsvTable> csv(const YAML::Node& n, const std::string& key,
+                                const std::vector<std::string>& columns);
 };
 
 // Locates the columns named in `wanted` in a CSV header row (a leading '#' is ignored).

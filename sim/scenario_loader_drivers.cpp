@@ -113,7 +113,7 @@ void load_driver_csv(LoadContext& ctx, const CsvTable& t, DriverKind kind, Drive
         c_date = cols.index[0], c_region = cols.index[1], c_value = cols.index[2];
     } else {
         std::string first = head[0];
-        if (!first.empty() && first.front() == '#') first.erase(0, 1);
+        if (!first.empty() && first.front() == '#') first.erase(0, first.find_first_not_of("# \t"));
         if (first != "date") {
             ctx.csv_problem(t.file, t.rows.front().line, "date",
                             "expected a header `date,region,value` or `date,<Region1>,<Region2>,...`");
@@ -209,7 +209,8 @@ void load_driver(LoadContext& ctx, const YAML::Node& n, const std::string& key, 
     pts.by_region.resize(s.regions.size());
     if (const YAML::Node v = n["values"]; v.IsDefined()) load_values(ctx, v, join_path(key, "values"), kind, pts);
     if (const YAML::Node f = n["file"]; f.IsDefined()) {
-        if (const auto t = ctx.csv(f, join_path(key, "file"))) load_driver_csv(ctx, *t, kind, pts);
+        std::vector<std::string> columns = {"date", "region", "value"};
+        if (const auto t = ctx.csv(f, join_path(key, "file"), columns)) load_driver_csv(ctx, *t, kind, pts);
     }
     finish_series(ctx, pts, spec);
 }
@@ -291,7 +292,7 @@ void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     if (!ctx.check_map(n, "observed", {"file"})) return;
     const YAML::Node f = ctx.need(n, "file", "observed");
     if (!f.IsDefined()) return;
-    const auto t = ctx.csv(f, "observed.file");
+    const auto t = ctx.csv(f, "observed.file", {"date", "region", "count"});
     if (!t) return;
     const auto cols = csv_columns(ctx, *t, {"date", "region", "count"}, {true, true, true});
     if (!cols.ok || !ctx.dates_ok) return;

@@ -215,7 +215,10 @@ void load_route_item(LoadContext& ctx, const YAML::Node& m, const std::string& k
 
 void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     if (n.IsScalar()) {
-        if (auto t = ctx.csv(n, "regions")) load_regions_csv(ctx, *t, s);
+        const std::size_t before = ctx.diag.problems().size();
+        if (auto t = ctx.csv(n, "regions", region_keys)) load_regions_csv(ctx, *t, s);
+        if (s.regions.empty() && ctx.diag.problems().size() == before)
+            ctx.problem(n, "regions", "the file lists no regions");
         return;
     }
     if (!n.IsSequence()) {
@@ -224,12 +227,12 @@ void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     }
     s.regions.reserve(n.size());
     for (std::size_t i = 0; i < n.size(); ++i) load_region_item(ctx, n[i], index_path("regions", i), s);
-    if (s.regions.empty() && n.size() == 0) ctx.problem(n, "regions", "a scenario needs at least one region");
+    if (n.size() == 0) ctx.problem(n, "regions", "a scenario needs at least one region");
 }
 
 void load_routes(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     if (n.IsScalar()) {
-        if (auto t = ctx.csv(n, "routes")) load_routes_csv(ctx, *t, s);
+        if (auto t = ctx.csv(n, "routes", {"from", "to", "km"})) load_routes_csv(ctx, *t, s);
         return;
     }
     if (n.IsNull()) return;

@@ -146,9 +146,9 @@ TEST_CASE("loader: regions, routes and drivers from CSV files", "[loader]") {
               "A,settlement,1,1,1000,,X\r\n"
               "\"B\",camp,2,2,0,500,Y\n"
               "C,transit,3,3,10,,\n");
-    dir.write("routes.csv", "from,to,km\nA,B,10\nB,C,20.5\n");
+    dir.write("routes.csv", "# made by hand, for the test\nfrom,to,km\nA,B,10\n# a comment line\nB,C,20.5\n");
     dir.write("conflict.csv", "date,A,C,\n2024-01-01,0.5,,\n2024-01-03,0.7,0.1,\n");
-    dir.write("observed.csv", "date,region,count\n2024-01-02,B,10\n2024-01-04,B,30\n");
+    dir.write("observed.csv", "#date,region,count\n2024-01-02,B,10\n2024-01-04,B,30\n");
     const std::string yaml = dir.write("s.yaml", R"(name: s
 start_date: 2024-01-01
 days: 6
