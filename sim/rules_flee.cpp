@@ -191,6 +191,8 @@ private:
 
     void move_block(std::size_t begin, std::size_t end, std::uint64_t key, AgentStore& a,
                     DayTally& tally);
+    void move_agent(std::size_t id, std::uint64_t bits, bool standing, std::uint64_t key, AgentStore& a,
+                    DayTally& t);
     std::int32_t choose(RegionIndex r, std::uint64_t bits) const {
         const std::uint64_t u = bits & 0xffffffffULL;
         for (auto l = w_.link_begin[r]; l < w_.link_begin[r + 1]; ++l)
@@ -238,79 +240,95 @@ void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
 // Writes only agents [begin, end) and their own entries of recent_/arrived_once_.
 void FleeRuleset::move_block(std::size_t begin, std::size_t end, std::uint64_t key, AgentStore& a,
                              DayTally& t) {
+    // Fast path first: most agents stand in a camp and fail the move test, so the loop
+    // over them touches two columns and one table entry and draws one random number.
+    const RegionIndex* region = a.region.data();
+    const float* km_left = a.km_left.data();
+    const std::uint64_t* threshold = tables_.move_threshold.data();
+    const bool track_recent = !recent_.empty();
+    for (std::size_t id = begin; id < end; ++id) {
+        if (km_left[id] <= 0.0f) {
+            const std::uint64_t bits = random_bits(key, id);
+            if ((bits >> 32) >= threshold[region[id]]) {
+                if (track_recent) recent_[id] *= 0.5f;
+                continue;
+            }
+            move_agent(id, bits, true, key, a, t);
+        } else {
+            move_agent(id, 0, false, key, a, t);
+        }
+    }
+}
+
+// One agent that moves today: the link choice of a standing agent (`standing`), then
+// Flee's finish_travel(): each link gets a full day's credit (per-hop credit); an
+// agent that arrives having moved less than max_move_speed decides again.
+void FleeRuleset::move_agent(std::size_t id, std::uint64_t bits, bool standing, std::uint64_t key,
+                             AgentStore& a, DayTally& t) {
     const FleeMoveRules& m = f_.move;
     const float speed = static_cast<float>(m.max_move_speed);
     const float walk = static_cast<float>(m.max_walk_speed);
-    auto depart = [&](std::uint64_t id, RegionIndex at, std::int32_t l) {
-        const RegionIndex to = w_.link_to[l];
+    auto depart = [&](RegionIndex at, std::int32_t l) {
         const RouteIndex e = w_.link_route[l];
         ++t.departures[at];
         if (w_.routes[e].from == at) ++t.flow_forward[e];
         else ++t.flow_backward[e];
         a.from[id] = at;
-        a.region[id] = to;
+        a.region[id] = w_.link_to[l];
         a.km_left[id] = w_.link_km[l];
     };
     // Flee's evolve(): the move test, then the link choice; returns the link or -1.
-    auto decide = [&](RegionIndex r, std::uint64_t bits, bool force) -> std::int32_t {
-        if (!(force && tables_.town[r]) && (bits >> 32) >= tables_.move_threshold[r]) return -1;
-        const std::int32_t l = choose(r, bits);
+    auto decide = [&](RegionIndex r, std::uint64_t b, bool force) -> std::int32_t {
+        if (!(force && tables_.town[r]) && (b >> 32) >= tables_.move_threshold[r]) return -1;
+        const std::int32_t l = choose(r, b);
         if (l < 0 || tables_.link_stay[l]) return -1;
         return l;
     };
-    for (std::size_t id = begin; id < end; ++id) {
-        bool new_link = false;  // the current link was entered today
-        std::uint64_t bits = 0;
-        if (a.km_left[id] <= 0.0f) {
-            bits = random_bits(key, id);
-            const RegionIndex r = a.region[id];
-            const std::int32_t l = decide(r, bits, false);
-            if (l < 0) {
-                if (!recent_.empty()) recent_[id] = recent_[id] * 0.5f;
-                continue;
-            }
-            depart(id, r, l);
-            new_link = true;
+    bool new_link = false;  // the current link was entered today
+    if (standing) {
+        const std::int32_t l = decide(a.region[id], bits, false);
+        if (l < 0) {
+            if (!recent_.empty()) recent_[id] *= 0.5f;
+            return;
         }
-        // Flee's finish_travel(): each link gets a full day's credit (per-hop credit);
-        // an agent that arrives having moved less than max_move_speed decides again.
-        float moved = 0.0f;
-        for (int hop = 1;; ++hop) {
-            const bool on_foot = !arrived_once_.empty() && !arrived_once_[id];
-            const float credit = on_foot ? walk : speed;
-            float left = a.km_left[id] - credit;
-            moved += credit;
-            const RegionIndex dest = a.region[id];
-            if (!(left < 0.0f)) {
-                a.km_left[id] = left > 0.0f ? left : not_quite_there;
-                if (new_link) ++t.road_enter[dest];
-                break;
-            }
-            moved += left;  // only the part of the credit the link needed
-            if (!arrived_once_.empty()) arrived_once_[id] = 1;
-            if (!new_link) ++t.road_leave[dest];
-            a.km_left[id] = 0.0f;
-            const RegionIndex src = a.from[id];
-            const RouteIndex e = route_between(src, dest);
-            if (e >= 0 && !tables_.route_open[e]) {
-                // The link closed while the agent was on it: back to where it started.
-                a.region[id] = src;
-                ++t.arrivals[src];
-                break;
-            }
-            ++t.arrivals[dest];
-            if (!(moved < speed)) break;
-            bool force = false;
-            if (!recent_.empty())
-                force = (recent_[id] + moved / speed) / 2.0f < 0.5f;  // Flee 2.0 changeset 1
-            bits = detail::mix64(random_bits(key, id) ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
-            const std::int32_t l = decide(dest, bits, force);
-            if (l < 0) break;
-            depart(id, dest, l);
-            new_link = true;
-        }
-        if (!recent_.empty()) recent_[id] = (recent_[id] + moved / speed) / 2.0f;
+        depart(a.region[id], l);
+        new_link = true;
     }
+    float moved = 0.0f;
+    for (int hop = 1;; ++hop) {
+        const bool on_foot = !arrived_once_.empty() && !arrived_once_[id];
+        const float credit = on_foot ? walk : speed;
+        const float left = a.km_left[id] - credit;
+        moved += credit;
+        const RegionIndex dest = a.region[id];
+        if (!(left < 0.0f)) {
+            a.km_left[id] = left > 0.0f ? left : not_quite_there;
+            if (new_link) ++t.road_enter[dest];
+            break;
+        }
+        moved += left;  // only the part of the credit the link needed
+        if (!arrived_once_.empty()) arrived_once_[id] = 1;
+        if (!new_link) ++t.road_leave[dest];
+        a.km_left[id] = 0.0f;
+        const RegionIndex src = a.from[id];
+        const RouteIndex e = route_between(src, dest);
+        if (e >= 0 && !tables_.route_open[e]) {
+            // The link closed while the agent was on it: back to where it started.
+            a.region[id] = src;
+            ++t.arrivals[src];
+            break;
+        }
+        ++t.arrivals[dest];
+        if (!(moved < speed)) break;
+        bool force = false;
+        if (!recent_.empty()) force = (recent_[id] + moved / speed) / 2.0f < 0.5f;  // Flee 2.0 changeset 1
+        const std::uint64_t b = detail::mix64(random_bits(key, id) ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
+        const std::int32_t l = decide(dest, b, force);
+        if (l < 0) break;
+        depart(dest, l);
+        new_link = true;
+    }
+    if (!recent_.empty()) recent_[id] = (recent_[id] + moved / speed) / 2.0f;
 }
 
 }  // namespace
