@@ -2,7 +2,9 @@
 // collect all problems and throw once. Block parsers live in scenario_loader_*.cpp.
 #include "migflow/scenario_loader.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 #include <map>
 #include <sstream>
 
@@ -129,6 +131,23 @@ void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path,
     }
 }
 
+}  // namespace
+
+// Problems are found block by block; users read them top to bottom. The command line
+// (--set) comes first, then files in the order in which they first had a problem.
+std::vector<Problem> in_reading_order(std::vector<Problem> problems) {
+    std::vector<std::string> files = {"--set"};
+    for (const Problem& p : problems)
+        if (std::find(files.begin(), files.end(), p.file) == files.end()) files.push_back(p.file);
+    auto rank = [&](const Problem& p) { return std::find(files.begin(), files.end(), p.file) - files.begin(); };
+    std::stable_sort(problems.begin(), problems.end(), [&](const Problem& a, const Problem& b) {
+        return std::tuple(rank(a), a.line, a.column) < std::tuple(rank(b), b.line, b.column);
+    });
+    return problems;
+}
+
+namespace {
+
 std::optional<std::string> scalar_string(LoadContext& ctx, const YAML::Node& root, const char* key) {
     const YAML::Node n = root[key];
     if (!n.IsDefined()) return std::nullopt;
@@ -233,7 +252,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
     if (const YAML::Node n = r["output"]; n.IsDefined()) detail::load_output(ctx, n, s);
     if (const YAML::Node n = r["observed"]; n.IsDefined()) detail::load_observed(ctx, n, s);
     detail::load_flee(ctx, r, s);
-    diag.throw_if_any();
+    if (!diag.empty()) throw InputError(detail::in_reading_order(diag.problems()));
     return s;
 }
 

@@ -140,7 +140,11 @@ std::optional<DayNumber> LoadContext::date(const YAML::Node& n, const std::strin
         return std::nullopt;
     }
     const auto d = parse_date(n.Scalar());
-    if (!d) problem(n, key, "got " + describe(n) + ", expected a date YYYY-MM-DD");
+    if (!d) {
+        const std::string& t = n.Scalar();
+        const bool shaped = t.size() == 10 && t[4] == '-' && t[7] == '-';
+        problem(n, key, "got " + describe(n) + (shaped ? ", which is not a calendar date" : ", expected a date YYYY-MM-DD"));
+    }
     return d;
 }
 

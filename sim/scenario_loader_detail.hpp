@@ -83,6 +83,9 @@ std::optional<double> parse_double(std::string_view s);
 std::string join_path(const std::string& parent, std::string_view child);
 std::string index_path(const std::string& parent, std::size_t i);
 
+// Sorted by file (first appearance), then line and column.
+std::vector<Problem> in_reading_order(std::vector<Problem> problems);
+
 // Block parsers, one per top-level key family.
 void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_routes(LoadContext& ctx, const YAML::Node& n, Scenario& s);

@@ -213,3 +213,36 @@ TEST_CASE("bad input: `migflow check` accepts tiny.yaml and summarises it", "[ba
                  "1 camp, 1 transit), 5 routes, 2 closures, 1 shock; people_per_agent 10, about 4050 initial "
                  "agents.\n");
 }
+
+TEST_CASE("bad input: every problem at once, in reading order, verbatim", "[bad_input]") {
+    const std::string text = R"(name: x
+start_date: 2024-02-30
+days: 0
+ruleset: natve
+regions:
+  - {name: A, lat: 1, lon: 1}
+bogus: 1
+drivers:
+  conflict:
+    interpolation: cubic
+    values:
+      Q: 0.5
+output: {compression: 11, file: [a]}
+)";
+    try {
+        load_scenario_text(text, "m.yaml", "", {{"behaviour.speed_km_per_day", "0"}});
+        FAIL("expected InputError");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()) ==
+              "--set: behaviour.speed_km_per_day: got 0, expected a number in [0.001, 5000]\n"
+              "m.yaml:2:13: start_date: got `2024-02-30`, which is not a calendar date\n"
+              "m.yaml:3:7: days: got `0`, expected a whole number in [1, 1000000]\n"
+              "m.yaml:4:10: ruleset: got `natve`, expected native or flee\n"
+              "m.yaml:7:1: bogus: unknown key\n"
+              "m.yaml:10:20: drivers.conflict.interpolation: got `cubic`, expected step or linear\n"
+              "m.yaml:12:7: drivers.conflict.values.Q: unknown region `Q`\n"
+              "m.yaml:13:23: output.compression: got `11`, expected a whole number in [0, 9]\n"
+              "m.yaml:13:33: output.file: got a list, expected a string");
+        CHECK(e.problems().size() == 9);
+    }
+}
