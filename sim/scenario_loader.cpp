@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <tuple>
 #include <map>
 #include <sstream>
@@ -53,6 +54,37 @@ std::optional<std::vector<std::string>> schema_children(const std::string& schem
     return it->second;
 }
 
+struct PathSegment {
+    std::string name;
+    long index = -1;  // `name[i]`: entry i of the list `name`
+};
+
+// "regions[2].population" -> {regions, 2}, {population}; nullopt (problem added) when malformed.
+std::optional<std::vector<PathSegment>> split_path(const std::string& path, const std::function<void(const std::string&)>& fail) {
+    std::vector<PathSegment> out;
+    for (std::size_t b = 0;;) {
+        const std::size_t e = path.find('.', b);
+        const std::string raw = path.substr(b, e == std::string::npos ? std::string::npos : e - b);
+        PathSegment seg{raw};
+        if (const auto lb = raw.find('['); lb != std::string::npos && raw.back() == ']') {
+            char* end = nullptr;
+            seg.index = std::strtol(raw.c_str() + lb + 1, &end, 10);
+            if (end != raw.c_str() + raw.size() - 1 || seg.index < 0) {
+                fail("bad list index in `" + raw + "`");
+                return std::nullopt;
+            }
+            seg.name.erase(lb);
+        }
+        if (seg.name.empty()) {
+            fail("empty key in the path");
+            return std::nullopt;
+        }
+        out.push_back(std::move(seg));
+        if (e == std::string::npos) return out;
+        b = e + 1;
+    }
+}
+
 // Applies one `--set path=value` to the tree; problems are reported with file `--set`.
 void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path, const std::string& text) {
     auto fail = [&](const std::string& msg) { ctx.diag.add("--set", 0, 0, path, msg); };
@@ -63,32 +95,14 @@ void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path,
         fail("value `" + text + "` is not a YAML value: " + e.msg);
         return;
     }
-    std::vector<std::string> segments;
-    for (std::size_t b = 0;;) {
-        const std::size_t e = path.find('.', b);
-        segments.push_back(path.substr(b, e == std::string::npos ? std::string::npos : e - b));
-        if (e == std::string::npos) break;
-        b = e + 1;
-    }
+    const auto segments = split_path(path, fail);
+    if (!segments) return;
     try {
         YAML::Node cur = root;
         std::string schema;
-        for (std::size_t i = 0; i < segments.size(); ++i) {
-            std::string name = segments[i];
-            long index = -1;
-            if (const auto lb = name.find('['); lb != std::string::npos && name.back() == ']') {
-                char* end = nullptr;
-                index = std::strtol(name.c_str() + lb + 1, &end, 10);
-                if (end != name.c_str() + name.size() - 1 || index < 0) {
-                    fail("bad list index in `" + segments[i] + "`");
-                    return;
-                }
-                name.erase(lb);
-            }
-            if (name.empty()) {
-                fail("empty key in the path");
-                return;
-            }
+        for (std::size_t i = 0; i < segments->size(); ++i) {
+            const std::string& name = (*segments)[i].name;
+            const long index = (*segments)[i].index;
             const auto known = schema_children(schema);
             if (known && std::find(known->begin(), known->end(), name) == known->end()) {
                 std::string msg = "unknown key `" + name + "`";
@@ -97,7 +111,7 @@ void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path,
                 fail(msg);
                 return;
             }
-            const bool last = i + 1 == segments.size();
+            const bool last = i + 1 == segments->size();
             schema = schema == "drivers" ? std::string("drivers.*") : join_path(schema, name);
             if (index >= 0) {
                 YAML::Node list = cur[name];
