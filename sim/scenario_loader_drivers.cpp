@@ -274,7 +274,8 @@ void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
         if (ok) {
             // What the severity means depends on the mode: a factor, an offset or a level.
             std::string e;
-            if (sh.mode == Shock::Mode::scale) e = *sev >= 0 ? "" : "got " + num_str(*sev) + ", a scale factor must be >= 0";
+            // scale: v <- v * (1 - severity) (MODEL.md §1): at most 1, or the value turns negative.
+            if (sh.mode == Shock::Mode::scale) e = *sev <= 1 ? "" : "got " + num_str(*sev) + ", expected a number <= 1 (the share removed)";
             else if (sh.mode == Shock::Mode::add)
                 e = sh.driver == DriverKind::economy || (*sev >= -1 && *sev <= 1) ? "" : "got " + num_str(*sev) + ", expected a number in [-1, 1]";
             else e = driver_range_error(sh.driver, *sev);

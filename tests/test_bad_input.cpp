@@ -65,6 +65,8 @@ std::vector<BadCase> bad_cases() {
          {"@:10:27: closures[0].from: date 2024-02-01 is outside the run: expected 2024-01-01 to 2024-01-10"}},
         {"shock end before start", base + "shocks:\n  - {driver: conflict, region: Alpha, from: 2024-01-05, to: 2024-01-03, severity: 1}\n", {},
          {"shocks[0].to: must be after `from`"}},
+        {"economy shock removing more than everything", base + "shocks:\n  - {driver: economy, region: Alpha, from: 2024-01-02, severity: 1.5}\n", {},
+         {"@:10:66: shocks[0].severity: got 1.5, expected a number <= 1 (the share removed)"}},
         {"unreadable CSV", replace(base, "routes:\n  - {from: Alpha, to: Beta, km: 30}\n", "routes: nothere.csv\n"), {},
          {"@:7:9: routes: cannot read CSV file `", "nothere.csv`"}},
         {"bad cell in a routes CSV", replace(base, "routes:\n  - {from: Alpha, to: Beta, km: 30}\n", "routes: r.csv\n"), {},
