@@ -8,6 +8,7 @@
 #   benchmarks/run_benchmarks.sh --startup  # also time loading 100k regions / 500k routes
 #
 # Options: --no-output (engine only, no HDF5), --regions R (default 1000),
+# --ruleset native|flee, --agents "N1 N2 ..." --days D (replace the configuration list),
 # --seed S, --no-build, --build-dir DIR (default $MIGFLOW_BENCH_BUILD or build-bench).
 # Each run writes its HDF5 file to a temporary path, takes its size and removes it.
 set -euo pipefail
@@ -20,6 +21,9 @@ seed=1
 output_flag=""
 do_build=1
 startup=0
+ruleset=native
+custom_agents=""
+custom_days=365
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -28,10 +32,13 @@ while [[ $# -gt 0 ]]; do
         --startup) startup=1 ;;
         --no-output) output_flag="--no-output" ;;
         --regions) regions="$2"; shift ;;
+        --ruleset) ruleset="$2"; shift ;;
+        --agents) custom_agents="$2"; shift ;;
+        --days) custom_days="$2"; shift ;;
         --seed) seed="$2"; shift ;;
         --no-build) do_build=0 ;;
         --build-dir) build="$2"; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n "2,16p" "$0"; exit 0 ;;
         *) echo "run_benchmarks.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -59,12 +66,17 @@ case "$mode" in
         configs+=("100000000 30 1" "100000000 30 2")
         ;;
 esac
+if [[ -n "$custom_agents" ]]; then
+    configs=()
+    for n in $custom_agents; do configs+=("$n $custom_days 1" "$n $custom_days 2"); done
+fi
 
 # Value of key=... in a bench_run line.
 field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 # CPU s and steps per CPU-second stay meaningful when other work shares the machine;
 # wall s and agent-steps/s are the figures the targets are about.
+echo "ruleset: $ruleset"
 printf '| agents | regions | days | threads | wall s | agent-steps/s | bytes/agent | peak RSS MB | HDF5 MB | CPU s | steps/CPU-s | load (1 min) |\n'
 printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 status=0
@@ -72,7 +84,7 @@ for c in "${configs[@]}"; do
     read -r agents days threads <<<"$c"
     load="$(cut -d' ' -f1 /proc/loadavg)"
     if ! out="$("$bench_run" --agents "$agents" --regions "$regions" --days "$days" \
-                 --threads "$threads" --seed "$seed" $output_flag)"; then
+                 --threads "$threads" --seed "$seed" --ruleset "$ruleset" $output_flag)"; then
         echo "| $agents | $regions | $days | $threads | FAILED | | | | | | | $load |"
         status=1
         continue

@@ -253,6 +253,17 @@ inline Scenario make_synthetic(const SyntheticSpec& spec) {
     s.agents.spawn_conflict = 0.0;
     s.agents.spawn_climate = 0.0;
     s.output.path = "synthetic.h5";
+
+    // The flee ruleset creates its day-0 agents from the observed counts of day 0
+    // (Flee's insert_day0) and spawns the day-to-day increase of their total: constant
+    // counts equal to the populations give the same N agents and no spawning.
+    if (spec.ruleset == "flee") {
+        for (int r = 0; r < R; ++r) {
+            if (pop[r] == 0) continue;
+            s.observed.region.push_back(r);
+            s.observed.count.emplace_back(static_cast<std::size_t>(spec.days), double(pop[r]));
+        }
+    }
     return s;
 }
 
@@ -302,7 +313,10 @@ private:
 // The same scenario as make_synthetic(spec), as files the YAML loader reads:
 // dir/synthetic.yaml, regions.csv, routes.csv, conflict.csv, economy.csv, climate.csv.
 // Returns the path of the YAML file.
+// Native ruleset only (the flee variant would also need an observed-counts file).
 inline std::string write_synthetic_files(const SyntheticSpec& spec, const std::string& dir) {
+    if (spec.ruleset != "native")
+        throw std::invalid_argument("write_synthetic_files: only the native ruleset is written");
     const Scenario s = make_synthetic(spec);
     namespace fs = std::filesystem;
     fs::create_directories(dir);
