@@ -95,43 +95,57 @@ void load_values(LoadContext& ctx, const YAML::Node& n, const std::string& key, 
     }
 }
 
+// Where the data sits in a driver CSV. Long: date,region,value (any column order).
+// Wide: date,<Region1>,<Region2>,... with wide_region[c] the region of column c.
+struct DriverCsvLayout {
+    bool long_format = false;
+    int c_date = 0, c_region = -1, c_value = -1;
+    std::vector<RegionIndex> wide_region;
+};
+
+std::optional<DriverCsvLayout> driver_csv_layout(LoadContext& ctx, const CsvTable& t) {
+    DriverCsvLayout L;
+    const auto& head = t.rows.front().cells;
+    L.long_format = std::find(head.begin(), head.end(), "region") != head.end();
+    if (L.long_format) {
+        const auto cols = csv_columns(ctx, t, {"date", "region", "value"}, {true, true, true});
+        if (!cols.ok) return std::nullopt;
+        L.c_date = cols.index[0], L.c_region = cols.index[1], L.c_value = cols.index[2];
+        return L;
+    }
+    std::string first = head[0];
+    if (!first.empty() && first.front() == '#') first.erase(0, first.find_first_not_of("# \t"));
+    if (first != "date") {
+        ctx.csv_problem(t.file, t.rows.front().line, "date",
+                        "expected a header `date,region,value` or `date,<Region1>,<Region2>,...`");
+        return std::nullopt;
+    }
+    L.wide_region.assign(head.size(), no_region);
+    for (std::size_t c = 1; c < head.size(); ++c) {
+        if (head[c].empty()) continue;  // trailing comma
+        const auto it = ctx.region_index.find(head[c]);
+        if (it == ctx.region_index.end()) {
+            std::string msg = "unknown region `" + head[c] + "`";
+            if (const auto h = did_you_mean(head[c], ctx.region_names); !h.empty()) msg += "; " + h;
+            ctx.csv_problem(t.file, t.rows.front().line, head[c], msg);
+        } else {
+            L.wide_region[c] = it->second;
+        }
+    }
+    return L;
+}
+
 void load_driver_csv(LoadContext& ctx, const CsvTable& t, DriverKind kind, DriverPoints& pts) {
     if (t.rows.empty()) {
         ctx.csv_problem(t.file, 0, "", "empty file: expected a header line");
         return;
     }
+    const auto layout = driver_csv_layout(ctx, t);
+    if (!layout) return;
+    const auto& [long_format, c_date, c_region, c_value, wide_region] = *layout;
+    const auto& head = t.rows.front().cells;
     const int source = static_cast<int>(pts.sources.size());
     pts.sources.push_back({t.file, "", true});
-    const auto& head = t.rows.front().cells;
-    const bool long_format = std::find(head.begin(), head.end(), "region") != head.end();
-    // Long: date,region,value. Wide: date,<Region1>,<Region2>,...
-    std::vector<RegionIndex> wide_region;
-    int c_date = 0, c_region = -1, c_value = -1;
-    if (long_format) {
-        const auto cols = csv_columns(ctx, t, {"date", "region", "value"}, {true, true, true});
-        if (!cols.ok) return;
-        c_date = cols.index[0], c_region = cols.index[1], c_value = cols.index[2];
-    } else {
-        std::string first = head[0];
-        if (!first.empty() && first.front() == '#') first.erase(0, first.find_first_not_of("# \t"));
-        if (first != "date") {
-            ctx.csv_problem(t.file, t.rows.front().line, "date",
-                            "expected a header `date,region,value` or `date,<Region1>,<Region2>,...`");
-            return;
-        }
-        wide_region.assign(head.size(), no_region);
-        for (std::size_t c = 1; c < head.size(); ++c) {
-            if (head[c].empty()) continue;  // trailing comma
-            const auto it = ctx.region_index.find(head[c]);
-            if (it == ctx.region_index.end()) {
-                std::string msg = "unknown region `" + head[c] + "`";
-                if (const auto h = did_you_mean(head[c], ctx.region_names); !h.empty()) msg += "; " + h;
-                ctx.csv_problem(t.file, t.rows.front().line, head[c], msg);
-            } else {
-                wide_region[c] = it->second;
-            }
-        }
-    }
     auto cell = [](const CsvRow& row, int c) -> const std::string& {
         static const std::string empty;
         return c >= 0 && static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : empty;
