@@ -38,7 +38,7 @@ while [[ $# -gt 0 ]]; do
         --seed) seed="$2"; shift ;;
         --no-build) do_build=0 ;;
         --build-dir) build="$2"; shift ;;
-        -h|--help) sed -n "2,16p" "$0"; exit 0 ;;
+        -h|--help) sed -n "2,13p" "$0"; exit 0 ;;
         *) echo "run_benchmarks.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
