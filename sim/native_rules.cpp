@@ -64,7 +64,7 @@ void build_move_thresholds(const NativeContext& ctx, const DayState& s, NativeTa
                                      ctx.economy_reference);
         for (int g = 0; g < t.groups; ++g) {
             const double scale = sc.groups.empty() ? 1.0 : sc.groups[g].hazard_scale;
-            t.move_threshold[r * t.groups + g] = threshold32(move_probability(h * scale));
+            t.move_threshold[r * t.groups + g] = bernoulli32(move_probability(h * scale));
         }
     }
 }
@@ -136,19 +136,6 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
         }
         t.region_total[i] = acc;
     }
-}
-
-std::int32_t pick_link(const World& w, const NativeTables& t, RegionIndex i, double u) {
-    const double total = t.region_total[i];
-    if (!(total > 0.0)) return -1;
-    const double target = u * total;
-    const auto first = w.link_begin[i], last = w.link_begin[i + 1];
-    for (auto l = first; l < last; ++l)
-        if (target < t.link_cumulative[l]) return l;
-    // Rounding can leave target == total: take the last link with weight.
-    for (auto l = last - 1; l >= first; --l)
-        if (t.link_cumulative[l] > (l > first ? t.link_cumulative[l - 1] : 0.0)) return l;
-    return -1;
 }
 
 }  // namespace migflow

@@ -26,7 +26,7 @@ double capacity_factor(double occupancy, double capacity, double buffer);
 // Region tables of one day (MODEL.md §2-3), rebuilt once per day.
 struct NativeTables {
     int groups = 1;
-    std::vector<std::uint64_t> move_threshold;  // [region * groups + group], for the top 32 bits
+    std::vector<std::uint32_t> move_threshold;  // [region * groups + group]: bernoulli32(p)
     std::vector<double> link_cumulative;        // per link: cumulative weight within its region
     std::vector<double> region_total;           // per region: total weight (0: nowhere to go)
     std::vector<std::int32_t> capped_slot;      // per region: index among capped regions, or -1
@@ -42,6 +42,21 @@ struct NativeContext {
 void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTables& out);
 
 // Link chosen for a uniform u in [0,1) among region i's links, or -1 if none is open.
-std::int32_t pick_link(const World& w, const NativeTables& t, RegionIndex i, double u);
+// Inline: it runs once per moving agent.
+inline std::int32_t pick_link(const World& w, const NativeTables& t, RegionIndex i, double u) {
+    const double total = t.region_total[i];
+    if (!(total > 0.0)) return -1;
+    const double target = u * total;
+    const auto first = w.link_begin[i], last = w.link_begin[i + 1];
+    // Branch-free count of the cumulative weights at or below target: a random choice
+    // makes every early-exit branch a coin flip for the predictor.
+    std::int32_t below = 0;
+    for (auto l = first; l < last; ++l) below += t.link_cumulative[l] <= target;
+    if (below < last - first) return first + below;
+    // Rounding can leave target == total: take the last link with weight.
+    for (auto l = last - 1; l >= first; --l)
+        if (t.link_cumulative[l] > (l > first ? t.link_cumulative[l - 1] : 0.0)) return l;
+    return -1;
+}
 
 }  // namespace migflow

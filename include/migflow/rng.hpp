@@ -50,4 +50,30 @@ constexpr std::uint64_t threshold32(double p) {
     return static_cast<std::uint64_t>(p * 4294967296.0);
 }
 
+// The fast 32-bit draw of the agent kernel: two rounds of MurmurHash3's fmix32 keyed
+// by the two halves of a stream key. 32-bit multiplies vectorise on every x86-64 SIMD
+// level, so the daily "does this agent move?" test costs about a nanosecond.
+// `index` must fit in 32 bits (agent ids < 2^32).
+constexpr std::uint32_t fmix32(std::uint32_t x) {
+    x ^= x >> 16;
+    x *= 0x85ebca6bU;
+    x ^= x >> 13;
+    x *= 0xc2b2ae35U;
+    return x ^ (x >> 16);
+}
+
+constexpr std::uint32_t random32(std::uint64_t key, std::uint32_t index) {
+    return fmix32(fmix32(index ^ static_cast<std::uint32_t>(key)) +
+                  static_cast<std::uint32_t>(key >> 32));
+}
+
+// Threshold for `random32(...) < t || t == always32`: Bernoulli(p) to within 2^-32.
+inline constexpr std::uint32_t always32 = 0xffffffffU;
+constexpr std::uint32_t bernoulli32(double p) {
+    if (!(p > 0.0)) return 0;
+    if (p >= 1.0) return always32;
+    const double t = p * 4294967296.0;
+    return t >= 4294967295.0 ? always32 - 1 : static_cast<std::uint32_t>(t);
+}
+
 }  // namespace migflow
