@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "migflow/drivers.hpp"
 #include "migflow/scenario_loader.hpp"
 
 using namespace migflow;
@@ -106,6 +107,19 @@ TEST_CASE("loader: tiny.yaml drivers, shocks, parameters", "[loader]") {
     CHECK(climate.series[0].day == std::vector<Day>{0, 14});
     CHECK(climate.series[0].value == std::vector<double>{0.1, 0.3});
     CHECK(climate.series[3].value == std::vector<double>{0.2});
+
+    // The points as the engine reads them (drivers.hpp), on chosen days.
+    auto at = [&](DriverKind k, const std::string& region, Day t) {
+        const DriverSpec& d = s.driver(k);
+        return series_value(d.series[index_of(s, region)], d.interpolation, d.default_value, t);
+    };
+    CHECK(at(DriverKind::conflict, "Alpha", 3) == 0.2);
+    CHECK(at(DriverKind::conflict, "Alpha", 4) == 0.9);
+    CHECK(at(DriverKind::conflict, "Alpha", 25) == 0.4);
+    CHECK(at(DriverKind::conflict, "Beta", 10) == 0.0);
+    CHECK(at(DriverKind::economy, "Beta", 10) == Approx(1.5 - 0.3 * 10.0 / 29.0));
+    CHECK(at(DriverKind::economy, "Hub", 10) == 1.0);
+    CHECK(at(DriverKind::climate, "Alpha", 20) == 0.3);
 
     REQUIRE(s.shocks.size() == 1);
     CHECK(s.shocks[0].driver == DriverKind::climate);
