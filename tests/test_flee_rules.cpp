@@ -6,6 +6,7 @@
 
 #include "../sim/flee_rules_detail.hpp"
 #include "migflow/flee_import.hpp"
+#include "migflow/rng.hpp"
 #include "migflow/rules.hpp"
 #include "migflow/simulation.hpp"
 
@@ -81,4 +82,215 @@ TEST_CASE("flee ruleset: tallies match the agents on the Burundi case", "[flee]"
         INFO("day " << t);
         REQUIRE(d.consistent());
     }
+}
+
+namespace {
+
+// A (conflict zone) -60- B -60- C -km_cd- D (camp), all transit in between: an agent
+// spawned at A on day 1 walks the chain. conflict_weight 0 makes A unattractive and a
+// huge camp_weight makes D the certain choice at C, so the path is deterministic.
+Scenario chain(double km_cd, Day days = 4) {
+    Scenario s;
+    s.name = "chain";
+    s.days = days;
+    s.ruleset = "flee";
+    FleeSettings f;
+    f.move.max_move_speed = 200;
+    f.move.conflict_weight = 0.0;
+    f.move.camp_weight = 1e12;
+    s.flee = f;
+    auto region = [&](const char* n, RegionType t, const char* country) {
+        Region r;
+        r.name = n;
+        r.type = t;
+        r.country = country;
+        r.population = 1000;
+        s.regions.push_back(r);
+    };
+    region("A", RegionType::settlement, "X");
+    region("B", RegionType::transit, "X");
+    region("C", RegionType::transit, "X");
+    region("D", RegionType::camp, "Y");
+    s.regions[3].population = 0;
+    s.routes = {{0, 1, 60}, {1, 2, 60}, {2, 3, km_cd}};
+    DriverSpec& c = s.driver(DriverKind::conflict);
+    c.series.assign(4, TimeSeries{});
+    c.series[0] = TimeSeries{{0}, {1.0}};
+    s.observed.region = {3};
+    s.observed.count = {std::vector<double>(static_cast<std::size_t>(days), 1.0)};
+    s.observed.count[0][0] = 0.0;  // one new agent on day 1
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("flee ruleset: per-hop travel credit, strict arrival", "[flee][rules]") {
+    SECTION("each link gets a full day's credit: 60 + 60 + 150 km in one day") {
+        const Scenario s = chain(150);
+        Driver d(s, 1);
+        d.step(0);
+        d.step(1);
+        REQUIRE(d.agents.size() == 1);
+        CHECK(d.agents.region[0] == 3);
+        CHECK(d.agents.km_left[0] == 0.0f);
+        CHECK(d.days[1].arrivals[3] == 1);
+        CHECK(d.days[1].departures[0] == 1);
+        CHECK(d.days[1].departures[2] == 1);
+        REQUIRE(d.consistent());
+    }
+    SECTION("a link exactly max_move_speed long is not finished the same day") {
+        const Scenario s = chain(200);
+        Driver d(s, 1);
+        d.step(0);
+        d.step(1);
+        CHECK(d.agents.region[0] == 3);
+        CHECK(d.agents.km_left[0] > 0.0f);
+        CHECK(d.days[1].road_enter[3] == 1);
+        d.step(2);
+        CHECK(d.agents.km_left[0] == 0.0f);
+        CHECK(d.days[2].road_leave[3] == 1);
+        CHECK(d.days[2].arrivals[3] == 1);
+        REQUIRE(d.consistent());
+    }
+}
+
+TEST_CASE("flee ruleset: closures of each type stop or turn back agents", "[flee][rules]") {
+    auto blocked = [](Closure c) {
+        Scenario s = chain(150);
+        s.closures = {c};
+        Driver d(s, 1);
+        d.step(0);
+        d.step(1);
+        REQUIRE(d.consistent());
+        return d.agents.region[0] == 0 && d.days[1].departures[0] == 0;
+    };
+    Closure route;
+    route.kind = Closure::Kind::route, route.a = 0, route.b = 1;
+    CHECK(blocked(route));
+    Closure region;
+    region.kind = Closure::Kind::region, region.a = 1;
+    CHECK(blocked(region));
+    Closure border;  // A, B, C are in X, D in Y: the agent reaches C and waits there
+    border.kind = Closure::Kind::border, border.country_a = "Y", border.country_b = "X";
+    {
+        Scenario s = chain(150);
+        s.closures = {border};
+        Driver d(s, 1);
+        d.step(0);
+        d.step(1);
+        CHECK(d.agents.region[0] == 2);
+        CHECK(d.days[1].arrivals[3] == 0);
+        CHECK(d.consistent());
+    }
+    SECTION("a link that closes under a traveller sends it back") {
+        Scenario s = chain(150);
+        s.routes[0].km = 300;  // A-B takes two days
+        Closure c;
+        c.kind = Closure::Kind::route, c.a = 0, c.b = 1, c.start = 2;
+        s.closures = {c};
+        Driver d(s, 1);
+        d.step(0);
+        d.step(1);
+        CHECK(d.agents.km_left[0] > 0.0f);
+        d.step(2);
+        CHECK(d.agents.region[0] == 0);
+        CHECK(d.agents.km_left[0] == 0.0f);
+        CHECK(d.days[2].arrivals[0] == 1);
+        CHECK(d.days[2].road_leave[1] == 1);
+        CHECK(d.consistent());
+    }
+    SECTION("a closed camp is a town: default move chance, no camp weight") {
+        Scenario s = chain(150);
+        Closure c;
+        c.kind = Closure::Kind::camp, c.a = 3, c.end = 2;
+        s.closures = {c};
+        const World w = build_world(s);
+        const auto st = detail::make_flee_static(s, w);
+        DayState ds;
+        ds.agents_at.assign(4, 0);
+        ds.inbound.assign(4, 0);
+        std::vector<Day> toc(4, 0);
+        detail::FleeTables t;
+        for (Day day : {1, 2}) {
+            ds.day = day;
+            evaluate_drivers(s, day, ds.drivers);
+            compute_openness(s, w, day, ds.open);
+            detail::compute_flee_tables(*s.flee, w, st, ds, toc, t);
+            const bool closed = day == 1;
+            CHECK(t.move_threshold[3] == threshold32(closed ? 0.3 : 0.001));
+            CHECK(t.score[3] == Approx(closed ? 1.0 : 1e12));
+        }
+    }
+}
+
+TEST_CASE("flee ruleset: capacity multiplier and the link weights it scales", "[flee][rules]") {
+    using detail::flee_cap_multiplier;
+    CHECK(flee_cap_multiplier(50, 100, 0.9) == 1.0);
+    CHECK(flee_cap_multiplier(90, 100, 0.9) == 1.0);
+    CHECK(flee_cap_multiplier(95, 100, 0.9) == Approx(0.5));
+    CHECK(flee_cap_multiplier(100, 100, 0.9) == 0.0);
+    CHECK(flee_cap_multiplier(500, 0.5, 0.9) == 1.0);  // capacity below 1: unlimited
+    // B has two ways on: C (a town, 60 km) and D (a camp, 60 km, capacity 100).
+    Scenario s = chain(150);
+    s.regions[2].type = RegionType::settlement;
+    s.routes = {{0, 1, 60}, {1, 2, 60}, {1, 3, 60}};
+    s.flee->move.camp_weight = 1.0;
+    s.flee->move.conflict_weight = 1.0;
+    s.regions[3].capacity = 100;
+    s.observed.count[0].assign(4, 0.0);
+    const World w = build_world(s);
+    const auto st = detail::make_flee_static(s, w);
+    DayState ds;
+    ds.day = 1;
+    evaluate_drivers(s, 1, ds.drivers);
+    compute_openness(s, w, 1, ds.open);
+    ds.inbound.assign(4, 0);
+    std::vector<Day> toc(4, 0);
+    detail::FleeTables t;
+    auto share_to_camp = [&](std::int64_t in_camp) {
+        ds.agents_at = {0, 0, 0, in_camp};
+        detail::compute_flee_tables(*s.flee, w, st, ds, toc, t);
+        const auto b = w.link_begin[1];
+        REQUIRE(w.link_to[b + 2] == 3);  // B's links in file order: A, C, D
+        return static_cast<double>(t.link_cum[b + 2] - t.link_cum[b + 1]) / 4294967296.0;
+    };
+    CHECK(share_to_camp(0) == Approx(1.0 / 3.0).epsilon(1e-6));   // A, C, D equal
+    CHECK(share_to_camp(94) == Approx(0.6 / 2.6).epsilon(1e-6));  // D at weight 0.6
+    CHECK(t.link_stay[w.link_begin[1] + 2] == 0);
+    CHECK(share_to_camp(100) == 0.0);
+    share_to_camp(96);
+    CHECK(t.link_stay[w.link_begin[1] + 2] == 1);  // capMult 0.4 < 0.5: agents stay
+}
+
+TEST_CASE("flee ruleset: spawning is the observed increase minus the carried debt", "[flee][rules]") {
+    Scenario s = chain(150, 6);
+    s.observed.count = {{10, 15, 12, 20, 25, 25}};
+    Driver d(s, 5);
+    CHECK(d.tally.spawned[3] == 10);  // day 0's count is put in the camp before the run
+    std::vector<std::int64_t> spawned;
+    for (Day t = 0; t < 6; ++t) {
+        d.step(t);
+        spawned.push_back(d.days.back().spawned[0]);
+    }
+    // Day 0 is already in the camp; +5; -3 (debt 3); +8 - 3; +5; 0.
+    CHECK(spawned == std::vector<std::int64_t>{0, 5, 0, 5, 5, 0});
+}
+
+TEST_CASE("flee ruleset: reproducible with a seed, for any thread count", "[flee][rules]") {
+    const std::string dir = case_dir("burundi");
+    if (!std::filesystem::exists(dir)) {
+        WARN("Flee cases not found at " MIGFLOW_FLEE_CASES "; skipped");
+        return;
+    }
+    Scenario s = import_flee_case(dir);
+    s.days = 120;
+    auto run = [&](std::uint64_t seed, int threads) {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+        Driver d(s, seed);
+        for (Day t = 0; t < s.days; ++t) d.step(t);
+        return d.agents.region;
+    };
+    const auto one = run(9, 1);
+    CHECK(one == run(9, 2));
+    CHECK(one != run(10, 2));
 }
