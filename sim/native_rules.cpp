@@ -38,6 +38,31 @@ double capacity_factor(double occupancy, double capacity, double buffer) {
 
 namespace {
 
+// Population-weighted mean economy on day 0: the default ē (MODEL.md §2).
+double default_economy_reference(const Scenario& s) {
+    if (s.behaviour.economy_reference > 0.0) return s.behaviour.economy_reference;
+    DriverValues d;
+    evaluate_drivers(s, 0, d);
+    double num = 0.0, den = 0.0;
+    for (std::size_t r = 0; r < s.regions.size(); ++r) {
+        num += s.regions[r].population * d.economy[r];
+        den += s.regions[r].population;
+    }
+    return den > 0.0 ? num / den : 1.0;
+}
+
+}  // namespace
+
+NativeContext::NativeContext(const Scenario& s, const World& w)
+    : scenario(s), world(w), economy_reference(default_economy_reference(s)) {
+    link_distance.resize(w.link_km.size());
+    for (std::size_t l = 0; l < link_distance.size(); ++l)
+        link_distance[l] = 1.0 / std::pow(s.behaviour.distance_offset_km + w.link_km[l],
+                                          s.behaviour.distance_power);
+}
+
+namespace {
+
 bool is_open_camp(const World& w, const DayState& s, RegionIndex r) {
     return w.regions[r].type == RegionType::camp && s.open.camp_open[r];
 }
@@ -129,8 +154,7 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
         for (auto l = w.link_begin[i]; l < w.link_begin[i + 1]; ++l) {
             const auto j = w.link_to[l];
             if (s.open.route_open[w.link_route[l]]) {
-                acc += origin * score[j] * cap[j] /
-                       std::pow(b.distance_offset_km + w.link_km[l], b.distance_power);
+                acc += origin * score[j] * cap[j] * ctx.link_distance[l];
             }
             t.link_cumulative[l] = acc;
         }

@@ -30,23 +30,10 @@ std::int64_t stochastic_round(double x, std::uint64_t bits) {
     return static_cast<std::int64_t>(whole) + (uniform01(bits) < x - whole ? 1 : 0);
 }
 
-// Population-weighted mean economy on day 0: the default ē (MODEL.md §2).
-double economy_reference(const Scenario& s) {
-    if (s.behaviour.economy_reference > 0.0) return s.behaviour.economy_reference;
-    DriverValues d;
-    evaluate_drivers(s, 0, d);
-    double num = 0.0, den = 0.0;
-    for (std::size_t r = 0; r < s.regions.size(); ++r) {
-        num += s.regions[r].population * d.economy[r];
-        den += s.regions[r].population;
-    }
-    return den > 0.0 ? num / den : 1.0;
-}
-
 class NativeRuleset final : public Ruleset {
 public:
     NativeRuleset(const Scenario& s, const World& w, const RunOptions& o)
-        : s_(s), w_(w), seed_(o.seed), ctx_{s, w, economy_reference(s)} {}
+        : s_(s), w_(w), seed_(o.seed), ctx_(s, w) {}
 
     void populate(const DayState& st, AgentStore& agents, DayTally& tally,
                   std::vector<double>& residents) override;

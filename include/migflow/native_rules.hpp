@@ -33,10 +33,13 @@ struct NativeTables {
     std::vector<std::int64_t> quota;            // per capped slot: agents it may still admit
 };
 
+// What the tables need that does not change from day to day.
 struct NativeContext {
+    NativeContext(const Scenario& s, const World& w);
     const Scenario& scenario;
     const World& world;
-    double economy_reference;
+    double economy_reference;            // ē (MODEL.md §2)
+    std::vector<double> link_distance;   // per link: 1 / (d0 + km)^γ (MODEL.md §3)
 };
 
 void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTables& out);
