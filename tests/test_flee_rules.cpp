@@ -294,3 +294,83 @@ TEST_CASE("flee ruleset: reproducible with a seed, for any thread count", "[flee
     CHECK(one == run(9, 2));
     CHECK(one != run(10, 2));
 }
+
+TEST_CASE("flee ruleset: awareness levels and markers in the link weights", "[flee][rules]") {
+    // B -60- A, B -60- C -40- D; every score 1: a path of D km weighs 1 / (10 + D).
+    Scenario s = chain(40);
+    s.routes = {{1, 0, 60}, {1, 2, 60}, {2, 3, 40}};
+    s.flee->move.conflict_weight = 1.0;
+    s.flee->move.camp_weight = 1.0;
+    s.observed.count[0].assign(4, 0.0);
+    auto share_to_c = [&](int awareness) {
+        s.flee->move.awareness_level = awareness;
+        const World w = build_world(s);
+        const auto st = detail::make_flee_static(s, w);
+        DayState ds;
+        ds.day = 1;
+        evaluate_drivers(s, 1, ds.drivers);
+        compute_openness(s, w, 1, ds.open);
+        ds.agents_at.assign(4, 0);
+        ds.inbound.assign(4, 0);
+        std::vector<Day> toc(4, 0);
+        detail::FleeTables t;
+        detail::compute_flee_tables(*s.flee, w, st, ds, toc, t);
+        const auto b = w.link_begin[1];
+        REQUIRE(w.link_to[b + 1] == 2);
+        return static_cast<double>(t.link_cum[b + 1] - t.link_cum[b]) / 4294967296.0;
+    };
+    const double a = 1.0 / 70, c = 1.0 / 70, d = 1.0 / 110;
+    CHECK(share_to_c(0) == Approx(0.5));
+    CHECK(share_to_c(1) == Approx(c / (a + c)).epsilon(1e-6));
+    CHECK(share_to_c(2) == Approx((c + d) / (a + c + d)).epsilon(1e-6));
+    s.flee->markers = {"C"};  // a waypoint: the path goes on to D and does not count as a hop
+    CHECK(share_to_c(1) == Approx(d / (a + d)).epsilon(1e-6));
+}
+
+TEST_CASE("flee ruleset: start_on_foot walks the first link", "[flee][rules]") {
+    Scenario s = chain(150);
+    s.flee->move.start_on_foot = true;
+    s.flee->move.max_walk_speed = 35;
+    Driver d(s, 1);
+    d.step(0);
+    d.step(1);
+    CHECK(d.agents.region[0] == 1);
+    CHECK(d.agents.km_left[0] == Approx(25.0f));
+    d.step(2);  // arrives at B, then hops on at full speed: B, C, D the same day
+    CHECK(d.agents.region[0] == 3);
+    CHECK(d.agents.km_left[0] == 0.0f);
+    CHECK(d.consistent());
+}
+
+TEST_CASE("flee ruleset: conflict-driven spawning modes", "[flee][rules]") {
+    Scenario s = chain(150, 3);
+    s.flee->spawn.mode = FleeSpawnMode::constant;
+    s.flee->spawn.displaced_per_conflict_day = 7;
+    {
+        Driver d(s, 1);
+        for (Day t = 0; t < 3; ++t) {
+            d.step(t);
+            CHECK(d.days.back().spawned[0] == 7);
+        }
+        CHECK(d.consistent());
+    }
+    s.flee->spawn.mode = FleeSpawnMode::pop_ratio;
+    s.flee->spawn.displaced_per_conflict_day = 0.01;
+    s.flee->spawn.take_from_population = true;
+    {
+        Driver d(s, 1);
+        d.step(0);
+        CHECK(d.days.back().spawned[0] == 10);  // 1% of 1000
+        d.step(1);
+        CHECK(d.days.back().spawned[0] == 9);   // 1% of the 990 left
+    }
+    s.flee->spawn.mode = FleeSpawnMode::poisson;
+    s.flee->spawn.displaced_per_conflict_day = 50;
+    {
+        Driver d(s, 1);
+        std::int64_t total = 0;
+        for (Day t = 0; t < 3; ++t) d.step(t), total += d.days.back().spawned[0];
+        CHECK(total > 100);  // mean 150, sd 12
+        CHECK(total < 200);
+    }
+}
