@@ -193,11 +193,14 @@ private:
                     DayTally& tally);
     void move_agent(std::size_t id, std::uint64_t bits, bool standing, std::uint64_t key, AgentStore& a,
                     DayTally& t);
+    // The first link whose cumulative threshold exceeds the draw, counted without
+    // branches (the exit of a search loop is unpredictable); -1 when none is open.
     std::int32_t choose(RegionIndex r, std::uint64_t bits) const {
         const std::uint64_t u = bits & 0xffffffffULL;
-        for (auto l = w_.link_begin[r]; l < w_.link_begin[r + 1]; ++l)
-            if (u < tables_.link_cum[l]) return l;
-        return -1;
+        const auto b = w_.link_begin[r], e = w_.link_begin[r + 1];
+        std::int32_t below = 0;
+        for (auto l = b; l < e; ++l) below += tables_.link_cum[l] <= u;
+        return b + below < e ? b + below : -1;
     }
     RouteIndex route_between(RegionIndex from, RegionIndex to) const {
         for (auto l = w_.link_begin[from]; l < w_.link_begin[from + 1]; ++l)
@@ -268,11 +271,13 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t bits, bool standing, 
     const FleeMoveRules& m = f_.move;
     const float speed = static_cast<float>(m.max_move_speed);
     const float walk = static_cast<float>(m.max_walk_speed);
+    RouteIndex route = -1;  // the route of the current link, once known
     auto depart = [&](RegionIndex at, std::int32_t l) {
         const RouteIndex e = w_.link_route[l];
         ++t.departures[at];
         if (w_.routes[e].from == at) ++t.flow_forward[e];
         else ++t.flow_backward[e];
+        route = e;
         a.from[id] = at;
         a.region[id] = w_.link_to[l];
         a.km_left[id] = w_.link_km[l];
@@ -311,7 +316,7 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t bits, bool standing, 
         if (!new_link) ++t.road_leave[dest];
         a.km_left[id] = 0.0f;
         const RegionIndex src = a.from[id];
-        const RouteIndex e = route_between(src, dest);
+        const RouteIndex e = new_link ? route : route_between(src, dest);
         if (e >= 0 && !tables_.route_open[e]) {
             // The link closed while the agent was on it: back to where it started.
             a.region[id] = src;
