@@ -10,9 +10,14 @@
 #include <sstream>
 
 #include "migflow/scenario_loader.hpp"
+#include "test_support.hpp"
 
 using namespace migflow;
 namespace fs = std::filesystem;
+
+using migflow::test::TempDir;
+using migflow::test::slurp;
+using migflow::test::shell_quote;
 
 namespace {
 
@@ -99,27 +104,8 @@ std::vector<BadCase> bad_cases() {
     };
 }
 
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("migflow_bad_input_" + std::to_string(::getpid()));
-    TempDir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 }  // namespace
 

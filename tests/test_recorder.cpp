@@ -15,9 +15,12 @@
 #include "migflow/recorder.hpp"
 #include "migflow/validation.hpp"
 #include "migflow/world.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace migflow;
+
+using migflow::test::TempDir;
 
 namespace {
 
@@ -79,19 +82,6 @@ struct SyntheticDay {
     }
 };
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() /
-               ("migflow_test_recorder_" + std::to_string(::getpid()));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 void run_recorder(Recorder& rec, const Scenario& s, const World& w, RunInfo info = {}) {
     info.seed = s.seed;

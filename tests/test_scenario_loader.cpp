@@ -8,28 +8,17 @@
 
 #include "migflow/drivers.hpp"
 #include "migflow/scenario_loader.hpp"
+#include "test_support.hpp"
 
 using namespace migflow;
 namespace fs = std::filesystem;
+
+using migflow::test::TempDir;
 
 namespace {
 
 const std::string tiny = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/tiny.yaml";
 
-// A fresh directory per test case, removed at the end.
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& tag)
-        : path(fs::temp_directory_path() / ("migflow_loader_" + tag + "_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::ofstream(path / name, std::ios::binary) << text;
-        return (path / name).string();
-    }
-};
 
 RegionIndex index_of(const Scenario& s, const std::string& name) {
     for (std::size_t i = 0; i < s.regions.size(); ++i)
@@ -210,15 +199,12 @@ TEST_CASE("loader: a large CSV network loads quickly", "[loader]") {
     }
     const std::string yaml = dir.write("big.yaml",
                                        "name: big\nstart_date: 2020-01-01\ndays: 5\nregions: regions.csv\nroutes: routes.csv\n");
-    const auto t0 = std::chrono::steady_clock::now();
+    // Its speed is measured by benchmarks/bench_startup, not asserted here.
     const Scenario s = load_scenario(yaml);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     CHECK(s.regions.size() == regions);
     CHECK(s.routes.size() == routes);
     CHECK(s.routes[12345].from == 12345 % regions);
     CHECK(s.routes[12345].to == (12345 * 7 + 1) % regions);
-    // Generous bound (a shared 2-core machine): the point is that nothing is quadratic.
-    CHECK(seconds < 5.0);
 }
 
 TEST_CASE("loader: flee ruleset takes the flee block", "[loader]") {

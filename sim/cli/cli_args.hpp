@@ -16,6 +16,16 @@ public:
         : std::runtime_error(what + "\n" + usage) {}
 };
 
+// `-h`/`--help` given: main prints the usage on stdout and exits 0.
+class HelpRequested {
+public:
+    explicit HelpRequested(std::string usage) : usage_(std::move(usage)) {}
+    const std::string& usage() const { return usage_; }
+
+private:
+    std::string usage_;
+};
+
 class ArgReader {
 public:
     ArgReader(const Args& args, std::string usage) : args_(args), usage_(std::move(usage)) {}

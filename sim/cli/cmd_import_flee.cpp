@@ -14,7 +14,7 @@ int cmd_import_flee(const Args& args) {
     while (in.more()) {
         const auto a = in.next();
         if (a == "-o" || a == "--output") out = in.value(a);
-        else if (a == "-h" || a == "--help") throw UsageError("", usage);
+        else if (a == "-h" || a == "--help") throw HelpRequested(usage);
         else if (a.starts_with("-")) throw UsageError("unknown option '" + a + "'", usage);
         else if (dir.empty()) dir = a;
         else throw UsageError("more than one Flee directory given ('" + a + "')", usage);

@@ -40,7 +40,7 @@ RunArgs parse_run_args(const Args& args) {
         else if (a == "--set") r.overrides.push_back(split_assignment(in.value(a)));
         else if (a == "--progress") r.progress = 1;
         else if (a == "--quiet") r.progress = 0;
-        else if (a == "-h" || a == "--help") throw UsageError("", run_usage);
+        else if (a == "-h" || a == "--help") throw HelpRequested(run_usage);
         else if (a.starts_with("-")) throw UsageError("unknown option '" + a + "'", run_usage);
         else if (r.input.empty()) r.input = a;
         else throw UsageError("more than one scenario given ('" + a + "')", run_usage);

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "cli_args.hpp"
 #include "commands.hpp"
 #include "migflow/errors.hpp"
 
@@ -47,6 +48,12 @@ int main(int argc, char** argv) {
             return 0;
         }
         std::cerr << "migflow: unknown command '" << cmd << "'\n\n" << usage;
+        return 2;
+    } catch (const HelpRequested& h) {
+        std::cout << h.usage() << '\n';
+        return 0;
+    } catch (const UsageError& e) {
+        std::cerr << "migflow " << cmd << ": " << e.what() << '\n';
         return 2;
     } catch (const migflow::InputError& e) {
         std::cerr << e.what();
