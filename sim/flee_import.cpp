@@ -103,7 +103,7 @@ struct Importer {
             if (r.comment) continue;
             const std::string k = lower(cell(r, 0));
             if (k == "startdate") {
-                if (const auto v = parse_date(cell(r, 1))) s.start_date = *v, have_start = true;
+                if (const auto v = detail::parse_flee_date(cell(r, 1))) s.start_date = *v, have_start = true;
                 else d.add(t->file, r.line, 2, "StartDate", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
             } else if (k == "length") {
                 const auto v = to_number(cell(r, 1));
@@ -319,9 +319,10 @@ struct Importer {
                         d.add(t->file, r.line, static_cast<int>(c) + 1, head.cells[c], "got `" + r.cells[c] + "`, expected a number >= 0");
                         continue;
                     }
-                    // The driver range is [0, 1]; Flee's intensities stay in it.
-                    if (*v > 1) d.add(t->file, r.line, static_cast<int>(c) + 1, head.cells[c], "got `" + r.cells[c] + "`, expected an intensity in [0, 1]");
-                    for (Day k = dd; k < s.days; ++k) value[col[c - 1]][k] = std::min(*v, 1.0);
+                    // Taken as given; a native scenario's conflict driver only holds
+                    // [0, 1], so a case with larger intensities runs but its
+                    // import-flee YAML would not load (docs/FLEE.md).
+                    for (Day k = dd; k < s.days; ++k) value[col[c - 1]][k] = *v;
                 }
             }
         }
@@ -364,7 +365,7 @@ struct Importer {
         if (const auto t = read_table(dir / "input_csv" / "registration_corrections.csv", d, false)) {
             for (const CsvRow& r : t->rows) {
                 if (r.comment || cell(r, 0).empty()) continue;
-                const auto date = parse_date(cell(r, 1));
+                const auto date = detail::parse_flee_date(cell(r, 1));
                 if (!date) {
                     d.add(t->file, r.line, 2, "date", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
                     continue;

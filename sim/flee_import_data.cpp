@@ -18,6 +18,15 @@ std::optional<double> to_number(const std::string& s) {
 
 }  // namespace
 
+std::optional<DayNumber> parse_flee_date(const std::string& text) {
+    const auto a = text.find('-');
+    const auto b = a == std::string::npos ? a : text.find('-', a + 1);
+    if (a != 4 || b == std::string::npos) return std::nullopt;
+    const std::string m = text.substr(a + 1, b - a - 1), d = text.substr(b + 1);
+    if (m.empty() || m.size() > 2 || d.empty() || d.size() > 2) return std::nullopt;
+    return parse_date(text.substr(0, 4) + "-" + (m.size() == 1 ? "0" : "") + m + "-" + (d.size() == 1 ? "0" : "") + d);
+}
+
 std::vector<FleeDataPoint> read_flee_data(const CsvTable& t, DayNumber start_date, int hasten,
                                           Diagnostics& d) {
     std::vector<FleeDataPoint> out;
@@ -26,7 +35,7 @@ std::vector<FleeDataPoint> read_flee_data(const CsvTable& t, DayNumber start_dat
         if (row.comment) continue;
         const std::string date = row.cells.empty() ? std::string() : row.cells[0];
         const std::string count = row.cells.size() > 1 ? row.cells[1] : std::string();
-        const auto day = parse_date(date);
+        const auto day = parse_flee_date(date);
         const bool was_first = first;
         first = false;
         if (!day) {

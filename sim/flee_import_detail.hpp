@@ -1,5 +1,6 @@
 #pragma once
 // Internal pieces of the Flee importer, exposed for the tests (tests/test_flee_import.cpp).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,9 @@
 #include "migflow/ids.hpp"
 
 namespace migflow::detail {
+
+// A date as Flee's strptime("%Y-%m-%d") reads it: month and day may have one digit.
+std::optional<DayNumber> parse_flee_date(const std::string& text);
 
 // One dated count of a Flee source_data file, the date as a day of the run.
 struct FleeDataPoint {

@@ -52,7 +52,7 @@ fs::path make_mini_case(const std::string& name) {
     write(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c1.csv,c2.csv\nD,d.csv\n");
     write(dir / "source_data/refugees.csv", "Date,Refugee_numbers\n2020-01-01,10\n");
     write(dir / "source_data/c1.csv", "Date,count\n2020-01-01,100\n# a comment\n2020-01-05,300\n2020-01-09,\n");
-    write(dir / "source_data/c2.csv", "2019-12-30,10\n2020-01-03,30\n");
+    write(dir / "source_data/c2.csv", "2019-12-30,10\n2020-1-3,30\n");
     write(dir / "source_data/d.csv", ",\n2020-01-01,0\n2020-01-03,40\n2020-01-06,100\n");
     return dir;
 }
@@ -140,6 +140,11 @@ TEST_CASE("flee data: interpolation and registration corrections", "[flee][impor
     CHECK(d[0].value == Approx(15.0));  // x 30 / 20
     CHECK(d[1].value == Approx(30.0));
     CHECK(d[2].value == Approx(30.0));
+    // Flee reads dates with strptime("%Y-%m-%d"): one-digit months and days are fine.
+    CHECK(detail::parse_flee_date("2015-5-1") == parse_date("2015-05-01"));
+    CHECK(detail::parse_flee_date("2015-05-01") == parse_date("2015-05-01"));
+    CHECK_FALSE(detail::parse_flee_date("Date").has_value());
+    CHECK_FALSE(detail::parse_flee_date("2015-13-01").has_value());
 }
 
 TEST_CASE("flee import: problems are collected and name the file and key", "[flee][import]") {
