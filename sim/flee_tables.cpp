@@ -103,7 +103,9 @@ void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic
         const double c = s.drivers.conflict.size() ? s.drivers.conflict[i] : 0.0;
         const bool camp = st.camp[i] && s.open.camp_open[i];
         double score = 1.0;
-        if (w.is_foreign[i]) score *= m.foreign_weight;
+        // Flee marks every camp foreign (Location(): camp => foreign), even one in the
+        // home country; an idp camp is foreign only when it is abroad.
+        if (w.is_foreign[i] || (st.camp[i] && !st.idp[i])) score *= m.foreign_weight;
         if (camp) score *= m.camp_weight;
         if (c > 0.0)
             score *= std::pow(m.conflict_weight, flee_conflict_decay(f.spawn, s.day - toc[i]) * c);

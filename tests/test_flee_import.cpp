@@ -259,3 +259,26 @@ TEST_CASE("flee import: the written YAML scenario runs to the same result", "[fl
     CHECK(c.agents_at == d.agents_at);
     CHECK(c.total_agents.back() == 212321);  // Flee's own final agent count (FIGURES.md)
 }
+
+TEST_CASE("flee import: idp camps, markers and unknown location types", "[flee][import]") {
+    const fs::path dir = make_mini_case("moretypes");
+    write(dir / "input_csv/locations.csv",
+          "#name,region,country,lat,lon,location_type,conflict_date,population\n"
+          "A,r,Home,0,0,conflict_zone,0,1000\nB,r,Home,0,1,marker,,\nH,r,Home,0,2,default,,\n"
+          "C,r,Away,0,3,camp,,4000\nD,r,Home,0,4,idpcamp,,300\nE,r,Home,0,5,Town,,10\n");
+    const Scenario s = import_flee_case(dir.string());
+    CHECK(s.flee->markers == std::vector<std::string>{"B"});
+    CHECK(s.flee->idp_camps == std::vector<std::string>{"D"});
+    CHECK(s.regions[index_of(s, "D")].type == RegionType::camp);
+    CHECK(s.regions[index_of(s, "D")].capacity == 150);  // hasten 2
+    CHECK(s.regions[index_of(s, "E")].type == RegionType::settlement);
+    write(dir / "input_csv/locations.csv",
+          "#name,region,country,lat,lon,location_type,conflict_date,population\n"
+          "A,r,Home,0,0,conflict_zone,0,1000\nB,r,Home,0,1,village,,\n");
+    try {
+        import_flee_case(dir.string());
+        FAIL("expected InputError");
+    } catch (const InputError& e) {
+        CHECK_THAT(std::string(e.what()), Catch::Contains("locations.csv:3:6: location_type: got `village`"));
+    }
+}
