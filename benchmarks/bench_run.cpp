@@ -55,7 +55,8 @@ long status_kb(const char* field) {
 double cpu_seconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 // Resets VmHWM to the current RSS (Linux >= 4.0), so that the peak measured after the
@@ -76,9 +77,11 @@ struct Args {
 };
 
 [[noreturn]] void usage(const std::string& why) {
-    std::cerr << "bench_run: " << why << "\n"
-              << "usage: bench_run --agents N --regions R --days D --threads T [--ruleset native|flee]\n"
-              << "                 [--output path.h5 | --no-output] [--seed S] [--driver-every K] [--progress]\n";
+    std::cerr
+        << "bench_run: " << why << "\n"
+        << "usage: bench_run --agents N --regions R --days D --threads T [--ruleset native|flee]\n"
+        << "                 [--output path.h5 | --no-output] [--seed S] [--driver-every K] "
+           "[--progress]\n";
     std::exit(2);
 }
 
@@ -94,22 +97,35 @@ Args parse_args(int argc, char** argv) {
             const std::string v = value();
             char* end = nullptr;
             const double d = std::strtod(v.c_str(), &end);  // accepts 1e7
-            if (end == v.c_str() || *end != '\0' || d < 0 || d != static_cast<double>(static_cast<long long>(d)))
+            if (end == v.c_str() || *end != '\0' || d < 0 ||
+                d != static_cast<double>(static_cast<long long>(d)))
                 usage("got `" + v + "` for " + k + ", expected a whole number >= 0");
             return static_cast<long long>(d);
         };
-        if (k == "--agents") a.spec.agents = integer();
-        else if (k == "--regions") a.spec.regions = static_cast<int>(integer());
-        else if (k == "--days") a.spec.days = static_cast<int>(integer());
-        else if (k == "--threads") a.threads = static_cast<int>(integer());
-        else if (k == "--seed") a.spec.seed = static_cast<std::uint64_t>(integer());
-        else if (k == "--driver-every") a.spec.driver_every = static_cast<int>(integer());
-        else if (k == "--ruleset") a.spec.ruleset = value();
-        else if (k == "--output") a.output = value();
-        else if (k == "--no-output") a.no_output = true;
-        else if (k == "--progress") a.progress = true;
-        else if (k == "--help" || k == "-h") usage("help");
-        else usage("unknown option " + k);
+        if (k == "--agents")
+            a.spec.agents = integer();
+        else if (k == "--regions")
+            a.spec.regions = static_cast<int>(integer());
+        else if (k == "--days")
+            a.spec.days = static_cast<int>(integer());
+        else if (k == "--threads")
+            a.threads = static_cast<int>(integer());
+        else if (k == "--seed")
+            a.spec.seed = static_cast<std::uint64_t>(integer());
+        else if (k == "--driver-every")
+            a.spec.driver_every = static_cast<int>(integer());
+        else if (k == "--ruleset")
+            a.spec.ruleset = value();
+        else if (k == "--output")
+            a.output = value();
+        else if (k == "--no-output")
+            a.no_output = true;
+        else if (k == "--progress")
+            a.progress = true;
+        else if (k == "--help" || k == "-h")
+            usage("help");
+        else
+            usage("unknown option " + k);
     }
     if (a.no_output && !a.output.empty()) usage("--output and --no-output exclude each other");
     return a;
@@ -132,10 +148,13 @@ int main(int argc, char** argv) {
         const bool temporary = !args.no_output && path.empty();
         if (temporary)
             path = (std::filesystem::temp_directory_path() /
-                    ("bench_run_" + std::to_string(::getpid()) + ".h5")).string();
+                    ("bench_run_" + std::to_string(::getpid()) + ".h5"))
+                       .string();
         std::unique_ptr<migflow::Recorder> recorder;
-        if (args.no_output) recorder = std::make_unique<NullRecorder>();
-        else recorder = migflow::make_hdf5_recorder(path);
+        if (args.no_output)
+            recorder = std::make_unique<NullRecorder>();
+        else
+            recorder = migflow::make_hdf5_recorder(path);
 
         // Agents are created inside run(): what RSS grows by from here is theirs
         // (plus the per-day tables and output buffers, which do not grow with N).
@@ -144,8 +163,8 @@ int main(int argc, char** argv) {
         std::function<void(const migflow::Progress&)> progress;
         if (args.progress)
             progress = [](const migflow::Progress& p) {
-                std::fprintf(stderr, "\rday %d/%d  agents %lld  %.3g agent-steps/s   ", p.day + 1, p.days,
-                             static_cast<long long>(p.agents), p.agent_steps_per_second);
+                std::fprintf(stderr, "\rday %d/%d  agents %lld  %.3g agent-steps/s   ", p.day + 1,
+                             p.days, static_cast<long long>(p.agents), p.agent_steps_per_second);
             };
         const double cpu0 = cpu_seconds();
         t0 = Clock::now();
@@ -167,14 +186,17 @@ int main(int argc, char** argv) {
         const double bytes_per_agent = double(peak_kb - rss_before_kb) * 1024.0 / n;
         const int threads = args.threads > 0 ? args.threads : -1;
 
-        std::printf("agents=%lld regions=%d routes=%zu days=%d threads=%d ruleset=%s wall_s=%.3f "
-                    "agent_steps_per_s=%.4g bytes_per_agent=%.2f peak_rss_mb=%.1f base_rss_mb=%.1f "
-                    "h5_mb=%.3f cpu_s=%.3f agent_steps_per_cpu_s=%.4g final_agents=%lld build_s=%.3f setup_s=%.3f output=%s\n",
-                    static_cast<long long>(args.spec.agents), args.spec.regions, scenario.routes.size(),
-                    args.spec.days, threads, args.spec.ruleset.c_str(), wall_s,
-                    double(summary.agent_steps) / wall_s, bytes_per_agent, peak_kb / 1024.0,
-                    rss_before_kb / 1024.0, h5_mb, cpu_s, double(summary.agent_steps) / cpu_s, static_cast<long long>(summary.final_agents), build_s,
-                    setup_s, args.no_output ? "none" : "hdf5");
+        std::printf(
+            "agents=%lld regions=%d routes=%zu days=%d threads=%d ruleset=%s wall_s=%.3f "
+            "agent_steps_per_s=%.4g bytes_per_agent=%.2f peak_rss_mb=%.1f base_rss_mb=%.1f "
+            "h5_mb=%.3f cpu_s=%.3f agent_steps_per_cpu_s=%.4g final_agents=%lld build_s=%.3f "
+            "setup_s=%.3f output=%s\n",
+            static_cast<long long>(args.spec.agents), args.spec.regions, scenario.routes.size(),
+            args.spec.days, threads, args.spec.ruleset.c_str(), wall_s,
+            double(summary.agent_steps) / wall_s, bytes_per_agent, peak_kb / 1024.0,
+            rss_before_kb / 1024.0, h5_mb, cpu_s, double(summary.agent_steps) / cpu_s,
+            static_cast<long long>(summary.final_agents), build_s, setup_s,
+            args.no_output ? "none" : "hdf5");
         const auto& st = sim.stage_times();
         std::printf("stages drivers_s=%.3f spawn_s=%.3f move_s=%.3f tally_s=%.3f record_s=%.3f\n",
                     st.drivers, st.spawn, st.move, st.tally, st.record);

@@ -59,23 +59,33 @@ int main(int argc, char** argv) {
             if (*end != '\0' || d < 0) usage("bad value for " + k);
             return static_cast<long long>(d);
         };
-        if (k == "--regions") spec.regions = static_cast<int>(number());
-        else if (k == "--routes") routes = number();
-        else if (k == "--days") spec.days = static_cast<int>(number());
-        else if (k == "--driver-every") spec.driver_every = static_cast<int>(number());
-        else if (k == "--seed") spec.seed = static_cast<std::uint64_t>(number());
-        else if (k == "--long-drivers") spec.wide_drivers = false;
+        if (k == "--regions")
+            spec.regions = static_cast<int>(number());
+        else if (k == "--routes")
+            routes = number();
+        else if (k == "--days")
+            spec.days = static_cast<int>(number());
+        else if (k == "--driver-every")
+            spec.driver_every = static_cast<int>(number());
+        else if (k == "--seed")
+            spec.seed = static_cast<std::uint64_t>(number());
+        else if (k == "--long-drivers")
+            spec.wide_drivers = false;
         else if (k == "--dir") {
             if (i + 1 >= argc) usage("missing value after --dir");
             dir = argv[++i];
-        } else if (k == "--keep") keep = true;
-        else usage("unknown option " + k);
+        } else if (k == "--keep")
+            keep = true;
+        else
+            usage("unknown option " + k);
     }
     if (spec.regions < 2) usage("--regions must be at least 2");
     spec.mean_degree = 2.0 * double(routes) / double(spec.regions);
     const bool temporary = dir.empty();
     if (temporary)
-        dir = (std::filesystem::temp_directory_path() / ("bench_startup_" + std::to_string(::getpid()))).string();
+        dir = (std::filesystem::temp_directory_path() /
+               ("bench_startup_" + std::to_string(::getpid())))
+                  .string();
 
     try {
         auto t0 = Clock::now();
@@ -91,12 +101,14 @@ int main(int argc, char** argv) {
         migflow::Simulation sim(scenario, migflow::RunOptions{spec.seed, 1});
         const double setup_s = seconds_since(t0);
 
-        std::printf("startup regions=%zu routes=%zu days=%d driver_points=%zu drivers=%s files_mb=%.1f "
-                    "load_s=%.3f setup_s=%.3f total_s=%.3f write_s=%.3f dir=%s\n",
-                    scenario.regions.size(), scenario.routes.size(), scenario.days,
-                    scenario.drivers[0].series.empty() ? std::size_t(0) : scenario.drivers[0].series[0].day.size(),
-                    spec.wide_drivers ? "wide" : "long", files_mb, load_s, setup_s, load_s + setup_s, write_s,
-                    keep ? dir.c_str() : "(removed)");
+        std::printf(
+            "startup regions=%zu routes=%zu days=%d driver_points=%zu drivers=%s files_mb=%.1f "
+            "load_s=%.3f setup_s=%.3f total_s=%.3f write_s=%.3f dir=%s\n",
+            scenario.regions.size(), scenario.routes.size(), scenario.days,
+            scenario.drivers[0].series.empty() ? std::size_t(0)
+                                               : scenario.drivers[0].series[0].day.size(),
+            spec.wide_drivers ? "wide" : "long", files_mb, load_s, setup_s, load_s + setup_s,
+            write_s, keep ? dir.c_str() : "(removed)");
         if (!keep) std::filesystem::remove_all(dir);
         return 0;
     } catch (const std::exception& e) {
