@@ -12,5 +12,6 @@ int cmd_check(const Args& args);
 int cmd_info(const Args& args);
 int cmd_import_flee(const Args& args);
 int cmd_params(const Args& args);
+int cmd_sweep(const Args& args);
 
 }  // namespace migflow::cli

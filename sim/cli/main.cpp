@@ -19,6 +19,8 @@ usage:
   migflow info OUT.h5                                what a result file holds
   migflow import-flee FLEE_DIR -o SCENARIO.yaml      Flee input directory -> scenario
   migflow params [--markdown]                        the model's parameters and defaults
+  migflow sweep SWEEP.yaml [--dry-run] [--threads N] [--resume|--overwrite]
+                                                     grids / samples x seeds, many runs
 
 Docs: docs/SCENARIO.md (input), docs/MODEL.md (equations), docs/OUTPUT.md (HDF5 layout).
 )";
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
         if (cmd == "info") return cmd_info(args);
         if (cmd == "import-flee") return cmd_import_flee(args);
         if (cmd == "params") return cmd_params(args);
+        if (cmd == "sweep") return cmd_sweep(args);
         if (cmd == "--help" || cmd == "-h" || cmd == "help") {
             std::fputs(usage, stdout);
             return 0;
