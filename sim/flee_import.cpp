@@ -339,7 +339,10 @@ struct Importer {
 
     void observations() {
         const fs::path sd = dir / "source_data";
-        const auto layout = read_table(sd / "data_layout.csv", d, true);
+        // Data-driven spawning needs the camp data; conflict-driven spawning does not
+        // (the data then only serve validation).
+        const bool needed = !s.flee || s.flee->spawn.mode == FleeSpawnMode::data_driven;
+        const auto layout = read_table(sd / "data_layout.csv", d, needed);
         if (!layout) return;
         const int hasten = s.flee ? s.flee->hasten : 1;
         std::vector<RegionIndex> camps;
