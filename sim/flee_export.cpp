@@ -1,5 +1,6 @@
 // An imported Flee case written as a native YAML scenario (`ruleset: flee`) with side
 // CSV files, in the format of scenarios/tiny.yaml and docs/SCENARIO.md.
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,10 +14,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Shortest text that reads back as the same double.
 std::string num(double x) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", x);
-    return buf;
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
 }
 
 // A CSV cell, quoted when it holds a separator or a quote.

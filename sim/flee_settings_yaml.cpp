@@ -2,6 +2,7 @@
 // Every key Flee 3 reads is either applied or reported by name; see docs/FLEE.md.
 #include "flee_settings_yaml.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -255,6 +256,13 @@ void parse_names(Ctx& c, const YAML::Node& v, const std::string& key, std::vecto
     }
 }
 
+// Shortest text that reads back as the same double (0.1, not 0.10000000000000001).
+std::string shortest(double x) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
+}
+
 }  // namespace
 
 FleeSettings parse_flee_settings(const YAML::Node& node, const std::string& file, Diagnostics& d) {
@@ -321,29 +329,28 @@ FleeSettings parse_flee_settings(const YAML::Node& node, const std::string& file
 std::string flee_settings_to_yaml(const FleeSettings& s, int indent) {
     const std::string p(static_cast<std::size_t>(indent), ' ');
     std::ostringstream os;
-    os.precision(17);
     const FleeMoveRules& m = s.move;
     auto b = [](bool x) { return x ? "true" : "false"; };
     os << p << "move_rules:\n";
-    os << p << "  max_move_speed: " << m.max_move_speed << "\n";
-    os << p << "  max_walk_speed: " << m.max_walk_speed << "\n";
-    os << p << "  max_crossing_speed: " << m.max_crossing_speed << "\n";
-    os << p << "  foreign_weight: " << m.foreign_weight << "\n";
-    os << p << "  camp_weight: " << m.camp_weight << "\n";
-    os << p << "  conflict_weight: " << m.conflict_weight << "\n";
-    os << p << "  conflict_movechance: " << m.conflict_movechance << "\n";
-    os << p << "  camp_movechance: " << m.camp_movechance << "\n";
-    os << p << "  idpcamp_movechance: " << m.idpcamp_movechance << "\n";
-    os << p << "  default_movechance: " << m.default_movechance << "\n";
+    os << p << "  max_move_speed: " << shortest(m.max_move_speed) << "\n";
+    os << p << "  max_walk_speed: " << shortest(m.max_walk_speed) << "\n";
+    os << p << "  max_crossing_speed: " << shortest(m.max_crossing_speed) << "\n";
+    os << p << "  foreign_weight: " << shortest(m.foreign_weight) << "\n";
+    os << p << "  camp_weight: " << shortest(m.camp_weight) << "\n";
+    os << p << "  conflict_weight: " << shortest(m.conflict_weight) << "\n";
+    os << p << "  conflict_movechance: " << shortest(m.conflict_movechance) << "\n";
+    os << p << "  camp_movechance: " << shortest(m.camp_movechance) << "\n";
+    os << p << "  idpcamp_movechance: " << shortest(m.idpcamp_movechance) << "\n";
+    os << p << "  default_movechance: " << shortest(m.default_movechance) << "\n";
     os << p << "  awareness_level: " << m.awareness_level << "\n";
-    os << p << "  capacity_buffer: " << m.capacity_buffer << "\n";
-    os << p << "  capacity_scaling: " << m.capacity_scaling << "\n";
-    os << p << "  softening: " << m.softening << "\n";
-    os << p << "  weight_softening: " << m.weight_softening << "\n";
-    os << p << "  distance_power: " << m.distance_power << "\n";
-    os << p << "  weight_power: " << m.weight_power << "\n";
-    os << p << "  movechance_pop_base: " << m.movechance_pop_base << "\n";
-    os << p << "  movechance_pop_scale_factor: " << m.movechance_pop_scale_factor << "\n";
+    os << p << "  capacity_buffer: " << shortest(m.capacity_buffer) << "\n";
+    os << p << "  capacity_scaling: " << shortest(m.capacity_scaling) << "\n";
+    os << p << "  softening: " << shortest(m.softening) << "\n";
+    os << p << "  weight_softening: " << shortest(m.weight_softening) << "\n";
+    os << p << "  distance_power: " << shortest(m.distance_power) << "\n";
+    os << p << "  weight_power: " << shortest(m.weight_power) << "\n";
+    os << p << "  movechance_pop_base: " << shortest(m.movechance_pop_base) << "\n";
+    os << p << "  movechance_pop_scale_factor: " << shortest(m.movechance_pop_scale_factor) << "\n";
     os << p << "  start_on_foot: " << b(m.start_on_foot) << "\n";
     os << p << "  avoid_short_stints: " << b(m.avoid_short_stints) << "\n";
     const FleeSpawnRules& r = s.spawn;
@@ -353,7 +360,7 @@ std::string flee_settings_to_yaml(const FleeSettings& s, int indent) {
     if (!r.conflict_spawn_decay.empty()) {
         os << p << "  conflict_spawn_decay: [";
         for (std::size_t i = 0; i < r.conflict_spawn_decay.size(); ++i)
-            os << (i ? ", " : "") << r.conflict_spawn_decay[i];
+            os << (i ? ", " : "") << shortest(r.conflict_spawn_decay[i]);
         os << "]\n";
     }
     os << p << "  conflict_spawn_decay_interval: " << r.conflict_spawn_decay_interval << "\n";
@@ -362,7 +369,7 @@ std::string flee_settings_to_yaml(const FleeSettings& s, int indent) {
                            : r.mode == FleeSpawnMode::pop_ratio ? "pop_ratio" : "poisson";
         os << p << "  conflict_driven_spawning:\n";
         os << p << "    spawn_mode: " << mode << "\n";
-        os << p << "    displaced_per_conflict_day: " << r.displaced_per_conflict_day << "\n";
+        os << p << "    displaced_per_conflict_day: " << shortest(r.displaced_per_conflict_day) << "\n";
     }
     os << p << "optimisations:\n";
     os << p << "  hasten: " << s.hasten << "\n";
