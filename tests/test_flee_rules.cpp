@@ -374,3 +374,23 @@ TEST_CASE("flee ruleset: conflict-driven spawning modes", "[flee][rules]") {
         CHECK(total < 200);
     }
 }
+
+TEST_CASE("flee ruleset: avoid_short_stints forces agents out of towns after short hops", "[flee][rules]") {
+    Scenario s = chain(150);
+    s.regions[1].type = s.regions[2].type = RegionType::settlement;  // B and C: towns
+    s.flee->move.default_movechance = 0.0;                           // nobody leaves a town...
+    {
+        Driver d(s, 1);
+        d.step(0);
+        d.step(1);
+        CHECK(d.agents.region[0] == 1);  // ...so the agent stops at B
+    }
+    s.flee->move.avoid_short_stints = true;  // ...unless it has travelled too little lately
+    {
+        Driver d(s, 1);
+        d.step(0);
+        d.step(1);
+        CHECK(d.agents.region[0] == 3);  // 60 + 60 km hops are short: forced on to D
+        CHECK(d.consistent());
+    }
+}
