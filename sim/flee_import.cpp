@@ -298,9 +298,10 @@ struct Importer {
                 col.push_back(it != index.end() ? it->second : no_region);
                 if (it != index.end()) in_file[it->second] = 1;
             }
+            // With a conflicts file Flee ignores conflict_date after day 0: locations
+            // without a column keep their day-0 state, the others follow the file.
             for (std::size_t i = 0; i < n; ++i)
-                if (in_file[i])
-                    for (Day day = 1; day < s.days; ++day) value[i][day] = 0.0;
+                for (Day day = 1; day < s.days; ++day) value[i][day] = in_file[i] ? 0.0 : value[i][0];
             std::vector<double> last(n, 0.0);
             for (std::size_t ri = 1; ri < t->rows.size(); ++ri) {
                 const CsvRow& r = t->rows[ri];
