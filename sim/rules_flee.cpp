@@ -138,9 +138,9 @@ private:
         const std::uint64_t first_id = agents.size();
         for (std::int64_t k = 0; k < n; ++k) {
             const double u = uniform01(random_bits(key, first_id + static_cast<std::uint64_t>(k))) * total;
+            // The first region whose cumulative weight exceeds u: never a zero-weight one.
             auto it = std::upper_bound(cum.begin(), cum.end(), u);
-            if (it == cum.end()) it = std::prev(cum.end());
-            while (it != cum.begin() && *it == *std::prev(it)) --it;  // never a zero-weight region
+            if (it == cum.end()) it = std::lower_bound(cum.begin(), cum.end(), total);  // u rounded up to total
             ++per_region[static_cast<std::size_t>(it - cum.begin())];
         }
         // Agents are stored region by region; origins only depend on the draws above.
