@@ -203,20 +203,19 @@ int cmd_sweep(const Args& args) {
     prepare_output_dir(spec, runs, sa);
     const std::string index = spec.output_dir + "/index.csv";
     std::vector<RunResult> results(runs.size());
+    int reused = 0;
+    if (sa.resume)  // complete files of the same seed are kept; the index says so at once
+        for (const SweepRun& run : runs)
+            if (auto r = read_result(run.output, run.seed)) results[run.index] = *r, ++reused;
     write_index(index, spec, runs, results, with_ard);
 
     const auto start = std::chrono::steady_clock::now();
-    int reused = 0;
     for (const SweepRun& run : runs) {
         const std::string head = "[" + std::to_string(run.index + 1) + "/" + std::to_string(runs.size()) + "] " +
                                  fs::path(run.output).filename().string() + " (" + describe_run(run, spec) + ")";
-        if (sa.resume) {
-            if (auto r = read_result(run.output, run.seed)) {
-                results[run.index] = *r;
-                ++reused;
-                std::fprintf(stderr, "%s: complete already, kept\n", head.c_str());
-                continue;
-            }
+        if (results[run.index].status == "done") {
+            std::fprintf(stderr, "%s: complete already, kept\n", head.c_str());
+            continue;
         }
         std::fprintf(stderr, "%s ...", head.c_str());
         std::fflush(stderr);
