@@ -83,9 +83,12 @@ void load_seeds(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec) {
 }
 
 // `seed` is what `seeds:` sets; an override of it would be silently replaced.
+// `here` holds the keys of the map being read: a repeat there is a duplicate key, which
+// check_map has reported already.
 bool check_override_key(LoadContext& ctx, const YAML::Node& k, const std::string& path,
-                        std::set<std::string>& used) {
+                        std::set<std::string>& used, std::set<std::string>& here) {
     const std::string key = k.Scalar();
+    if (!here.insert(key).second) return false;
     if (key == "seed") {
         ctx.problem(k, path, "the seed of each run comes from `seeds:`, not from an override");
         return false;
@@ -99,9 +102,10 @@ bool check_override_key(LoadContext& ctx, const YAML::Node& k, const std::string
 
 void load_set(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
     if (!ctx.check_map(n, "set", {})) return;
+    std::set<std::string> here;
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string path = detail::join_path("set", it->first.Scalar());
-        if (!check_override_key(ctx, it->first, path, used)) continue;
+        if (!check_override_key(ctx, it->first, path, used, here)) continue;
         spec.fixed.emplace_back(it->first.Scalar(), value_text(it->second));
         spec.fixed_origins.push_back(origin_of(ctx, it->second, it->first, path));
     }
@@ -110,9 +114,10 @@ void load_set(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<s
 void load_grid(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
     if (!ctx.check_map(n, "grid", {})) return;
     if (n.size() == 0) ctx.problem(n, "grid", "empty: give at least one key with its values");
+    std::set<std::string> here;
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string path = detail::join_path("grid", it->first.Scalar());
-        if (!check_override_key(ctx, it->first, path, used)) continue;
+        if (!check_override_key(ctx, it->first, path, used, here)) continue;
         const YAML::Node values = it->second;
         if (!values.IsSequence()) {
             ctx.problem(values, path, "expected a list of values to try");
@@ -134,9 +139,10 @@ void load_grid(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<
 void load_ranges(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
     if (!ctx.check_map(n, "samples.ranges", {})) return;
     if (n.size() == 0) ctx.problem(n, "samples.ranges", "empty: give at least one key with [low, high]");
+    std::set<std::string> here;
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string path = detail::join_path("samples.ranges", it->first.Scalar());
-        if (!check_override_key(ctx, it->first, path, used)) continue;
+        if (!check_override_key(ctx, it->first, path, used, here)) continue;
         const YAML::Node r = it->second;
         if (!r.IsSequence() || r.size() != 2) {
             ctx.problem(r, path, "expected [low, high]");

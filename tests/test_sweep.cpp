@@ -164,6 +164,9 @@ TEST_CASE("sweep-file problems are located and listed together", "[sweep][errors
           "sweep.yaml:3:18: samples.count: got `0`, expected a whole number in [1, 100000]\n"
           "sweep.yaml:3:33: samples.ranges.x: low 2 is above high 1\n"
           "sweep.yaml:4:8: grid.seed: the seed of each run comes from `seeds:`, not from an override");
+    CHECK(problems_of("scenario: tiny.yaml\nseeds: [1]\nset: {days: 5}\ngrid:\n  days: [3]\n  days: [4]\n") ==
+          "sweep.yaml:5:3: grid.days: `days` is already set or swept elsewhere in this sweep\n"
+          "sweep.yaml:6:3: grid.days: duplicate key (first given on line 5); the first value would be used");
 }
 
 TEST_CASE("a bad override fails before any run, at the sweep-file line that wrote it", "[sweep][errors]") {
