@@ -61,7 +61,7 @@ std::vector<double> dataset(const fs::path& file, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("a grid expands to every combination, seeds innermost", "[sweep]") {
+TEST_CASE("a grid expands to every combination with the seeds innermost", "[sweep]") {
     const SweepSpec spec = sweep(
         "scenario: tiny.yaml\n"
         "output_dir: /tmp/somewhere\n"
@@ -89,7 +89,7 @@ TEST_CASE("a grid expands to every combination, seeds innermost", "[sweep]") {
     CHECK(runs[17].output == "/tmp/somewhere/run_017.h5");
 }
 
-TEST_CASE("seeds given as {from, count}; output_dir defaults beside the sweep file", "[sweep]") {
+TEST_CASE("seeds given as from and count and output_dir defaulting beside the sweep file", "[sweep]") {
     const SweepSpec spec = sweep("scenario: tiny.yaml\nseeds: {from: 5, count: 4}\n");
     CHECK(spec.seeds == std::vector<std::uint64_t>{5, 6, 7, 8});
     CHECK(spec.output_dir == scenarios_dir + "/sweep_out");
@@ -99,7 +99,7 @@ TEST_CASE("seeds given as {from, count}; output_dir defaults beside the sweep fi
     CHECK(runs[3].overrides.empty());
 }
 
-TEST_CASE("samples lie in their ranges, one per stratum, and depend only on the sweep's seed", "[sweep]") {
+TEST_CASE("samples lie in their ranges one per stratum and depend only on the sweep seed", "[sweep]") {
     auto text = [](const std::string& method, int seed) {
         return "scenario: tiny.yaml\nseeds: [1]\nsamples:\n  count: 20\n  method: " + method +
                "\n  seed: " + std::to_string(seed) +
@@ -136,7 +136,7 @@ TEST_CASE("samples lie in their ranges, one per stratum, and depend only on the 
     CHECK(u[0].overrides != a[0].overrides);
 }
 
-TEST_CASE("grid × samples × seeds: samples inside each grid cell", "[sweep]") {
+TEST_CASE("grid x samples x seeds: samples inside each grid cell", "[sweep]") {
     const auto runs = plan_sweep(sweep(
         "scenario: tiny.yaml\nseeds: [1, 2]\ngrid: {behaviour.beta_camp: [0, 1]}\n"
         "samples: {count: 3, ranges: {behaviour.lambda_conflict: [0.1, 0.2]}}\n"));
@@ -169,7 +169,7 @@ TEST_CASE("sweep-file problems are located and listed together", "[sweep][errors
           "sweep.yaml:6:3: grid.days: duplicate key (first given on line 5); the first value would be used");
 }
 
-TEST_CASE("a bad override fails before any run, at the sweep-file line that wrote it", "[sweep][errors]") {
+TEST_CASE("a bad override fails before any run at the sweep-file line that wrote it", "[sweep][errors]") {
     CHECK(problems_of("scenario: tiny.yaml\nseeds: [1, 2]\n"
                       "grid:\n"
                       "  behaviour.lambda_confict: [0.1, 0.2]\n"
@@ -182,7 +182,7 @@ TEST_CASE("a bad override fails before any run, at the sweep-file line that wrot
           "expected a number in [0, 1]");
 }
 
-TEST_CASE("migflow sweep runs every run, writes the index, resumes and repeats exactly", "[sweep][cli]") {
+TEST_CASE("migflow sweep runs every run and writes the index then resumes and repeats exactly", "[sweep][cli]") {
     TempDir dir("sweep");
     // Observed counts make the index carry ARD columns (two regions: with one, the
     // rescaled ARD is always 0).
@@ -270,7 +270,7 @@ TEST_CASE("migflow sweep stops on a bad grid value before running anything", "[s
     CHECK_FALSE(fs::exists(dir.path / "s_out"));
 }
 
-TEST_CASE("a failing run stops the sweep, naming the run; the index says what finished", "[sweep][cli]") {
+TEST_CASE("a failing run stops the sweep naming the run and the index says what finished", "[sweep][cli]") {
     TempDir dir("sweep_fail");
     const std::string s = dir.write("s.yaml", "scenario: " + scenarios_dir + "/tiny.yaml\nseeds: [4, 5, 6]\n"
                                               "output_dir: out\ngrid: {agents.spawn_conflict: [0.001]}\n");
