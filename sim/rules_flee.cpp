@@ -68,11 +68,23 @@ public:
                 n += static_cast<std::size_t>(std::max(0.0, total_obs_[t] - total_obs_[t - 1]));
             return n;
         }
-        double per_day = 0.0;
-        for (std::size_t i = 0; i < pop_.size(); ++i)
-            per_day += f_.spawn.mode == FleeSpawnMode::pop_ratio ? f_.spawn.displaced_per_conflict_day * pop_[i]
-                                                                  : f_.spawn.displaced_per_conflict_day * 1.2 + 10;
-        return n + static_cast<std::size_t>(std::min(per_day * s_.days, 5e8));
+        // Conflict-driven: the expected count from the conflict driver, day by day
+        // (populations as at the start, so an upper bound with take_from_population).
+        // A hint for one reservation only; the store still grows past it if needed.
+        DriverValues dv;
+        double expected = 0.0;
+        for (Day t = 0; t < s_.days; ++t) {
+            evaluate_drivers(s_, t, dv);
+            for (std::size_t i = 0; i < pop_.size(); ++i) {
+                const double c = dv.conflict[static_cast<Eigen::Index>(i)];
+                if (!(c > 0.0)) continue;
+                const double rate = f_.spawn.displaced_per_conflict_day;
+                expected += f_.spawn.mode == FleeSpawnMode::pop_ratio ? rate * pop_[i] * c
+                            : f_.spawn.mode == FleeSpawnMode::poisson ? rate * c + 5.0 * std::sqrt(rate * c) + 1.0
+                                                                      : rate * c;
+            }
+        }
+        return n + static_cast<std::size_t>(std::min(expected, 1e8));
     }
 
 private:

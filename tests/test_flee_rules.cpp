@@ -267,6 +267,7 @@ TEST_CASE("flee ruleset: spawning is the observed increase minus the carried deb
     s.observed.count = {{10, 15, 12, 20, 25, 25}};
     Driver d(s, 5);
     CHECK(d.tally.spawned[3] == 10);  // day 0's count is put in the camp before the run
+    CHECK(d.rules->expected_agents() == 10 + 5 + 8 + 5);  // day 0 plus every increase
     std::vector<std::int64_t> spawned;
     for (Day t = 0; t < 6; ++t) {
         d.step(t);
@@ -348,6 +349,7 @@ TEST_CASE("flee ruleset: conflict-driven spawning modes", "[flee][rules]") {
     s.flee->spawn.displaced_per_conflict_day = 7;
     {
         Driver d(s, 1);
+        CHECK(d.rules->expected_agents() == 21);  // 7 a day at the one conflict zone
         for (Day t = 0; t < 3; ++t) {
             d.step(t);
             CHECK(d.days.back().spawned[0] == 7);
