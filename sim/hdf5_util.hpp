@@ -19,6 +19,8 @@ inline const H5::PredType& h5_type<double>() { return H5::PredType::NATIVE_DOUBL
 template <>
 inline const H5::PredType& h5_type<std::int64_t>() { return H5::PredType::NATIVE_INT64; }
 template <>
+inline const H5::PredType& h5_type<float>() { return H5::PredType::NATIVE_FLOAT; }
+template <>
 inline const H5::PredType& h5_type<std::int32_t>() { return H5::PredType::NATIVE_INT32; }
 template <>
 inline const H5::PredType& h5_type<std::uint64_t>() { return H5::PredType::NATIVE_UINT64; }

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "migflow/native_rules.hpp"
 #include "migflow/rng.hpp"
@@ -21,11 +22,17 @@ double move_hazard(const Behaviour& b, RegionType type, double conflict, double 
 
 double move_probability(double hazard) { return -std::expm1(-hazard); }
 
+double destination_log_score(const Behaviour& b, double conflict_j, double climate_j,
+                             double economy_j, bool camp_j, bool foreign_j) {
+    return -b.beta_conflict * conflict_j - b.beta_climate * climate_j +
+           b.beta_economy * std::log(economy_j) + (camp_j ? b.beta_camp : 0.0) +
+           (foreign_j ? b.beta_foreign : 0.0);
+}
+
 double destination_score(const Behaviour& b, double conflict_j, double climate_j,
                          double economy_j, double economy_i, bool camp_j, bool foreign_j) {
-    return std::exp(-b.beta_conflict * conflict_j - b.beta_climate * climate_j +
-                    b.beta_economy * std::log(economy_j / economy_i) +
-                    (camp_j ? b.beta_camp : 0.0) + (foreign_j ? b.beta_foreign : 0.0));
+    return std::exp(destination_log_score(b, conflict_j, climate_j, economy_j, camp_j, foreign_j) -
+                    b.beta_economy * std::log(economy_i));
 }
 
 double capacity_factor(double occupancy, double capacity, double buffer) {
@@ -55,10 +62,10 @@ double default_economy_reference(const Scenario& s) {
 
 NativeContext::NativeContext(const Scenario& s, const World& w)
     : scenario(s), world(w), economy_reference(default_economy_reference(s)) {
-    link_distance.resize(w.link_km.size());
-    for (std::size_t l = 0; l < link_distance.size(); ++l)
-        link_distance[l] = 1.0 / std::pow(s.behaviour.distance_offset_km + w.link_km[l],
-                                          s.behaviour.distance_power);
+    log_link_distance.resize(w.link_km.size());
+    for (std::size_t l = 0; l < log_link_distance.size(); ++l)
+        log_link_distance[l] = -s.behaviour.distance_power *
+                               std::log(s.behaviour.distance_offset_km + w.routes[w.link_route[l]].km);
 }
 
 namespace {
@@ -95,19 +102,20 @@ void build_move_thresholds(const NativeContext& ctx, const DayState& s, NativeTa
 }
 
 // MODEL.md §3: awareness k rates a neighbour by the best of itself and what lies
-// up to k-1 hops beyond it, discounted per hop.
-std::vector<double> aware_scores(const NativeContext& ctx, const DayState& s,
-                                 const std::vector<double>& score) {
+// up to k-1 hops beyond it, discounted per hop. Log scores: a closed region stays -inf.
+std::vector<double> aware_log_scores(const NativeContext& ctx, const DayState& s,
+                                     const std::vector<double>& log_score) {
     const auto& w = ctx.world;
     const int k = static_cast<int>(ctx.scenario.behaviour.awareness);
-    const double discount = ctx.scenario.behaviour.awareness_discount;
-    std::vector<double> cur = score, next(score.size());
+    const double log_discount = std::log(ctx.scenario.behaviour.awareness_discount);
+    std::vector<double> cur = log_score, next(log_score.size());
     for (int hop = 1; hop < k; ++hop) {
         for (std::size_t r = 0; r < w.region_count(); ++r) {
-            double best = score[r];
-            for (auto l = w.link_begin[r]; l < w.link_begin[r + 1]; ++l)
-                if (s.open.route_open[w.link_route[l]])
-                    best = std::max(best, discount * cur[w.link_to[l]]);
+            double best = log_score[r];
+            if (s.open.region_open[r])
+                for (auto l = w.link_begin[r]; l < w.link_begin[r + 1]; ++l)
+                    if (s.open.route_open[w.link_route[l]])
+                        best = std::max(best, log_discount + cur[w.link_to[l]]);
             next[r] = best;
         }
         std::swap(cur, next);
@@ -122,40 +130,49 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
     const auto& b = sc.behaviour;
     const auto& w = ctx.world;
     const auto R = w.region_count();
+    constexpr double none = -std::numeric_limits<double>::infinity();
     build_move_thresholds(ctx, s, t);
 
-    // Region-level parts of the destination weight, once per region.
-    std::vector<double> score(R), cap(R);
+    // Region-level parts of the destination log-weight, once per region. The origin's
+    // own economy term is the same for all its links, so it cancels from the choice.
+    std::vector<double> log_score(R), log_cap(R);
     t.capped_slot.assign(R, -1);
     t.quota.clear();
     for (std::size_t r = 0; r < R; ++r) {
         const bool camp = is_open_camp(w, s, RegionIndex(r));
-        score[r] = s.open.region_open[r]
-                       ? destination_score(b, s.drivers.conflict[r], s.drivers.climate[r],
-                                           s.drivers.economy[r], 1.0, camp, w.is_foreign[r])
-                       : 0.0;
+        log_score[r] = s.open.region_open[r]
+                           ? destination_log_score(b, s.drivers.conflict[r], s.drivers.climate[r],
+                                                   s.drivers.economy[r], camp, w.is_foreign[r])
+                           : none;
         const double capacity = w.regions[r].capacity;
         const double occ = occupancy(sc, s, RegionIndex(r));
-        cap[r] = capacity_factor(occ, capacity, b.capacity_buffer);
+        log_cap[r] = std::log(capacity_factor(occ, capacity, b.capacity_buffer));
         if (capacity > 0.0) {
             t.capped_slot[r] = static_cast<std::int32_t>(t.quota.size());
             const double room = std::floor((capacity - occ) / sc.agents.people_per_agent);
             t.quota.push_back(std::max<std::int64_t>(0, static_cast<std::int64_t>(room)));
         }
     }
-    if (b.awareness > 1) score = aware_scores(ctx, s, score);
+    if (b.awareness > 1) log_score = aware_log_scores(ctx, s, log_score);
 
+    // Weights relative to each region's best link (log-sum-exp), so no exponent can
+    // overflow to inf or underflow every link to 0 at extreme coefficients.
     t.link_cumulative.resize(w.link_to.size());
     t.region_total.assign(R, 0.0);
+    std::vector<double> lw;
     for (std::size_t i = 0; i < R; ++i) {
-        double acc = 0.0;
-        // log(e_j/e_i) = log e_j - log e_i: the origin's share divides out of exp().
-        const double origin = std::exp(-b.beta_economy * std::log(s.drivers.economy[i]));
-        for (auto l = w.link_begin[i]; l < w.link_begin[i + 1]; ++l) {
+        const auto first = w.link_begin[i], last = w.link_begin[i + 1];
+        lw.assign(std::size_t(last - first), none);
+        double best = none;
+        for (auto l = first; l < last; ++l) {
+            if (!s.open.route_open[w.link_route[l]]) continue;
             const auto j = w.link_to[l];
-            if (s.open.route_open[w.link_route[l]]) {
-                acc += origin * score[j] * cap[j] * ctx.link_distance[l];
-            }
+            lw[l - first] = log_score[j] + log_cap[j] + ctx.log_link_distance[l];
+            best = std::max(best, lw[l - first]);
+        }
+        double acc = 0.0;
+        for (auto l = first; l < last; ++l) {
+            if (best > none && lw[l - first] > none) acc += std::exp(lw[l - first] - best);
             t.link_cumulative[l] = acc;
         }
         t.region_total[i] = acc;

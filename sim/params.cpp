@@ -32,7 +32,7 @@ constexpr std::array<ParamDef<Behaviour>, 18> behaviour_table{{
     {"capacity_buffer", &B::capacity_buffer, 0, 1, false, "-", "occupancy share of capacity at which a destination starts to lose weight"},
     {"awareness", &B::awareness, 1, 3, true, "hops", "how many hops away agents see destinations"},
     {"awareness_discount", &B::awareness_discount, 0, 1, false, "-", "weight factor per extra hop of awareness"},
-    {"speed_km_per_day", &B::speed_km_per_day, 1e-3, 5000, false, "km/day", "distance an agent covers per day"},
+    {"speed_km_per_day", &B::speed_km_per_day, 1, 5000, false, "km/day", "distance an agent covers per day"},
 }};
 
 constexpr std::array<ParamDef<AgentRules>, 4> agent_table{{

@@ -99,6 +99,7 @@ private:
     void create_series(const Scenario& s);
     void flush_block();
     void write_validation(H5::Group& root);
+    void write_snapshot(std::size_t t, const AgentStore& agents);
     void close_all();
 
     std::string path_;
@@ -280,7 +281,51 @@ void Hdf5Recorder::record(const DayRecord& rec) {
     const auto& obs_regions = scenario_->observed.region;
     for (std::size_t k = 0; k < obs_regions.size(); ++k)
         observed_sim_[k][t] = rec.population.at(static_cast<std::size_t>(obs_regions[k]));
+    const int every = scenario_->output.snapshot_every;
+    if (every > 0 && rec.agents && (t % std::size_t(every) == 0 || t + 1 == days_))
+        write_snapshot(t, *rec.agents);
     ++recorded_;
+}
+
+// One agent column, chunked and compressed like the series.
+template <class T>
+void write_agent_column(H5::Group& g, const std::string& name, const std::vector<T>& v, int level,
+                        const std::string& units, const std::string& description) {
+    hsize_t dims[1] = {v.size()};
+    H5::DataSpace space(1, dims);
+    H5::DSetCreatPropList plist;
+    if (!v.empty()) {
+        hsize_t chunk[1] = {std::min<hsize_t>(v.size(), 1 << 20)};
+        plist.setChunk(1, chunk);
+        if (level > 0) {
+            plist.setShuffle();
+            plist.setDeflate(static_cast<unsigned>(level));
+        }
+    }
+    H5::DataSet ds = g.createDataSet(name, detail::h5_type<T>(), space, plist);
+    if (!v.empty()) ds.write(v.data(), detail::h5_type<T>());
+    describe(ds, units, description);
+}
+
+void Hdf5Recorder::write_snapshot(std::size_t t, const AgentStore& agents) {
+    try {
+        if (!file_->nameExists("/snapshots")) {
+            H5::Group g = file_->createGroup("/snapshots");
+            set_attr(g, "every", scenario_->output.snapshot_every);
+        }
+        char name[32];
+        std::snprintf(name, sizeof name, "/snapshots/day_%05zu", t);
+        H5::Group g = file_->createGroup(name);
+        set_attr(g, "day", static_cast<std::int64_t>(t));
+        set_attr(g, "date", format_date(scenario_->start_date + static_cast<DayNumber>(t)));
+        const int level = std::clamp(scenario_->output.compression, 0, 9);
+        write_agent_column(g, "region", agents.region, level, "1",
+                           "per agent (index = agent id): region it stands in, or travels to");
+        write_agent_column(g, "km_left", agents.km_left, level, "km",
+                           "per agent: distance still to travel; 0 = standing in its region");
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+    }
 }
 
 void Hdf5Recorder::flush_block() {

@@ -33,7 +33,12 @@ std::int64_t stochastic_round(double x, std::uint64_t bits) {
 class NativeRuleset final : public Ruleset {
 public:
     NativeRuleset(const Scenario& s, const World& w, const RunOptions& o)
-        : s_(s), w_(w), seed_(o.seed), ctx_(s, w) {}
+        : s_(s), w_(w), seed_(o.seed), speed_(s.behaviour.speed_km_per_day), ctx_(s, w) {
+        travel_days_.resize(w.link_km.size());
+        for (std::size_t l = 0; l < w.link_km.size(); ++l)
+            travel_days_[l] = static_cast<std::int32_t>(
+                std::max(1.0, std::ceil(w.routes[w.link_route[l]].km / speed_ - 1e-9)));
+    }
 
     void populate(const DayState& st, AgentStore& agents, DayTally& tally,
                   std::vector<double>& residents) override;
@@ -50,9 +55,16 @@ private:
                     std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
                     std::vector<Pending>& pending) const;
 
+    // MODEL.md §4: journeys last whole days. km_left holds whole days × speed, re-derived
+    // each day, so float rounding never adds or drops a day (speed >= 1, km <= 50,000).
+    float remaining_km(std::int64_t days) const { return float(double(days) * speed_); }
+    std::int64_t days_to_go(float km_left) const { return std::llround(double(km_left) / speed_); }
+
     const Scenario& s_;
     const World& w_;
     std::uint64_t seed_;
+    double speed_;
+    std::vector<std::int32_t> travel_days_;  // per link: ⌈km / speed⌉
     NativeContext ctx_;
     NativeTables tables_;
     std::vector<std::vector<Pending>> pending_;  // per block, reused every day
@@ -111,32 +123,31 @@ void NativeRuleset::spawn(const DayState& st, AgentStore& agents, DayTally& tall
     }
 }
 
+// Room for the initial agents and some spawning; the store grows beyond that if
+// needed. Reserving for every possible spawn could ask for far more memory than a run
+// with little displacement ever uses.
 std::size_t NativeRuleset::expected_agents() const {
     double total = 0.0;
     for (const auto& r : s_.regions) total += r.population;
     const double mobile = total * s_.agents.mobile_fraction / s_.agents.people_per_agent;
-    // Spawning draws from residents, so all people is the ceiling.
-    const bool spawns = s_.agents.spawn_conflict > 0.0 || s_.agents.spawn_climate > 0.0;
-    return static_cast<std::size_t>((spawns ? total / s_.agents.people_per_agent : mobile) * 1.01) +
-           s_.regions.size() + 16;
+    return static_cast<std::size_t>(mobile * 1.05) + s_.regions.size() + 16;
 }
 
 void NativeRuleset::depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
                            DayTally& tally) const {
     const auto j = w_.link_to[link];
     const auto e = w_.link_route[link];
-    const float km = w_.link_km[link];
-    const float speed = static_cast<float>(s_.behaviour.speed_km_per_day);
     ++tally.departures[i];
     // Select the column, not the branch: the direction is a coin flip for the predictor.
     auto* flow = w_.routes[e].from == i ? tally.flow_forward.data() : tally.flow_backward.data();
     ++flow[e];
     a.region[id] = j;
     a.from[id] = i;
-    if (km <= speed) {
+    const auto days = travel_days_[link];
+    if (days <= 1) {
         ++tally.arrivals[j];
     } else {
-        a.km_left[id] = km - speed;
+        a.km_left[id] = remaining_km(days - 1);
         ++tally.road_enter[j];
     }
 }
@@ -161,7 +172,6 @@ __attribute__((target_clones("avx2", "default"))) void flag_block(
 void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t begin,
                                std::size_t end, std::uint64_t move_key, std::uint64_t dest_key,
                                DayTally& tally, std::vector<Pending>& pending) const {
-    const float speed = static_cast<float>(s_.behaviour.speed_km_per_day);
     const std::size_t n = end - begin;
     alignas(64) std::uint8_t flag[block_size + 8] = {};
     const int G = tables_.groups;
@@ -185,13 +195,13 @@ void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t be
             if (k >= n) break;
             const std::size_t id = begin + k;
             if (a.km_left[id] > 0.0f) {  // MODEL.md §4: travellers keep going
-                const float left = a.km_left[id] - speed;
-                if (left <= 0.0f) {
+                const auto days = days_to_go(a.km_left[id]) - 1;
+                if (days <= 0) {
                     a.km_left[id] = 0.0f;
                     ++tally.road_leave[a.region[id]];
                     ++tally.arrivals[a.region[id]];
                 } else {
-                    a.km_left[id] = left;
+                    a.km_left[id] = remaining_km(days);
                 }
                 continue;
             }

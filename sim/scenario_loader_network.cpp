@@ -9,6 +9,9 @@ namespace migflow::detail {
 namespace {
 
 const std::vector<std::string> region_keys = {"name", "type", "lat", "lon", "population", "capacity", "country"};
+// Longer than any road on Earth: a typo, and it would overflow day counts in transit.
+constexpr double max_route_km = 50000.0;
+
 const std::vector<std::string> route_keys = {"from", "to", "km", "closed"};
 const std::vector<std::string> closure_keys = {"route", "region", "border", "camp", "from", "to"};
 
@@ -142,8 +145,8 @@ void load_routes_csv(LoadContext& ctx, const CsvTable& t, Scenario& s) {
         const int c = cols.index[2];
         const std::string km = static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : "";
         const auto d = parse_double(km);
-        if (!d || *d <= 0) {
-            ctx.csv_problem(t.file, row.line, "km", "got `" + km + "`, expected a number > 0");
+        if (!d || *d <= 0 || *d > max_route_km) {
+            ctx.csv_problem(t.file, row.line, "km", "got `" + km + "`, expected a number in (0, 50000]");
             ok = false;
         } else {
             r.km = *d;
@@ -184,8 +187,8 @@ void load_route_item(LoadContext& ctx, const YAML::Node& m, const std::string& k
     auto a = f.IsDefined() ? ctx.region(f, join_path(key, "from")) : std::nullopt;
     auto b = t.IsDefined() ? ctx.region(t, join_path(key, "to")) : std::nullopt;
     auto d = km.IsDefined() ? ctx.number(km, join_path(key, "km")) : std::nullopt;
-    if (d && *d <= 0) {
-        ctx.problem(km, join_path(key, "km"), "got " + km.Scalar() + ", expected a number > 0");
+    if (d && (*d <= 0 || *d > max_route_km)) {
+        ctx.problem(km, join_path(key, "km"), "got " + km.Scalar() + ", expected a number in (0, 50000]");
         d.reset();
     }
     if (a && b && *a == *b) {
@@ -200,6 +203,7 @@ void load_route_item(LoadContext& ctx, const YAML::Node& m, const std::string& k
             if (load_range(ctx, c[i], ck, cl.start, cl.end) && a && b) {
                 cl.a = *a;
                 cl.b = *b;
+                cl.route = static_cast<RouteIndex>(s.routes.size());  // this route, once added
                 s.closures.push_back(cl);
             }
         }

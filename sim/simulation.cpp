@@ -3,6 +3,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <algorithm>
 #include <numeric>
 
 namespace migflow {
@@ -70,12 +71,15 @@ void Simulation::advance(Day t, Recorder& recorder) {
         rec.population[r] = state_.residents[r] + double(state_.agents_at[r]) * ppa;
     rec.in_transit = std::accumulate(state_.inbound.begin(), state_.inbound.end(), std::int64_t(0));
     rec.total_agents = static_cast<std::int64_t>(agents_.size());
+    rec.agents = &agents_;
     recorder.record(rec);
     times_.record += seconds_since(t0);
 }
 
 RunSummary Simulation::run(Recorder& recorder, const std::function<void(const Progress&)>& progress) {
-    const int threads = options_.threads > 0 ? options_.threads : tbb::info::default_concurrency();
+    // More threads than the machine's cores would not run: record what really can.
+    const int cores = tbb::info::default_concurrency();
+    const int threads = options_.threads > 0 ? std::min(options_.threads, cores) : cores;
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
     const auto start = Clock::now();
 

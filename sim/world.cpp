@@ -77,6 +77,10 @@ void compute_openness(const Scenario& s, const World& w, Day t, Openness& out) {
         if (t < c.start || t >= c.end) continue;
         switch (c.kind) {
         case Closure::Kind::route:
+            if (c.route >= 0) {
+                out.route_open[c.route] = 0;
+                break;
+            }
             for (auto l = w.link_begin[c.a]; l < w.link_begin[c.a + 1]; ++l)
                 if (w.link_to[l] == c.b) out.route_open[w.link_route[l]] = 0;
             break;

@@ -52,6 +52,17 @@ inline void set_driver(Scenario& s, DriverKind k, RegionIndex r, double v) {
     spec.series[r] = TimeSeries{{0}, {v}};
 }
 
+// Closes every route between regions a and b on days start <= t < end.
+inline Closure route_closure(RegionIndex a, RegionIndex b, Day start, Day end) {
+    Closure c;
+    c.kind = Closure::Kind::route;
+    c.a = a;
+    c.b = b;
+    c.start = start;
+    c.end = end;
+    return c;
+}
+
 inline MemoryRecorder run_scenario(const Scenario& s, std::uint64_t seed = 1, int threads = 0) {
     RunOptions o;
     o.seed = seed;

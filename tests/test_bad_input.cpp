@@ -75,7 +75,7 @@ std::vector<BadCase> bad_cases() {
         {"unreadable CSV", replace(base, "routes:\n  - {from: Alpha, to: Beta, km: 30}\n", "routes: nothere.csv\n"), {},
          {"@:7:9: routes: cannot read CSV file `", "nothere.csv`"}},
         {"bad cell in a routes CSV", replace(base, "routes:\n  - {from: Alpha, to: Beta, km: 30}\n", "routes: r.csv\n"), {},
-         {"r.csv:3: km: got `x`, expected a number > 0", "r.csv:4: to: unknown region `Gama`"}, "r.csv",
+         {"r.csv:3: km: got `x`, expected a number in (0, 50000]", "r.csv:4: to: unknown region `Gama`"}, "r.csv",
          "from,to,km\nAlpha,Beta,3\nBeta,Alpha,x\nAlpha,Gama,4\n"},
         {"duplicate region names", replace(base, "name: Beta", "name: Alpha"), {},
          {"@:6:12: regions[1].name: duplicate region name `Alpha` (first at regions[0])"}},
@@ -222,7 +222,7 @@ output: {compression: 11, file: [a]}
         FAIL("expected InputError");
     } catch (const InputError& e) {
         CHECK(std::string(e.what()) ==
-              "--set: behaviour.speed_km_per_day: got 0, expected a number in [0.001, 5000]\n"
+              "--set: behaviour.speed_km_per_day: got 0, expected a number in [1, 5000]\n"
               "m.yaml:2:13: start_date: got `2024-02-30`, which is not a calendar date\n"
               "m.yaml:3:7: days: got `0`, expected a whole number in [1, 1000000]\n"
               "m.yaml:4:10: ruleset: got `natve`, expected native or flee\n"

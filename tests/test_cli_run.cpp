@@ -81,3 +81,25 @@ TEST_CASE("same seed gives identical HDF5 datasets for 1 and 2 threads", "[cli][
     }
     CHECK(read_dataset(one, "/series/arrivals") != read_dataset(other, "/series/arrivals"));
 }
+
+TEST_CASE("agent snapshots agree with the region series", "[cli][snapshots]") {
+    TempDir dir("cli_snap");
+    const auto out = (dir.path / "snap.h5").string();
+    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --set output.snapshot_every=7 -o " + out,
+                        dir.path / "log") == 0);
+    H5::Exception::dontPrint();
+    H5::H5File f(out, H5F_ACC_RDONLY);
+    // Every 7th day from day 0, and the last day (29 of 30).
+    for (const char* day : {"day_00000", "day_00007", "day_00014", "day_00021", "day_00028",
+                            "day_00029"})
+        CHECK(f.nameExists(std::string("/snapshots/") + day));
+    CHECK_FALSE(f.nameExists("/snapshots/day_00001"));
+    const auto region = read_dataset(out, "/snapshots/day_00029/region");
+    const auto km_left = read_dataset(out, "/snapshots/day_00029/km_left");
+    const auto agents = read_dataset(out, "/series/agents");  // [30 x 5], last row = day 29
+    REQUIRE(region.size() == km_left.size());
+    std::vector<double> standing(5, 0.0);
+    for (std::size_t i = 0; i < region.size(); ++i)
+        if (km_left[i] == 0.0) standing[static_cast<std::size_t>(region[i])] += 1.0;
+    CHECK(standing == std::vector<double>(agents.end() - 5, agents.end()));
+}

@@ -22,7 +22,7 @@ Scenario busy_scenario() {
     s.agents.spawn_conflict = 0.01;
     set_driver(s, DriverKind::conflict, 0, 0.8);
     set_driver(s, DriverKind::climate, 1, 0.6);
-    s.closures.push_back(Closure{Closure::Kind::route, 1, 2, "", "", 10, 20});
+    s.closures.push_back(route_closure(1, 2, 10, 20));
     return s;
 }
 

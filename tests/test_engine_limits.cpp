@@ -24,7 +24,7 @@ TEST_CASE("zero move hazard: nobody moves", "[engine]") {
 TEST_CASE("a closed route carries no flow while closed", "[engine]") {
     auto s = line_scenario({region("A", 20000), region("B", 100)}, {40}, 20);
     s.behaviour.lambda_base = 0.05;
-    s.closures.push_back(Closure{Closure::Kind::route, 0, 1, "", "", 5, 12});
+    s.closures.push_back(route_closure(0, 1, 5, 12));
     const auto rec = run_scenario(s);
     for (Day t = 0; t < 20; ++t) {
         const auto flow = rec.flow_forward[t][0] + rec.flow_backward[t][0];
@@ -74,7 +74,7 @@ TEST_CASE("long routes take several days at the travel speed", "[engine]") {
     s.behaviour.speed_km_per_day = 200;
     set_driver(s, DriverKind::conflict, 0, 1.0);
     s.behaviour.lambda_conflict = 50.0;  // everyone leaves on day 0
-    s.closures.push_back(Closure{Closure::Kind::route, 0, 1, "", "", 1, never});
+    s.closures.push_back(route_closure(0, 1, 1, never));
     const auto rec = run_scenario(s);
     // 450 km at 200 km/day: 250 km left after day 0, 50 after day 1, there on day 2.
     CHECK(rec.departures[0][0] == 1000);
@@ -124,4 +124,50 @@ TEST_CASE("the hazard and weight rules match their equations", "[rules]") {
     b.beta_camp = 0.5;
     CHECK(destination_score(b, 0.5, 0, 2.0, 1.0, true, false) ==
           Approx(std::exp(-1.0 + std::log(2.0) + 0.5)));
+}
+
+TEST_CASE("a route's own closure leaves a parallel route between the same regions open",
+          "[engine]") {
+    auto s = line_scenario({region("A", 20000), region("B", 100)}, {40}, 10);
+    s.routes.push_back(Route{0, 1, 60});  // a second road from A to B
+    s.behaviour.lambda_base = 0.05;
+    auto c = route_closure(0, 1, 0, never);
+    c.route = 1;
+    s.closures.push_back(c);
+    const auto rec = run_scenario(s);
+    for (Day t = 0; t < 10; ++t) {
+        CHECK(rec.flow_forward[t][1] + rec.flow_backward[t][1] == 0);
+        CHECK(rec.flow_forward[t][0] > 0);
+    }
+}
+
+TEST_CASE("journeys take ceil(km / speed) days whatever the float rounding", "[engine]") {
+    // 7.7 km at 1.1 km/day is 7 days; subtracting 1.1f from 7.7f each day takes 8.
+    auto s = line_scenario({region("A", 500), region("B", 0)}, {7.7}, 10);
+    s.behaviour.speed_km_per_day = 1.1;
+    set_driver(s, DriverKind::conflict, 0, 1.0);
+    s.behaviour.lambda_conflict = 50.0;  // everyone leaves on day 0
+    s.closures.push_back(route_closure(0, 1, 1, never));
+    const auto rec = run_scenario(s);
+    for (Day t = 0; t < 6; ++t) CHECK(rec.in_transit[t] == 500);
+    CHECK(rec.arrivals[6][1] == 500);  // day 0 is the first of the 7 days
+    CHECK(rec.in_transit[6] == 0);
+}
+
+TEST_CASE("extreme preference coefficients still split movers between equal choices",
+          "[engine]") {
+    // A is very poor and B, C are equal: exp(βe·ln(e_j/e_i)) alone would overflow.
+    auto s = line_scenario({region("A", 40000), region("B", 0), region("C", 0)}, {50}, 3);
+    s.routes.push_back(Route{0, 2, 50});
+    s.behaviour.lambda_base = 0.2;
+    s.behaviour.beta_economy = 40;
+    set_driver(s, DriverKind::economy, 0, 1e-9);
+    set_driver(s, DriverKind::economy, 1, 1.0);
+    set_driver(s, DriverKind::economy, 2, 1.0);
+    s.behaviour.economy_reference = 1e-9;  // no economic push: only the base hazard
+    const auto rec = run_scenario(s);
+    const double to_b = double(rec.arrivals[0][1]), to_c = double(rec.arrivals[0][2]);
+    const double n = to_b + to_c;
+    REQUIRE(n > 1000);
+    CHECK(std::abs(to_b - n / 2) < 4 * std::sqrt(n / 4));
 }

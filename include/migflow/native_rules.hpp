@@ -15,6 +15,10 @@ double move_hazard(const Behaviour& b, RegionType type, double conflict, double 
 // MODEL.md §2: probability of leaving today for a hazard h.
 double move_probability(double hazard);
 
+// MODEL.md §3: ln of the destination terms that depend on j alone.
+double destination_log_score(const Behaviour& b, double conflict_j, double climate_j,
+                             double economy_j, bool camp_j, bool foreign_j);
+
 // MODEL.md §3: attractiveness of destination j seen from i (no distance, no capacity).
 double destination_score(const Behaviour& b, double conflict_j, double climate_j,
                          double economy_j, double economy_i, bool camp_j, bool foreign_j);
@@ -39,7 +43,7 @@ struct NativeContext {
     const Scenario& scenario;
     const World& world;
     double economy_reference;            // ē (MODEL.md §2)
-    std::vector<double> link_distance;   // per link: 1 / (d0 + km)^γ (MODEL.md §3)
+    std::vector<double> log_link_distance;  // per link: -γ ln(d0 + km) (MODEL.md §3)
 };
 
 void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTables& out);

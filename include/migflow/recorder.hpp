@@ -24,6 +24,7 @@ struct DayRecord {
     std::vector<double> population;      // people per region after moves (residents + agents)
     std::int64_t in_transit = 0;         // agents travelling at the end of the day
     std::int64_t total_agents = 0;
+    const AgentStore* agents = nullptr;  // for agent snapshots (output.snapshot_every)
 };
 
 struct RunSummary {

@@ -36,6 +36,7 @@ struct Closure {
     Kind kind = Kind::route;
     RegionIndex a = no_region;  // route: one end; region/camp: the region
     RegionIndex b = no_region;  // route: other end
+    RouteIndex route = -1;      // route: only this route (a route's own `closed:`); -1: all a-b routes
     std::string country_a;      // border
     std::string country_b;
     Day start = 0;

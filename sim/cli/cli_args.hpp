@@ -44,6 +44,13 @@ public:
         return out;
     }
 
+    // A thread count: 0 means all the machine has.
+    int threads_value(const std::string& option) {
+        const auto v = unsigned_value(option);
+        if (v > 1024) throw UsageError(option + " takes 0 (all cores) to 1024", usage_);
+        return static_cast<int>(v);
+    }
+
 private:
     const Args& args_;
     std::string usage_;
@@ -51,10 +58,11 @@ private:
 };
 
 // "key.path=value" -> {"key.path", "value"}.
-inline std::pair<std::string, std::string> split_assignment(const std::string& kv) {
+inline std::pair<std::string, std::string> split_assignment(const std::string& kv,
+                                                            const std::string& usage) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
-        throw std::invalid_argument("--set needs key=value, got '" + kv + "'");
+        throw UsageError("--set needs key=value, got '" + kv + "'", usage);
     return {kv.substr(0, eq), kv.substr(eq + 1)};
 }
 

@@ -54,17 +54,9 @@ int cmd_check(const Args& args) {
             return 0;
         }
         if (a == "--set") {
-            try {
-                overrides.push_back(split_assignment(in.value("--set")));
-            } catch (const std::invalid_argument& e) {
-                throw UsageError(e.what(), check_usage);
-            }
+            overrides.push_back(split_assignment(in.value("--set"), check_usage));
         } else if (a.starts_with("--set=")) {
-            try {
-                overrides.push_back(split_assignment(a.substr(6)));
-            } catch (const std::invalid_argument& e) {
-                throw UsageError(e.what(), check_usage);
-            }
+            overrides.push_back(split_assignment(a.substr(6), check_usage));
         } else if (!a.empty() && a.front() == '-') {
             throw UsageError("unknown option " + a, check_usage);
         } else if (path.empty()) {

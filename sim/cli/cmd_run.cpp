@@ -36,8 +36,8 @@ RunArgs parse_run_args(const Args& args) {
         const auto a = in.next();
         if (a == "-o" || a == "--output") r.output = in.value(a);
         else if (a == "--seed") r.seed = in.unsigned_value(a);
-        else if (a == "--threads") r.threads = static_cast<int>(in.unsigned_value(a));
-        else if (a == "--set") r.overrides.push_back(split_assignment(in.value(a)));
+        else if (a == "--threads") r.threads = in.threads_value(a);
+        else if (a == "--set") r.overrides.push_back(split_assignment(in.value(a), run_usage));
         else if (a == "--progress") r.progress = 1;
         else if (a == "--quiet") r.progress = 0;
         else if (a == "-h" || a == "--help") throw HelpRequested(run_usage);
