@@ -288,3 +288,11 @@ TEST_CASE("a failing run stops the sweep naming the run and the index says what 
     CHECK(fs::exists(dir.path / "out/run_000.h5"));
     CHECK_FALSE(fs::exists(dir.path / "out/run_002.h5"));
 }
+
+TEST_CASE("the example sweep is valid and plans 2 x 2 points x 5 seeds", "[sweep]") {
+    const SweepSpec spec = load_sweep(scenarios_dir + "/sweep_example.yaml");
+    const auto runs = plan_sweep(spec);
+    CHECK(runs.size() == 20);
+    CHECK(spec.output_dir == scenarios_dir + "/sweep_example_out");
+    CHECK_NOTHROW(validate_sweep(spec, runs, [&](const Overrides& o) { load_scenario(spec.scenario, o); }));
+}
