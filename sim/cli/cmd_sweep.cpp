@@ -43,11 +43,7 @@ SweepArgs parse_sweep_args(const Args& args) {
         if (a == "--dry-run") r.dry_run = true;
         else if (a == "--resume") r.resume = true;
         else if (a == "--overwrite") r.overwrite = true;
-        else if (a == "--threads") {
-            const auto v = in.unsigned_value(a);
-            if (v > 1024) throw UsageError(a + " takes 0 (all cores) to 1024", sweep_usage);
-            r.threads = static_cast<int>(v);
-        }
+        else if (a == "--threads") r.threads = in.threads_value(a);
         else if (a == "-h" || a == "--help") throw HelpRequested(sweep_usage);
         else if (a.starts_with("-")) throw UsageError("unknown option '" + a + "'", sweep_usage);
         else if (r.file.empty()) r.file = a;
