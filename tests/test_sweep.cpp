@@ -247,6 +247,14 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
         CHECK(rows_after[i] == rows[i]);
     }
 
+    // An edited sweep file must not adopt the old files.
+    std::string edited = body;
+    edited.replace(edited.find("0.6]"), 3, "0.7");
+    const std::string c = dir.write("c.yaml", "output_dir: a\n" + edited);
+    CHECK(run_shell(bin + c + " --resume" + log) == 1);
+    CHECK(slurp(dir.path / "log").find("was written by another plan (run 2: behaviour.lambda_conflict was `0.6`, "
+                                       "now `0.7`)") != std::string::npos);
+
     // Same seed and overrides: identical series; another seed: different.
     REQUIRE(run_shell(bin + b + " --threads 2" + log) == 0);
     for (const char* name : {"/series/population", "/series/agents", "/series/route_flow_forward"}) {

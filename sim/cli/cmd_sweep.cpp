@@ -14,6 +14,7 @@
 
 #include "../hdf5_util.hpp"
 #include "cli_args.hpp"
+#include "migflow/csv.hpp"
 #include "migflow/simulation.hpp"
 #include "migflow/sweep.hpp"
 #include "scenario_source.hpp"
@@ -151,11 +152,43 @@ void print_plan(const SweepSpec& spec, const std::vector<SweepRun>& runs) {
                     run.output.c_str());
 }
 
+// The run files do not record a run's overrides, so --resume trusts index.csv to say
+// which plan wrote them: a sweep file edited since then must not adopt the old files.
+void check_same_plan(const std::string& index, const SweepSpec& spec, const std::vector<SweepRun>& runs) {
+    if (!fs::exists(index)) return;
+    const CsvTable t = read_csv(index);
+    const auto keys = swept_keys(spec);
+    std::vector<std::string> head = {"run", "point", "seed"};
+    head.insert(head.end(), keys.begin(), keys.end());
+    head.push_back("file");
+    auto differs = [&](const std::string& what) {
+        return std::runtime_error("--resume: " + index + " was written by another plan (" + what +
+                                  "); use a new output_dir, or --overwrite");
+    };
+    if (t.rows.empty() || t.rows[0].cells.size() < head.size() ||
+        !std::equal(head.begin(), head.end(), t.rows[0].cells.begin()))
+        throw differs("its columns differ from run,point,seed,<swept keys>,file");
+    if (t.rows.size() != runs.size() + 1)
+        throw differs(std::to_string(t.rows.size() - 1) + " runs, this sweep has " + std::to_string(runs.size()));
+    for (const SweepRun& run : runs) {
+        std::vector<std::string> want = {std::to_string(run.index), std::to_string(run.point),
+                                         std::to_string(run.seed)};
+        for (std::size_t k = run.overrides.size() - keys.size(); k < run.overrides.size(); ++k)
+            want.push_back(run.overrides[k].second);
+        want.push_back(fs::path(run.output).filename().string());
+        const auto& got = t.rows[static_cast<std::size_t>(run.index) + 1].cells;
+        for (std::size_t c = 0; c < want.size(); ++c)
+            if (c >= got.size() || got[c] != want[c])
+                throw differs("run " + std::to_string(run.index) + ": " + head[c] + " was `" +
+                              (c < got.size() ? got[c] : std::string()) + "`, now `" + want[c] + "`");
+    }
+}
+
 // Without --resume or --overwrite an earlier sweep's results are never replaced.
 void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& runs, const SweepArgs& sa) {
     fs::create_directories(spec.output_dir);
     const std::string index = spec.output_dir + "/index.csv";
-    if (sa.resume) return;
+    if (sa.resume) return check_same_plan(index, spec, runs);
     bool used = fs::exists(index);
     for (const SweepRun& run : runs) used = used || fs::exists(run.output);
     if (used && !sa.overwrite)
