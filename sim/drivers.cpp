@@ -62,8 +62,8 @@ void evaluate_drivers(const Scenario& s, Day t, DriverValues& out) {
         v[k.region] = apply_shock(v[k.region], k);
     }
     // Shocks must not push a driver outside its domain (MODEL.md §1).
-    out.conflict = out.conflict.cwiseMax(0.0).cwiseMin(1.0);
-    out.climate = out.climate.cwiseMax(0.0).cwiseMin(1.0);
+    out.conflict = out.conflict.cwiseMax(0.0).cwiseMin(driver_max(s.ruleset, DriverKind::conflict));
+    out.climate = out.climate.cwiseMax(0.0).cwiseMin(driver_max(s.ruleset, DriverKind::climate));
     out.economy = out.economy.cwiseMax(1e-9);
 }
 

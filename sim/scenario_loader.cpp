@@ -172,6 +172,9 @@ void load_header(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
     if (const YAML::Node n = ctx.need(root, "name", ""); n.IsDefined()) {
         if (auto v = ctx.string(n, "name")) {
             if (v->empty()) ctx.problem(n, "name", "must not be empty");
+            // The name gives the default output file, <name>.h5, in the working directory.
+            if (v->find('/') != std::string::npos)
+                ctx.problem(n, "name", "must not contain `/` (it names the default output file)");
             s.name = *v;
         }
     }
@@ -198,7 +201,7 @@ void load_header(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
     }
     if (const YAML::Node n = root["ruleset"]; n.IsDefined()) {
         if (auto v = ctx.string(n, "ruleset")) {
-            if (*v == "native" || *v == "flee") s.ruleset = *v;
+            if (*v == "native" || *v == "flee") s.ruleset = ctx.ruleset = *v;
             else ctx.problem(n, "ruleset", "got `" + *v + "`, expected native or flee");
         }
     }

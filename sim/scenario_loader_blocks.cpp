@@ -1,6 +1,8 @@
 // behaviour/agents (from the parameter tables), groups and output.
 #include <cmath>
 
+#include <algorithm>
+
 #include "scenario_loader_detail.hpp"
 
 namespace migflow::detail {
@@ -67,6 +69,11 @@ void load_groups(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
             ok = false;
             continue;
         }
+        if (std::any_of(s.groups.begin(), s.groups.end(), [&](const AgentGroup& o) { return o.name == *nm; })) {
+            ctx.problem(name, join_path(key, "name"), "group `" + *nm + "` is listed twice");
+            ok = false;
+            continue;
+        }
         g.name = *nm;
         g.share = *sh;
         total += *sh;
@@ -79,7 +86,10 @@ void load_groups(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
 void load_output(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     if (n.IsNull() || !ctx.check_map(n, "output", {"file", "snapshot_every", "compression"})) return;
     if (const YAML::Node f = n["file"]; f.IsDefined()) {
-        if (const auto v = ctx.string(f, "output.file")) s.output.path = *v;
+        if (const auto v = ctx.string(f, "output.file")) {
+            if (v->empty()) ctx.problem(f, "output.file", "must not be empty (leave the key out for <name>.h5)");
+            s.output.path = *v;
+        }
     }
     if (const YAML::Node v = n["snapshot_every"]; v.IsDefined()) {
         if (const auto x = ctx.integer(v, "output.snapshot_every", 0, 1000000)) s.output.snapshot_every = static_cast<int>(*x);

@@ -33,6 +33,7 @@ struct LoadContext {
     Diagnostics& diag;
     std::vector<YAML::Node> override_nodes;  // values set by --set: reported as `--set`
 
+    std::string ruleset = "native";  // as read so far: it sets the drivers' valid range
     bool dates_ok = false;  // start_date and days are valid
     DayNumber start_date = 0;
     Day days = 0;

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <map>
 
+#include <limits>
+
 #include "scenario_loader_detail.hpp"
 
 namespace migflow::detail {
@@ -25,9 +27,12 @@ std::string num_str(double v) {
 }
 
 // Empty when v is a valid value of the driver, else the message.
-std::string driver_range_error(DriverKind k, double v) {
+std::string driver_range_error(const LoadContext& ctx, DriverKind k, double v) {
     if (k == DriverKind::economy) return v > 0 ? "" : "got " + num_str(v) + ", expected a number > 0";
-    return v >= 0 && v <= 1 ? "" : "got " + num_str(v) + ", expected a number in [0, 1]";
+    const double hi = driver_max(ctx.ruleset, k);
+    if (hi == std::numeric_limits<double>::infinity())
+        return v >= 0 ? "" : "got " + num_str(v) + ", expected a number >= 0";
+    return v >= 0 && v <= hi ? "" : "got " + num_str(v) + ", expected a number in [0, 1]";
 }
 
 // One (day, value) point with where it came from, so that a duplicate date can be
@@ -68,7 +73,7 @@ void load_values(LoadContext& ctx, const YAML::Node& n, const std::string& key, 
         if (v.IsScalar()) {  // a constant for the whole run
             const auto x = ctx.number(v, rkey);
             if (!x) continue;
-            if (const auto e = driver_range_error(kind, *x); !e.empty()) ctx.problem(v, rkey, e);
+            if (const auto e = driver_range_error(ctx, kind, *x); !e.empty()) ctx.problem(v, rkey, e);
             else add_yaml_point(ctx, pts, *r, source, v, 0, *x);
             continue;
         }
@@ -86,7 +91,7 @@ void load_values(LoadContext& ctx, const YAML::Node& n, const std::string& key, 
             const auto d = ctx.date(p[0], pkey);
             const auto x = ctx.number(p[1], pkey);
             if (!d || !x) continue;
-            if (const auto e = driver_range_error(kind, *x); !e.empty()) {
+            if (const auto e = driver_range_error(ctx, kind, *x); !e.empty()) {
                 ctx.problem(p[1], pkey, e);
                 continue;
             }
@@ -153,7 +158,7 @@ void load_driver_csv(LoadContext& ctx, const CsvTable& t, DriverKind kind, Drive
     auto add = [&](const CsvRow& row, const std::string& column, RegionIndex r, Day day, const std::string& text) {
         const auto x = parse_double(text);
         if (!x) return ctx.csv_problem(t.file, row.line, column, "got `" + text + "`, expected a number");
-        if (const auto e = driver_range_error(kind, *x); !e.empty()) return ctx.csv_problem(t.file, row.line, column, e);
+        if (const auto e = driver_range_error(ctx, kind, *x); !e.empty()) return ctx.csv_problem(t.file, row.line, column, e);
         pts.by_region[r].push_back(Point{day, *x, row.line, 0, source});
     };
     for (std::size_t i = 1; i < t.rows.size(); ++i) {
@@ -174,6 +179,14 @@ void load_driver_csv(LoadContext& ctx, const CsvTable& t, DriverKind kind, Drive
             }
             add(row, "value", it->second, day, cell(row, c_value));
         } else {
+            // Cells beyond the header have no region: a shifted row, not something to drop.
+            std::size_t cells = row.cells.size();
+            if (cells == wide_region.size() + 1 && row.cells.back().empty()) --cells;  // trailing comma
+            if (cells > wide_region.size()) {
+                ctx.csv_problem(t.file, row.line, "date", "row has " + std::to_string(cells) +
+                                " cells, the header names " + std::to_string(wide_region.size()) + " columns");
+                continue;
+            }
             for (std::size_t c = 1; c < row.cells.size() && c < wide_region.size(); ++c) {
                 if (wide_region[c] != no_region && !row.cells[c].empty())
                     add(row, head[c], wide_region[c], day, row.cells[c]);
@@ -215,7 +228,7 @@ void load_driver(LoadContext& ctx, const YAML::Node& n, const std::string& key, 
     }
     if (const YAML::Node d = n["default"]; d.IsDefined()) {
         if (const auto v = ctx.number(d, join_path(key, "default"))) {
-            if (const auto e = driver_range_error(kind, *v); !e.empty()) ctx.problem(d, join_path(key, "default"), e);
+            if (const auto e = driver_range_error(ctx, kind, *v); !e.empty()) ctx.problem(d, join_path(key, "default"), e);
             else spec.default_value = *v;
         }
     }
@@ -292,7 +305,7 @@ void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
             if (sh.mode == Shock::Mode::scale) e = *sev <= 1 ? "" : "got " + num_str(*sev) + ", expected a number <= 1 (the share removed)";
             else if (sh.mode == Shock::Mode::add)
                 e = sh.driver == DriverKind::economy || (*sev >= -1 && *sev <= 1) ? "" : "got " + num_str(*sev) + ", expected a number in [-1, 1]";
-            else e = driver_range_error(sh.driver, *sev);
+            else e = driver_range_error(ctx, sh.driver, *sev);
             if (!e.empty()) ctx.problem(sv, join_path(key, "severity"), e), ok = false;
         }
         if (!ok) continue;

@@ -1,3 +1,4 @@
+#include <limits>
 // Names used in YAML, output attributes and messages; the loader parses the same words.
 #include "migflow/scenario.hpp"
 
@@ -19,6 +20,12 @@ std::string_view to_string(DriverKind k) {
         case DriverKind::climate: return "climate";
     }
     return "?";
+}
+
+double driver_max(const std::string& ruleset, DriverKind k) {
+    if (k == DriverKind::economy || (k == DriverKind::conflict && ruleset == "flee"))
+        return std::numeric_limits<double>::infinity();
+    return 1.0;
 }
 
 }  // namespace migflow

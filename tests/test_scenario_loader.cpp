@@ -227,6 +227,13 @@ flee:
                                             {"drivers.conflict.values.A", "[[2024-01-02, 0.5]]"}});
     CHECK(t.flee->move.max_move_speed == 150);
     CHECK(t.driver(DriverKind::conflict).series[0].day == std::vector<Day>{1});
+    // Flee's conflict intensities may exceed 1; the native model's may not.
+    const Scenario u = load_scenario(yaml, {{"drivers.conflict.values.A", "2.5"}});
+    CHECK(u.driver(DriverKind::conflict).series[0].value == std::vector<double>{2.5});
+    CHECK_THROWS_WITH(load_scenario(yaml, {{"drivers.conflict.values.A", "2.5"},
+                                           {"ruleset", "native"},
+                                           {"flee", "null"}}),
+                      Catch::Contains("expected a number in [0, 1]"));
 }
 
 TEST_CASE("docs/SCENARIO.md holds the `migflow params --markdown` tables", "[loader][cli]") {

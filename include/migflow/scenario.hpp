@@ -117,6 +117,10 @@ struct Scenario {
     DriverSpec& driver(DriverKind k) { return drivers[static_cast<int>(k)]; }
 };
 
+// Largest valid value of a driver under a ruleset: the native model's conflict and
+// climate are in [0, 1]; Flee's conflict intensities may exceed 1.
+double driver_max(const std::string& ruleset, DriverKind k);
+
 std::string_view to_string(RegionType t);
 std::string_view to_string(DriverKind k);
 
