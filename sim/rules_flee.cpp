@@ -15,7 +15,7 @@ namespace migflow {
 
 namespace {
 
-constexpr std::size_t block_size = 1 << 14;
+constexpr std::size_t block_size = 1 << 11;
 // Travellers with exactly the link length covered have not arrived (Flee's test is
 // strict); they keep this token distance so that km_left stays > 0 on the road.
 constexpr float not_quite_there = 1e-3f;
