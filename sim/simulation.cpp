@@ -71,12 +71,17 @@ void Simulation::advance(Day t, Recorder& recorder) {
         rec.population[r] = state_.residents[r] + double(state_.agents_at[r]) * ppa;
     rec.in_transit = std::accumulate(state_.inbound.begin(), state_.inbound.end(), std::int64_t(0));
     rec.total_agents = static_cast<std::int64_t>(agents_.size());
-    rec.agents = &agents_;
+    if (is_snapshot_day(scenario_, t)) rec.agents = &agents_;
     recorder.record(rec);
     times_.record += seconds_since(t0);
 }
 
-RunSummary Simulation::run(Recorder& recorder, const std::function<void(const Progress&)>& progress) {
+RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progress&)>& progress) {
+    // With more than one thread, output is written by a thread of its own; a run asked
+    // to use one thread really uses one.
+    const bool overlap_output = options_.threads != 1 && tbb::info::default_concurrency() > 1;
+    auto async = overlap_output ? make_async_recorder(sink) : nullptr;
+    Recorder& recorder = async ? *async : sink;
     // More threads than the machine's cores would not run: record what really can.
     const int cores = tbb::info::default_concurrency();
     const int threads = options_.threads > 0 ? std::min(options_.threads, cores) : cores;

@@ -63,8 +63,16 @@ public:
     bool finished = false;
 };
 
+// Agent snapshots (output.snapshot_every = k): every k-th day from day 0, and the last day.
+bool is_snapshot_day(const Scenario& s, Day t);
+
 // HDF5 output per docs/OUTPUT.md. Writes `path + ".partial"` and renames it to
 // `path` in finish(); destroyed unfinished, it removes the partial file.
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& path);
+
+// Writes through `inner` on a background thread, so output overlaps the simulation.
+// Same calls, same order, same result; an error in the writer surfaces at the next
+// record() or at finish(). Days with agent snapshots are written synchronously.
+std::unique_ptr<Recorder> make_async_recorder(Recorder& inner);
 
 }  // namespace migflow
