@@ -34,10 +34,23 @@ class NativeRuleset final : public Ruleset {
 public:
     NativeRuleset(const Scenario& s, const World& w, const RunOptions& o)
         : s_(s), w_(w), seed_(o.seed), speed_(s.behaviour.speed_km_per_day), ctx_(s, w) {
-        travel_days_.resize(w.link_km.size());
-        for (std::size_t l = 0; l < w.link_km.size(); ++l)
-            travel_days_[l] = static_cast<std::int32_t>(
-                std::max(1.0, std::ceil(w.routes[w.link_route[l]].km / speed_ - 1e-9)));
+        // Everything a departure needs about its link, in one record: movers are
+        // scattered, so each array read is a cache miss.
+        std::vector<std::int32_t> capped_slot(w.region_count(), -1);
+        std::int32_t slots = 0;
+        for (std::size_t r = 0; r < w.region_count(); ++r)
+            if (w.regions[r].capacity > 0.0) capped_slot[r] = slots++;  // as build_native_tables
+        links_.resize(w.link_km.size());
+        for (std::size_t l = 0; l < links_.size(); ++l) {
+            const auto e = w.link_route[l];
+            auto& k = links_[l];
+            k.to = w.link_to[l];
+            k.route = e;
+            k.capped_slot = capped_slot[k.to];
+            k.travel_days = static_cast<std::int32_t>(
+                std::max(1.0, std::ceil(w.routes[e].km / speed_ - 1e-9)));
+            k.forward = w.routes[e].to == k.to;
+        }
     }
 
     void populate(const DayState& st, AgentStore& agents, DayTally& tally,
@@ -64,7 +77,14 @@ private:
     const World& w_;
     std::uint64_t seed_;
     double speed_;
-    std::vector<std::int32_t> travel_days_;  // per link: ⌈km / speed⌉
+    struct Link {
+        RegionIndex to;
+        RouteIndex route;
+        std::int32_t capped_slot;  // of `to`: index into NativeTables::quota, or -1
+        std::int32_t travel_days;  // ⌈km / speed⌉ (MODEL.md §4)
+        bool forward;              // along the route's from -> to direction
+    };
+    std::vector<Link> links_;
     NativeContext ctx_;
     NativeTables tables_;
     std::vector<std::vector<Pending>> pending_;  // per block, reused every day
@@ -135,15 +155,16 @@ std::size_t NativeRuleset::expected_agents() const {
 
 void NativeRuleset::depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
                            DayTally& tally) const {
-    const auto j = w_.link_to[link];
-    const auto e = w_.link_route[link];
+    const Link& k = links_[link];
+    const auto j = k.to;
+    const auto e = k.route;
     ++tally.departures[i];
     // Select the column, not the branch: the direction is a coin flip for the predictor.
-    auto* flow = w_.routes[e].from == i ? tally.flow_forward.data() : tally.flow_backward.data();
+    auto* flow = k.forward ? tally.flow_forward.data() : tally.flow_backward.data();
     ++flow[e];
     a.region[id] = j;
     a.from[id] = i;
-    const auto days = travel_days_[link];
+    const auto days = k.travel_days;
     if (days <= 1) {
         ++tally.arrivals[j];
     } else {
@@ -206,9 +227,9 @@ void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t be
                 continue;
             }
             const auto i = a.region[id];
-            const auto link = pick_link(w_, tables_, i, uniform01(random_bits(dest_key, id)));
+            const auto link = pick_link(w_, tables_, i, random32(dest_key, std::uint32_t(id)) * 0x1p-32);
             if (link < 0) continue;
-            if (tables_.capped_slot[w_.link_to[link]] >= 0)
+            if (links_[link].capped_slot >= 0)
                 pending.push_back({id, link});
             else
                 depart(a, id, i, link, tally);
@@ -242,7 +263,7 @@ void NativeRuleset::move(const DayState& st, AgentStore& a, DayTally& tally) {
     auto& quota = tables_.quota;
     for (std::size_t b = 0; b < blocks; ++b) {
         for (const auto& p : pending_[b]) {
-            auto& q = quota[tables_.capped_slot[w_.link_to[p.link]]];
+            auto& q = quota[links_[p.link].capped_slot];
             if (q <= 0) continue;
             --q;
             depart(a, p.agent, a.region[p.agent], p.link, tally);
