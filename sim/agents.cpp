@@ -9,6 +9,13 @@ void AgentStore::reserve(std::size_t n) {
     group.reserve(n);
 }
 
+void AgentStore::resize(std::size_t n) {
+    region.resize(n);
+    from.resize(n);
+    km_left.resize(n, 0.0f);
+    group.resize(n);
+}
+
 void AgentStore::push_back(RegionIndex r, std::uint8_t g) {
     region.push_back(r);
     from.push_back(r);

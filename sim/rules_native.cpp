@@ -61,7 +61,8 @@ public:
     std::size_t expected_agents() const override;
 
 private:
-    void add_agents(AgentStore& agents, RegionIndex r, std::int64_t n, Day day);
+    void add_agents(AgentStore& agents, const std::vector<std::int64_t>& counts, Day day) const;
+    std::uint8_t draw_group(std::uint64_t group_key, std::size_t id) const;
     void depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
                 DayTally& tally) const;
     void move_block(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
@@ -85,26 +86,41 @@ private:
         bool forward;              // along the route's from -> to direction
     };
     std::vector<Link> links_;
+    std::vector<std::int64_t> spawn_counts_;  // per region, reused every day
     NativeContext ctx_;
     NativeTables tables_;
     std::vector<std::vector<Pending>> pending_;  // per block, reused every day
     tbb::enumerable_thread_specific<DayTally> partial_;
 };
 
-void NativeRuleset::add_agents(AgentStore& agents, RegionIndex r, std::int64_t n, Day day) {
+// Appends counts[r] agents in each region r, in region order (ids are creation order),
+// filling the regions' id ranges in parallel.
+void NativeRuleset::add_agents(AgentStore& agents, const std::vector<std::int64_t>& counts,
+                               Day day) const {
+    std::vector<std::size_t> offset(counts.size() + 1, agents.size());
+    for (std::size_t r = 0; r < counts.size(); ++r) offset[r + 1] = offset[r] + std::size_t(counts[r]);
+    if (offset.back() == agents.size()) return;
+    agents.resize(offset.back());
     const auto group_key = stream_key(seed_, Purpose::group, day);
-    for (std::int64_t k = 0; k < n; ++k) {
-        std::uint8_t g = 0;
-        if (s_.groups.size() > 1) {
-            const double u = uniform01(random_bits(group_key, agents.size()));
-            double acc = 0.0;
-            for (std::size_t i = 0; i + 1 < s_.groups.size(); ++i) {
-                acc += s_.groups[i].share;
-                if (u >= acc) g = static_cast<std::uint8_t>(i + 1);
-            }
+    tbb::parallel_for(std::size_t(0), counts.size(), [&](std::size_t r) {
+        for (std::size_t id = offset[r]; id < offset[r + 1]; ++id) {
+            agents.region[id] = agents.from[id] = RegionIndex(r);
+            agents.group[id] = draw_group(group_key, id);
         }
-        agents.push_back(r, g);
+    });
+}
+
+// Group of agent `id`, drawn from the groups' shares (MODEL.md §5).
+std::uint8_t NativeRuleset::draw_group(std::uint64_t group_key, std::size_t id) const {
+    if (s_.groups.size() < 2) return 0;
+    const double u = uniform01(random_bits(group_key, id));
+    double acc = 0.0;
+    std::uint8_t g = 0;
+    for (std::size_t i = 0; i + 1 < s_.groups.size(); ++i) {
+        acc += s_.groups[i].share;
+        if (u >= acc) g = static_cast<std::uint8_t>(i + 1);
     }
+    return g;
 }
 
 void NativeRuleset::populate(const DayState&, AgentStore& agents, DayTally& tally,
@@ -112,14 +128,16 @@ void NativeRuleset::populate(const DayState&, AgentStore& agents, DayTally& tall
     const double ppa = s_.agents.people_per_agent;
     const auto key = stream_key(seed_, Purpose::initial, 0);
     residents.resize(s_.regions.size());
+    std::vector<std::int64_t> counts(s_.regions.size());
     for (std::size_t r = 0; r < s_.regions.size(); ++r) {
         const double pop = s_.regions[r].population;
         auto n = stochastic_round(pop * s_.agents.mobile_fraction / ppa, random_bits(key, r));
         n = std::min<std::int64_t>(n, static_cast<std::int64_t>(std::floor(pop / ppa)));
-        add_agents(agents, RegionIndex(r), n, -1);
+        counts[r] = n;
         tally.spawned[r] += n;
         residents[r] = std::max(0.0, pop - double(n) * ppa);
     }
+    add_agents(agents, counts, -1);
 }
 
 // MODEL.md §5: displaced people come from the region's residents; camps do not spawn.
@@ -129,6 +147,7 @@ void NativeRuleset::spawn(const DayState& st, AgentStore& agents, DayTally& tall
     const double sc = s_.agents.spawn_conflict, sh = s_.agents.spawn_climate;
     if (sc == 0.0 && sh == 0.0) return;
     const auto key = stream_key(seed_, Purpose::spawn, st.day);
+    spawn_counts_.assign(s_.regions.size(), 0);
     for (std::size_t r = 0; r < s_.regions.size(); ++r) {
         if (s_.regions[r].type == RegionType::camp) continue;
         const double people =
@@ -137,10 +156,11 @@ void NativeRuleset::spawn(const DayState& st, AgentStore& agents, DayTally& tall
         auto n = stochastic_round(people / ppa, random_bits(key, r));
         n = std::min<std::int64_t>(n, static_cast<std::int64_t>(std::floor(residents[r] / ppa)));
         if (n <= 0) continue;
-        add_agents(agents, RegionIndex(r), n, st.day);
+        spawn_counts_[r] = n;
         tally.spawned[r] += n;
         residents[r] -= double(n) * ppa;
     }
+    add_agents(agents, spawn_counts_, st.day);
 }
 
 // Room for the initial agents and some spawning; the store grows beyond that if

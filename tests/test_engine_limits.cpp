@@ -171,3 +171,29 @@ TEST_CASE("extreme preference coefficients still split movers between equal choi
     REQUIRE(n > 1000);
     CHECK(std::abs(to_b - n / 2) < 4 * std::sqrt(n / 4));
 }
+
+TEST_CASE("demographic groups follow their shares and scale the hazard", "[engine]") {
+    const std::int64_t n = 100000;
+    auto s = line_scenario({region("A", double(n)), region("B", 0)}, {20}, 5);
+    s.behaviour.lambda_base = 0.3;
+    s.groups = {AgentGroup{"stay", 0.3, 0.0}, AgentGroup{"go", 0.7, 1.0}};
+    RunOptions o;
+    o.seed = 21;
+    Simulation sim(s, o);
+    MemoryRecorder rec;
+    sim.run(rec);
+    const auto& a = sim.agents();
+    std::int64_t stayers = 0, stayers_moved = 0, goers_moved = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const bool moved = a.region[i] != 0 || a.km_left[i] > 0;
+        if (a.group[i] == 0) {
+            ++stayers;
+            stayers_moved += moved;
+        } else {
+            goers_moved += moved;
+        }
+    }
+    CHECK(std::abs(double(stayers) - 0.3 * n) < 4 * std::sqrt(n * 0.3 * 0.7));
+    CHECK(stayers_moved == 0);  // hazard_scale 0: never leave
+    CHECK(goers_moved > 0);
+}

@@ -20,6 +20,7 @@ struct AgentStore {
     std::size_t size() const { return region.size(); }
     void reserve(std::size_t n);
     void push_back(RegionIndex r, std::uint8_t g);
+    void resize(std::size_t n);  // new agents: region 0, standing, group 0
     static constexpr std::size_t bytes_per_agent =
         sizeof(RegionIndex) * 2 + sizeof(float) + sizeof(std::uint8_t);
 };
