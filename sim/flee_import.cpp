@@ -17,20 +17,13 @@
 namespace migflow {
 
 namespace fs = std::filesystem;
+using detail::to_number;
 
 namespace {
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
-}
-
-std::optional<double> to_number(const std::string& s) {
-    if (s.empty()) return std::nullopt;
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
 }
 
 const std::string& cell(const CsvRow& r, std::size_t i) {

@@ -6,8 +6,6 @@
 
 namespace migflow::detail {
 
-namespace {
-
 std::optional<double> to_number(const std::string& s) {
     if (s.empty()) return std::nullopt;
     char* end = nullptr;
@@ -15,8 +13,6 @@ std::optional<double> to_number(const std::string& s) {
     if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
     return v;
 }
-
-}  // namespace
 
 std::optional<DayNumber> parse_flee_date(const std::string& text) {
     const auto a = text.find('-');

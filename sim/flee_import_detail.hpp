@@ -14,6 +14,9 @@ namespace migflow::detail {
 // A date as Flee's strptime("%Y-%m-%d") reads it: month and day may have one digit.
 std::optional<DayNumber> parse_flee_date(const std::string& text);
 
+// A whole cell as a finite number; blank or anything else gives nothing.
+std::optional<double> to_number(const std::string& s);
+
 // One dated count of a Flee source_data file, the date as a day of the run.
 struct FleeDataPoint {
     Day day = 0;
