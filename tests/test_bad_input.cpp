@@ -113,8 +113,28 @@ std::vector<BadCase> bad_cases() {
     };
 }
 
+// Writes case i (and its CSV, if any) into dir; returns the scenario's path.
+fs::path write_case(const TempDir& dir, const BadCase& c, std::size_t i) {
+    const fs::path yaml = dir.path / ("case" + std::to_string(i) + ".yaml");
+    std::ofstream(yaml) << c.yaml;
+    if (!c.csv_name.empty()) std::ofstream(dir.path / c.csv_name) << c.csv_text;
+    return yaml;
+}
 
+// `migflow <verb> <case> [--set ...]` as a shell command line.
+std::string command_for(const std::string& verb, const fs::path& yaml, const BadCase& c) {
+    std::string cmd = shell_quote(MIGFLOW_BINARY) + " " + verb + " " + shell_quote(yaml.string());
+    for (const auto& [k, v] : c.overrides) cmd += " --set " + shell_quote(k + "=" + v);
+    return cmd;
+}
 
+// Every expected fragment appears in `text` ("@" standing for the case's path).
+void check_expected(const BadCase& c, const fs::path& yaml, const std::string& text) {
+    for (std::string want : c.expected) {
+        if (want.front() == '@') want.replace(0, 1, yaml.string());
+        CHECK(text.find(want) != std::string::npos);
+    }
+}
 
 }  // namespace
 
@@ -124,9 +144,7 @@ TEST_CASE("bad input: loader reports located problems", "[bad_input]") {
     for (std::size_t i = 0; i < cases.size(); ++i) {
         const BadCase& c = cases[i];
         INFO(c.what);
-        const fs::path yaml = dir.path / ("case" + std::to_string(i) + ".yaml");
-        std::ofstream(yaml) << c.yaml;
-        if (!c.csv_name.empty()) std::ofstream(dir.path / c.csv_name) << c.csv_text;
+        const fs::path yaml = write_case(dir, c, i);
         std::string message;
         try {
             load_scenario(yaml.string(), c.overrides);
@@ -136,10 +154,7 @@ TEST_CASE("bad input: loader reports located problems", "[bad_input]") {
         }
         INFO(message);
         REQUIRE_FALSE(message.empty());
-        for (std::string want : c.expected) {
-            if (want.front() == '@') want.replace(0, 1, yaml.string());
-            CHECK(message.find(want) != std::string::npos);
-        }
+        check_expected(c, yaml, message);
     }
 }
 
@@ -149,11 +164,8 @@ TEST_CASE("bad input: `migflow check` exits non-zero with the problems on stderr
     for (std::size_t i = 0; i < cases.size(); ++i) {
         const BadCase& c = cases[i];
         INFO(c.what);
-        const fs::path yaml = dir.path / ("case" + std::to_string(i) + ".yaml");
-        std::ofstream(yaml) << c.yaml;
-        if (!c.csv_name.empty()) std::ofstream(dir.path / c.csv_name) << c.csv_text;
-        std::string cmd = shell_quote(MIGFLOW_BINARY) + " check " + shell_quote(yaml.string());
-        for (const auto& [k, v] : c.overrides) cmd += " --set " + shell_quote(k + "=" + v);
+        const fs::path yaml = write_case(dir, c, i);
+        std::string cmd = command_for("check", yaml, c);
         const fs::path err = dir.path / "stderr.txt", out = dir.path / "stdout.txt";
         cmd += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
         const int status = std::system(cmd.c_str());
@@ -162,10 +174,7 @@ TEST_CASE("bad input: `migflow check` exits non-zero with the problems on stderr
         const std::string stderr_text = slurp(err);
         INFO(stderr_text);
         CHECK(slurp(out).empty());
-        for (std::string want : c.expected) {
-            if (want.front() == '@') want.replace(0, 1, yaml.string());
-            CHECK(stderr_text.find(want) != std::string::npos);
-        }
+        check_expected(c, yaml, stderr_text);
     }
 }
 
@@ -175,23 +184,16 @@ TEST_CASE("bad input: `migflow run` refuses and leaves no output file", "[bad_in
     for (std::size_t i = 0; i < cases.size(); ++i) {
         const BadCase& c = cases[i];
         INFO(c.what);
-        const fs::path yaml = dir.path / ("case" + std::to_string(i) + ".yaml");
-        std::ofstream(yaml) << c.yaml;
-        if (!c.csv_name.empty()) std::ofstream(dir.path / c.csv_name) << c.csv_text;
+        const fs::path yaml = write_case(dir, c, i);
         const fs::path h5 = dir.path / "out.h5", err = dir.path / "stderr.txt";
-        std::string cmd = shell_quote(MIGFLOW_BINARY) + " run " + shell_quote(yaml.string()) + " -o " +
-                          shell_quote(h5.string()) + " --quiet";
-        for (const auto& [k, v] : c.overrides) cmd += " --set " + shell_quote(k + "=" + v);
+        std::string cmd = command_for("run", yaml, c) + " -o " + shell_quote(h5.string()) + " --quiet";
         cmd += " >/dev/null 2>" + shell_quote(err.string());
         const int status = std::system(cmd.c_str());
         REQUIRE(WIFEXITED(status));
         CHECK(WEXITSTATUS(status) != 0);
         const std::string stderr_text = slurp(err);
         INFO(stderr_text);
-        for (std::string want : c.expected) {
-            if (want.front() == '@') want.replace(0, 1, yaml.string());
-            CHECK(stderr_text.find(want) != std::string::npos);
-        }
+        check_expected(c, yaml, stderr_text);
         CHECK_FALSE(fs::exists(h5));
         CHECK_FALSE(fs::exists(dir.path / "out.h5.partial"));
     }
