@@ -1,11 +1,13 @@
 // bench_startup: time to load a large scenario from YAML + CSV and set up a run (issue #4).
 //
 //   bench_startup [--regions 100000] [--routes 500000] [--days 365] [--driver-every 7]
-//                 [--long-drivers] [--dir DIR] [--keep] [--seed S]
+//                 [--long-drivers | --long] [--dir DIR] [--keep] [--seed S] [--load DIR]
 //
 // Writes the synthetic scenario (benchmarks/synthetic.hpp) to DIR (default: a fresh
 // temporary directory), then times load_scenario() and the Simulation constructor
 // (world, route graph, ruleset tables). Writing the files is not part of the figure.
+// --load DIR skips the writing and loads DIR/synthetic.yaml left by an earlier --keep
+// run (for profiling the loader alone; the size options are then ignored).
 #include <unistd.h>
 
 #include <chrono>
@@ -30,7 +32,8 @@ double seconds_since(Clock::time_point t0) {
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "bench_startup: " << why << "\n"
               << "usage: bench_startup [--regions N] [--routes M] [--days D] [--driver-every K]\n"
-              << "                     [--long-drivers] [--dir DIR] [--keep] [--seed S]\n";
+              << "                     [--long-drivers | --long] [--dir DIR] [--keep] [--seed S]\n"
+              << "                     [--load DIR]\n";
     std::exit(2);
 }
 
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
     long long routes = 500'000;
     std::string dir;
     bool keep = false;
+    bool reuse = false;
     for (int i = 1; i < argc; ++i) {
         const std::string k = argv[i];
         auto number = [&]() -> long long {
@@ -69,11 +73,15 @@ int main(int argc, char** argv) {
             spec.driver_every = static_cast<int>(number());
         else if (k == "--seed")
             spec.seed = static_cast<std::uint64_t>(number());
-        else if (k == "--long-drivers")
+        else if (k == "--long-drivers" || k == "--long")
             spec.wide_drivers = false;
         else if (k == "--dir") {
             if (i + 1 >= argc) usage("missing value after --dir");
             dir = argv[++i];
+        } else if (k == "--load") {
+            if (i + 1 >= argc) usage("missing value after --load");
+            dir = argv[++i];
+            reuse = keep = true;
         } else if (k == "--keep")
             keep = true;
         else
@@ -89,8 +97,9 @@ int main(int argc, char** argv) {
 
     try {
         auto t0 = Clock::now();
-        const std::string yaml = migflow::bench::write_synthetic_files(spec, dir);
-        const double write_s = seconds_since(t0);
+        const std::string yaml = reuse ? (std::filesystem::path(dir) / "synthetic.yaml").string()
+                                       : migflow::bench::write_synthetic_files(spec, dir);
+        const double write_s = reuse ? 0.0 : seconds_since(t0);
         const double files_mb = double(dir_bytes(dir)) / (1024.0 * 1024.0);
 
         t0 = Clock::now();
@@ -107,7 +116,7 @@ int main(int argc, char** argv) {
             scenario.regions.size(), scenario.routes.size(), scenario.days,
             scenario.drivers[0].series.empty() ? std::size_t(0)
                                                : scenario.drivers[0].series[0].day.size(),
-            spec.wide_drivers ? "wide" : "long", files_mb, load_s, setup_s, load_s + setup_s,
+            reuse ? "reused" : spec.wide_drivers ? "wide" : "long", files_mb, load_s, setup_s, load_s + setup_s,
             write_s, keep ? dir.c_str() : "(removed)");
         if (!keep) std::filesystem::remove_all(dir);
         return 0;

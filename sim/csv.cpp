@@ -1,8 +1,8 @@
 // CSV as users bring it (Flee inputs, spreadsheets): one pass, a small state machine.
 #include "migflow/csv.hpp"
 
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "migflow/errors.hpp"
 
@@ -65,33 +65,79 @@ std::size_t parse_row(std::string_view text, std::size_t pos, std::vector<std::s
 
 }  // namespace
 
+CsvReader::CsvReader(std::string_view text) : text_(text) {
+    if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
+}
+
+bool CsvReader::next(CsvRowView& row) {
+    while (pos_ < text_.size()) {
+        row.line = line_;
+        row.cells.clear();
+        unquoted_used_ = 0;
+        std::size_t end = text_.find('\n', pos_);
+        if (end == std::string_view::npos) end = text_.size();
+        const std::string_view whole = text_.substr(pos_, end - pos_);
+        if (whole.find('"') == std::string_view::npos) {
+            // Fast path, nearly every row of a big file: no quotes, so cells are the
+            // comma-separated pieces, trimmed, viewed in place.
+            std::size_t b = 0;
+            for (;;) {
+                const std::size_t c = whole.find(',', b);
+                const std::size_t e = c == std::string_view::npos ? whole.size() : c;
+                std::size_t tb = b, te = e;
+                while (tb < te && is_blank(whole[tb])) ++tb;
+                while (te > tb && is_blank(whole[te - 1])) --te;
+                row.cells.push_back(whole.substr(tb, te - tb));
+                if (c == std::string_view::npos) break;
+                b = c + 1;
+            }
+            pos_ = end + 1;
+        } else {
+            // Quotes: the full state machine (cells may even span lines), into owned strings.
+            std::vector<std::string> cells;
+            pos_ = parse_row(text_, pos_, cells, line_);
+            for (std::string& c : cells) {
+                if (unquoted_used_ == unquoted_.size()) unquoted_.emplace_back();
+                std::string& slot = unquoted_[unquoted_used_++];
+                slot = std::move(c);
+                row.cells.push_back(slot);
+            }
+        }
+        ++line_;
+        if (row.cells.size() == 1 && row.cells[0].empty()) continue;  // blank line
+        row.comment = !row.cells[0].empty() && row.cells[0][0] == '#';
+        return true;
+    }
+    return false;
+}
+
 CsvTable parse_csv(const std::string& input, const std::string& file_for_errors) {
     CsvTable table;
     table.file = file_for_errors;
-    std::string_view text(input);
-    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    std::size_t pos = 0;
-    int line = 1;
-    while (pos < text.size()) {
+    CsvReader reader(input);
+    CsvRowView view;
+    while (reader.next(view)) {
         CsvRow row;
-        row.line = line;
-        const std::size_t next = parse_row(text, pos, row.cells, line);
-        ++line;
-        pos = next;
-        if (row.cells.size() == 1 && row.cells[0].empty()) continue;  // blank line
-        row.comment = !row.cells.empty() && !row.cells[0].empty() && row.cells[0][0] == '#';
+        row.line = view.line;
+        row.comment = view.comment;
+        row.cells.assign(view.cells.begin(), view.cells.end());
         table.rows.push_back(std::move(row));
     }
     return table;
 }
 
-CsvTable read_csv(const std::string& path) {
+std::string read_text_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError({Problem{path, 0, 0, "", "cannot read file"}});
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    std::string text;
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(size);
+    char buf[1 << 16];
+    for (std::streamsize n; (n = in.rdbuf()->sgetn(buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
     if (in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read file"}});
-    return parse_csv(ss.str(), path);
+    return text;
 }
+
+CsvTable read_csv(const std::string& path) { return parse_csv(read_text_file(path), path); }
 
 }  // namespace migflow

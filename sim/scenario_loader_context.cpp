@@ -29,8 +29,43 @@ std::string describe(const YAML::Node& n) {
 
 }  // namespace
 
+namespace {
+
+// Plain decimals with at most 15 digits ("12.5", "-0.25"), nearly every cell of a big
+// driver table: the digits are an exact integer m < 2^53 and 10^k (k <= 15) is exact,
+// so m / 10^k is the correctly rounded value, the one std::from_chars returns too.
+std::optional<double> short_decimal(std::string_view s) {
+    static constexpr double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    std::size_t i = 0;
+    const bool negative = !s.empty() && s[0] == '-';
+    i += negative;
+    std::uint64_t m = 0;
+    int digits = 0, decimals = 0;
+    bool dot = false;
+    const std::size_t first = i;
+    for (; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c >= '0' && c <= '9') {
+            m = m * 10 + static_cast<unsigned>(c - '0');
+            ++digits;
+            decimals += dot;
+        } else if (c == '.' && !dot && i > first) {
+            dot = true;
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (digits == 0 || digits > 15 || (dot && decimals == 0)) return std::nullopt;
+    const double v = static_cast<double>(m) / pow10[decimals];
+    return negative ? -v : v;
+}
+
+}  // namespace
+
 std::optional<double> parse_double(std::string_view s) {
     if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    if (const auto v = short_decimal(s)) return v;
     double v = 0;
     const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size() || s.empty() || !std::isfinite(v))
@@ -217,6 +252,18 @@ std::string LoadContext::resolve(const std::string& path) const {
     return base_dir + "/" + path;
 }
 
+namespace {
+
+// A `#` row that names one of `columns` first is the header, not a comment to skip.
+template <class Cell>
+bool names_a_column(const Cell& first_cell, const std::vector<std::string>& columns) {
+    std::string_view first = std::string_view(first_cell).substr(1);
+    first.remove_prefix(std::min(first.find_first_not_of(" \t"), first.size()));
+    return std::find(columns.begin(), columns.end(), first) != columns.end();
+}
+
+}  // namespace
+
 std::optional<CsvTable> LoadContext::csv(const YAML::Node& n, const std::string& key,
                                          const std::vector<std::string>& columns) {
     const auto name = string(n, key);
@@ -231,37 +278,78 @@ std::optional<CsvTable> LoadContext::csv(const YAML::Node& n, const std::string&
     }
     std::size_t skip = 0;
     for (; skip < t.rows.size() && t.rows[skip].comment; ++skip) {
-        std::string first = t.rows[skip].cells[0].substr(1);
-        first.erase(0, first.find_first_not_of(" \t"));
-        if (std::find(columns.begin(), columns.end(), first) != columns.end()) break;
+        if (names_a_column(t.rows[skip].cells[0], columns)) break;
     }
     t.rows.erase(t.rows.begin(), t.rows.begin() + static_cast<std::ptrdiff_t>(skip));
     return t;
 }
 
-CsvColumns csv_columns(LoadContext& ctx, const CsvTable& t, const std::vector<std::string>& wanted,
-                       const std::vector<bool>& required) {
+namespace {
+
+template <class Cells>
+CsvColumns header_columns(LoadContext& ctx, const std::string& file, bool has_header, int line,
+                          const Cells& cells, const std::vector<std::string>& wanted,
+                          const std::vector<bool>& required) {
     CsvColumns out;
     out.index.assign(wanted.size(), -1);
-    if (t.rows.empty()) {
-        ctx.csv_problem(t.file, 0, "", "empty file: expected a header line");
+    if (!has_header) {
+        ctx.csv_problem(file, 0, "", "empty file: expected a header line");
         out.ok = false;
         return out;
     }
-    const CsvRow& head = t.rows.front();
-    for (std::size_t c = 0; c < head.cells.size(); ++c) {
-        std::string name = head.cells[c];
-        if (c == 0 && !name.empty() && name.front() == '#') name.erase(0, name.find_first_not_of("# \t"));
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        std::string_view name = cells[c];
+        if (c == 0 && !name.empty() && name.front() == '#')
+            name.remove_prefix(std::min(name.find_first_not_of("# \t"), name.size()));
         const auto it = std::find(wanted.begin(), wanted.end(), name);
         if (it != wanted.end()) out.index[it - wanted.begin()] = static_cast<int>(c);
     }
     for (std::size_t w = 0; w < wanted.size(); ++w) {
         if (out.index[w] < 0 && required[w]) {
-            ctx.csv_problem(t.file, head.line, wanted[w], "missing column in the header");
+            ctx.csv_problem(file, line, wanted[w], "missing column in the header");
             out.ok = false;
         }
     }
     return out;
+}
+
+}  // namespace
+
+bool LoadContext::open_csv(const YAML::Node& n, const std::string& key,
+                           const std::vector<std::string>& columns, CsvStream& out) {
+    const auto name = string(n, key);
+    if (!name) return false;
+    out.file = resolve(*name);
+    try {
+        out.text = read_text_file(out.file);
+    } catch (const InputError&) {
+        problem(n, key, "cannot read CSV file `" + out.file + "`");
+        return false;
+    }
+    out.reader.emplace(out.text);
+    CsvRowView row;
+    while ((out.has_header = out.reader->next(row))) {
+        if (!row.comment || names_a_column(row.cells[0], columns)) break;
+    }
+    if (out.has_header) {
+        // Owned: the reader may reuse the storage of quoted cells for later rows.
+        out.header_line = row.line;
+        out.header.assign(row.cells.begin(), row.cells.end());
+    }
+    return true;
+}
+
+CsvColumns csv_columns(LoadContext& ctx, const CsvTable& t, const std::vector<std::string>& wanted,
+                       const std::vector<bool>& required) {
+    const bool has = !t.rows.empty();
+    static const std::vector<std::string> none;
+    return header_columns(ctx, t.file, has, has ? t.rows.front().line : 0, has ? t.rows.front().cells : none,
+                          wanted, required);
+}
+
+CsvColumns csv_columns(LoadContext& ctx, const CsvStream& t, const std::vector<std::string>& wanted,
+                       const std::vector<bool>& required) {
+    return header_columns(ctx, t.file, t.has_header, t.header_line, t.header, wanted, required);
 }
 
 }  // namespace migflow::detail

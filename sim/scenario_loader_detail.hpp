@@ -22,6 +22,30 @@
 
 namespace migflow::detail {
 
+// Lets the region map be searched with a std::string_view cell, without a std::string.
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using RegionMap = std::unordered_map<std::string, RegionIndex, StringHash, std::equal_to<>>;
+
+// A CSV file read whole, handed out row by row (see LoadContext::open_csv): big tables
+// never become a CsvTable. Not movable: the reader views `text`.
+struct CsvStream {
+    CsvStream() = default;
+    CsvStream(const CsvStream&) = delete;
+    CsvStream& operator=(const CsvStream&) = delete;
+
+    std::string file;
+    std::string text;
+    std::optional<CsvReader> reader;
+    bool has_header = false;
+    int header_line = 0;
+    std::vector<std::string> header;  // the first row left after the skipped `#` lines
+    // Like CsvReader::next, after the header.
+    bool next(CsvRowView& row) { return reader->next(row); }
+};
+
 // Everything a block parser needs: where problems go, how to resolve files, the run's
 // dates and the region names known so far.
 struct LoadContext {
@@ -37,7 +61,7 @@ struct LoadContext {
     bool dates_ok = false;  // start_date and days are valid
     DayNumber start_date = 0;
     Day days = 0;
-    std::unordered_map<std::string, RegionIndex> region_index;
+    RegionMap region_index;
     std::vector<std::string> region_names;
     std::unordered_map<std::string, int> csv_problem_count;
 
@@ -69,6 +93,9 @@ struct LoadContext {
     // `columns`, so that rows.front() is the header.
     std::optional<CsvTable> csv(const YAML::Node& n, const std::string& key,
                                 const std::vector<std::string>& columns);
+    // The same file for streaming: false (problem added) when unreadable.
+    bool open_csv(const YAML::Node& n, const std::string& key, const std::vector<std::string>& columns,
+                  CsvStream& out);
 };
 
 // Locates the columns named in `wanted` in a CSV header row (a leading '#' is ignored).
@@ -78,6 +105,9 @@ struct CsvColumns {
     bool ok = true;
 };
 CsvColumns csv_columns(LoadContext& ctx, const CsvTable& t, const std::vector<std::string>& wanted,
+                       const std::vector<bool>& required);
+// The same from a streamed file's header (`has_header` false: an empty file).
+CsvColumns csv_columns(LoadContext& ctx, const CsvStream& t, const std::vector<std::string>& wanted,
                        const std::vector<bool>& required);
 std::optional<double> parse_double(std::string_view s);
 

@@ -35,9 +35,22 @@ std::string driver_range_error(const LoadContext& ctx, DriverKind k, double v) {
     return v >= 0 && v <= hi ? "" : "got " + num_str(v) + ", expected a number in [0, 1]";
 }
 
+// The same test without building a message, for the millions of cells of a driver table.
+struct DriverRange {
+    DriverRange(const LoadContext& ctx, DriverKind k) : kind(k), hi(driver_max(ctx.ruleset, k)) {}
+    bool ok(double v) const {
+        if (kind == DriverKind::economy) return v > 0;
+        if (hi == std::numeric_limits<double>::infinity()) return v >= 0;
+        return v >= 0 && v <= hi;
+    }
+    DriverKind kind;
+    double hi;
+};
+
 // One (day, value) point with where it came from, so that a duplicate date can be
 // reported at its own line.
 struct Point {
+    RegionIndex region;
     Day day;
     double value;
     int line;
@@ -52,13 +65,13 @@ struct DriverPoints {
         bool csv;
     };
     std::vector<Source> sources;
-    std::vector<std::vector<Point>> by_region;
+    std::vector<Point> points;  // in the order given; finish_series groups them by region
 };
 
 void add_yaml_point(LoadContext& ctx, DriverPoints& pts, RegionIndex r, int source, const YAML::Node& at,
                     Day day, double value) {
     const YAML::Mark m = at.Mark();
-    pts.by_region[r].push_back(Point{day, value, m.line + 1, m.column + 1, source});
+    pts.points.push_back(Point{r, day, value, m.line + 1, m.column + 1, source});
 }
 
 void load_values(LoadContext& ctx, const YAML::Node& n, const std::string& key, DriverKind kind, DriverPoints& pts) {
@@ -108,9 +121,9 @@ struct DriverCsvLayout {
     std::vector<RegionIndex> wide_region;
 };
 
-std::optional<DriverCsvLayout> driver_csv_layout(LoadContext& ctx, const CsvTable& t) {
+std::optional<DriverCsvLayout> driver_csv_layout(LoadContext& ctx, const CsvStream& t) {
     DriverCsvLayout L;
-    const auto& head = t.rows.front().cells;
+    const auto& head = t.header;
     L.long_format = std::find(head.begin(), head.end(), "region") != head.end();
     if (L.long_format) {
         const auto cols = csv_columns(ctx, t, {"date", "region", "value"}, {true, true, true});
@@ -121,7 +134,7 @@ std::optional<DriverCsvLayout> driver_csv_layout(LoadContext& ctx, const CsvTabl
     std::string first = head[0];
     if (!first.empty() && first.front() == '#') first.erase(0, first.find_first_not_of("# \t"));
     if (first != "date") {
-        ctx.csv_problem(t.file, t.rows.front().line, "date",
+        ctx.csv_problem(t.file, t.header_line, "date",
                         "expected a header `date,region,value` or `date,<Region1>,<Region2>,...`");
         return std::nullopt;
     }
@@ -132,7 +145,7 @@ std::optional<DriverCsvLayout> driver_csv_layout(LoadContext& ctx, const CsvTabl
         if (it == ctx.region_index.end()) {
             std::string msg = "unknown region `" + head[c] + "`";
             if (const auto h = did_you_mean(head[c], ctx.region_names); !h.empty()) msg += "; " + h;
-            ctx.csv_problem(t.file, t.rows.front().line, head[c], msg);
+            ctx.csv_problem(t.file, t.header_line, head[c], msg);
         } else {
             L.wide_region[c] = it->second;
         }
@@ -140,44 +153,91 @@ std::optional<DriverCsvLayout> driver_csv_layout(LoadContext& ctx, const CsvTabl
     return L;
 }
 
-void load_driver_csv(LoadContext& ctx, const CsvTable& t, DriverKind kind, DriverPoints& pts) {
-    if (t.rows.empty()) {
+// Long files repeat each date once per region and usually list regions in the same
+// order for every date (or every date for one region): try the previous row's region
+// and the one after it before hashing the name.
+class RegionLookup {
+public:
+    explicit RegionLookup(const LoadContext& ctx) : ctx_(ctx) {}
+    std::optional<RegionIndex> find(std::string_view name) {
+        const auto& names = ctx_.region_names;
+        if (last_ != no_region) {
+            if (names[last_] == name) return last_;
+            const auto next = static_cast<std::size_t>(last_) + 1;
+            if (next < names.size() && names[next] == name) return last_ = static_cast<RegionIndex>(next);
+        }
+        const auto it = ctx_.region_index.find(name);
+        if (it == ctx_.region_index.end()) return std::nullopt;
+        return last_ = it->second;
+    }
+
+private:
+    const LoadContext& ctx_;
+    RegionIndex last_ = no_region;
+};
+
+// The same date text on consecutive rows (R rows per date in long files) is parsed once.
+class DateCache {
+public:
+    std::optional<DayNumber> parse(std::string_view text) {
+        if (!valid_ || text != text_) {
+            text_.assign(text);
+            date_ = parse_date(text);
+            valid_ = true;
+        }
+        return date_;
+    }
+
+private:
+    bool valid_ = false;
+    std::string text_;
+    std::optional<DayNumber> date_;
+};
+
+void load_driver_csv(LoadContext& ctx, CsvStream& t, DriverKind kind, DriverPoints& pts) {
+    if (!t.has_header) {
         ctx.csv_problem(t.file, 0, "", "empty file: expected a header line");
         return;
     }
     const auto layout = driver_csv_layout(ctx, t);
     if (!layout) return;
     const auto& [long_format, c_date, c_region, c_value, wide_region] = *layout;
-    const auto& head = t.rows.front().cells;
+    const auto& head = t.header;
     const int source = static_cast<int>(pts.sources.size());
     pts.sources.push_back({t.file, "", true});
-    auto cell = [](const CsvRow& row, int c) -> const std::string& {
-        static const std::string empty;
-        return c >= 0 && static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : empty;
+    const DriverRange range(ctx, kind);
+    CsvRowView row;
+    auto cell = [&row](int c) -> std::string_view {
+        return c >= 0 && static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : std::string_view();
     };
-    auto add = [&](const CsvRow& row, const std::string& column, RegionIndex r, Day day, const std::string& text) {
+    auto add = [&](const std::string& column, RegionIndex r, Day day, std::string_view text) {
         const auto x = parse_double(text);
-        if (!x) return ctx.csv_problem(t.file, row.line, column, "got `" + text + "`, expected a number");
-        if (const auto e = driver_range_error(ctx, kind, *x); !e.empty()) return ctx.csv_problem(t.file, row.line, column, e);
-        pts.by_region[r].push_back(Point{day, *x, row.line, 0, source});
+        if (!x) return ctx.csv_problem(t.file, row.line, column, "got `" + std::string(text) + "`, expected a number");
+        if (!range.ok(*x)) return ctx.csv_problem(t.file, row.line, column, driver_range_error(ctx, kind, *x));
+        pts.points.push_back(Point{r, day, *x, row.line, 0, source});
     };
-    for (std::size_t i = 1; i < t.rows.size(); ++i) {
-        const CsvRow& row = t.rows[i];
+    // Reserve for the whole file at once: a point per cell of every line, at most.
+    const auto lines = static_cast<std::size_t>(std::count(t.text.begin(), t.text.end(), '\n')) + 1;
+    pts.points.reserve(pts.points.size() + (long_format ? lines : lines * (wide_region.size() - 1)));
+    RegionLookup regions(ctx);
+    DateCache dates;
+    static const std::string value_column = "value";
+    while (t.next(row)) {
         if (row.comment) continue;
-        const auto d = parse_date(cell(row, c_date));
+        const auto d = dates.parse(cell(c_date));
         if (!d) {
-            ctx.csv_problem(t.file, row.line, "date", "got `" + cell(row, c_date) + "`, expected a date YYYY-MM-DD");
+            ctx.csv_problem(t.file, row.line, "date", "got `" + std::string(cell(c_date)) + "`, expected a date YYYY-MM-DD");
             continue;
         }
         if (!ctx.dates_ok) continue;
         const Day day = *d - ctx.start_date;
         if (long_format) {
-            const auto it = ctx.region_index.find(cell(row, c_region));
-            if (it == ctx.region_index.end()) {
-                ctx.csv_problem(t.file, row.line, "region", "unknown region `" + cell(row, c_region) + "`");
+            const auto r = regions.find(cell(c_region));
+            if (!r) {
+                ctx.csv_problem(t.file, row.line, "region", "unknown region `" + std::string(cell(c_region)) + "`");
                 continue;
             }
-            add(row, "value", it->second, day, cell(row, c_value));
+            add(value_column, *r, day, cell(c_value));
         } else {
             // Cells beyond the header have no region: a shifted row, not something to drop.
             std::size_t cells = row.cells.size();
@@ -189,7 +249,7 @@ void load_driver_csv(LoadContext& ctx, const CsvTable& t, DriverKind kind, Drive
             }
             for (std::size_t c = 1; c < row.cells.size() && c < wide_region.size(); ++c) {
                 if (wide_region[c] != no_region && !row.cells[c].empty())
-                    add(row, head[c], wide_region[c], day, row.cells[c]);
+                    add(head[c], wide_region[c], day, row.cells[c]);
             }
         }
     }
@@ -197,21 +257,37 @@ void load_driver_csv(LoadContext& ctx, const CsvTable& t, DriverKind kind, Drive
 
 // Sorts each region's points by day into the DriverSpec; a date given twice is an error.
 void finish_series(LoadContext& ctx, DriverPoints& pts, DriverSpec& spec) {
-    for (std::size_t r = 0; r < pts.by_region.size(); ++r) {
-        auto& v = pts.by_region[r];
-        std::stable_sort(v.begin(), v.end(), [](const Point& a, const Point& b) { return a.day < b.day; });
+    // Group by region keeping the given order (a counting sort), then sort each group by
+    // day (stable, so a repeated date is reported at its later line).
+    const std::size_t regions = spec.series.size();
+    std::vector<std::size_t> start(regions + 1, 0);
+    for (const Point& p : pts.points) ++start[static_cast<std::size_t>(p.region) + 1];
+    for (std::size_t r = 0; r < regions; ++r) start[r + 1] += start[r];
+    std::vector<Point> grouped(pts.points.size());
+    {
+        std::vector<std::size_t> at(start.begin(), start.end() - 1);
+        for (const Point& p : pts.points) grouped[at[p.region]++] = p;
+    }
+    pts.points = {};
+    auto by_day = [](const Point& a, const Point& b) { return a.day < b.day; };
+    for (std::size_t r = 0; r < regions; ++r) {
+        const auto first = grouped.begin() + static_cast<std::ptrdiff_t>(start[r]);
+        const auto last = grouped.begin() + static_cast<std::ptrdiff_t>(start[r + 1]);
+        if (!std::is_sorted(first, last, by_day)) std::stable_sort(first, last, by_day);
         TimeSeries& ts = spec.series[r];
-        for (std::size_t i = 0; i < v.size(); ++i) {
-            if (i > 0 && v[i].day == v[i - 1].day) {
-                const auto& src = pts.sources[v[i].source];
-                const std::string msg = "date " + format_date(ctx.start_date + v[i].day) + " given twice for region `" +
+        ts.day.reserve(static_cast<std::size_t>(last - first));
+        ts.value.reserve(static_cast<std::size_t>(last - first));
+        for (auto it = first; it != last; ++it) {
+            if (it != first && it->day == std::prev(it)->day) {
+                const auto& src = pts.sources[it->source];
+                const std::string msg = "date " + format_date(ctx.start_date + it->day) + " given twice for region `" +
                                         ctx.region_names[r] + "`";
-                if (src.csv) ctx.csv_problem(src.file, v[i].line, "date", msg);
-                else ctx.diag.add(src.file, v[i].line, v[i].column, src.key, msg);
+                if (src.csv) ctx.csv_problem(src.file, it->line, "date", msg);
+                else ctx.diag.add(src.file, it->line, it->column, src.key, msg);
                 continue;
             }
-            ts.day.push_back(v[i].day);
-            ts.value.push_back(v[i].value);
+            ts.day.push_back(it->day);
+            ts.value.push_back(it->value);
         }
     }
 }
@@ -233,11 +309,11 @@ void load_driver(LoadContext& ctx, const YAML::Node& n, const std::string& key, 
         }
     }
     DriverPoints pts;
-    pts.by_region.resize(s.regions.size());
     if (const YAML::Node v = n["values"]; v.IsDefined()) load_values(ctx, v, join_path(key, "values"), kind, pts);
     if (const YAML::Node f = n["file"]; f.IsDefined()) {
         std::vector<std::string> columns = {"date", "region", "value"};
-        if (const auto t = ctx.csv(f, join_path(key, "file"), columns)) load_driver_csv(ctx, *t, kind, pts);
+        CsvStream t;
+        if (ctx.open_csv(f, join_path(key, "file"), columns, t)) load_driver_csv(ctx, t, kind, pts);
     }
     finish_series(ctx, pts, spec);
 }

@@ -1,5 +1,6 @@
 // Regions, routes and closures: inline YAML lists, or CSV files for big networks
 // (100,000 regions / 500,000 routes load in seconds because they skip yaml-cpp).
+#include <algorithm>
 #include <unordered_set>
 
 #include "scenario_loader_detail.hpp"
@@ -68,27 +69,35 @@ void load_region_item(LoadContext& ctx, const YAML::Node& m, const std::string& 
     }
 }
 
-void load_regions_csv(LoadContext& ctx, const CsvTable& t, Scenario& s) {
+// An upper bound on the rows of a streamed file, to reserve once.
+std::size_t line_count(const CsvStream& t) {
+    return static_cast<std::size_t>(std::count(t.text.begin(), t.text.end(), '\n')) + 1;
+}
+
+void load_regions_csv(LoadContext& ctx, CsvStream& t, Scenario& s) {
     const auto cols = csv_columns(ctx, t, region_keys, {true, false, true, true, true, false, false});
     if (!cols.ok) return;
-    s.regions.reserve(t.rows.size());
-    auto cell = [&](const CsvRow& row, std::size_t w) -> std::string_view {
+    const std::size_t rows = line_count(t);
+    s.regions.reserve(rows);
+    ctx.region_names.reserve(rows);
+    ctx.region_index.reserve(rows);
+    CsvRowView row;
+    auto cell = [&](std::size_t w) -> std::string_view {
         const int c = cols.index[w];
-        return c >= 0 && static_cast<std::size_t>(c) < row.cells.size() ? std::string_view(row.cells[c]) : "";
+        return c >= 0 && static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : "";
     };
-    for (std::size_t i = 1; i < t.rows.size(); ++i) {
-        const CsvRow& row = t.rows[i];
+    while (t.next(row)) {
         if (row.comment) continue;
         Region r;
         bool ok = true;
-        r.name = std::string(cell(row, 0));
+        r.name = std::string(cell(0));
         if (r.name.empty()) ctx.csv_problem(t.file, row.line, "name", "empty region name"), ok = false;
-        if (const auto v = cell(row, 1); !v.empty()) {
+        if (const auto v = cell(1); !v.empty()) {
             if (const auto rt = region_type(v)) r.type = *rt;
             else ctx.csv_problem(t.file, row.line, "type", "got `" + std::string(v) + "`, expected settlement, camp or transit"), ok = false;
         }
         auto num = [&](std::size_t w, double lo, double hi, bool required, double& out) {
-            const auto v = cell(row, w);
+            const auto v = cell(w);
             if (v.empty() && !required) return;
             const auto d = parse_double(v);
             if (!d || *d < lo || *d > hi) {
@@ -103,7 +112,7 @@ void load_regions_csv(LoadContext& ctx, const CsvTable& t, Scenario& s) {
         num(3, -180, 180, true, r.lon);
         num(4, 0, 1e11, true, r.population);
         num(5, 0, 1e11, false, r.capacity);
-        r.country = std::string(cell(row, 6));
+        r.country = std::string(cell(6));
         if (!ok) continue;
         const std::string name = r.name;
         if (!add_region(ctx, s, std::move(r)))
@@ -121,32 +130,33 @@ std::string unknown_region(LoadContext& ctx, const std::string& name) {
     return msg;
 }
 
-void load_routes_csv(LoadContext& ctx, const CsvTable& t, Scenario& s) {
+void load_routes_csv(LoadContext& ctx, CsvStream& t, Scenario& s) {
     const auto cols = csv_columns(ctx, t, {"from", "to", "km"}, {true, true, true});
     if (!cols.ok) return;
-    s.routes.reserve(t.rows.size());
-    for (std::size_t i = 1; i < t.rows.size(); ++i) {
-        const CsvRow& row = t.rows[i];
+    s.routes.reserve(line_count(t));
+    CsvRowView row;
+    auto cell = [&](int c) -> std::string_view {
+        return static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : "";
+    };
+    while (t.next(row)) {
         if (row.comment) continue;
         Route r;
         bool ok = true;
         RegionIndex* ends[2] = {&r.from, &r.to};
         for (int e = 0; e < 2; ++e) {
-            const int c = cols.index[e];
-            const std::string name = static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : "";
+            const std::string_view name = cell(cols.index[e]);
             const auto it = ctx.region_index.find(name);
             if (it == ctx.region_index.end()) {
-                ctx.csv_problem(t.file, row.line, e == 0 ? "from" : "to", unknown_region(ctx, name));
+                ctx.csv_problem(t.file, row.line, e == 0 ? "from" : "to", unknown_region(ctx, std::string(name)));
                 ok = false;
             } else {
                 *ends[e] = it->second;
             }
         }
-        const int c = cols.index[2];
-        const std::string km = static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : "";
+        const std::string_view km = cell(cols.index[2]);
         const auto d = parse_double(km);
         if (!d || *d <= 0 || *d > max_route_km) {
-            ctx.csv_problem(t.file, row.line, "km", "got `" + km + "`, expected a number in (0, 50000]");
+            ctx.csv_problem(t.file, row.line, "km", "got `" + std::string(km) + "`, expected a number in (0, 50000]");
             ok = false;
         } else {
             r.km = *d;
@@ -220,7 +230,8 @@ void load_route_item(LoadContext& ctx, const YAML::Node& m, const std::string& k
 void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     if (n.IsScalar()) {
         const std::size_t before = ctx.diag.problems().size();
-        if (auto t = ctx.csv(n, "regions", region_keys)) load_regions_csv(ctx, *t, s);
+        CsvStream t;
+        if (ctx.open_csv(n, "regions", region_keys, t)) load_regions_csv(ctx, t, s);
         if (s.regions.empty() && ctx.diag.problems().size() == before)
             ctx.problem(n, "regions", "the file lists no regions");
         return;
@@ -236,7 +247,8 @@ void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
 
 void load_routes(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     if (n.IsScalar()) {
-        if (auto t = ctx.csv(n, "routes", {"from", "to", "km"})) load_routes_csv(ctx, *t, s);
+        CsvStream t;
+        if (ctx.open_csv(n, "routes", {"from", "to", "km"}, t)) load_routes_csv(ctx, t, s);
         return;
     }
     if (n.IsNull()) return;

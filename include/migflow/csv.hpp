@@ -1,7 +1,9 @@
 #pragma once
 // A small CSV reader for the formats users bring (Flee inputs, driver tables):
 // quoted cells, `#` comment lines, trailing commas, blank cells, CRLF.
+#include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace migflow {
@@ -20,5 +22,32 @@ struct CsvTable {
 // Throws InputError naming the file when it cannot be read.
 CsvTable read_csv(const std::string& path);
 CsvTable parse_csv(const std::string& text, const std::string& file_for_errors);
+
+// The same rows as views, for big files (driver tables, 500,000-route networks) that
+// should not pay for a std::string per cell.
+struct CsvRowView {
+    int line = 0;
+    bool comment = false;
+    std::vector<std::string_view> cells;  // valid until the reader's next call to next()
+};
+
+// Reads rows one at a time from text it does not own, by the rules of parse_csv.
+class CsvReader {
+public:
+    explicit CsvReader(std::string_view text);
+    // The next non-blank row; false at the end of the text.
+    bool next(CsvRowView& row);
+
+private:
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    int line_ = 1;
+    // Cells rebuilt from quotes; a deque, so that earlier cells of the row stay put.
+    std::deque<std::string> unquoted_;
+    std::size_t unquoted_used_ = 0;
+};
+
+// The whole file as text; throws InputError naming the file when it cannot be read.
+std::string read_text_file(const std::string& path);
 
 }  // namespace migflow
