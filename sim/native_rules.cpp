@@ -1,3 +1,5 @@
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -156,27 +158,28 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
     if (b.awareness > 1) log_score = aware_log_scores(ctx, s, log_score);
 
     // Weights relative to each region's best link (log-sum-exp), so no exponent can
-    // overflow to inf or underflow every link to 0 at extreme coefficients.
+    // overflow to inf or underflow every link to 0 at extreme coefficients. Each
+    // region writes only its own links: parallel over regions.
     t.link_cumulative.resize(w.link_to.size());
     t.region_total.assign(R, 0.0);
-    std::vector<double> lw;
-    for (std::size_t i = 0; i < R; ++i) {
+    tbb::parallel_for(std::size_t(0), R, [&](std::size_t i) {
         const auto first = w.link_begin[i], last = w.link_begin[i + 1];
-        lw.assign(std::size_t(last - first), none);
         double best = none;
         for (auto l = first; l < last; ++l) {
-            if (!s.open.route_open[w.link_route[l]]) continue;
             const auto j = w.link_to[l];
-            lw[l - first] = log_score[j] + log_cap[j] + ctx.log_link_distance[l];
-            best = std::max(best, lw[l - first]);
+            const double lw = s.open.route_open[w.link_route[l]]
+                                  ? log_score[j] + log_cap[j] + ctx.log_link_distance[l]
+                                  : none;
+            t.link_cumulative[l] = lw;  // the log-weight, until the pass below
+            best = std::max(best, lw);
         }
         double acc = 0.0;
         for (auto l = first; l < last; ++l) {
-            if (best > none && lw[l - first] > none) acc += std::exp(lw[l - first] - best);
+            if (best > none && t.link_cumulative[l] > none) acc += std::exp(t.link_cumulative[l] - best);
             t.link_cumulative[l] = acc;
         }
         t.region_total[i] = acc;
-    }
+    });
 }
 
 }  // namespace migflow
