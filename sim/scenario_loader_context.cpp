@@ -7,6 +7,11 @@
 #include <cstdio>
 #include <unordered_set>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "scenario_loader_detail.hpp"
 
 namespace migflow::detail {
@@ -213,6 +218,27 @@ std::optional<RegionIndex> LoadContext::region(const YAML::Node& n, const std::s
     return std::nullopt;
 }
 
+std::optional<RegionIndex> LoadContext::find_region(std::string_view name) {
+    const StringHash hash;
+    if (flat_regions.empty() || flat_regions_for != region_names.size()) {
+        std::size_t size = 16;
+        while (size < 2 * region_names.size()) size *= 2;
+        flat_regions.assign(size, 0);
+        for (std::size_t i = 0; i < region_names.size(); ++i) {
+            std::size_t h = hash(region_names[i]) & (size - 1);
+            while (flat_regions[h] != 0) h = (h + 1) & (size - 1);
+            flat_regions[h] = static_cast<std::uint32_t>(i + 1);
+        }
+        flat_regions_for = region_names.size();
+    }
+    const std::size_t mask = flat_regions.size() - 1;
+    for (std::size_t h = hash(name) & mask; flat_regions[h] != 0; h = (h + 1) & mask) {
+        const std::uint32_t i = flat_regions[h] - 1;
+        if (region_names[i] == name) return static_cast<RegionIndex>(i);
+    }
+    return std::nullopt;
+}
+
 bool LoadContext::check_map(const YAML::Node& n, const std::string& key,
                             const std::vector<std::string>& known) {
     if (!n.IsMap()) {
@@ -315,16 +341,44 @@ CsvColumns header_columns(LoadContext& ctx, const std::string& file, bool has_he
 
 }  // namespace
 
+namespace {
+
+// Maps a regular, non-empty file: its pages come straight from the page cache, where
+// reading would copy hundreds of MB into fresh memory. False: read it instead.
+bool map_file(CsvStream& out) {
+    const int fd = ::open(out.file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    void* p = MAP_FAILED;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) return false;
+    out.mapped = p;
+    out.mapped_size = static_cast<std::size_t>(st.st_size);
+    out.text = std::string_view(static_cast<const char*>(p), out.mapped_size);
+    return true;
+}
+
+}  // namespace
+
+CsvStream::~CsvStream() {
+    if (mapped) ::munmap(mapped, mapped_size);
+}
+
 bool LoadContext::open_csv(const YAML::Node& n, const std::string& key,
                            const std::vector<std::string>& columns, CsvStream& out) {
     const auto name = string(n, key);
     if (!name) return false;
     out.file = resolve(*name);
-    try {
-        out.text = read_text_file(out.file);
-    } catch (const InputError&) {
-        problem(n, key, "cannot read CSV file `" + out.file + "`");
-        return false;
+    if (!map_file(out)) {
+        try {
+            out.owned_text = read_text_file(out.file);
+        } catch (const InputError&) {
+            problem(n, key, "cannot read CSV file `" + out.file + "`");
+            return false;
+        }
+        out.text = out.owned_text;
     }
     out.reader.emplace(out.text);
     CsvRowView row;

@@ -2,6 +2,7 @@
 // Internals of the YAML scenario loader, shared by its sim/scenario_loader_*.cpp parts.
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,15 +30,20 @@ struct StringHash {
 };
 using RegionMap = std::unordered_map<std::string, RegionIndex, StringHash, std::equal_to<>>;
 
-// A CSV file read whole, handed out row by row (see LoadContext::open_csv): big tables
-// never become a CsvTable. Not movable: the reader views `text`.
+// A CSV file handed out row by row (see LoadContext::open_csv): big tables never become
+// a CsvTable. The text is the file mapped into memory (read when it cannot be mapped).
+// Not movable: the reader views `text`.
 struct CsvStream {
     CsvStream() = default;
     CsvStream(const CsvStream&) = delete;
     CsvStream& operator=(const CsvStream&) = delete;
+    ~CsvStream();
 
     std::string file;
-    std::string text;
+    std::string_view text;
+    std::string owned_text;    // when read
+    void* mapped = nullptr;    // when mapped
+    std::size_t mapped_size = 0;
     std::optional<CsvReader> reader;
     bool has_header = false;
     int header_line = 0;
@@ -64,6 +70,11 @@ struct LoadContext {
     RegionMap region_index;
     std::vector<std::string> region_names;
     std::unordered_map<std::string, int> csv_problem_count;
+    // region_index as a flat open-addressing table of region numbers + 1 (0 = empty),
+    // for the million lookups of a big route file: a node-based map costs a cache miss
+    // or two per lookup. Built on first use, rebuilt when regions were added since.
+    std::vector<std::uint32_t> flat_regions;
+    std::size_t flat_regions_for = 0;  // region_names.size() when built
 
     void problem(const YAML::Node& at, const std::string& key, std::string message);
     void csv_problem(const std::string& csv, int line, const std::string& column, std::string message);
@@ -78,6 +89,8 @@ struct LoadContext {
     // A date inside the run as a Day; `to` may equal the day after the last day.
     std::optional<Day> run_day(const YAML::Node& n, const std::string& key, bool is_end);
     std::optional<RegionIndex> region(const YAML::Node& n, const std::string& key);
+    // The region of a name (same answer as region_index), through flat_regions.
+    std::optional<RegionIndex> find_region(std::string_view name);
 
     // Reports keys not in `known` (with did-you-mean) and keys given twice.
     // Returns false when `n` is not a map (a problem has been added).
@@ -96,6 +109,30 @@ struct LoadContext {
     // The same file for streaming: false (problem added) when unreadable.
     bool open_csv(const YAML::Node& n, const std::string& key, const std::vector<std::string>& columns,
                   CsvStream& out);
+};
+
+// Finds region names as big files list them: usually in the scenario's order (a wide
+// header, a long driver file date by date) or grouped (routes by `from`, a long file
+// region by region). Tries the previous name's region and the one after it before
+// hashing the name.
+class RegionLookup {
+public:
+    explicit RegionLookup(LoadContext& ctx) : ctx_(ctx) {}
+    std::optional<RegionIndex> find(std::string_view name) {
+        const auto& names = ctx_.region_names;
+        if (last_ != no_region) {
+            if (names[last_] == name) return last_;
+            const auto next = static_cast<std::size_t>(last_) + 1;
+            if (next < names.size() && names[next] == name) return last_ = static_cast<RegionIndex>(next);
+        }
+        const auto r = ctx_.find_region(name);
+        if (r) last_ = *r;
+        return r;
+    }
+
+private:
+    LoadContext& ctx_;
+    RegionIndex last_ = no_region;
 };
 
 // Locates the columns named in `wanted` in a CSV header row (a leading '#' is ignored).

@@ -49,12 +49,12 @@ struct DriverRange {
 
 // One (day, value) point with where it came from, so that a duplicate date can be
 // reported at its own line.
+// 24 bytes: a long driver table holds millions.
 struct Point {
+    double value;
     RegionIndex region;
     Day day;
-    double value;
     int line;
-    int column;
     int source;  // index into DriverPoints::sources
 };
 
@@ -63,15 +63,22 @@ struct DriverPoints {
         std::string file;
         std::string key;
         bool csv;
+        int column = 0;  // YAML points: each has a source of its own, carrying its column
     };
     std::vector<Source> sources;
     std::vector<Point> points;  // in the order given; finish_series groups them by region
+    // finish_series' buffer. Both are kept from one driver to the next: faulting in
+    // hundreds of MB of fresh pages per driver was a quarter of the start-up time.
+    std::vector<Point> grouped;
 };
 
 void add_yaml_point(LoadContext& ctx, DriverPoints& pts, RegionIndex r, int source, const YAML::Node& at,
                     Day day, double value) {
     const YAML::Mark m = at.Mark();
-    pts.points.push_back(Point{r, day, value, m.line + 1, m.column + 1, source});
+    DriverPoints::Source own = pts.sources[static_cast<std::size_t>(source)];
+    own.column = m.column + 1;
+    pts.sources.push_back(std::move(own));
+    pts.points.push_back(Point{value, r, day, m.line + 1, static_cast<int>(pts.sources.size()) - 1});
 }
 
 void load_values(LoadContext& ctx, const YAML::Node& n, const std::string& key, DriverKind kind, DriverPoints& pts) {
@@ -139,42 +146,20 @@ std::optional<DriverCsvLayout> driver_csv_layout(LoadContext& ctx, const CsvStre
         return std::nullopt;
     }
     L.wide_region.assign(head.size(), no_region);
+    RegionLookup regions(ctx);
     for (std::size_t c = 1; c < head.size(); ++c) {
         if (head[c].empty()) continue;  // trailing comma
-        const auto it = ctx.region_index.find(head[c]);
-        if (it == ctx.region_index.end()) {
+        const auto r = regions.find(head[c]);
+        if (!r) {
             std::string msg = "unknown region `" + head[c] + "`";
             if (const auto h = did_you_mean(head[c], ctx.region_names); !h.empty()) msg += "; " + h;
             ctx.csv_problem(t.file, t.header_line, head[c], msg);
         } else {
-            L.wide_region[c] = it->second;
+            L.wide_region[c] = *r;
         }
     }
     return L;
 }
-
-// Long files repeat each date once per region and usually list regions in the same
-// order for every date (or every date for one region): try the previous row's region
-// and the one after it before hashing the name.
-class RegionLookup {
-public:
-    explicit RegionLookup(const LoadContext& ctx) : ctx_(ctx) {}
-    std::optional<RegionIndex> find(std::string_view name) {
-        const auto& names = ctx_.region_names;
-        if (last_ != no_region) {
-            if (names[last_] == name) return last_;
-            const auto next = static_cast<std::size_t>(last_) + 1;
-            if (next < names.size() && names[next] == name) return last_ = static_cast<RegionIndex>(next);
-        }
-        const auto it = ctx_.region_index.find(name);
-        if (it == ctx_.region_index.end()) return std::nullopt;
-        return last_ = it->second;
-    }
-
-private:
-    const LoadContext& ctx_;
-    RegionIndex last_ = no_region;
-};
 
 // The same date text on consecutive rows (R rows per date in long files) is parsed once.
 class DateCache {
@@ -214,7 +199,7 @@ void load_driver_csv(LoadContext& ctx, CsvStream& t, DriverKind kind, DriverPoin
         const auto x = parse_double(text);
         if (!x) return ctx.csv_problem(t.file, row.line, column, "got `" + std::string(text) + "`, expected a number");
         if (!range.ok(*x)) return ctx.csv_problem(t.file, row.line, column, driver_range_error(ctx, kind, *x));
-        pts.points.push_back(Point{r, day, *x, row.line, 0, source});
+        pts.points.push_back(Point{*x, r, day, row.line, source});
     };
     // Reserve for the whole file at once: a point per cell of every line, at most.
     const auto lines = static_cast<std::size_t>(std::count(t.text.begin(), t.text.end(), '\n')) + 1;
@@ -255,44 +240,63 @@ void load_driver_csv(LoadContext& ctx, CsvStream& t, DriverKind kind, DriverPoin
     }
 }
 
-// Sorts each region's points by day into the DriverSpec; a date given twice is an error.
+// Sorts one region's points by day (stably: a repeated date is reported at its later
+// line) into its series; a date given twice is an error.
+void sort_region(LoadContext& ctx, const DriverPoints& pts, RegionIndex r, std::vector<Point>& v, TimeSeries& ts) {
+    std::stable_sort(v.begin(), v.end(), [](const Point& a, const Point& b) { return a.day < b.day; });
+    ts.day.clear();
+    ts.value.clear();
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i > 0 && v[i].day == v[i - 1].day) {
+            const auto& src = pts.sources[static_cast<std::size_t>(v[i].source)];
+            const std::string msg = "date " + format_date(ctx.start_date + v[i].day) + " given twice for region `" +
+                                    ctx.region_names[r] + "`";
+            if (src.csv) ctx.csv_problem(src.file, v[i].line, "date", msg);
+            else ctx.diag.add(src.file, v[i].line, src.column, src.key, msg);
+            continue;
+        }
+        ts.day.push_back(v[i].day);
+        ts.value.push_back(v[i].value);
+    }
+}
+
+// Each region's points, sorted by day, into the DriverSpec. A counting sort groups the
+// points by region, keeping their order (its scattered writes go to one cursor per
+// region, which stay in cache; appending to 100,000 series directly would not). Files
+// nearly always give a region's dates in increasing order: only the other regions are
+// sorted, and checked for dates given twice.
 void finish_series(LoadContext& ctx, DriverPoints& pts, DriverSpec& spec) {
-    // Group by region keeping the given order (a counting sort), then sort each group by
-    // day (stable, so a repeated date is reported at its later line).
     const std::size_t regions = spec.series.size();
     std::vector<std::size_t> start(regions + 1, 0);
     for (const Point& p : pts.points) ++start[static_cast<std::size_t>(p.region) + 1];
     for (std::size_t r = 0; r < regions; ++r) start[r + 1] += start[r];
-    std::vector<Point> grouped(pts.points.size());
+    std::vector<Point>& grouped = pts.grouped;
+    grouped.resize(pts.points.size());
     {
         std::vector<std::size_t> at(start.begin(), start.end() - 1);
-        for (const Point& p : pts.points) grouped[at[p.region]++] = p;
+        for (const Point& p : pts.points) grouped[at[static_cast<std::size_t>(p.region)]++] = p;
     }
-    pts.points = {};
-    auto by_day = [](const Point& a, const Point& b) { return a.day < b.day; };
+    std::vector<Point> unordered;
     for (std::size_t r = 0; r < regions; ++r) {
-        const auto first = grouped.begin() + static_cast<std::ptrdiff_t>(start[r]);
-        const auto last = grouped.begin() + static_cast<std::ptrdiff_t>(start[r + 1]);
-        if (!std::is_sorted(first, last, by_day)) std::stable_sort(first, last, by_day);
+        const Point* first = grouped.data() + start[r];
+        const Point* last = grouped.data() + start[r + 1];
+        const bool increasing = std::adjacent_find(first, last, [](const Point& a, const Point& b) {
+                                    return a.day >= b.day;
+                                }) == last;
         TimeSeries& ts = spec.series[r];
-        ts.day.reserve(static_cast<std::size_t>(last - first));
-        ts.value.reserve(static_cast<std::size_t>(last - first));
-        for (auto it = first; it != last; ++it) {
-            if (it != first && it->day == std::prev(it)->day) {
-                const auto& src = pts.sources[it->source];
-                const std::string msg = "date " + format_date(ctx.start_date + it->day) + " given twice for region `" +
-                                        ctx.region_names[r] + "`";
-                if (src.csv) ctx.csv_problem(src.file, it->line, "date", msg);
-                else ctx.diag.add(src.file, it->line, it->column, src.key, msg);
-                continue;
-            }
-            ts.day.push_back(it->day);
-            ts.value.push_back(it->value);
+        if (increasing) {
+            ts.day.resize(static_cast<std::size_t>(last - first));
+            ts.value.resize(ts.day.size());
+            for (std::size_t i = 0; first + i != last; ++i) ts.day[i] = first[i].day, ts.value[i] = first[i].value;
+        } else {
+            unordered.assign(first, last);
+            sort_region(ctx, pts, static_cast<RegionIndex>(r), unordered, ts);
         }
     }
 }
 
-void load_driver(LoadContext& ctx, const YAML::Node& n, const std::string& key, DriverKind kind, Scenario& s) {
+void load_driver(LoadContext& ctx, const YAML::Node& n, const std::string& key, DriverKind kind, Scenario& s,
+                 DriverPoints& pts) {
     DriverSpec& spec = s.driver(kind);
     if (n.IsNull()) return;
     if (!ctx.check_map(n, key, {"interpolation", "default", "values", "file"})) return;
@@ -308,7 +312,8 @@ void load_driver(LoadContext& ctx, const YAML::Node& n, const std::string& key, 
             else spec.default_value = *v;
         }
     }
-    DriverPoints pts;
+    pts.sources.clear();
+    pts.points.clear();
     if (const YAML::Node v = n["values"]; v.IsDefined()) load_values(ctx, v, join_path(key, "values"), kind, pts);
     if (const YAML::Node f = n["file"]; f.IsDefined()) {
         std::vector<std::string> columns = {"date", "region", "value"};
@@ -327,9 +332,10 @@ void load_drivers(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     }
     if (!n.IsDefined() || n.IsNull()) return;
     if (!ctx.check_map(n, "drivers", {"conflict", "economy", "climate"})) return;
+    DriverPoints pts;
     for (int k = 0; k < driver_count; ++k) {
         if (const YAML::Node d = n[driver_names[k]]; d.IsDefined())
-            load_driver(ctx, d, join_path("drivers", driver_names[k]), static_cast<DriverKind>(k), s);
+            load_driver(ctx, d, join_path("drivers", driver_names[k]), static_cast<DriverKind>(k), s, pts);
     }
 }
 

@@ -138,6 +138,7 @@ void load_routes_csv(LoadContext& ctx, CsvStream& t, Scenario& s) {
     auto cell = [&](int c) -> std::string_view {
         return static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : "";
     };
+    RegionLookup lookup[2] = {RegionLookup(ctx), RegionLookup(ctx)};
     while (t.next(row)) {
         if (row.comment) continue;
         Route r;
@@ -145,12 +146,11 @@ void load_routes_csv(LoadContext& ctx, CsvStream& t, Scenario& s) {
         RegionIndex* ends[2] = {&r.from, &r.to};
         for (int e = 0; e < 2; ++e) {
             const std::string_view name = cell(cols.index[e]);
-            const auto it = ctx.region_index.find(name);
-            if (it == ctx.region_index.end()) {
+            if (const auto found = lookup[e].find(name)) {
+                *ends[e] = *found;
+            } else {
                 ctx.csv_problem(t.file, row.line, e == 0 ? "from" : "to", unknown_region(ctx, std::string(name)));
                 ok = false;
-            } else {
-                *ends[e] = it->second;
             }
         }
         const std::string_view km = cell(cols.index[2]);
