@@ -74,26 +74,34 @@ bool CsvReader::next(CsvRowView& row) {
         row.line = line_;
         row.cells.clear();
         unquoted_used_ = 0;
-        std::size_t end = text_.find('\n', pos_);
-        if (end == std::string_view::npos) end = text_.size();
-        const std::string_view whole = text_.substr(pos_, end - pos_);
-        if (whole.find('"') == std::string_view::npos) {
-            // Fast path, nearly every row of a big file: no quotes, so cells are the
-            // comma-separated pieces, trimmed, viewed in place.
-            std::size_t b = 0;
-            for (;;) {
-                const std::size_t c = whole.find(',', b);
-                const std::size_t e = c == std::string_view::npos ? whole.size() : c;
-                std::size_t tb = b, te = e;
-                while (tb < te && is_blank(whole[tb])) ++tb;
-                while (te > tb && is_blank(whole[te - 1])) --te;
-                row.cells.push_back(whole.substr(tb, te - tb));
-                if (c == std::string_view::npos) break;
-                b = c + 1;
+        // Fast path, nearly every row of a big file: one scan to the line end, cells
+        // viewed in place between commas and trimmed. A quote sends the row to the full
+        // state machine (quoted cells may even span lines), into owned strings.
+        const char* p = text_.data();
+        std::size_t i = pos_, b = pos_;
+        bool quote = false;
+        auto push_trimmed = [&](std::size_t from, std::size_t to) {
+            while (from < to && is_blank(p[from])) ++from;
+            while (to > from && is_blank(p[to - 1])) --to;
+            row.cells.push_back(text_.substr(from, to - from));
+        };
+        for (; i < text_.size(); ++i) {
+            const char c = p[i];
+            if (c == ',') {
+                push_trimmed(b, i);
+                b = i + 1;
+            } else if (c == '\n') {
+                break;
+            } else if (c == '"') {
+                quote = true;
+                break;
             }
-            pos_ = end + 1;
+        }
+        if (!quote) {
+            push_trimmed(b, i);
+            pos_ = i + 1;
         } else {
-            // Quotes: the full state machine (cells may even span lines), into owned strings.
+            row.cells.clear();
             std::vector<std::string> cells;
             pos_ = parse_row(text_, pos_, cells, line_);
             for (std::string& c : cells) {
@@ -133,7 +141,13 @@ std::string read_text_file(const std::string& path) {
     std::error_code ec;
     if (const auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(size);
     char buf[1 << 16];
-    for (std::streamsize n; (n = in.rdbuf()->sgetn(buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+    try {
+        for (std::streamsize n; (n = in.rdbuf()->sgetn(buf, sizeof buf)) > 0;)
+            text.append(buf, static_cast<std::size_t>(n));
+    } catch (const std::ios_base::failure&) {
+        // A read error (a directory, say): keep what was read, as `stream << rdbuf()`
+        // does, which swallows the filebuf's exception.
+    }
     if (in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read file"}});
     return text;
 }

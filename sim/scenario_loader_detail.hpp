@@ -121,9 +121,9 @@ public:
     std::optional<RegionIndex> find(std::string_view name) {
         const auto& names = ctx_.region_names;
         if (last_ != no_region) {
-            if (names[last_] == name) return last_;
             const auto next = static_cast<std::size_t>(last_) + 1;
-            if (next < names.size() && names[next] == name) return last_ = static_cast<RegionIndex>(next);
+            if (next < names.size() && same(names[next], name)) return last_ = static_cast<RegionIndex>(next);
+            if (same(names[last_], name)) return last_;
         }
         const auto r = ctx_.find_region(name);
         if (r) last_ = *r;
@@ -131,6 +131,10 @@ public:
     }
 
 private:
+    // Names in sequence (R1, R2, ...) mostly differ in their last character: test it first.
+    static bool same(const std::string& a, std::string_view b) {
+        return a.size() == b.size() && (b.empty() || (a.back() == b.back() && a.compare(0, a.size(), b) == 0));
+    }
     LoadContext& ctx_;
     RegionIndex last_ = no_region;
 };

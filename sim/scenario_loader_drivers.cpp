@@ -48,8 +48,7 @@ struct DriverRange {
 };
 
 // One (day, value) point with where it came from, so that a duplicate date can be
-// reported at its own line.
-// 24 bytes: a long driver table holds millions.
+// reported at its own line. 24 bytes: a driver table holds millions.
 struct Point {
     double value;
     RegionIndex region;
@@ -201,9 +200,11 @@ void load_driver_csv(LoadContext& ctx, CsvStream& t, DriverKind kind, DriverPoin
         if (!range.ok(*x)) return ctx.csv_problem(t.file, row.line, column, driver_range_error(ctx, kind, *x));
         pts.points.push_back(Point{*x, r, day, row.line, source});
     };
-    // Reserve for the whole file at once: a point per cell of every line, at most.
+    // Reserve for the whole file at once: a point per line (long) or per value cell of
+    // every line (wide), at most; a value cell takes two bytes at least, with its comma.
     const auto lines = static_cast<std::size_t>(std::count(t.text.begin(), t.text.end(), '\n')) + 1;
-    pts.points.reserve(pts.points.size() + (long_format ? lines : lines * (wide_region.size() - 1)));
+    const std::size_t most = long_format ? lines : std::min(lines * (wide_region.size() - 1), t.text.size() / 2);
+    pts.points.reserve(pts.points.size() + most);
     RegionLookup regions(ctx);
     DateCache dates;
     static const std::string value_column = "value";
