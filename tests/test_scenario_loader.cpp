@@ -71,7 +71,7 @@ TEST_CASE("loader: tiny.yaml regions, routes, closures", "[loader]") {
     CHECK(bc.start == 19);
     CHECK(bc.end == 24);
     CHECK(s.output.path == "tiny.h5");
-    CHECK(s.output.compression == 4);
+    CHECK(s.output.compression == 1);  // the default
 }
 
 TEST_CASE("loader: tiny.yaml drivers, shocks, parameters", "[loader]") {
