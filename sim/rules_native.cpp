@@ -65,6 +65,8 @@ private:
     std::uint8_t draw_group(std::uint64_t group_key, std::size_t id) const;
     void depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
                 DayTally& tally) const;
+    template <class LocalTally>
+    void admit(AgentStore& a, std::size_t blocks, LocalTally& local_tally);
     void move_block(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
                     std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
                     std::vector<Pending>& pending) const;
@@ -87,6 +89,7 @@ private:
     };
     std::vector<Link> links_;
     std::vector<std::int64_t> spawn_counts_;  // per region, reused every day
+    std::vector<std::int64_t> demand_;        // per capped slot: movers asking today
     NativeContext ctx_;
     NativeTables tables_;
     std::vector<std::vector<Pending>> pending_;  // per block, reused every day
@@ -268,21 +271,42 @@ void NativeRuleset::move(const DayState& st, AgentStore& a, DayTally& tally) {
     if (pending_.size() < blocks) pending_.resize(blocks);
     for (auto& p : partial_) p.clear();
 
-    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
+    const auto local_tally = [&]() -> DayTally& {
         auto& local = partial_.local();
         if (local.arrivals.size() != w_.region_count())
             local.resize(w_.region_count(), w_.route_count());
+        return local;
+    };
+    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
         pending_[b].clear();
         move_block(st, a, b * block_size, std::min(n, (b + 1) * block_size), move_key, dest_key,
-                   local, pending_[b]);
+                   local_tally(), pending_[b]);
     });
+    admit(a, blocks, local_tally);
     for (const auto& p : partial_) tally.add(p);
+}
 
-    // MODEL.md §3: capped destinations admit movers up to their room, first come
-    // (lowest agent id) first served; the rest stay where they are today.
+// MODEL.md §3.2: capped destinations admit movers up to their room, first come (lowest
+// agent id) first served; the rest stay where they are today. Only destinations asked
+// for more than their room need that order; movers to the others leave in parallel.
+template <class LocalTally>
+void NativeRuleset::admit(AgentStore& a, std::size_t blocks, LocalTally& local_tally) {
     auto& quota = tables_.quota;
+    demand_.assign(quota.size(), 0);
+    for (std::size_t b = 0; b < blocks; ++b)
+        for (const auto& p : pending_[b]) ++demand_[links_[p.link].capped_slot];
+    const auto contested = [&](const Pending& p) {
+        const auto slot = links_[p.link].capped_slot;
+        return demand_[slot] > quota[slot];
+    };
+    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
+        for (const auto& p : pending_[b])
+            if (!contested(p)) depart(a, p.agent, a.region[p.agent], p.link, local_tally());
+    });
+    auto& tally = local_tally();
     for (std::size_t b = 0; b < blocks; ++b) {
         for (const auto& p : pending_[b]) {
+            if (!contested(p)) continue;
             auto& q = quota[links_[p.link].capped_slot];
             if (q <= 0) continue;
             --q;
