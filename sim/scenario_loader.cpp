@@ -241,17 +241,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
                             const std::string& base_dir, const Overrides& overrides) {
     Diagnostics diag;
     detail::LoadContext ctx{name_for_errors, base_dir, diag};
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        diag.add(name_for_errors, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg);
-        diag.throw_if_any();
-    }
-    if (!root.IsMap()) {
-        diag.add(name_for_errors, 0, 0, "", "expected a map of scenario keys (name, start_date, days, ...)");
-        diag.throw_if_any();
-    }
+    YAML::Node root =
+        detail::parse_yaml_map(text, name_for_errors, "scenario keys (name, start_date, days, ...)");
     for (const auto& [path, value] : overrides) detail::apply_override(ctx, root, path, value);
 
     const YAML::Node r = root;  // const from here on: lookups must never insert keys

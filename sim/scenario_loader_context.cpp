@@ -416,4 +416,18 @@ YAML::Node LoadContext::need(const YAML::Node& map, const std::string& name, con
     return v;
 }
 
+YAML::Node parse_yaml_map(const std::string& text, const std::string& file, const std::string& what) {
+    Diagnostics diag;
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        diag.add(file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg);
+        diag.throw_if_any();
+    }
+    if (!root.IsMap()) diag.add(file, 0, 0, "", "expected a map of " + what);
+    diag.throw_if_any();
+    return root;
+}
+
 }  // namespace migflow::detail

@@ -158,6 +158,10 @@ std::string index_path(const std::string& parent, std::size_t i);
 // Sorted by file (first appearance), then line and column.
 std::vector<Problem> in_reading_order(std::vector<Problem> problems);
 
+// Parses YAML text whose top level must be a map (`what` names its keys for the
+// message); a syntax error or another shape is thrown as InputError at once.
+YAML::Node parse_yaml_map(const std::string& text, const std::string& file, const std::string& what);
+
 // Block parsers, one per top-level key family.
 void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_routes(LoadContext& ctx, const YAML::Node& n, Scenario& s);

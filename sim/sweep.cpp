@@ -262,17 +262,7 @@ SweepSpec load_sweep_text(const std::string& text, const std::string& name_for_e
                           const std::string& base_dir) {
     Diagnostics diag;
     LoadContext ctx{name_for_errors, base_dir, diag};
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        diag.add(name_for_errors, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg);
-        diag.throw_if_any();
-    }
-    if (!root.IsMap()) {
-        diag.add(name_for_errors, 0, 0, "", "expected a map of sweep keys (scenario, seeds, grid, ...)");
-        diag.throw_if_any();
-    }
+    YAML::Node root = detail::parse_yaml_map(text, name_for_errors, "sweep keys (scenario, seeds, grid, ...)");
     const YAML::Node r = root;  // const: lookups must never insert keys
     SweepSpec spec;
     spec.file = name_for_errors;
