@@ -86,6 +86,16 @@ std::optional<std::vector<PathSegment>> split_path(const std::string& path, cons
 }
 
 // Applies one `--set path=value` to the tree; problems are reported with file `--set`.
+// A --set value and everything inside it (a list or map given on the command line):
+// problems found in any of them are reported as `--set`, not at a scenario line.
+static void remember_override(LoadContext& ctx, const YAML::Node& n) {
+    ctx.override_nodes.push_back(n);
+    if (n.IsSequence())
+        for (const auto& child : n) remember_override(ctx, child);
+    else if (n.IsMap())
+        for (const auto& kv : n) remember_override(ctx, kv.second);
+}
+
 void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path, const std::string& text) {
     auto fail = [&](const std::string& msg) { ctx.diag.add("--set", 0, 0, path, msg); };
     YAML::Node value;
@@ -122,7 +132,7 @@ void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path,
                 schema += "[]";
                 if (last) {
                     list[index] = value;
-                    ctx.override_nodes.push_back(list[index]);
+                    remember_override(ctx, list[index]);
                     return;
                 }
                 cur.reset(list[index]);
@@ -130,7 +140,7 @@ void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path,
             }
             if (last) {
                 cur[name] = value;
-                ctx.override_nodes.push_back(cur[name]);
+                remember_override(ctx, cur[name]);
                 return;
             }
             if (!cur[name].IsDefined() || cur[name].IsNull()) cur[name] = YAML::Node(YAML::NodeType::Map);

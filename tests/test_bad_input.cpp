@@ -83,6 +83,8 @@ std::vector<BadCase> bad_cases() {
          {"@:4:1: days: duplicate key (first given on line 3); the first value would be used"}},
         {"bad --set path", base, {{"behaviour.lambda_confict", "0.2"}},
          {"--set: behaviour.lambda_confict: unknown key `lambda_confict`; did you mean `lambda_conflict`?"}},
+        {"a problem inside a list given with --set", base, {{"drivers.conflict.values.Alpha", "[[2024-01-01, 1.5]]"}},
+         {"--set: drivers.conflict.values.Alpha[0]: got 1.5, expected a number in [0, 1]"}},
         {"--set value out of range", base, {{"agents.mobile_fraction", "2"}},
          {"--set: agents.mobile_fraction: got 2, expected a number in [0, 1]"}},
         {"YAML syntax error", replace(base, "population: 0,", "population: [0,"), {}, {"@:6:", "YAML syntax error"}},
