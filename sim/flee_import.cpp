@@ -2,7 +2,9 @@
 // docs/FLEE.md). Every problem in any file is collected; InputError is thrown once.
 #include "migflow/flee_import.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -206,8 +208,12 @@ struct Importer {
             const std::string kind = lower(cell(r, 0));
             const auto start = to_number(cell(r, 3));
             const auto end = to_number(cell(r, 4));
-            if (!start) d.add(t->file, r.line, 4, "closure_start", "got `" + cell(r, 3) + "`, expected a day number");
-            if (!end) d.add(t->file, r.line, 5, "closure_end", "got `" + cell(r, 4) + "`, expected a day number");
+            // Whole days: Flee compares them with the day number for equality.
+            const auto whole = [](const std::optional<double>& v) { return v && *v == std::floor(*v); };
+            if (!whole(start) || *start < 0)
+                d.add(t->file, r.line, 4, "closure_start", "got `" + cell(r, 3) + "`, expected a day number >= 0");
+            if (!whole(end))
+                d.add(t->file, r.line, 5, "closure_end", "got `" + cell(r, 4) + "`, expected a day number");
             Closure c;
             if (kind == "remove_forced_redirection") continue;  // forced redirection is unused (see routes)
             if (kind == "location") {
@@ -252,7 +258,7 @@ struct Importer {
                       "got `" + cell(r, 0) + "`, expected location, country, link, camp, idpcamp or remove_forced_redirection");
                 continue;
             }
-            if (!start || !end) continue;
+            if (!whole(start) || *start < 0 || !whole(end)) continue;
             // Flee closes on day == start and reopens on day == end: an end before the
             // start never reopens; an end equal to the start closes for no day.
             c.start = static_cast<Day>(*start);
@@ -280,7 +286,11 @@ struct Importer {
             // on; day 0 keeps the location types (conflict_zone with conflict_date 0).
             std::vector<RegionIndex> col;
             std::vector<std::uint8_t> in_file(n, 0);
-            const CsvRow& head = t->rows.front();
+            // As in Flee, each `#` row before the first day row replaces the header: the
+            // last one names the columns (a comment above the header must not hide it).
+            std::size_t head_at = 0;
+            for (std::size_t ri = 0; ri < t->rows.size() && t->rows[ri].comment; ++ri) head_at = ri;
+            const CsvRow& head = t->rows[head_at];
             for (std::size_t c = 1; c < head.cells.size(); ++c) {
                 if (head.cells[c].empty()) {
                     col.push_back(no_region);
@@ -295,10 +305,23 @@ struct Importer {
             // without a column keep their day-0 state, the others follow the file.
             for (std::size_t i = 0; i < n; ++i)
                 for (Day day = 1; day < s.days; ++day) value[i][day] = in_file[i] ? 0.0 : value[i][0];
-            std::vector<double> last(n, 0.0);
-            for (std::size_t ri = 1; ri < t->rows.size(); ++ri) {
+            std::size_t named = 0, header_cells = head.cells.size();
+            for (const auto c : col) named += c != no_region;
+            while (header_cells > 1 && head.cells[header_cells - 1].empty()) --header_cells;
+            if (named == 0 && head_at + 1 < t->rows.size())
+                d.add(t->file, head.line, 1, "header",
+                      "no column names a location of locations.csv (is the `#Day,...` header missing?)");
+            for (std::size_t ri = head_at + 1; ri < t->rows.size(); ++ri) {
                 const CsvRow& r = t->rows[ri];
                 if (r.comment) continue;
+                std::size_t cells = r.cells.size();
+                while (cells > 1 && r.cells[cells - 1].empty()) --cells;
+                if (cells > header_cells) {
+                    d.add(t->file, r.line, static_cast<int>(header_cells) + 1, "Day",
+                          "row has " + std::to_string(cells) + " cells, the header names " +
+                              std::to_string(header_cells) + " columns");
+                    continue;
+                }
                 const auto day = to_number(cell(r, 0));
                 if (!day || *day < 0 || *day != std::floor(*day)) {
                     d.add(t->file, r.line, 1, "Day", "got `" + cell(r, 0) + "`, expected a day number");
@@ -313,9 +336,7 @@ struct Importer {
                         d.add(t->file, r.line, static_cast<int>(c) + 1, head.cells[c], "got `" + r.cells[c] + "`, expected a number >= 0");
                         continue;
                     }
-                    // Taken as given; a native scenario's conflict driver only holds
-                    // [0, 1], so a case with larger intensities runs but its
-                    // import-flee YAML would not load (docs/FLEE.md).
+                    // Taken as given: under `ruleset: flee` conflict may exceed 1.
                     for (Day k = dd; k < s.days; ++k) value[col[c - 1]][k] = *v;
                 }
             }
@@ -353,6 +374,13 @@ struct Importer {
             }
             if (data.empty()) {
                 d.add(layout->file, r.line, 2, "file", "no data file for `" + cell(r, 0) + "`");
+                continue;
+            }
+            // A camp on two rows is the same as its files listed on one row: summed.
+            const auto seen = std::find(camps.begin(), camps.end(), *c);
+            if (seen != camps.end()) {
+                auto& f = files[static_cast<std::size_t>(seen - camps.begin())];
+                std::move(data.begin(), data.end(), std::back_inserter(f));
                 continue;
             }
             camps.push_back(*c);
