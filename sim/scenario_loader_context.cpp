@@ -328,8 +328,17 @@ CsvColumns header_columns(LoadContext& ctx, const std::string& file, bool has_he
         if (c == 0 && !name.empty() && name.front() == '#')
             name.remove_prefix(std::min(name.find_first_not_of("# \t"), name.size()));
         const auto it = std::find(wanted.begin(), wanted.end(), name);
-        if (it != wanted.end()) out.index[it - wanted.begin()] = static_cast<int>(c);
+        if (it == wanted.end()) continue;
+        int& at = out.index[it - wanted.begin()];
+        if (at >= 0) {
+            // Which of the two would be meant cannot be known: refuse, never guess.
+            ctx.csv_problem(file, line, *it, "column given twice (columns " + std::to_string(at + 1) +
+                                                 " and " + std::to_string(c + 1) + ")");
+            out.ok = false;
+        }
+        at = static_cast<int>(c);
     }
+    out.width = cell_count(cells);
     for (std::size_t w = 0; w < wanted.size(); ++w) {
         if (out.index[w] < 0 && required[w]) {
             ctx.csv_problem(file, line, wanted[w], "missing column in the header");

@@ -144,7 +144,30 @@ private:
 struct CsvColumns {
     std::vector<int> index;
     bool ok = true;
+    std::size_t width = 0;  // header cells, a trailing empty one (trailing comma) not counted
+
+    // False, with a problem at the row's line, when a row has cells beyond the header
+    // (a shifted row: its values would land in the wrong columns or be dropped).
+    template <class Cells>
+    bool row_fits(LoadContext& ctx, const std::string& file, int line, const Cells& cells) const;
 };
+// Cells in a row, a trailing empty one (trailing comma) not counted.
+template <class Cells>
+std::size_t cell_count(const Cells& cells) {
+    std::size_t n = cells.size();
+    if (n > 1 && std::string_view(cells[n - 1]).empty()) --n;
+    return n;
+}
+
+template <class Cells>
+bool CsvColumns::row_fits(LoadContext& ctx, const std::string& file, int line, const Cells& cells) const {
+    const std::size_t n = cell_count(cells);
+    if (n <= width) return true;
+    ctx.csv_problem(file, line, "row", "row has " + std::to_string(n) + " cells, the header names " +
+                                           std::to_string(width) + " columns");
+    return false;
+}
+
 CsvColumns csv_columns(LoadContext& ctx, const CsvTable& t, const std::vector<std::string>& wanted,
                        const std::vector<bool>& required);
 // The same from a streamed file's header (`has_header` false: an empty file).

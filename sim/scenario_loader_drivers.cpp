@@ -4,6 +4,7 @@
 #include <map>
 
 #include <limits>
+#include <unordered_map>
 
 #include "scenario_loader_detail.hpp"
 
@@ -146,17 +147,31 @@ std::optional<DriverCsvLayout> driver_csv_layout(LoadContext& ctx, const CsvStre
     }
     L.wide_region.assign(head.size(), no_region);
     RegionLookup regions(ctx);
+    std::unordered_map<RegionIndex, std::size_t> column_of;
+    bool ok = true;
     for (std::size_t c = 1; c < head.size(); ++c) {
-        if (head[c].empty()) continue;  // trailing comma
+        if (head[c].empty()) {
+            if (c + 1 == head.size()) continue;  // trailing comma
+            ctx.csv_problem(t.file, t.header_line, "column " + std::to_string(c + 1),
+                            "blank column name: its values would belong to no region");
+            ok = false;
+            continue;
+        }
         const auto r = regions.find(head[c]);
         if (!r) {
             std::string msg = "unknown region `" + head[c] + "`";
             if (const auto h = did_you_mean(head[c], ctx.region_names); !h.empty()) msg += "; " + h;
             ctx.csv_problem(t.file, t.header_line, head[c], msg);
+        } else if (const auto [it, fresh] = column_of.emplace(*r, c); !fresh) {
+            ctx.csv_problem(t.file, t.header_line, head[c],
+                            "region `" + head[c] + "` has two columns (" + std::to_string(it->second + 1) +
+                                " and " + std::to_string(c + 1) + ")");
+            ok = false;
         } else {
             L.wide_region[c] = *r;
         }
     }
+    if (!ok) return std::nullopt;
     return L;
 }
 
@@ -408,9 +423,11 @@ void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     const auto cols = csv_columns(ctx, *t, {"date", "region", "count"}, {true, true, true});
     if (!cols.ok || !ctx.dates_ok) return;
     std::map<RegionIndex, std::map<Day, double>> points;
+    bool any = false;
     for (std::size_t i = 1; i < t->rows.size(); ++i) {
         const CsvRow& row = t->rows[i];
-        if (row.comment) continue;
+        if (row.comment || !cols.row_fits(ctx, t->file, row.line, row.cells)) continue;
+        any = true;
         auto cell = [&](int w) { const int c = cols.index[w]; return static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : std::string(); };
         const auto d = parse_date(cell(0));
         const auto it = ctx.region_index.find(cell(1));
@@ -422,6 +439,7 @@ void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
         if (!points[it->second].emplace(*d - ctx.start_date, *x).second)
             ctx.csv_problem(t->file, row.line, "date", "date " + cell(0) + " given twice for region `" + cell(1) + "`");
     }
+    if (!any) ctx.problem(f, "observed.file", "the file lists no counts");
     for (const auto& [r, series] : points) {
         std::vector<double> count(static_cast<std::size_t>(s.days));
         for (Day day = 0; day < s.days; ++day) {

@@ -87,7 +87,7 @@ void load_regions_csv(LoadContext& ctx, CsvStream& t, Scenario& s) {
         return c >= 0 && static_cast<std::size_t>(c) < row.cells.size() ? row.cells[c] : "";
     };
     while (t.next(row)) {
-        if (row.comment) continue;
+        if (row.comment || !cols.row_fits(ctx, t.file, row.line, row.cells)) continue;
         Region r;
         bool ok = true;
         r.name = std::string(cell(0));
@@ -140,7 +140,7 @@ void load_routes_csv(LoadContext& ctx, CsvStream& t, Scenario& s) {
     };
     RegionLookup lookup[2] = {RegionLookup(ctx), RegionLookup(ctx)};
     while (t.next(row)) {
-        if (row.comment) continue;
+        if (row.comment || !cols.row_fits(ctx, t.file, row.line, row.cells)) continue;
         Route r;
         bool ok = true;
         RegionIndex* ends[2] = {&r.from, &r.to};
