@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace migflow {
 
@@ -74,6 +75,12 @@ std::string did_you_mean(const std::string& unknown, const std::vector<std::stri
     // A "suggestion" that replaces the whole word (x -> y) is no suggestion.
     if (!best || best_d >= unknown.size()) return {};
     return "did you mean `" + *best + "`?";
+}
+
+std::string short_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
 }
 
 }  // namespace migflow

@@ -18,12 +18,6 @@ namespace migflow::detail {
 
 namespace {
 
-std::string num_str(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
 // What the user wrote, for "got ..." in messages.
 std::string describe(const YAML::Node& n) {
     if (!n.IsDefined() || n.IsNull()) return "nothing";
@@ -137,14 +131,14 @@ std::optional<double> LoadContext::number(const YAML::Node& n, const std::string
 std::optional<double> LoadContext::number_in(const YAML::Node& n, const std::string& key, double lo,
                                              double hi) {
     if (!n.IsScalar()) {
-        problem(n, key, "got " + describe(n) + ", expected a number in [" + num_str(lo) + ", " +
-                            num_str(hi) + "]");
+        problem(n, key, "got " + describe(n) + ", expected a number in [" + short_number(lo) + ", " +
+                            short_number(hi) + "]");
         return std::nullopt;
     }
     const auto v = parse_double(n.Scalar());
     if (!v || *v < lo || *v > hi) {
-        problem(n, key, "got " + (v ? num_str(*v) : describe(n)) + ", expected a number in [" +
-                            num_str(lo) + ", " + num_str(hi) + "]");
+        problem(n, key, "got " + (v ? short_number(*v) : describe(n)) + ", expected a number in [" +
+                            short_number(lo) + ", " + short_number(hi) + "]");
         return std::nullopt;
     }
     return v;

@@ -21,19 +21,13 @@ std::optional<DriverKind> driver_kind(std::string_view s) {
     return std::nullopt;
 }
 
-std::string num_str(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
 // Empty when v is a valid value of the driver, else the message.
 std::string driver_range_error(const LoadContext& ctx, DriverKind k, double v) {
-    if (k == DriverKind::economy) return v > 0 ? "" : "got " + num_str(v) + ", expected a number > 0";
+    if (k == DriverKind::economy) return v > 0 ? "" : "got " + short_number(v) + ", expected a number > 0";
     const double hi = driver_max(ctx.ruleset, k);
     if (hi == std::numeric_limits<double>::infinity())
-        return v >= 0 ? "" : "got " + num_str(v) + ", expected a number >= 0";
-    return v >= 0 && v <= hi ? "" : "got " + num_str(v) + ", expected a number in [0, 1]";
+        return v >= 0 ? "" : "got " + short_number(v) + ", expected a number >= 0";
+    return v >= 0 && v <= hi ? "" : "got " + short_number(v) + ", expected a number in [0, 1]";
 }
 
 // The same test without building a message, for the millions of cells of a driver table.
@@ -400,9 +394,9 @@ void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
             // What the severity means depends on the mode: a factor, an offset or a level.
             std::string e;
             // scale: v <- v * (1 - severity) (MODEL.md §1): at most 1, or the value turns negative.
-            if (sh.mode == Shock::Mode::scale) e = *sev <= 1 ? "" : "got " + num_str(*sev) + ", expected a number <= 1 (the share removed)";
+            if (sh.mode == Shock::Mode::scale) e = *sev <= 1 ? "" : "got " + short_number(*sev) + ", expected a number <= 1 (the share removed)";
             else if (sh.mode == Shock::Mode::add)
-                e = sh.driver == DriverKind::economy || (*sev >= -1 && *sev <= 1) ? "" : "got " + num_str(*sev) + ", expected a number in [-1, 1]";
+                e = sh.driver == DriverKind::economy || (*sev >= -1 && *sev <= 1) ? "" : "got " + short_number(*sev) + ", expected a number in [-1, 1]";
             else e = driver_range_error(ctx, sh.driver, *sev);
             if (!e.empty()) ctx.problem(sv, join_path(key, "severity"), e), ok = false;
         }

@@ -41,6 +41,9 @@ private:
     std::vector<Problem> problems_;
 };
 
+// A number as messages show it: `%g` (0.001, 1e+09, 50).
+std::string short_number(double v);
+
 // "did you mean `x`?" suffix for an unknown name, empty when nothing is close.
 std::string did_you_mean(const std::string& unknown, const std::vector<std::string>& known);
 

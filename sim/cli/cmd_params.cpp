@@ -7,22 +7,17 @@
 
 #include "cli_args.hpp"
 #include "commands.hpp"
+#include "migflow/errors.hpp"
 #include "migflow/params.hpp"
 
 namespace migflow::cli {
 
 namespace {
 
-std::string num(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
 template <class Block>
 std::string range(const ParamDef<Block>& d) {
-    return d.integer ? "whole number in [" + num(d.lo) + ", " + num(d.hi) + "]"
-                     : "[" + num(d.lo) + ", " + num(d.hi) + "]";
+    return d.integer ? "whole number in [" + short_number(d.lo) + ", " + short_number(d.hi) + "]"
+                     : "[" + short_number(d.lo) + ", " + short_number(d.hi) + "]";
 }
 
 template <class Block>
@@ -31,7 +26,7 @@ void print_markdown(std::ostream& out, std::string_view block, std::span<const P
     out << "|---|---|---|---|---|\n";
     const Block defaults{};
     for (const auto& d : defs) {
-        out << "| `" << d.key << "` | " << num(defaults.*d.member) << " | " << range(d) << " | " << d.unit
+        out << "| `" << d.key << "` | " << short_number(defaults.*d.member) << " | " << range(d) << " | " << d.unit
             << " | " << d.meaning << " |\n";
     }
 }
@@ -41,7 +36,7 @@ void print_text(std::ostream& out, std::string_view block, std::span<const Param
     out << block << ":\n";
     const Block defaults{};
     for (const auto& d : defs) {
-        out << "  " << std::left << std::setw(22) << d.key << std::setw(10) << num(defaults.*d.member)
+        out << "  " << std::left << std::setw(22) << d.key << std::setw(10) << short_number(defaults.*d.member)
             << std::setw(30) << range(d) << std::setw(15) << d.unit << d.meaning << "\n";
     }
 }
