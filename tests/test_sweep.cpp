@@ -254,6 +254,13 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
     CHECK(run_shell(bin + c + " --resume" + log) == 1);
     CHECK(slurp(dir.path / "log").find("was written by another plan (run 2: behaviour.lambda_conflict was `0.6`, "
                                        "now `0.7`)") != std::string::npos);
+    // So must one whose `set:` values changed: they are not in the index.
+    std::string reset = body;
+    reset.replace(reset.find("days: 25"), 8, "days: 26");
+    const std::string e = dir.write("e.yaml", "output_dir: a\n" + reset);
+    CHECK(run_shell(bin + e + " --resume" + log) == 1);
+    CHECK(slurp(dir.path / "log").find("sweep_settings.txt says `set days=25`, this sweep `set days=26`") !=
+          std::string::npos);
 
     // Same seed and overrides: identical series; another seed: different.
     REQUIRE(run_shell(bin + b + " --threads 2" + log) == 0);

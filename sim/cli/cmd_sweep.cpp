@@ -184,11 +184,55 @@ void check_same_plan(const std::string& index, const SweepSpec& spec, const std:
     }
 }
 
+// What every run shares and index.csv does not show: the scenario (its path and a
+// hash of its text) and the `set:` overrides. Kept beside the index for --resume.
+std::string shared_settings(const SweepSpec& spec) {
+    std::ostringstream out;
+    out << "scenario " << spec.scenario << '\n';
+    if (fs::is_regular_file(spec.scenario)) {
+        std::ifstream in(spec.scenario, std::ios::binary);
+        std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: stable across builds and machines
+        for (char c; in.get(c);) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+        char hex[20];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+        out << "scenario_fnv1a " << hex << '\n';
+    }
+    for (const auto& [k, v] : spec.fixed) out << "set " << k << '=' << v << '\n';
+    return out.str();
+}
+
+void check_same_settings(const std::string& path, const SweepSpec& spec) {
+    if (!fs::exists(path)) return;  // written by an older migflow: nothing to compare
+    std::ifstream in(path, std::ios::binary);
+    std::istringstream want(shared_settings(spec));
+    std::string got_line, want_line;
+    while (true) {
+        const bool g = static_cast<bool>(std::getline(in, got_line));
+        const bool w = static_cast<bool>(std::getline(want, want_line));
+        if (!g && !w) return;
+        if (g != w || got_line != want_line)
+            throw std::runtime_error("--resume: " + path + " says `" + (g ? got_line : std::string("(nothing)")) +
+                                     "`, this sweep `" + (w ? want_line : std::string("(nothing)")) +
+                                     "`; use a new output_dir, or --overwrite");
+    }
+}
+
+void write_settings(const std::string& path, const SweepSpec& spec) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << shared_settings(spec);
+    if (!out) throw std::runtime_error(path + ": cannot write");
+}
+
 // Without --resume or --overwrite an earlier sweep's results are never replaced.
 void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& runs, const SweepArgs& sa) {
     fs::create_directories(spec.output_dir);
     const std::string index = spec.output_dir + "/index.csv";
-    if (sa.resume) return check_same_plan(index, spec, runs);
+    const std::string settings = spec.output_dir + "/sweep_settings.txt";
+    if (sa.resume) {
+        check_same_plan(index, spec, runs);
+        check_same_settings(settings, spec);
+        return write_settings(settings, spec);
+    }
     bool used = fs::exists(index);
     for (const SweepRun& run : runs) used = used || fs::exists(run.output);
     if (used && !sa.overwrite)
@@ -198,6 +242,7 @@ void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& runs
         fs::remove(index);
         for (const SweepRun& run : runs) fs::remove(run.output);
     }
+    write_settings(settings, spec);
 }
 
 RunResult run_one(const SweepSpec& spec, const SweepRun& run, int threads) {
