@@ -137,7 +137,10 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
 
     // Region-level parts of the destination log-weight, once per region. The origin's
     // own economy term is the same for all its links, so it cancels from the choice.
-    std::vector<double> log_score(R), log_cap(R);
+    auto& log_score = t.log_score;
+    auto& log_cap = t.log_cap;
+    log_score.resize(R);
+    log_cap.resize(R);
     t.capped_slot.assign(R, -1);
     t.quota.clear();
     for (std::size_t r = 0; r < R; ++r) {

@@ -61,7 +61,7 @@ void Simulation::advance(Day t, Recorder& recorder) {
     times_.tally += seconds_since(t0);
 
     t0 = Clock::now();
-    DayRecord rec;
+    DayRecord& rec = record_;  // reused: no allocation per day
     rec.day = t;
     rec.state = &state_;
     rec.tally = &tally_;
@@ -71,7 +71,7 @@ void Simulation::advance(Day t, Recorder& recorder) {
         rec.population[r] = state_.residents[r] + double(state_.agents_at[r]) * ppa;
     rec.in_transit = std::accumulate(state_.inbound.begin(), state_.inbound.end(), std::int64_t(0));
     rec.total_agents = static_cast<std::int64_t>(agents_.size());
-    if (is_snapshot_day(scenario_, t)) rec.agents = &agents_;
+    rec.agents = is_snapshot_day(scenario_, t) ? &agents_ : nullptr;
     recorder.record(rec);
     times_.record += seconds_since(t0);
 }

@@ -35,6 +35,8 @@ struct NativeTables {
     std::vector<double> region_total;           // per region: total weight (0: nowhere to go)
     std::vector<std::int32_t> capped_slot;      // per region: index among capped regions, or -1
     std::vector<std::int64_t> quota;            // per capped slot: agents it may still admit
+    std::vector<double> log_score;              // per region: ln of its destination terms
+    std::vector<double> log_cap;                // per region: ln of its capacity factor
 };
 
 // What the tables need that does not change from day to day.

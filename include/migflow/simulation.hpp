@@ -45,6 +45,7 @@ private:
     AgentStore agents_;
     DayState state_;
     DayTally tally_;
+    DayRecord record_;
     StageTimes times_;
 };
 
