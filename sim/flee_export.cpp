@@ -52,6 +52,8 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
     const fs::path yaml(out_yaml);
     const fs::path dir = yaml.has_parent_path() ? yaml.parent_path() : fs::path(".");
     const std::string stem = yaml.stem().string();
+    std::error_code ec;
+    fs::create_directories(dir, ec);  // a new folder for the scenario is the usual case; a failure shows below
     const std::string f_regions = stem + "_regions.csv", f_routes = stem + "_routes.csv",
                       f_conflict = stem + "_conflict.csv", f_observed = stem + "_observed.csv";
     {

@@ -325,3 +325,19 @@ TEST_CASE("flee import: bad conflicts and closure days are errors", "[flee][impo
         CHECK_THAT(what, Catch::Contains("closures.csv:3:4: closure_start: got `3.7`, expected a day number >= 0"));
     }
 }
+
+TEST_CASE("flee import: the YAML goes into a new folder, and intensities above 1 survive",
+          "[flee][import]") {
+    const fs::path dir = make_mini_case("export_new_dir");
+    write(dir / "input_csv/conflicts.csv", "#Day,A,E\n0,1,0\n1,2.5,0\n2,2.5,1\n");
+    const Scenario a = import_flee_case(dir.string());
+    const fs::path yaml = dir / "fresh/sub/case.yaml";
+    fs::remove_all(dir / "fresh");
+    write_flee_scenario_yaml(a, yaml.string());
+    const Scenario b = load_scenario(yaml.string());
+    const auto& ca = a.driver(DriverKind::conflict).series[index_of(a, "A")];
+    const auto& cb = b.driver(DriverKind::conflict).series[index_of(b, "A")];
+    CHECK(ca.value == std::vector<double>{1.0, 2.5});
+    CHECK(cb.day == ca.day);
+    CHECK(cb.value == ca.value);
+}
