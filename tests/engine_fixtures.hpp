@@ -63,6 +63,14 @@ inline Closure route_closure(RegionIndex a, RegionIndex b, Day start, Day end) {
     return c;
 }
 
+// Region 0 in full conflict with an overwhelming hazard: every agent there leaves on
+// day 0, and its route to region 1 closes from day 1, so nobody comes back.
+inline void everyone_leaves_on_day0(Scenario& s) {
+    set_driver(s, DriverKind::conflict, 0, 1.0);
+    s.behaviour.lambda_conflict = 50.0;
+    s.closures.push_back(route_closure(0, 1, 1, never));
+}
+
 inline MemoryRecorder run_scenario(const Scenario& s, std::uint64_t seed = 1, int threads = 0) {
     RunOptions o;
     o.seed = seed;

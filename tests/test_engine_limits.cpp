@@ -72,9 +72,7 @@ TEST_CASE("a full camp receives no one beyond its capacity", "[engine]") {
 TEST_CASE("long routes take several days at the travel speed", "[engine]") {
     auto s = line_scenario({region("A", 1000), region("B", 0)}, {450}, 6);
     s.behaviour.speed_km_per_day = 200;
-    set_driver(s, DriverKind::conflict, 0, 1.0);
-    s.behaviour.lambda_conflict = 50.0;  // everyone leaves on day 0
-    s.closures.push_back(route_closure(0, 1, 1, never));
+    everyone_leaves_on_day0(s);
     const auto rec = run_scenario(s);
     // 450 km at 200 km/day: 250 km left after day 0, 50 after day 1, there on day 2.
     CHECK(rec.departures[0][0] == 1000);
@@ -145,9 +143,7 @@ TEST_CASE("journeys take ceil(km / speed) days whatever the float rounding", "[e
     // 7.7 km at 1.1 km/day is 7 days; subtracting 1.1f from 7.7f each day takes 8.
     auto s = line_scenario({region("A", 500), region("B", 0)}, {7.7}, 10);
     s.behaviour.speed_km_per_day = 1.1;
-    set_driver(s, DriverKind::conflict, 0, 1.0);
-    s.behaviour.lambda_conflict = 50.0;  // everyone leaves on day 0
-    s.closures.push_back(route_closure(0, 1, 1, never));
+    everyone_leaves_on_day0(s);
     const auto rec = run_scenario(s);
     for (Day t = 0; t < 6; ++t) CHECK(rec.in_transit[t] == 500);
     CHECK(rec.arrivals[6][1] == 500);  // day 0 is the first of the 7 days

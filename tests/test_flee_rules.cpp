@@ -122,6 +122,18 @@ Scenario chain(double km_cd, Day days = 4) {
     return s;
 }
 
+
+// The region-level state of day t as the engine builds it, with nobody placed yet.
+DayState day_state(const Scenario& s, const World& w, Day t) {
+    DayState ds;
+    ds.day = t;
+    evaluate_drivers(s, t, ds.drivers);
+    compute_openness(s, w, t, ds.open);
+    ds.agents_at.assign(s.regions.size(), 0);
+    ds.inbound.assign(s.regions.size(), 0);
+    return ds;
+}
+
 }  // namespace
 
 TEST_CASE("flee ruleset: per-hop travel credit, strict arrival", "[flee][rules]") {
@@ -206,15 +218,10 @@ TEST_CASE("flee ruleset: closures of each type stop or turn back agents", "[flee
         s.closures = {c};
         const World w = build_world(s);
         const auto st = detail::make_flee_static(s, w);
-        DayState ds;
-        ds.agents_at.assign(4, 0);
-        ds.inbound.assign(4, 0);
         std::vector<Day> toc(4, 0);
         detail::FleeTables t;
         for (Day day : {1, 2}) {
-            ds.day = day;
-            evaluate_drivers(s, day, ds.drivers);
-            compute_openness(s, w, day, ds.open);
+            const DayState ds = day_state(s, w, day);
             detail::compute_flee_tables(*s.flee, w, st, ds, toc, t);
             const bool closed = day == 1;
             CHECK(t.move_threshold[3] == threshold32(closed ? 0.3 : 0.001));
@@ -240,11 +247,7 @@ TEST_CASE("flee ruleset: capacity multiplier and the link weights it scales", "[
     s.observed.count[0].assign(4, 0.0);
     const World w = build_world(s);
     const auto st = detail::make_flee_static(s, w);
-    DayState ds;
-    ds.day = 1;
-    evaluate_drivers(s, 1, ds.drivers);
-    compute_openness(s, w, 1, ds.open);
-    ds.inbound.assign(4, 0);
+    DayState ds = day_state(s, w, 1);
     std::vector<Day> toc(4, 0);
     detail::FleeTables t;
     auto share_to_camp = [&](std::int64_t in_camp) {
@@ -307,12 +310,7 @@ TEST_CASE("flee ruleset: awareness levels and markers in the link weights", "[fl
         s.flee->move.awareness_level = awareness;
         const World w = build_world(s);
         const auto st = detail::make_flee_static(s, w);
-        DayState ds;
-        ds.day = 1;
-        evaluate_drivers(s, 1, ds.drivers);
-        compute_openness(s, w, 1, ds.open);
-        ds.agents_at.assign(4, 0);
-        ds.inbound.assign(4, 0);
+        const DayState ds = day_state(s, w, 1);
         std::vector<Day> toc(4, 0);
         detail::FleeTables t;
         detail::compute_flee_tables(*s.flee, w, st, ds, toc, t);
