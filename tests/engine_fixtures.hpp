@@ -1,5 +1,6 @@
 #pragma once
 // Scenarios built in code for engine tests, independent of the YAML loader.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,13 +72,20 @@ inline void everyone_leaves_on_day0(Scenario& s) {
     s.closures.push_back(route_closure(0, 1, 1, never));
 }
 
-inline MemoryRecorder run_scenario(const Scenario& s, std::uint64_t seed = 1, int threads = 0) {
+// A simulation run to its end into `rec`, for tests that inspect the agents themselves.
+inline std::unique_ptr<Simulation> run_simulation(const Scenario& s, std::uint64_t seed,
+                                                  MemoryRecorder& rec, int threads = 0) {
     RunOptions o;
     o.seed = seed;
     o.threads = threads;
-    Simulation sim(s, o);
+    auto sim = std::make_unique<Simulation>(s, o);
+    sim->run(rec);
+    return sim;
+}
+
+inline MemoryRecorder run_scenario(const Scenario& s, std::uint64_t seed = 1, int threads = 0) {
     MemoryRecorder rec;
-    sim.run(rec);
+    run_simulation(s, seed, rec, threads);
     return rec;
 }
 

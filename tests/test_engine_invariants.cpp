@@ -57,16 +57,13 @@ TEST_CASE("people are conserved every day", "[engine]") {
 
 TEST_CASE("region counts agree with a recount of the agents", "[engine]") {
     const auto s = busy_scenario();
-    RunOptions o;
-    o.seed = 9;
-    Simulation sim(s, o);
     MemoryRecorder rec;
-    sim.run(rec);
-    const auto& a = sim.agents();
+    const auto sim = run_simulation(s, 9, rec);
+    const auto& a = sim->agents();
     std::vector<std::int64_t> at(s.regions.size()), inbound(s.regions.size());
     for (std::size_t i = 0; i < a.size(); ++i) ++(a.km_left[i] > 0 ? inbound : at)[a.region[i]];
-    CHECK(at == sim.state().agents_at);
-    CHECK(inbound == sim.state().inbound);
+    CHECK(at == sim->state().agents_at);
+    CHECK(inbound == sim->state().inbound);
 }
 
 TEST_CASE("same seed gives identical results, another seed different ones", "[engine]") {

@@ -173,12 +173,9 @@ TEST_CASE("demographic groups follow their shares and scale the hazard", "[engin
     auto s = line_scenario({region("A", double(n)), region("B", 0)}, {20}, 5);
     s.behaviour.lambda_base = 0.3;
     s.groups = {AgentGroup{"stay", 0.3, 0.0}, AgentGroup{"go", 0.7, 1.0}};
-    RunOptions o;
-    o.seed = 21;
-    Simulation sim(s, o);
     MemoryRecorder rec;
-    sim.run(rec);
-    const auto& a = sim.agents();
+    const auto sim = run_simulation(s, 21, rec);
+    const auto& a = sim->agents();
     std::int64_t stayers = 0, stayers_moved = 0, goers_moved = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const bool moved = a.region[i] != 0 || a.km_left[i] > 0;
