@@ -64,6 +64,9 @@ double default_economy_reference(const Scenario& s) {
 
 NativeContext::NativeContext(const Scenario& s, const World& w)
     : scenario(s), world(w), economy_reference(default_economy_reference(s)) {
+    capped_slot.assign(w.region_count(), -1);
+    for (std::size_t r = 0; r < w.region_count(); ++r)
+        if (w.regions[r].capacity > 0.0) capped_slot[r] = capped_count++;
     log_link_distance.resize(w.link_km.size());
     for (std::size_t l = 0; l < log_link_distance.size(); ++l)
         log_link_distance[l] = -s.behaviour.distance_power *
@@ -141,8 +144,7 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
     auto& log_cap = t.log_cap;
     log_score.resize(R);
     log_cap.resize(R);
-    t.capped_slot.assign(R, -1);
-    t.quota.clear();
+    t.quota.assign(std::size_t(ctx.capped_count), 0);
     for (std::size_t r = 0; r < R; ++r) {
         const bool camp = is_open_camp(w, s, RegionIndex(r));
         log_score[r] = s.open.region_open[r]
@@ -152,10 +154,9 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
         const double capacity = w.regions[r].capacity;
         const double occ = occupancy(sc, s, RegionIndex(r));
         log_cap[r] = std::log(capacity_factor(occ, capacity, b.capacity_buffer));
-        if (capacity > 0.0) {
-            t.capped_slot[r] = static_cast<std::int32_t>(t.quota.size());
+        if (const auto slot = ctx.capped_slot[r]; slot >= 0) {
             const double room = std::floor((capacity - occ) / sc.agents.people_per_agent);
-            t.quota.push_back(std::max<std::int64_t>(0, static_cast<std::int64_t>(room)));
+            t.quota[std::size_t(slot)] = std::max<std::int64_t>(0, static_cast<std::int64_t>(room));
         }
     }
     if (b.awareness > 1) log_score = aware_log_scores(ctx, s, log_score);

@@ -36,17 +36,13 @@ public:
         : s_(s), w_(w), seed_(o.seed), speed_(s.behaviour.speed_km_per_day), ctx_(s, w) {
         // Everything a departure needs about its link, in one record: movers are
         // scattered, so each array read is a cache miss.
-        std::vector<std::int32_t> capped_slot(w.region_count(), -1);
-        std::int32_t slots = 0;
-        for (std::size_t r = 0; r < w.region_count(); ++r)
-            if (w.regions[r].capacity > 0.0) capped_slot[r] = slots++;  // as build_native_tables
         links_.resize(w.link_km.size());
         for (std::size_t l = 0; l < links_.size(); ++l) {
             const auto e = w.link_route[l];
             auto& k = links_[l];
             k.to = w.link_to[l];
             k.route = e;
-            k.capped_slot = capped_slot[k.to];
+            k.capped_slot = ctx_.capped_slot[k.to];
             k.travel_days = static_cast<std::int32_t>(
                 std::max(1.0, std::ceil(w.routes[e].km / speed_ - 1e-9)));
             k.forward = w.routes[e].to == k.to;

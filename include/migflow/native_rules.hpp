@@ -33,8 +33,7 @@ struct NativeTables {
     std::vector<std::uint32_t> move_threshold;  // [region * groups + group]: bernoulli32(p)
     std::vector<double> link_cumulative;        // per link: cumulative weight within its region
     std::vector<double> region_total;           // per region: total weight (0: nowhere to go)
-    std::vector<std::int32_t> capped_slot;      // per region: index among capped regions, or -1
-    std::vector<std::int64_t> quota;            // per capped slot: agents it may still admit
+    std::vector<std::int64_t> quota;            // per capped slot (NativeContext): agents it may still admit
     std::vector<double> log_score;              // per region: ln of its destination terms
     std::vector<double> log_cap;                // per region: ln of its capacity factor
 };
@@ -46,6 +45,8 @@ struct NativeContext {
     const World& world;
     double economy_reference;            // ē (MODEL.md §2)
     std::vector<double> log_link_distance;  // per link: -γ ln(d0 + km) (MODEL.md §3)
+    std::vector<std::int32_t> capped_slot;  // per region: index among regions with a capacity, or -1
+    std::int32_t capped_count = 0;
 };
 
 void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTables& out);
