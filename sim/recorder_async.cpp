@@ -112,11 +112,6 @@ private:
 
 }  // namespace
 
-bool is_snapshot_day(const Scenario& s, Day t) {
-    const int k = s.output.snapshot_every;
-    return k > 0 && (t % k == 0 || t + 1 == s.days);
-}
-
 std::unique_ptr<Recorder> make_async_recorder(Recorder& inner) {
     return std::make_unique<AsyncRecorder>(inner);
 }

@@ -281,7 +281,7 @@ void Hdf5Recorder::record(const DayRecord& rec) {
     const auto& obs_regions = scenario_->observed.region;
     for (std::size_t k = 0; k < obs_regions.size(); ++k)
         observed_sim_[k][t] = rec.population.at(static_cast<std::size_t>(obs_regions[k]));
-    if (rec.agents && is_snapshot_day(*scenario_, static_cast<Day>(t))) write_snapshot(t, *rec.agents);
+    if (rec.agents) write_snapshot(t, *rec.agents);
     ++recorded_;
 }
 

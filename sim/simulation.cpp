@@ -21,6 +21,12 @@ void add_into(std::vector<std::int64_t>& a, const std::vector<std::int64_t>& plu
     for (std::size_t i = 0; i < a.size(); ++i) a[i] += plus[i] - minus[i];
 }
 
+// Agent snapshots (output.snapshot_every = k): every k-th day from day 0, and the last day.
+bool is_snapshot_day(const Scenario& s, Day t) {
+    const int k = s.output.snapshot_every;
+    return k > 0 && (t % k == 0 || t + 1 == s.days);
+}
+
 }  // namespace
 
 Simulation::Simulation(const Scenario& scenario, RunOptions options)

@@ -24,7 +24,7 @@ struct DayRecord {
     std::vector<double> population;      // people per region after moves (residents + agents)
     std::int64_t in_transit = 0;         // agents travelling at the end of the day
     std::int64_t total_agents = 0;
-    const AgentStore* agents = nullptr;  // for agent snapshots (output.snapshot_every)
+    const AgentStore* agents = nullptr;  // set on agent-snapshot days only (output.snapshot_every)
 };
 
 struct RunSummary {
@@ -62,9 +62,6 @@ public:
     RunSummary summary;
     bool finished = false;
 };
-
-// Agent snapshots (output.snapshot_every = k): every k-th day from day 0, and the last day.
-bool is_snapshot_day(const Scenario& s, Day t);
 
 // HDF5 output per docs/OUTPUT.md. Writes `path + ".partial"` and renames it to
 // `path` in finish(); destroyed unfinished, it removes the partial file.
