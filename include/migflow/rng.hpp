@@ -10,7 +10,6 @@ enum class Purpose : std::uint32_t {
     move = 1,
     destination = 2,
     spawn = 3,
-    admission = 4,
     group = 5,
     spawn_origin = 6,
     initial = 7,
