@@ -14,11 +14,10 @@
 #include "migflow/scenario.hpp"
 
 // GCC 12 at -O2 reports reads of std::optional guarded by has_value() as possibly
-// uninitialised (GCC bug 80635) and std::string concatenations as overlapping memcpy
-// (GCC bug 105651); both are false positives in the loader's message building.
+// uninitialised (GCC bug 80635), a false positive in the loader's message building.
+// (Its -Wrestrict false positive is off for the whole project, in CMakeLists.txt.)
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wrestrict"
 #endif
 
 namespace migflow::detail {
