@@ -2,13 +2,13 @@
 // engine's agent columns. Region work once per day (flee_tables.cpp); the agent
 // kernel is parallel over fixed blocks and reads only start-of-day tables, so 1 and
 // N threads give identical results.
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
 
 #include "flee_rules_detail.hpp"
+#include "thread_tallies.hpp"
 #include "migflow/rng.hpp"
 
 namespace migflow {
@@ -234,22 +234,20 @@ private:
     Day updated_day_ = -1;
     std::vector<std::uint8_t> arrived_once_;  // start_on_foot: has reached a location since spawning
     std::vector<float> recent_;               // avoid_short_stints: Flee's recent_travel_distance
-    tbb::enumerable_thread_specific<DayTally> partial_;
+    detail::ThreadTallies partial_{w_.region_count(), w_.route_count()};
 };
 
 void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
     update_conflict(s);
     detail::compute_flee_tables(f_, w_, st_, s, toc_, tables_);
     const auto key = stream_key(seed_, Purpose::move, s.day);
-    for (auto& p : partial_) p.clear();
+    partial_.clear();
     const std::size_t n = agents.size();
     const std::size_t blocks = (n + block_size - 1) / block_size;
     tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
-        DayTally& t = partial_.local();  // one per thread, reused for every block it runs
-        if (t.departures.size() != w_.region_count()) t.resize(w_.region_count(), w_.route_count());
-        move_block(b * block_size, std::min(n, (b + 1) * block_size), key, agents, t);
+        move_block(b * block_size, std::min(n, (b + 1) * block_size), key, agents, partial_.local());
     });
-    for (const auto& p : partial_) tally.add(p);
+    partial_.add_to(tally);
 }
 
 // Writes only agents [begin, end) and their own entries of recent_/arrived_once_.

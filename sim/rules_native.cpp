@@ -1,6 +1,5 @@
 // The native ruleset (docs/MODEL.md): spawning from drivers, a daily move hazard,
 // gravity/logit destination choice, capacity admission and multi-day travel.
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 
 #include "migflow/native_rules.hpp"
 #include "migflow/rng.hpp"
+#include "thread_tallies.hpp"
 
 namespace migflow {
 
@@ -61,8 +61,7 @@ private:
     std::uint8_t draw_group(std::uint64_t group_key, std::size_t id) const;
     void depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
                 DayTally& tally) const;
-    template <class LocalTally>
-    void admit(AgentStore& a, std::size_t blocks, LocalTally& local_tally);
+    void admit(AgentStore& a, std::size_t blocks);
     void move_block(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
                     std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
                     std::vector<Pending>& pending) const;
@@ -89,7 +88,7 @@ private:
     NativeContext ctx_;
     NativeTables tables_;
     std::vector<std::vector<Pending>> pending_;  // per block, reused every day
-    tbb::enumerable_thread_specific<DayTally> partial_;
+    detail::ThreadTallies partial_{w_.region_count(), w_.route_count()};
 };
 
 // Appends counts[r] agents in each region r, in region order (ids are creation order),
@@ -265,28 +264,20 @@ void NativeRuleset::move(const DayState& st, AgentStore& a, DayTally& tally) {
         throw std::length_error("the native ruleset handles at most 2^32 - 1 agents per process");
     const std::size_t blocks = (n + block_size - 1) / block_size;
     if (pending_.size() < blocks) pending_.resize(blocks);
-    for (auto& p : partial_) p.clear();
-
-    const auto local_tally = [&]() -> DayTally& {
-        auto& local = partial_.local();
-        if (local.arrivals.size() != w_.region_count())
-            local.resize(w_.region_count(), w_.route_count());
-        return local;
-    };
+    partial_.clear();
     tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
         pending_[b].clear();
         move_block(st, a, b * block_size, std::min(n, (b + 1) * block_size), move_key, dest_key,
-                   local_tally(), pending_[b]);
+                   partial_.local(), pending_[b]);
     });
-    admit(a, blocks, local_tally);
-    for (const auto& p : partial_) tally.add(p);
+    admit(a, blocks);
+    partial_.add_to(tally);
 }
 
 // MODEL.md §3.2: capped destinations admit movers up to their room, first come (lowest
 // agent id) first served; the rest stay where they are today. Only destinations asked
 // for more than their room need that order; movers to the others leave in parallel.
-template <class LocalTally>
-void NativeRuleset::admit(AgentStore& a, std::size_t blocks, LocalTally& local_tally) {
+void NativeRuleset::admit(AgentStore& a, std::size_t blocks) {
     auto& quota = tables_.quota;
     demand_.assign(quota.size(), 0);
     for (std::size_t b = 0; b < blocks; ++b)
@@ -297,9 +288,9 @@ void NativeRuleset::admit(AgentStore& a, std::size_t blocks, LocalTally& local_t
     };
     tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
         for (const auto& p : pending_[b])
-            if (!contested(p)) depart(a, p.agent, a.region[p.agent], p.link, local_tally());
+            if (!contested(p)) depart(a, p.agent, a.region[p.agent], p.link, partial_.local());
     });
-    auto& tally = local_tally();
+    auto& tally = partial_.local();
     for (std::size_t b = 0; b < blocks; ++b) {
         for (const auto& p : pending_[b]) {
             if (!contested(p)) continue;
