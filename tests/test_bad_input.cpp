@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 using migflow::test::TempDir;
 using migflow::test::slurp;
 using migflow::test::shell_quote;
+using migflow::test::run_shell;
 
 namespace {
 
@@ -140,6 +141,18 @@ std::string command_for(const std::string& verb, const fs::path& yaml, const Bad
     return cmd;
 }
 
+// What the binary did: exit status (-1 if it did not exit) and its two streams.
+struct Outcome {
+    int status;
+    std::string out, err;
+};
+
+Outcome run_binary(const TempDir& dir, const std::string& cmd) {
+    const fs::path out = dir.path / "stdout.txt", err = dir.path / "stderr.txt";
+    const int status = run_shell(cmd + " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()));
+    return {status, slurp(out), slurp(err)};
+}
+
 // Every expected fragment appears in `text` ("@" standing for the case's path).
 void check_expected(const BadCase& c, const fs::path& yaml, const std::string& text) {
     for (std::string want : c.expected) {
@@ -177,16 +190,11 @@ TEST_CASE("bad input: `migflow check` exits non-zero with the problems on stderr
         const BadCase& c = cases[i];
         INFO(c.what);
         const fs::path yaml = write_case(dir, c, i);
-        std::string cmd = command_for("check", yaml, c);
-        const fs::path err = dir.path / "stderr.txt", out = dir.path / "stdout.txt";
-        cmd += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
-        const int status = std::system(cmd.c_str());
-        REQUIRE(WIFEXITED(status));
-        CHECK(WEXITSTATUS(status) == 1);
-        const std::string stderr_text = slurp(err);
-        INFO(stderr_text);
-        CHECK(slurp(out).empty());
-        check_expected(c, yaml, stderr_text);
+        const Outcome r = run_binary(dir, command_for("check", yaml, c));
+        INFO(r.err);
+        CHECK(r.status == 1);
+        CHECK(r.out.empty());
+        check_expected(c, yaml, r.err);
     }
 }
 
@@ -197,15 +205,11 @@ TEST_CASE("bad input: `migflow run` refuses and leaves no output file", "[bad_in
         const BadCase& c = cases[i];
         INFO(c.what);
         const fs::path yaml = write_case(dir, c, i);
-        const fs::path h5 = dir.path / "out.h5", err = dir.path / "stderr.txt";
-        std::string cmd = command_for("run", yaml, c) + " -o " + shell_quote(h5.string()) + " --quiet";
-        cmd += " >/dev/null 2>" + shell_quote(err.string());
-        const int status = std::system(cmd.c_str());
-        REQUIRE(WIFEXITED(status));
-        CHECK(WEXITSTATUS(status) != 0);
-        const std::string stderr_text = slurp(err);
-        INFO(stderr_text);
-        check_expected(c, yaml, stderr_text);
+        const fs::path h5 = dir.path / "out.h5";
+        const Outcome r = run_binary(dir, command_for("run", yaml, c) + " -o " + shell_quote(h5.string()) + " --quiet");
+        INFO(r.err);
+        CHECK(r.status == 1);
+        check_expected(c, yaml, r.err);
         CHECK_FALSE(fs::exists(h5));
         CHECK_FALSE(fs::exists(dir.path / "out.h5.partial"));
     }
