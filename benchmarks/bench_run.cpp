@@ -18,8 +18,8 @@
 #include <iostream>
 #include <string>
 
-#include "migflow/recorder.hpp"
-#include "migflow/simulation.hpp"
+#include "migflow/output/recorder.hpp"
+#include "migflow/engine/simulation.hpp"
 #include "synthetic.hpp"
 
 namespace {

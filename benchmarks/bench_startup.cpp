@@ -17,8 +17,8 @@
 #include <iostream>
 #include <string>
 
-#include "migflow/scenario_loader.hpp"
-#include "migflow/simulation.hpp"
+#include "migflow/scenario/loader.hpp"
+#include "migflow/engine/simulation.hpp"
 #include "synthetic.hpp"
 
 namespace {

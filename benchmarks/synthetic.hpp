@@ -18,9 +18,9 @@
 #include <utility>
 #include <vector>
 
-#include "migflow/date.hpp"
-#include "migflow/rng.hpp"
-#include "migflow/scenario.hpp"
+#include "migflow/core/date.hpp"
+#include "migflow/engine/rng.hpp"
+#include "migflow/scenario/scenario.hpp"
 
 namespace migflow::bench {
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "migflow/recorder.hpp"
-#include "migflow/scenario.hpp"
-#include "migflow/simulation.hpp"
+#include "migflow/output/recorder.hpp"
+#include "migflow/scenario/scenario.hpp"
+#include "migflow/engine/simulation.hpp"
 
 namespace migflow::test {
 

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "migflow/scenario_loader.hpp"
+#include "migflow/scenario/loader.hpp"
 #include "test_support.hpp"
 
 using namespace migflow;

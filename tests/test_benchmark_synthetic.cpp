@@ -8,8 +8,8 @@
 #include <set>
 
 #include "../benchmarks/synthetic.hpp"
-#include "migflow/scenario_loader.hpp"
-#include "migflow/simulation.hpp"
+#include "migflow/scenario/loader.hpp"
+#include "migflow/engine/simulation.hpp"
 
 using namespace migflow;
 

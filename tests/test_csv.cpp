@@ -1,9 +1,9 @@
 // CSV quirks users bring (Flee inputs, spreadsheets): exact cells asserted.
 #include <catch2/catch.hpp>
 
-#include "migflow/csv.hpp"
-#include "migflow/date.hpp"
-#include "migflow/errors.hpp"
+#include "migflow/core/csv.hpp"
+#include "migflow/core/date.hpp"
+#include "migflow/core/errors.hpp"
 
 using namespace migflow;
 

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "engine_fixtures.hpp"
-#include "migflow/native_rules.hpp"
+#include "migflow/rules/native/model.hpp"
 
 using namespace migflow;
 using namespace migflow::test;

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "../sim/flee_import_detail.hpp"
-#include "../sim/flee_settings_yaml.hpp"
-#include "migflow/flee_import.hpp"
+#include "../sim/formats/flee/import_internal.hpp"
+#include "../sim/formats/flee/settings_yaml.hpp"
+#include "migflow/formats/flee/import.hpp"
 
 using namespace migflow;
 namespace fs = std::filesystem;
@@ -212,9 +212,9 @@ TEST_CASE("flee import: the shared real cases", "[flee][import]") {
     CHECK_FALSE(is_flee_case_dir(root));
 }
 
-#include "migflow/recorder.hpp"
-#include "migflow/scenario_loader.hpp"
-#include "migflow/simulation.hpp"
+#include "migflow/output/recorder.hpp"
+#include "migflow/scenario/loader.hpp"
+#include "migflow/engine/simulation.hpp"
 
 namespace {
 

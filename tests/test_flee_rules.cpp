@@ -4,11 +4,11 @@
 #include <filesystem>
 #include <tbb/global_control.h>
 
-#include "../sim/flee_rules_detail.hpp"
-#include "migflow/flee_import.hpp"
-#include "migflow/rng.hpp"
-#include "migflow/rules.hpp"
-#include "migflow/simulation.hpp"
+#include "../sim/rules/flee/tables.hpp"
+#include "migflow/formats/flee/import.hpp"
+#include "migflow/engine/rng.hpp"
+#include "migflow/engine/ruleset.hpp"
+#include "migflow/engine/simulation.hpp"
 
 using namespace migflow;
 

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <random>
 
-#include "../sim/scenario_loader_detail.hpp"
-#include "migflow/scenario_loader.hpp"
+#include "../sim/scenario/loader_internal.hpp"
+#include "migflow/scenario/loader.hpp"
 #include "test_support.hpp"
 
 using namespace migflow;

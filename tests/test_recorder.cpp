@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "../sim/hdf5_util.hpp"
-#include "migflow/date.hpp"
-#include "migflow/recorder.hpp"
-#include "migflow/validation.hpp"
-#include "migflow/world.hpp"
+#include "../sim/output/hdf5_util.hpp"
+#include "migflow/core/date.hpp"
+#include "migflow/output/recorder.hpp"
+#include "migflow/measures/ard.hpp"
+#include "migflow/engine/world.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;

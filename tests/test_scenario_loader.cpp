@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "migflow/drivers.hpp"
-#include "migflow/scenario_loader.hpp"
+#include "migflow/engine/drivers.hpp"
+#include "migflow/scenario/loader.hpp"
 #include "test_support.hpp"
 
 using namespace migflow;

@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "migflow/sweep.hpp"
+#include "migflow/sweep/plan.hpp"
 #include "test_support.hpp"
 
 using namespace migflow;

@@ -1,7 +1,7 @@
 // Flee's ARD (shared/flee/SPEC.md) on hand-computed examples.
 #include <catch2/catch.hpp>
 
-#include "migflow/validation.hpp"
+#include "migflow/measures/ard.hpp"
 
 using migflow::compute_ard;
 

@@ -4,10 +4,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli_args.hpp"
-#include "commands.hpp"
-#include "migflow/scenario_loader.hpp"
-#include "scenario_source.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "migflow/scenario/loader.hpp"
+#include "cli/scenario_source.hpp"
 
 namespace migflow::cli {
 

@@ -1,9 +1,9 @@
 // `migflow import-flee FLEE_DIR -o SCENARIO.yaml`: a Flee case as a native scenario.
 #include <cstdio>
 
-#include "cli_args.hpp"
-#include "migflow/errors.hpp"
-#include "migflow/flee_import.hpp"
+#include "cli/args.hpp"
+#include "migflow/core/errors.hpp"
+#include "migflow/formats/flee/import.hpp"
 
 namespace migflow::cli {
 

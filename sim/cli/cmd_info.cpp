@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "../hdf5_util.hpp"
-#include "commands.hpp"
+#include "output/hdf5_util.hpp"
+#include "cli/commands.hpp"
 
 namespace migflow::cli {
 namespace {

@@ -1,14 +1,14 @@
 // `migflow params [--markdown]`: the model's coefficients from the one table they are
-// declared in (sim/params.cpp), so that this listing and docs/SCENARIO.md cannot drift.
+// declared in (sim/scenario/params.cpp), so that this listing and docs/SCENARIO.md cannot drift.
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
-#include "cli_args.hpp"
-#include "commands.hpp"
-#include "migflow/errors.hpp"
-#include "migflow/params.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "migflow/core/errors.hpp"
+#include "migflow/scenario/params.hpp"
 
 namespace migflow::cli {
 

@@ -7,10 +7,10 @@
 #include <numeric>
 #include <optional>
 
-#include "cli_args.hpp"
-#include "migflow/scenario_loader.hpp"
-#include "migflow/simulation.hpp"
-#include "scenario_source.hpp"
+#include "cli/args.hpp"
+#include "migflow/scenario/loader.hpp"
+#include "migflow/engine/simulation.hpp"
+#include "cli/scenario_source.hpp"
 
 namespace migflow::cli {
 

@@ -12,12 +12,12 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "../hdf5_util.hpp"
-#include "cli_args.hpp"
-#include "migflow/csv.hpp"
-#include "migflow/simulation.hpp"
-#include "migflow/sweep.hpp"
-#include "scenario_source.hpp"
+#include "output/hdf5_util.hpp"
+#include "cli/args.hpp"
+#include "migflow/core/csv.hpp"
+#include "migflow/engine/simulation.hpp"
+#include "migflow/sweep/plan.hpp"
+#include "cli/scenario_source.hpp"
 
 namespace migflow::cli {
 

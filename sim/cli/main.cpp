@@ -4,9 +4,9 @@
 #include <iostream>
 #include <string_view>
 
-#include "cli_args.hpp"
-#include "commands.hpp"
-#include "migflow/errors.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "migflow/core/errors.hpp"
 
 namespace {
 

@@ -1,9 +1,9 @@
-#include "scenario_source.hpp"
+#include "cli/scenario_source.hpp"
 
 #include <filesystem>
 #include <stdexcept>
 
-#include "migflow/flee_import.hpp"
+#include "migflow/formats/flee/import.hpp"
 
 namespace migflow::cli {
 

@@ -2,7 +2,7 @@
 // A scenario from what the user named: a YAML file or a Flee input directory.
 #include <string>
 
-#include "migflow/scenario_loader.hpp"
+#include "migflow/scenario/loader.hpp"
 
 namespace migflow::cli {
 

@@ -1,0 +1,63 @@
+#pragma once
+// Rulesets: what agents do each day. Registered by name (sim/engine/ruleset_registry.cpp); the
+// scenario's `ruleset:` key chooses one.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "migflow/engine/agents.hpp"
+#include "migflow/engine/drivers.hpp"
+#include "migflow/scenario/scenario.hpp"
+#include "migflow/engine/tally.hpp"
+#include "migflow/engine/world.hpp"
+
+namespace migflow {
+
+// Region-level state at the start of day t: everything a rule may read.
+struct DayState {
+    Day day = 0;
+    DriverValues drivers;
+    Openness open;
+    std::vector<std::int64_t> agents_at;  // agents standing in each region
+    std::vector<std::int64_t> inbound;    // agents travelling toward each region
+    std::vector<double> residents;        // people not represented by agents (immobile)
+};
+
+struct RunOptions {
+    std::uint64_t seed = 1;
+    int threads = 0;  // 0: all available
+};
+
+class Ruleset {
+public:
+    virtual ~Ruleset() = default;
+    // Agents present before day 0 (appended to `agents`, counted in `tally.spawned`);
+    // sets `residents`, the people of each region that no agent represents.
+    virtual void populate(const DayState& s, AgentStore& agents, DayTally& tally,
+                          std::vector<double>& residents) = 0;
+    // New agents of day t (appended; counted in tally.spawned; residents reduced when
+    // they come from the resident population).
+    virtual void spawn(const DayState& s, AgentStore& agents, DayTally& tally,
+                       std::vector<double>& residents) = 0;
+    // Moves of day t: reads `s`, writes agents' own fields and the tally.
+    virtual void move(const DayState& s, AgentStore& agents, DayTally& tally) = 0;
+    // Upper bound on agents the whole run may create (for one allocation up front).
+    virtual std::size_t expected_agents() const = 0;
+};
+
+using RulesetFactory = std::unique_ptr<Ruleset> (*)(const Scenario&, const World&,
+                                                      const RunOptions&);
+
+struct RulesetEntry {
+    std::string_view name;
+    RulesetFactory make;
+};
+
+const std::vector<RulesetEntry>& rulesets();
+std::unique_ptr<Ruleset> make_ruleset(const Scenario& s, const World& w, const RunOptions& o);
+
+std::unique_ptr<Ruleset> make_native_ruleset(const Scenario&, const World&, const RunOptions&);
+std::unique_ptr<Ruleset> make_flee_ruleset(const Scenario&, const World&, const RunOptions&);
+
+}  // namespace migflow

@@ -1,0 +1,75 @@
+#pragma once
+// What to record each day (a pure function of the engine state) is separate from
+// where it goes: HDF5 for users, memory for tests.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "migflow/engine/ruleset.hpp"
+
+namespace migflow {
+
+struct RunInfo {
+    std::uint64_t seed = 1;
+    int threads = 1;
+    std::string version = MIGFLOW_VERSION;
+};
+
+// One day, after all stages ran.
+struct DayRecord {
+    Day day = 0;
+    const DayState* state = nullptr;     // drivers and openness of the day; agents_at after moves
+    const DayTally* tally = nullptr;
+    std::vector<double> population;      // people per region after moves (residents + agents)
+    std::int64_t in_transit = 0;         // agents travelling at the end of the day
+    std::int64_t total_agents = 0;
+    const AgentStore* agents = nullptr;  // set on agent-snapshot days only (output.snapshot_every)
+};
+
+struct RunSummary {
+    double wall_seconds = 0.0;
+    std::int64_t agent_steps = 0;
+    std::int64_t final_agents = 0;
+};
+
+class Recorder {
+public:
+    virtual ~Recorder() = default;
+    virtual void begin(const Scenario& s, const World& w, const RunInfo& info) = 0;
+    virtual void record(const DayRecord& day) = 0;
+    // Only a finished recorder leaves a complete output behind.
+    virtual void finish(const RunSummary& summary) = 0;
+};
+
+// Keeps every day's series in memory (tests, analysis from C++).
+class MemoryRecorder : public Recorder {
+public:
+    void begin(const Scenario& s, const World& w, const RunInfo& info) override;
+    void record(const DayRecord& day) override;
+    void finish(const RunSummary& summary) override;
+
+    std::vector<std::vector<std::int64_t>> agents_at;   // [day][region]
+    std::vector<std::vector<double>> population;        // [day][region]
+    std::vector<std::vector<std::int64_t>> arrivals;    // [day][region]
+    std::vector<std::vector<std::int64_t>> departures;  // [day][region]
+    std::vector<std::vector<std::int64_t>> spawned;     // [day][region]
+    std::vector<std::vector<std::int64_t>> flow_forward;   // [day][route]
+    std::vector<std::vector<std::int64_t>> flow_backward;  // [day][route]
+    std::vector<std::int64_t> in_transit;               // [day]
+    std::vector<std::int64_t> total_agents;             // [day]
+    std::vector<std::vector<double>> conflict, economy, climate;  // [day][region]
+    RunSummary summary;
+    bool finished = false;
+};
+
+// HDF5 output per docs/OUTPUT.md. Writes `path + ".partial"` and renames it to
+// `path` in finish(); destroyed unfinished, it removes the partial file.
+std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& path);
+
+// Writes through `inner` on a background thread, so output overlaps the simulation.
+// Same calls, same order, same result; an error in the writer surfaces at the next
+// record() or at finish(). Days with agent snapshots are written synchronously.
+std::unique_ptr<Recorder> make_async_recorder(Recorder& inner);
+
+}  // namespace migflow

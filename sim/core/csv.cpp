@@ -1,0 +1,157 @@
+// CSV as users bring it (Flee inputs, spreadsheets): one pass, a small state machine.
+#include "migflow/core/csv.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "migflow/core/errors.hpp"
+
+namespace migflow {
+
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::string trim(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && is_blank(s[b])) ++b;
+    while (e > b && is_blank(s[e - 1])) --e;
+    return std::string(s.substr(b, e - b));
+}
+
+// Parses the row that starts at text[pos]; returns the position after its line end.
+// Quoted cells may hold commas, "" escapes and even line breaks.
+std::size_t parse_row(std::string_view text, std::size_t pos, std::vector<std::string>& cells,
+                      int& line) {
+    std::string cell;
+    bool quoted = false;       // the current cell had a quoted part
+    bool in_quotes = false;
+    std::size_t i = pos;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_quotes) {
+            if (c == '"') {
+                if (i + 1 < text.size() && text[i + 1] == '"') {
+                    cell += '"';
+                    ++i;
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                if (c == '\n') ++line;
+                cell += c;
+            }
+            continue;
+        }
+        if (c == '"') {
+            // Blanks before an opening quote are layout, not content.
+            if (trim(cell).empty()) cell.clear();
+            in_quotes = quoted = true;
+        } else if (c == ',') {
+            cells.push_back(quoted ? cell : trim(cell));
+            cell.clear();
+            quoted = false;
+        } else if (c == '\n') {
+            break;
+        } else if (quoted) {
+            if (!is_blank(c)) cell += c;  // text after a closing quote: keep, drop blanks
+        } else {
+            cell += c;
+        }
+    }
+    cells.push_back(quoted ? cell : trim(cell));
+    return i + 1;
+}
+
+}  // namespace
+
+CsvReader::CsvReader(std::string_view text) : text_(text) {
+    if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
+}
+
+bool CsvReader::next(CsvRowView& row) {
+    while (pos_ < text_.size()) {
+        row.line = line_;
+        row.cells.clear();
+        unquoted_used_ = 0;
+        // Fast path, nearly every row of a big file: one scan to the line end, cells
+        // viewed in place between commas and trimmed. A quote sends the row to the full
+        // state machine (quoted cells may even span lines), into owned strings.
+        const char* p = text_.data();
+        std::size_t i = pos_, b = pos_;
+        bool quote = false;
+        auto push_trimmed = [&](std::size_t from, std::size_t to) {
+            while (from < to && is_blank(p[from])) ++from;
+            while (to > from && is_blank(p[to - 1])) --to;
+            row.cells.push_back(text_.substr(from, to - from));
+        };
+        for (; i < text_.size(); ++i) {
+            const char c = p[i];
+            if (c == ',') {
+                push_trimmed(b, i);
+                b = i + 1;
+            } else if (c == '\n') {
+                break;
+            } else if (c == '"') {
+                quote = true;
+                break;
+            }
+        }
+        if (!quote) {
+            push_trimmed(b, i);
+            pos_ = i + 1;
+        } else {
+            row.cells.clear();
+            std::vector<std::string> cells;
+            pos_ = parse_row(text_, pos_, cells, line_);
+            for (std::string& c : cells) {
+                if (unquoted_used_ == unquoted_.size()) unquoted_.emplace_back();
+                std::string& slot = unquoted_[unquoted_used_++];
+                slot = std::move(c);
+                row.cells.push_back(slot);
+            }
+        }
+        ++line_;
+        if (row.cells.size() == 1 && row.cells[0].empty()) continue;  // blank line
+        row.comment = !row.cells[0].empty() && row.cells[0][0] == '#';
+        return true;
+    }
+    return false;
+}
+
+CsvTable parse_csv(const std::string& input, const std::string& file_for_errors) {
+    CsvTable table;
+    table.file = file_for_errors;
+    CsvReader reader(input);
+    CsvRowView view;
+    while (reader.next(view)) {
+        CsvRow row;
+        row.line = view.line;
+        row.comment = view.comment;
+        row.cells.assign(view.cells.begin(), view.cells.end());
+        table.rows.push_back(std::move(row));
+    }
+    return table;
+}
+
+std::string read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError({Problem{path, 0, 0, "", "cannot read file"}});
+    std::string text;
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(size);
+    char buf[1 << 16];
+    try {
+        for (std::streamsize n; (n = in.rdbuf()->sgetn(buf, sizeof buf)) > 0;)
+            text.append(buf, static_cast<std::size_t>(n));
+    } catch (const std::ios_base::failure&) {
+        // A read error (a directory, say): keep what was read, as `stream << rdbuf()`
+        // does, which swallows the filebuf's exception.
+    }
+    if (in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read file"}});
+    return text;
+}
+
+CsvTable read_csv(const std::string& path) { return parse_csv(read_text_file(path), path); }
+
+}  // namespace migflow

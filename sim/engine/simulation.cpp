@@ -1,0 +1,129 @@
+#include "migflow/engine/simulation.hpp"
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace migflow {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void add_into(std::vector<std::int64_t>& a, const std::vector<std::int64_t>& plus,
+              const std::vector<std::int64_t>& minus) {
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] += plus[i] - minus[i];
+}
+
+// Agent snapshots (output.snapshot_every = k): every k-th day from day 0, and the last day.
+bool is_snapshot_day(const Scenario& s, Day t) {
+    const int k = s.output.snapshot_every;
+    return k > 0 && (t % k == 0 || t + 1 == s.days);
+}
+
+}  // namespace
+
+Simulation::Simulation(const Scenario& scenario, RunOptions options)
+    : scenario_(scenario), options_(options), world_(build_world(scenario)) {
+    ruleset_ = make_ruleset(scenario_, world_, options_);
+    const auto R = world_.region_count();
+    state_.agents_at.assign(R, 0);
+    state_.inbound.assign(R, 0);
+    state_.residents.assign(R, 0.0);
+    tally_.resize(R, world_.route_count());
+}
+
+Simulation::~Simulation() = default;
+
+// One day: the stages of DESIGN.md §1, each timed.
+void Simulation::advance(Day t, Recorder& recorder) {
+    auto t0 = Clock::now();
+    state_.day = t;
+    evaluate_drivers(scenario_, t, state_.drivers);
+    compute_openness(scenario_, world_, t, state_.open);
+    times_.drivers += seconds_since(t0);
+
+    t0 = Clock::now();
+    tally_.clear();
+    ruleset_->spawn(state_, agents_, tally_, state_.residents);
+    // New agents stand in their region before anyone moves today.
+    for (std::size_t r = 0; r < state_.agents_at.size(); ++r)
+        state_.agents_at[r] += tally_.spawned[r];
+    times_.spawn += seconds_since(t0);
+
+    t0 = Clock::now();
+    ruleset_->move(state_, agents_, tally_);
+    times_.move += seconds_since(t0);
+
+    t0 = Clock::now();
+    add_into(state_.agents_at, tally_.arrivals, tally_.departures);
+    add_into(state_.inbound, tally_.road_enter, tally_.road_leave);
+    times_.tally += seconds_since(t0);
+
+    t0 = Clock::now();
+    DayRecord& rec = record_;  // reused: no allocation per day
+    rec.day = t;
+    rec.state = &state_;
+    rec.tally = &tally_;
+    rec.population.resize(state_.agents_at.size());
+    const double ppa = scenario_.agents.people_per_agent;
+    for (std::size_t r = 0; r < rec.population.size(); ++r)
+        rec.population[r] = state_.residents[r] + double(state_.agents_at[r]) * ppa;
+    rec.in_transit = std::accumulate(state_.inbound.begin(), state_.inbound.end(), std::int64_t(0));
+    rec.total_agents = static_cast<std::int64_t>(agents_.size());
+    rec.agents = is_snapshot_day(scenario_, t) ? &agents_ : nullptr;
+    recorder.record(rec);
+    times_.record += seconds_since(t0);
+}
+
+RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progress&)>& progress) {
+    // With more than one thread, output is written by a thread of its own; a run asked
+    // to use one thread really uses one.
+    const bool overlap_output = options_.threads != 1 && tbb::info::default_concurrency() > 1;
+    auto async = overlap_output ? make_async_recorder(sink) : nullptr;
+    Recorder& recorder = async ? *async : sink;
+    // More threads than the machine's cores would not run: record what really can.
+    const int cores = tbb::info::default_concurrency();
+    const int threads = options_.threads > 0 ? std::min(options_.threads, cores) : cores;
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    const auto start = Clock::now();
+
+    RunInfo info;
+    info.seed = options_.seed;
+    info.threads = threads;
+    recorder.begin(scenario_, world_, info);
+
+    agents_.reserve(ruleset_->expected_agents());
+    state_.day = 0;
+    evaluate_drivers(scenario_, 0, state_.drivers);
+    compute_openness(scenario_, world_, 0, state_.open);
+    tally_.clear();
+    ruleset_->populate(state_, agents_, tally_, state_.residents);
+    state_.agents_at = tally_.spawned;
+
+    RunSummary summary;
+    for (Day t = 0; t < scenario_.days; ++t) {
+        advance(t, recorder);
+        summary.agent_steps += static_cast<std::int64_t>(agents_.size());
+        if (progress) {
+            const double secs = seconds_since(start);
+            progress(Progress{t, scenario_.days, static_cast<std::int64_t>(agents_.size()),
+                              secs > 0 ? double(summary.agent_steps) / secs : 0.0});
+        }
+    }
+    summary.final_agents = static_cast<std::int64_t>(agents_.size());
+    summary.wall_seconds = seconds_since(start);
+    const auto t0 = Clock::now();
+    recorder.finish(summary);
+    times_.record += seconds_since(t0);
+    summary.wall_seconds = seconds_since(start);
+    return summary;
+}
+
+}  // namespace migflow

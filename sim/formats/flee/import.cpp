@@ -1,0 +1,443 @@
+// A Flee case directory -> Scenario with `ruleset: flee` (shared/flee/SPEC.md,
+// docs/FLEE.md). Every problem in any file is collected; InputError is thrown once.
+#include "migflow/formats/flee/import.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include <yaml-cpp/yaml.h>
+
+#include "formats/flee/import_internal.hpp"
+#include "formats/flee/settings_yaml.hpp"
+#include "migflow/core/csv.hpp"
+
+namespace migflow {
+
+namespace fs = std::filesystem;
+using detail::to_number;
+
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+const std::string& cell(const CsvRow& r, std::size_t i) {
+    static const std::string empty;
+    return i < r.cells.size() ? r.cells[i] : empty;
+}
+
+// Reads a CSV; an unreadable file becomes a problem instead of an exception, so the
+// importer can go on and report the other files too.
+std::optional<CsvTable> read_table(const fs::path& p, Diagnostics& d, bool required) {
+    if (!fs::exists(p)) {
+        if (required) d.add(p.string(), 0, 0, "", "file not found");
+        return std::nullopt;
+    }
+    try {
+        return read_csv(p.string());
+    } catch (const InputError& e) {
+        for (const Problem& pr : e.problems()) d.add(pr);
+    }
+    return std::nullopt;
+}
+
+enum class FleeType { conflict_zone, town, camp, idpcamp, forwarding_hub, marker };
+
+// Flee's own parsing is by substring (`camp`, `conflict`, `forward`, `town`/`default`).
+std::optional<FleeType> flee_type(const std::string& raw) {
+    const std::string t = lower(raw);
+    if (t.find("idpcamp") != std::string::npos) return FleeType::idpcamp;
+    if (t.find("camp") != std::string::npos) return FleeType::camp;
+    if (t.find("conflict") != std::string::npos) return FleeType::conflict_zone;
+    if (t.find("forward") != std::string::npos) return FleeType::forwarding_hub;
+    if (t.find("marker") != std::string::npos) return FleeType::marker;
+    if (t.find("town") != std::string::npos || t.find("default") != std::string::npos) return FleeType::town;
+    return std::nullopt;
+}
+
+struct Importer {
+    fs::path dir;
+    Diagnostics d;
+    Scenario s;
+    std::unordered_map<std::string, RegionIndex> index;
+    std::vector<FleeType> type;
+    std::vector<Day> conflict_date;  // -1: none
+
+    void settings() {
+        const fs::path p = dir / "simsetting.yml";
+        if (!fs::exists(p)) {
+            s.flee = FleeSettings{};  // Flee's defaults
+            return;
+        }
+        std::ifstream in(p);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        s.source_text = ss.str();
+        try {
+            const YAML::Node root = YAML::Load(s.source_text);
+            s.flee = parse_flee_settings(root, p.string(), d);
+        } catch (const YAML::Exception& e) {
+            d.add(p.string(), e.mark.line + 1, e.mark.column + 1, "", e.msg);
+            s.flee = FleeSettings{};
+        }
+    }
+
+    void period() {
+        const fs::path p = dir / "input_csv" / "sim_period.csv";
+        const auto t = read_table(p, d, true);
+        if (!t) return;
+        bool have_start = false, have_length = false;
+        for (const CsvRow& r : t->rows) {
+            if (r.comment) continue;
+            const std::string k = lower(cell(r, 0));
+            if (k == "startdate") {
+                if (const auto v = detail::parse_flee_date(cell(r, 1))) s.start_date = *v, have_start = true;
+                else d.add(t->file, r.line, 2, "StartDate", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
+            } else if (k == "length") {
+                const auto v = to_number(cell(r, 1));
+                if (v && *v >= 1 && *v == std::floor(*v)) s.days = static_cast<Day>(*v), have_length = true;
+                else d.add(t->file, r.line, 2, "Length", "got `" + cell(r, 1) + "`, expected a whole number of days >= 1");
+            }
+        }
+        if (!have_start) d.add(t->file, 0, 0, "StartDate", "missing row `StartDate,YYYY-MM-DD`");
+        if (!have_length) d.add(t->file, 0, 0, "Length", "missing row `Length,<days>`");
+    }
+
+    void locations() {
+        const auto t = read_table(dir / "input_csv" / "locations.csv", d, true);
+        if (!t) return;
+        const int hasten = s.flee ? s.flee->hasten : 1;
+        for (const CsvRow& r : t->rows) {
+            if (r.comment) continue;
+            if (lower(cell(r, 0)) == "name") continue;  // an uncommented header
+            Region reg;
+            reg.name = cell(r, 0);
+            reg.country = cell(r, 2);
+            bool ok = !reg.name.empty();
+            if (!ok) d.add(t->file, r.line, 1, "name", "empty location name");
+            auto num = [&](std::size_t c, const char* key, double& out) {
+                if (cell(r, c).empty()) return;
+                if (const auto v = to_number(cell(r, c))) out = *v;
+                else d.add(t->file, r.line, static_cast<int>(c) + 1, key, "got `" + cell(r, c) + "`, expected a number"), ok = false;
+            };
+            num(3, "latitude", reg.lat);
+            num(4, "longitude", reg.lon);
+            double pop = 0.0, cdate = -1.0;
+            num(7, "population", pop);
+            if (pop < 0) d.add(t->file, r.line, 8, "population", "must be >= 0"), ok = false;
+            const auto ft = flee_type(cell(r, 5));
+            if (!ft) {
+                d.add(t->file, r.line, 6, "location_type",
+                      "got `" + cell(r, 5) + "`, expected conflict_zone, town, camp, idpcamp, forwarding_hub or marker");
+                ok = false;
+            }
+            if (ft == FleeType::conflict_zone) {
+                num(6, "conflict_date", cdate);
+                if (cell(r, 6).empty()) cdate = 0;
+            }
+            if (!ok) continue;
+            // hasten: integer division of populations (and of camp capacities, which
+            // Flee reads from the same column).
+            const double scaled = std::floor(std::floor(pop) / hasten);
+            switch (*ft) {
+                case FleeType::camp:
+                case FleeType::idpcamp: reg.type = RegionType::camp, reg.capacity = scaled; break;
+                case FleeType::forwarding_hub:
+                case FleeType::marker: reg.type = RegionType::transit, reg.population = scaled; break;
+                default: reg.type = RegionType::settlement, reg.population = scaled; break;
+            }
+            if (*ft == FleeType::idpcamp) s.flee->idp_camps.push_back(reg.name);
+            if (*ft == FleeType::marker) s.flee->markers.push_back(reg.name);
+            if (!index.emplace(reg.name, static_cast<RegionIndex>(s.regions.size())).second) {
+                d.add(t->file, r.line, 1, "name", "duplicate location `" + reg.name + "`");
+                continue;
+            }
+            type.push_back(*ft);
+            conflict_date.push_back(*ft == FleeType::conflict_zone ? static_cast<Day>(cdate) : -1);
+            s.regions.push_back(std::move(reg));
+        }
+        if (s.regions.empty()) d.add(t->file, 0, 0, "", "no locations");
+    }
+
+    std::optional<RegionIndex> region(const CsvTable& t, const CsvRow& r, std::size_t c, const char* key) {
+        const auto it = index.find(cell(r, c));
+        if (it != index.end()) return it->second;
+        std::vector<std::string> names;
+        for (const Region& x : s.regions) names.push_back(x.name);
+        std::string msg = "unknown location `" + cell(r, c) + "`";
+        if (const auto h = did_you_mean(cell(r, c), names); !h.empty()) msg += "; " + h;
+        d.add(t.file, r.line, static_cast<int>(c) + 1, key, msg);
+        return std::nullopt;
+    }
+
+    void routes() {
+        const auto t = read_table(dir / "input_csv" / "routes.csv", d, true);
+        if (!t) return;
+        for (const CsvRow& r : t->rows) {
+            if (r.comment || lower(cell(r, 0)) == "name1") continue;
+            const auto a = region(*t, r, 0, "name1");
+            const auto b = region(*t, r, 1, "name2");
+            const auto km = to_number(cell(r, 2));
+            if (!km || *km <= 0) d.add(t->file, r.line, 3, "distance", "got `" + cell(r, 2) + "`, expected a number > 0");
+            // Column 4 (forced_redirection) is read by Flee 3 but not used by its move
+            // rules; migflow accepts 0/1/2 or blank and ignores it likewise (docs/FLEE.md).
+            const std::string& fr = cell(r, 3);
+            if (!fr.empty() && fr != "0" && fr != "1" && fr != "2")
+                d.add(t->file, r.line, 4, "forced_redirection", "got `" + fr + "`, expected blank, 0, 1 or 2");
+            if (!a || !b || !km || *km <= 0) continue;
+            if (*a == *b) {
+                d.add(t->file, r.line, 2, "name2", "a route must join two different locations");
+                continue;
+            }
+            s.routes.push_back(Route{*a, *b, *km});
+        }
+    }
+
+    void closures() {
+        const auto t = read_table(dir / "input_csv" / "closures.csv", d, false);
+        if (!t) return;
+        for (const CsvRow& r : t->rows) {
+            if (r.comment || lower(cell(r, 0)) == "closure_type") continue;
+            const std::string kind = lower(cell(r, 0));
+            const auto start = to_number(cell(r, 3));
+            const auto end = to_number(cell(r, 4));
+            // Whole days: Flee compares them with the day number for equality.
+            const auto whole = [](const std::optional<double>& v) { return v && *v == std::floor(*v); };
+            if (!whole(start) || *start < 0)
+                d.add(t->file, r.line, 4, "closure_start", "got `" + cell(r, 3) + "`, expected a day number >= 0");
+            if (!whole(end))
+                d.add(t->file, r.line, 5, "closure_end", "got `" + cell(r, 4) + "`, expected a day number");
+            Closure c;
+            if (kind == "remove_forced_redirection") continue;  // forced redirection is unused (see routes)
+            if (kind == "location") {
+                c.kind = Closure::Kind::region;
+                const auto a = region(*t, r, 1, "name1");
+                if (!a) continue;
+                c.a = *a;
+            } else if (kind == "camp" || kind == "idpcamp") {
+                c.kind = Closure::Kind::camp;
+                const auto a = region(*t, r, 1, "name1");
+                if (!a) continue;
+                if (s.regions[*a].type != RegionType::camp) {
+                    d.add(t->file, r.line, 2, "name1", "`" + cell(r, 1) + "` is not a camp");
+                    continue;
+                }
+                c.a = *a;
+            } else if (kind == "country") {
+                c.kind = Closure::Kind::border;
+                c.country_a = cell(r, 1);
+                c.country_b = cell(r, 2);
+                for (int k = 0; k < 2; ++k) {
+                    const std::string& name = k == 0 ? c.country_a : c.country_b;
+                    bool known = false;
+                    for (const Region& x : s.regions) known = known || x.country == name;
+                    if (!known) d.add(t->file, r.line, k + 2, k == 0 ? "name1" : "name2", "no location has country `" + name + "`");
+                }
+            } else if (kind == "link") {
+                c.kind = Closure::Kind::route;
+                const auto a = region(*t, r, 1, "name1");
+                const auto b = region(*t, r, 2, "name2");
+                if (!a || !b) continue;
+                bool found = false;
+                for (const Route& x : s.routes) found = found || (x.from == *a && x.to == *b) || (x.from == *b && x.to == *a);
+                if (!found) {
+                    d.add(t->file, r.line, 2, "name1", "no route joins `" + cell(r, 1) + "` and `" + cell(r, 2) + "`");
+                    continue;
+                }
+                c.a = *a;
+                c.b = *b;
+            } else {
+                d.add(t->file, r.line, 1, "closure_type",
+                      "got `" + cell(r, 0) + "`, expected location, country, link, camp, idpcamp or remove_forced_redirection");
+                continue;
+            }
+            if (!whole(start) || *start < 0 || !whole(end)) continue;
+            // Flee closes on day == start and reopens on day == end: an end before the
+            // start never reopens; an end equal to the start closes for no day.
+            c.start = static_cast<Day>(*start);
+            c.end = *end < *start ? never : static_cast<Day>(*end);
+            if (c.end == c.start || c.start >= s.days) continue;
+            if (c.end > s.days) c.end = never;
+            s.closures.push_back(c);
+        }
+    }
+
+    // The conflict driver: step series per location (SPEC "One day t", step 1).
+    void conflicts() {
+        const std::size_t n = s.regions.size();
+        DriverSpec& spec = s.driver(DriverKind::conflict);
+        spec.interpolation = Interpolation::step;
+        spec.default_value = 0.0;
+        spec.series.assign(n, TimeSeries{});
+        std::vector<std::vector<double>> value(n, std::vector<double>(std::max<Day>(s.days, 1), 0.0));
+        for (std::size_t i = 0; i < n; ++i)
+            for (Day t = 0; t < s.days; ++t)
+                value[i][t] = conflict_date[i] >= 0 && conflict_date[i] <= t ? 1.0 : 0.0;
+        const auto t = read_table(dir / "input_csv" / "conflicts.csv", d, false);
+        if (t && !t->rows.empty()) {
+            // Header: `#Day,<loc>,...` (a comment row). Flee applies the file from day 1
+            // on; day 0 keeps the location types (conflict_zone with conflict_date 0).
+            std::vector<RegionIndex> col;
+            std::vector<std::uint8_t> in_file(n, 0);
+            // As in Flee, each `#` row before the first day row replaces the header: the
+            // last one names the columns (a comment above the header must not hide it).
+            std::size_t head_at = 0;
+            for (std::size_t ri = 0; ri < t->rows.size() && t->rows[ri].comment; ++ri) head_at = ri;
+            const CsvRow& head = t->rows[head_at];
+            for (std::size_t c = 1; c < head.cells.size(); ++c) {
+                if (head.cells[c].empty()) {
+                    col.push_back(no_region);
+                    continue;
+                }
+                // Flee skips columns naming no location (the real cases have some).
+                const auto it = index.find(head.cells[c]);
+                col.push_back(it != index.end() ? it->second : no_region);
+                if (it != index.end()) in_file[it->second] = 1;
+            }
+            // With a conflicts file Flee ignores conflict_date after day 0: locations
+            // without a column keep their day-0 state, the others follow the file.
+            for (std::size_t i = 0; i < n; ++i)
+                for (Day day = 1; day < s.days; ++day) value[i][day] = in_file[i] ? 0.0 : value[i][0];
+            std::size_t named = 0, header_cells = head.cells.size();
+            for (const auto c : col) named += c != no_region;
+            while (header_cells > 1 && head.cells[header_cells - 1].empty()) --header_cells;
+            if (named == 0 && head_at + 1 < t->rows.size())
+                d.add(t->file, head.line, 1, "header",
+                      "no column names a location of locations.csv (is the `#Day,...` header missing?)");
+            for (std::size_t ri = head_at + 1; ri < t->rows.size(); ++ri) {
+                const CsvRow& r = t->rows[ri];
+                if (r.comment) continue;
+                std::size_t cells = r.cells.size();
+                while (cells > 1 && r.cells[cells - 1].empty()) --cells;
+                if (cells > header_cells) {
+                    d.add(t->file, r.line, static_cast<int>(header_cells) + 1, "Day",
+                          "row has " + std::to_string(cells) + " cells, the header names " +
+                              std::to_string(header_cells) + " columns");
+                    continue;
+                }
+                const auto day = to_number(cell(r, 0));
+                if (!day || *day < 0 || *day != std::floor(*day)) {
+                    d.add(t->file, r.line, 1, "Day", "got `" + cell(r, 0) + "`, expected a day number");
+                    continue;
+                }
+                const Day dd = static_cast<Day>(*day);
+                if (dd < 1 || dd >= s.days) continue;
+                for (std::size_t c = 1; c < r.cells.size() && c - 1 < col.size(); ++c) {
+                    if (col[c - 1] == no_region || r.cells[c].empty()) continue;
+                    const auto v = to_number(r.cells[c]);
+                    if (!v || *v < 0) {
+                        d.add(t->file, r.line, static_cast<int>(c) + 1, head.cells[c], "got `" + r.cells[c] + "`, expected a number >= 0");
+                        continue;
+                    }
+                    // Taken as given: under `ruleset: flee` conflict may exceed 1.
+                    for (Day k = dd; k < s.days; ++k) value[col[c - 1]][k] = *v;
+                }
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            TimeSeries& ts = spec.series[i];
+            for (Day day = 0; day < s.days; ++day) {
+                if (day > 0 && value[i][day] == value[i][day - 1]) continue;
+                if (day == 0 && value[i][0] == 0.0 && std::all_of(value[i].begin(), value[i].end(), [](double x) { return x == 0.0; })) break;
+                ts.day.push_back(day);
+                ts.value.push_back(value[i][day]);
+            }
+        }
+    }
+
+    void observations() {
+        const fs::path sd = dir / "source_data";
+        // Data-driven spawning needs the camp data; conflict-driven spawning does not
+        // (the data then only serve validation).
+        const bool needed = !s.flee || s.flee->spawn.mode == FleeSpawnMode::data_driven;
+        const auto layout = read_table(sd / "data_layout.csv", d, needed);
+        if (!layout) return;
+        const int hasten = s.flee ? s.flee->hasten : 1;
+        std::vector<RegionIndex> camps;
+        std::vector<std::vector<std::vector<detail::FleeDataPoint>>> files;  // per camp, per file
+        for (const CsvRow& r : layout->rows) {
+            if (r.comment || lower(cell(r, 0)) == "total" || cell(r, 0).empty()) continue;
+            const auto c = region(*layout, r, 0, "camp");
+            if (!c) continue;
+            std::vector<std::vector<detail::FleeDataPoint>> data;
+            for (std::size_t k = 1; k < r.cells.size(); ++k) {
+                if (r.cells[k].empty()) continue;
+                if (const auto t = read_table(sd / r.cells[k], d, true))
+                    data.push_back(detail::read_flee_data(*t, s.start_date, hasten, d));
+            }
+            if (data.empty()) {
+                d.add(layout->file, r.line, 2, "file", "no data file for `" + cell(r, 0) + "`");
+                continue;
+            }
+            // A camp on two rows is the same as its files listed on one row: summed.
+            const auto seen = std::find(camps.begin(), camps.end(), *c);
+            if (seen != camps.end()) {
+                auto& f = files[static_cast<std::size_t>(seen - camps.begin())];
+                std::move(data.begin(), data.end(), std::back_inserter(f));
+                continue;
+            }
+            camps.push_back(*c);
+            files.push_back(std::move(data));
+        }
+        // Registration corrections, in file order, on every file of the camp.
+        if (const auto t = read_table(dir / "input_csv" / "registration_corrections.csv", d, false)) {
+            for (const CsvRow& r : t->rows) {
+                if (r.comment || cell(r, 0).empty()) continue;
+                const auto date = detail::parse_flee_date(cell(r, 1));
+                if (!date) {
+                    d.add(t->file, r.line, 2, "date", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
+                    continue;
+                }
+                const auto c = region(*t, r, 0, "camp");
+                if (!c) continue;
+                for (std::size_t k = 0; k < camps.size(); ++k)
+                    if (camps[k] == *c)
+                        for (auto& f : files[k]) detail::apply_registration_correction(f, *date - s.start_date);
+            }
+        }
+        for (std::size_t k = 0; k < camps.size(); ++k) {
+            std::vector<double> count(static_cast<std::size_t>(std::max<Day>(s.days, 0)), 0.0);
+            for (Day day = 0; day < s.days; ++day)
+                for (const auto& f : files[k]) count[day] += detail::flee_count_on(f, day);
+            s.observed.region.push_back(camps[k]);
+            s.observed.count.push_back(std::move(count));
+        }
+    }
+};
+
+}  // namespace
+
+bool is_flee_case_dir(const std::string& dir) {
+    std::error_code ec;
+    return fs::is_directory(dir, ec) && fs::exists(fs::path(dir) / "input_csv" / "locations.csv", ec);
+}
+
+Scenario import_flee_case(const std::string& dir) {
+    Importer im;
+    im.dir = fs::path(dir);
+    if (!is_flee_case_dir(dir))
+        throw InputError({Problem{dir, 0, 0, "", "not a Flee case directory (expected input_csv/locations.csv)"}});
+    Scenario& s = im.s;
+    s.name = im.dir.filename().empty() ? im.dir.parent_path().filename().string() : im.dir.filename().string();
+    s.description = "Flee case imported from " + dir;
+    s.source_file = dir;
+    s.ruleset = "flee";
+    im.settings();
+    im.period();
+    im.locations();
+    im.routes();
+    im.closures();
+    if (im.d.empty() || s.days > 0) im.conflicts();
+    im.observations();
+    im.d.throw_if_any();
+    return std::move(im.s);
+}
+
+}  // namespace migflow

@@ -1,0 +1,438 @@
+// HDF5 result file, layout in docs/OUTPUT.md (schema_version 1).
+//
+// Memory stays bounded for big runs: the [T x R] series are written in blocks of
+// `block_days_` rows, and the block height is also the chunk height along time, so
+// every flush writes whole chunks (no read-modify-write of compressed chunks).
+#include <H5Cpp.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "output/hdf5_util.hpp"
+#include "migflow/core/date.hpp"
+#include "migflow/output/recorder.hpp"
+#include "migflow/measures/ard.hpp"
+
+namespace migflow {
+namespace {
+
+using detail::describe;
+using detail::set_attr;
+using detail::write_strings;
+using detail::write_vector;
+
+constexpr int schema_version = 1;
+constexpr std::size_t max_block_days = 32;
+constexpr std::size_t max_chunk_cols = 8192;
+constexpr std::size_t buffer_budget_bytes = 64u << 20;  // all block buffers together
+
+// One [T x width] dataset and the rows of the current block.
+template <class T>
+struct SeriesBlock {
+    H5::DataSet ds;
+    std::size_t width = 0;
+    std::vector<T> rows;  // block_days x width, row-major
+
+    void create(H5::Group& g, const std::string& name, std::size_t days, std::size_t w,
+                std::size_t block_days, int compression, const std::string& units,
+                const std::string& description) {
+        width = w;
+        rows.assign(block_days * w, T{});
+        hsize_t dims[2] = {days, w};
+        H5::DataSpace space(2, dims);
+        H5::DSetCreatPropList plist;
+        if (days > 0 && w > 0) {  // chunk dimensions must be positive
+            hsize_t chunk[2] = {std::min(days, block_days), std::min(w, max_chunk_cols)};
+            plist.setChunk(2, chunk);
+            if (compression > 0) {
+                plist.setShuffle();  // groups the bytes of counts: gzip then does far better
+                plist.setDeflate(static_cast<unsigned>(compression));
+            }
+        }
+        ds = g.createDataSet(name, detail::h5_type<T>(), space, plist);
+        describe(ds, units, description);
+    }
+
+    T* row(std::size_t i) { return rows.data() + i * width; }
+
+    void put(std::size_t i, const T* src) { std::copy(src, src + width, row(i)); }
+
+    // Writes rows [0, n) of the block at file rows [t0, t0 + n).
+    void flush(std::size_t t0, std::size_t n) {
+        if (n == 0 || width == 0) return;
+        H5::DataSpace file_space = ds.getSpace();
+        hsize_t start[2] = {t0, 0};
+        hsize_t count[2] = {n, width};
+        file_space.selectHyperslab(H5S_SELECT_SET, count, start);
+        H5::DataSpace mem_space(2, count);
+        ds.write(rows.data(), detail::h5_type<T>(), mem_space, file_space);
+    }
+};
+
+class Hdf5Recorder final : public Recorder {
+public:
+    explicit Hdf5Recorder(std::string path) : path_(std::move(path)), partial_(path_ + ".partial") {}
+
+    ~Hdf5Recorder() override {
+        if (finished_ || !opened_) return;
+        // Unfinished (an exception during the run): leave nothing that looks like output.
+        try {
+            close_all();
+        } catch (...) {
+        }
+        std::error_code ec;
+        std::filesystem::remove(partial_, ec);
+    }
+
+    void begin(const Scenario& s, const World& w, const RunInfo& info) override;
+    void record(const DayRecord& day) override;
+    void finish(const RunSummary& summary) override;
+
+private:
+    void write_static(const Scenario& s, const World& w);
+    void create_series(const Scenario& s);
+    void flush_block();
+    void write_validation(H5::Group& root);
+    void write_snapshot(std::size_t t, const AgentStore& agents);
+    void close_all();
+
+    std::string path_;
+    std::string partial_;
+    bool opened_ = false;
+    bool finished_ = false;
+
+    const Scenario* scenario_ = nullptr;
+    std::size_t days_ = 0, regions_ = 0, routes_ = 0;
+    std::size_t block_days_ = 1;
+    std::size_t block_start_ = 0;  // first day of the current block
+    std::size_t recorded_ = 0;     // days recorded so far (they arrive in order)
+
+    std::optional<H5::H5File> file_;  // engaged from begin() on
+    SeriesBlock<double> population_, conflict_, economy_, climate_;
+    SeriesBlock<std::int64_t> agents_, arrivals_, departures_, spawned_;
+    SeriesBlock<std::int64_t> flow_forward_, flow_backward_;
+    std::vector<std::int64_t> in_transit_, total_agents_;  // [T], small: kept whole
+    std::vector<std::vector<double>> observed_sim_;       // [k][day] for validation
+};
+
+void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info) {
+    if (opened_) throw std::logic_error("HDF5 recorder: begin() called twice");
+    H5::Exception::dontPrint();
+    try {
+        file_.emplace(partial_, H5F_ACC_TRUNC);
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error("cannot create output file " + partial_ + ": " +
+                                 e.getDetailMsg());
+    }
+    opened_ = true;
+    scenario_ = &s;
+    days_ = static_cast<std::size_t>(std::max<Day>(s.days, 0));
+    regions_ = w.region_count();
+    routes_ = w.route_count();
+    in_transit_.assign(days_, 0);
+    total_agents_.assign(days_, 0);
+    observed_sim_.assign(s.observed.region.size(), std::vector<double>(days_, 0.0));
+
+    try {
+        H5::Group root = file_->openGroup("/");
+        set_attr(root, "schema_version", schema_version);
+        set_attr(root, "migflow_version", info.version);
+        set_attr(root, "scenario_name", s.name);
+        set_attr(root, "scenario_file", s.source_file);
+        set_attr(root, "scenario_text", s.source_text);
+        set_attr(root, "seed", info.seed);
+        set_attr(root, "ruleset", s.ruleset);
+        set_attr(root, "people_per_agent", s.agents.people_per_agent);
+        set_attr(root, "start_date", format_date(s.start_date));
+        set_attr(root, "days", static_cast<std::int64_t>(days_));
+        set_attr(root, "threads", info.threads);
+        write_static(s, w);
+        create_series(s);
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+    }
+}
+
+void Hdf5Recorder::write_static(const Scenario& s, const World& w) {
+    H5::Group time = file_->createGroup("/time");
+    std::vector<std::int32_t> day(days_);
+    std::vector<std::string> date(days_);
+    for (std::size_t t = 0; t < days_; ++t) {
+        day[t] = static_cast<std::int32_t>(t);
+        date[t] = format_date(s.start_date + static_cast<DayNumber>(t));
+    }
+    write_vector(time, "day", day, "day", "day index from the start date (day 0 = start_date)");
+    write_strings(time, "date", date, "1", "calendar date of each day, YYYY-MM-DD");
+
+    H5::Group regions = file_->createGroup("/regions");
+    std::vector<std::string> name, type, country;
+    std::vector<double> lat, lon, capacity, population;
+    for (const Region& r : w.regions) {
+        name.push_back(r.name);
+        type.emplace_back(to_string(r.type));
+        country.push_back(r.country);
+        lat.push_back(r.lat);
+        lon.push_back(r.lon);
+        capacity.push_back(r.capacity);
+        population.push_back(r.population);
+    }
+    write_strings(regions, "name", name, "1", "region name");
+    write_strings(regions, "type", type, "1", "region type: settlement, camp or transit");
+    write_strings(regions, "country", country, "1", "country of the region");
+    write_vector(regions, "lat", lat, "degrees", "latitude");
+    write_vector(regions, "lon", lon, "degrees", "longitude");
+    write_vector(regions, "capacity", capacity, "people", "capacity in people, 0 = unlimited");
+    write_vector(regions, "initial_population", population, "people",
+                 "population at the start of the run");
+
+    H5::Group routes = file_->createGroup("/routes");
+    std::vector<std::int32_t> from, to;
+    std::vector<double> km;
+    for (const Route& r : w.routes) {
+        from.push_back(r.from);
+        to.push_back(r.to);
+        km.push_back(r.km);
+    }
+    write_vector(routes, "from", from, "1", "index of the first end of the route in /regions");
+    write_vector(routes, "to", to, "1", "index of the second end of the route in /regions");
+    write_vector(routes, "km", km, "km", "route length");
+}
+
+void Hdf5Recorder::create_series(const Scenario& s) {
+    // 8 [T x R] and 2 [T x E] buffers of 8-byte values per buffered day.
+    const std::size_t per_day = 8 * (8 * regions_ + 2 * routes_);
+    block_days_ = std::clamp<std::size_t>(buffer_budget_bytes / std::max<std::size_t>(per_day, 1),
+                                          1, max_block_days);
+    block_days_ = std::max<std::size_t>(1, std::min(block_days_, days_));
+    const int level = std::clamp(s.output.compression, 0, 9);
+    const std::size_t T = days_, R = regions_, E = routes_, B = block_days_;
+
+    H5::Group g = file_->createGroup("/series");
+    population_.create(g, "population", T, R, B, level, "people",
+                       "people in the region after the day's moves (residents + agents x people_per_agent)");
+    agents_.create(g, "agents", T, R, B, level, "agents",
+                   "agents standing in the region at the end of the day");
+    arrivals_.create(g, "arrivals", T, R, B, level, "agents", "agents that reached the region that day");
+    departures_.create(g, "departures", T, R, B, level, "agents", "agents that left the region that day");
+    spawned_.create(g, "spawned", T, R, B, level, "agents",
+                    "agents created in the region that day (agents present before day 0 are not counted)");
+    flow_forward_.create(g, "route_flow_forward", T, E, B, level, "agents",
+                         "agents departing along the route from -> to that day");
+    flow_backward_.create(g, "route_flow_backward", T, E, B, level, "agents",
+                          "agents departing along the route to -> from that day");
+
+    H5::Group d = file_->createGroup("/drivers");
+    conflict_.create(d, "conflict", T, R, B, level, "1",
+                     "conflict intensity in [0,1] used on that day, shocks applied");
+    economy_.create(d, "economy", T, R, B, level, "1",
+                    "economy level (scenario's own units, e.g. an index) used on that day, shocks applied");
+    climate_.create(d, "climate", T, R, B, level, "1",
+                    "climate hazard in [0,1] used on that day, shocks applied");
+}
+
+void Hdf5Recorder::record(const DayRecord& rec) {
+    if (!opened_ || finished_) throw std::logic_error("HDF5 recorder: record() outside begin/finish");
+    if (rec.day < 0 || static_cast<std::size_t>(rec.day) != recorded_ || recorded_ >= days_)
+        throw std::logic_error("HDF5 recorder: expected day " + std::to_string(recorded_) + " of " +
+                               std::to_string(days_) + ", got day " + std::to_string(rec.day));
+    if (!rec.state || !rec.tally) throw std::logic_error("HDF5 recorder: day record without state");
+    const DayState& st = *rec.state;
+    const DayTally& tl = *rec.tally;
+    auto check = [&](std::size_t got, std::size_t want, const char* what) {
+        if (got != want)
+            throw std::logic_error(std::string("HDF5 recorder: ") + what + " has " +
+                                   std::to_string(got) + " entries, expected " + std::to_string(want));
+    };
+    check(rec.population.size(), regions_, "population");
+    check(st.agents_at.size(), regions_, "agents_at");
+    check(tl.arrivals.size(), regions_, "arrivals");
+    check(tl.departures.size(), regions_, "departures");
+    check(tl.spawned.size(), regions_, "spawned");
+    check(tl.flow_forward.size(), routes_, "flow_forward");
+    check(tl.flow_backward.size(), routes_, "flow_backward");
+    check(static_cast<std::size_t>(st.drivers.conflict.size()), regions_, "conflict");
+    check(static_cast<std::size_t>(st.drivers.economy.size()), regions_, "economy");
+    check(static_cast<std::size_t>(st.drivers.climate.size()), regions_, "climate");
+
+    const std::size_t t = recorded_;
+    if (t >= block_start_ + block_days_) {
+        flush_block();
+        block_start_ = t;
+    }
+    const std::size_t i = t - block_start_;
+    population_.put(i, rec.population.data());
+    agents_.put(i, st.agents_at.data());
+    arrivals_.put(i, tl.arrivals.data());
+    departures_.put(i, tl.departures.data());
+    spawned_.put(i, tl.spawned.data());
+    flow_forward_.put(i, tl.flow_forward.data());
+    flow_backward_.put(i, tl.flow_backward.data());
+    conflict_.put(i, st.drivers.conflict.data());
+    economy_.put(i, st.drivers.economy.data());
+    climate_.put(i, st.drivers.climate.data());
+    in_transit_[t] = rec.in_transit;
+    total_agents_[t] = rec.total_agents;
+    const auto& obs_regions = scenario_->observed.region;
+    for (std::size_t k = 0; k < obs_regions.size(); ++k)
+        observed_sim_[k][t] = rec.population.at(static_cast<std::size_t>(obs_regions[k]));
+    if (rec.agents) write_snapshot(t, *rec.agents);
+    ++recorded_;
+}
+
+// One agent column, chunked and compressed like the series.
+template <class T>
+void write_agent_column(H5::Group& g, const std::string& name, const std::vector<T>& v, int level,
+                        const std::string& units, const std::string& description) {
+    hsize_t dims[1] = {v.size()};
+    H5::DataSpace space(1, dims);
+    H5::DSetCreatPropList plist;
+    if (!v.empty()) {
+        hsize_t chunk[1] = {std::min<hsize_t>(v.size(), 1 << 20)};
+        plist.setChunk(1, chunk);
+        if (level > 0) {
+            plist.setShuffle();
+            plist.setDeflate(static_cast<unsigned>(level));
+        }
+    }
+    H5::DataSet ds = g.createDataSet(name, detail::h5_type<T>(), space, plist);
+    if (!v.empty()) ds.write(v.data(), detail::h5_type<T>());
+    describe(ds, units, description);
+}
+
+void Hdf5Recorder::write_snapshot(std::size_t t, const AgentStore& agents) {
+    try {
+        if (!file_->nameExists("/snapshots")) {
+            H5::Group g = file_->createGroup("/snapshots");
+            set_attr(g, "every", scenario_->output.snapshot_every);
+        }
+        char name[32];
+        std::snprintf(name, sizeof name, "/snapshots/day_%05zu", t);
+        H5::Group g = file_->createGroup(name);
+        set_attr(g, "day", static_cast<std::int64_t>(t));
+        set_attr(g, "date", format_date(scenario_->start_date + static_cast<DayNumber>(t)));
+        const int level = std::clamp(scenario_->output.compression, 0, 9);
+        write_agent_column(g, "region", agents.region, level, "1",
+                           "per agent (index = agent id): region it stands in, or travels to");
+        write_agent_column(g, "km_left", agents.km_left, level, "km",
+                           "per agent: distance still to travel; 0 = standing in its region");
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+    }
+}
+
+void Hdf5Recorder::flush_block() {
+    const std::size_t n = std::min(block_days_, recorded_ - block_start_);
+    try {
+        population_.flush(block_start_, n);
+        agents_.flush(block_start_, n);
+        arrivals_.flush(block_start_, n);
+        departures_.flush(block_start_, n);
+        spawned_.flush(block_start_, n);
+        flow_forward_.flush(block_start_, n);
+        flow_backward_.flush(block_start_, n);
+        conflict_.flush(block_start_, n);
+        economy_.flush(block_start_, n);
+        climate_.flush(block_start_, n);
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+    }
+}
+
+void Hdf5Recorder::write_validation(H5::Group& root) {
+    const Observations& obs = scenario_->observed;
+    const std::size_t K = obs.region.size();
+    if (K == 0) return;
+    // compute_ard wants equal lengths: compare the days both sides have.
+    std::size_t n = days_;
+    for (const auto& c : obs.count) n = std::min(n, c.size());
+    std::vector<std::vector<double>> sim(K), ob(K);
+    for (std::size_t k = 0; k < K; ++k) {
+        sim[k].assign(observed_sim_[k].begin(), observed_sim_[k].begin() + n);
+        ob[k].assign(obs.count[k].begin(), obs.count[k].begin() + n);
+    }
+    const Validation v = compute_ard(sim, ob);
+
+    H5::Group g = file_->createGroup("/validation");
+    std::vector<std::string> names;
+    for (RegionIndex r : obs.region) names.push_back(scenario_->regions.at(r).name);
+    write_vector(g, "region", obs.region, "1", "index in /regions of each observed region");
+    write_strings(g, "name", names, "1", "name of each observed region");
+    // [T x K], like the series; days without an observation hold NaN.
+    auto write_tk = [&](const std::string& name, const std::vector<std::vector<double>>& src,
+                        const std::string& description) {
+        std::vector<double> buf(days_ * K, std::numeric_limits<double>::quiet_NaN());
+        for (std::size_t k = 0; k < K; ++k)
+            for (std::size_t t = 0; t < std::min(days_, src[k].size()); ++t) buf[t * K + k] = src[k][t];
+        hsize_t dims[2] = {days_, K};
+        H5::DataSet ds = g.createDataSet(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(2, dims));
+        if (!buf.empty()) ds.write(buf.data(), H5::PredType::NATIVE_DOUBLE);
+        describe(ds, "people", description);
+    };
+    write_tk("observed", obs.count, "observed count per day and observed region");
+    write_tk("simulated", observed_sim_, "simulated population per day and observed region");
+    write_vector(g, "error_rescaled", v.error_rescaled, "1",
+                 "relative difference per day, simulated rescaled to the observed total");
+    write_vector(g, "error_unrescaled", v.error_unrescaled, "1",
+                 "relative difference per day, simulated as is");
+    set_attr(g, "ard_rescaled", v.ard_rescaled);
+    set_attr(g, "ard_unrescaled", v.ard_unrescaled);
+    set_attr(root, "ard_rescaled", v.ard_rescaled);
+    set_attr(root, "ard_unrescaled", v.ard_unrescaled);
+}
+
+void Hdf5Recorder::finish(const RunSummary& summary) {
+    if (!opened_ || finished_) throw std::logic_error("HDF5 recorder: finish() outside a run");
+    if (recorded_ != days_)
+        throw std::logic_error("HDF5 recorder: finish() after " + std::to_string(recorded_) +
+                               " of " + std::to_string(days_) + " days");
+    flush_block();
+    try {
+        H5::Group root = file_->openGroup("/");
+        H5::Group series = file_->openGroup("/series");
+        write_vector(series, "in_transit", in_transit_, "agents",
+                     "agents travelling at the end of the day");
+        write_vector(series, "total_agents", total_agents_, "agents",
+                     "all agents at the end of the day (standing + travelling)");
+        write_validation(root);
+        set_attr(root, "wall_seconds", summary.wall_seconds);
+        set_attr(root, "agent_steps", summary.agent_steps);
+        set_attr(root, "final_agents", summary.final_agents);
+        set_attr(root, "complete", 1);  // last: readers trust nothing without it
+        series.close();
+        root.close();
+        close_all();  // every handle closed, so the file is really closed before the rename
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+    }
+    std::error_code ec;
+    std::filesystem::rename(partial_, path_, ec);
+    if (ec)
+        throw std::runtime_error("cannot rename " + partial_ + " to " + path_ + ": " + ec.message());
+    finished_ = true;
+}
+
+void Hdf5Recorder::close_all() {
+    for (auto* s : {&population_, &conflict_, &economy_, &climate_}) {
+        s->ds.close();
+        s->rows = {};
+    }
+    for (auto* s : {&agents_, &arrivals_, &departures_, &spawned_, &flow_forward_, &flow_backward_}) {
+        s->ds.close();
+        s->rows = {};
+    }
+    if (file_) file_->close();
+}
+
+}  // namespace
+
+std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& path) {
+    return std::make_unique<Hdf5Recorder>(path);
+}
+
+}  // namespace migflow

@@ -1,0 +1,176 @@
+// Region and link tables of the flee ruleset (shared/flee/SPEC.md steps 4-5, Flee 3's
+// moving.py: getEndPointScore, getCapMultiplier, calculateLinkWeight).
+#include <algorithm>
+#include <cmath>
+
+#include "rules/flee/tables.hpp"
+#include "migflow/engine/rng.hpp"
+
+namespace migflow::detail {
+
+double flee_cap_multiplier(double occupancy, double cap, double buffer) {
+    if (cap < 1.0) return 1.0;
+    if (occupancy <= buffer * cap) return 1.0;
+    if (occupancy >= cap) return 0.0;
+    const double residual = occupancy - buffer * cap;
+    return std::clamp(1.0 - residual / (cap * (1.0 - buffer)), 0.0, 1.0);
+}
+
+double flee_conflict_decay(const FleeSpawnRules& r, Day since) {
+    if (r.conflict_spawn_decay.empty()) return 1.0;
+    const long i = std::max<long>(0, since) / std::max(1, r.conflict_spawn_decay_interval);
+    const long last = static_cast<long>(r.conflict_spawn_decay.size()) - 1;
+    return r.conflict_spawn_decay[static_cast<std::size_t>(std::min(i, last))];
+}
+
+FleeStatic make_flee_static(const Scenario& s, const World& w) {
+    const std::size_t n = w.region_count();
+    FleeStatic st;
+    st.camp.assign(n, 0), st.idp.assign(n, 0), st.transit.assign(n, 0), st.marker.assign(n, 0);
+    st.capacity.assign(n, 0.0), st.population.assign(n, 0.0);
+    const FleeSettings f = s.flee.value_or(FleeSettings{});
+    auto listed = [](const std::vector<std::string>& v, const std::string& x) {
+        return std::find(v.begin(), v.end(), x) != v.end();
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+        const Region& r = w.regions[i];
+        st.camp[i] = r.type == RegionType::camp;
+        st.idp[i] = st.camp[i] && listed(f.idp_camps, r.name);
+        st.transit[i] = r.type == RegionType::transit;
+        st.marker[i] = listed(f.markers, r.name);
+        st.capacity[i] = r.capacity;
+        st.population[i] = r.population;
+    }
+    // Flee inserts day-0 camp counts as agents and also lowers the camp's capacity by
+    // them (SPEC "Start-up"); capacity_scaling applies to what is left.
+    if (f.spawn.insert_day0) {
+        for (std::size_t k = 0; k < s.observed.region.size(); ++k) {
+            const auto r = static_cast<std::size_t>(s.observed.region[k]);
+            if (!s.observed.count[k].empty() && st.capacity[r] > 0.0)
+                st.capacity[r] -= std::trunc(s.observed.count[k][0]);
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) st.capacity[i] *= f.move.capacity_scaling;
+    return st;
+}
+
+namespace {
+
+// Weight of one path (Flee's calculateLinkWeight, one route entry).
+double path_weight(const FleeMoveRules& m, const FleeTables& t, RegionIndex end, double km) {
+    double w = (m.weight_softening + t.score[end]) / std::pow(m.softening + km, m.distance_power) *
+               t.cap_mult[end];
+    if (m.weight_power != 1.0) w = std::pow(w, m.weight_power);
+    return w;
+}
+
+bool link_open(const World& w, const DayState& s, std::int32_t l, RegionIndex from) {
+    const RegionIndex to = w.link_to[l];
+    return s.open.route_open[w.link_route[l]] && s.open.region_open[from] && s.open.region_open[to];
+}
+
+// Sum of the weights of every loop-free route that continues from `at` (reached via
+// `km` so far, `step` levels deep), as Flee enumerates them for awareness 2 and 3.
+double deeper(const FleeMoveRules& m, const World& w, const FleeStatic& st, const DayState& s,
+              const FleeTables& t, RegionIndex at, double km, int step, RegionIndex* path, int depth) {
+    double sum = 0.0;
+    for (auto l = w.link_begin[at]; l < w.link_begin[at + 1]; ++l) {
+        const RegionIndex to = w.link_to[l];
+        if (!link_open(w, s, l, at)) continue;
+        bool loop = false;
+        for (int k = 0; k < depth; ++k) loop = loop || path[k] == to;
+        if (loop) continue;
+        const double d = km + w.link_km[l];
+        int next_step = step;
+        if (!st.marker[to]) sum += path_weight(m, t, to, d);
+        else next_step = step - 1;  // markers do not count as a step
+        if (m.awareness_level > next_step && depth < 16) {
+            path[depth] = to;
+            sum += deeper(m, w, st, s, t, to, d, next_step + 1, path, depth + 1);
+        }
+    }
+    return sum;
+}
+
+}  // namespace
+
+void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic& st,
+                         const DayState& s, const std::vector<Day>& toc, FleeTables& t) {
+    const FleeMoveRules& m = f.move;
+    const std::size_t n = w.region_count();
+    t.score.resize(n), t.cap_mult.resize(n), t.move_threshold.resize(n), t.town.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double c = s.drivers.conflict.size() ? s.drivers.conflict[i] : 0.0;
+        const bool camp = st.camp[i] && s.open.camp_open[i];
+        double score = 1.0;
+        // Flee marks every camp foreign (Location(): camp => foreign), even one in the
+        // home country; an idp camp is foreign only when it is abroad.
+        if (w.is_foreign[i] || (st.camp[i] && !st.idp[i])) score *= m.foreign_weight;
+        if (camp) score *= m.camp_weight;
+        if (c > 0.0)
+            score *= std::pow(m.conflict_weight, flee_conflict_decay(f.spawn, s.day - toc[i]) * c);
+        t.score[i] = score;
+        t.cap_mult[i] = flee_cap_multiplier(static_cast<double>(s.agents_at[i]), st.capacity[i], m.capacity_buffer);
+        double chance = c > 0.0   ? m.conflict_movechance
+                        : camp    ? (st.idp[i] ? m.idpcamp_movechance : m.camp_movechance)
+                        : st.transit[i] ? 1.0
+                                        : m.default_movechance;
+        if (m.movechance_pop_scale_factor != 0.0)
+            chance *= std::pow(std::max(st.population[i], st.capacity[i]) / m.movechance_pop_base,
+                               m.movechance_pop_scale_factor);
+        t.move_threshold[i] = threshold32(chance);
+        t.town[i] = !camp && !st.transit[i] && c <= 0.0;
+    }
+    const std::size_t links = w.link_to.size();
+    t.link_cum.assign(links, 0);
+    t.link_stay.assign(links, 0);
+    std::vector<double> weight;
+    RegionIndex path[17];
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto b = w.link_begin[i], e = w.link_begin[i + 1];
+        weight.assign(static_cast<std::size_t>(e - b), 0.0);
+        double total = 0.0;
+        int open = 0;
+        path[0] = static_cast<RegionIndex>(i);
+        for (auto l = b; l < e; ++l) {
+            if (!link_open(w, s, l, static_cast<RegionIndex>(i))) continue;
+            ++open;
+            const RegionIndex to = w.link_to[l];
+            double x = 0.0;
+            if (m.awareness_level > 0) {
+                int step = 1;
+                if (!st.marker[to]) x += path_weight(m, t, to, w.link_km[l]);
+                else step = 0;
+                if (m.awareness_level > step) {
+                    path[1] = to;
+                    x += deeper(m, w, st, s, t, to, w.link_km[l], step + 1, path, 2);
+                }
+            }
+            weight[l - b] = x;
+            total += x;
+            const bool camp_end = st.camp[to] && s.open.camp_open[to];
+            t.link_stay[l] = camp_end && t.cap_mult[to] < 0.5;
+        }
+        // All-zero weights (or awareness 0): Flee weighs the open links equally.
+        const bool uniform = !(total > 0.0) || !std::isfinite(total);
+        double acc = 0.0;
+        int seen = 0;
+        for (auto l = b; l < e; ++l) {
+            if (link_open(w, s, l, static_cast<RegionIndex>(i))) {
+                acc += uniform ? 1.0 : weight[l - b];
+                ++seen;
+                const double frac = seen == open ? 1.0 : acc / (uniform ? open : total);
+                t.link_cum[l] = static_cast<std::uint64_t>(std::min(frac, 1.0) * 4294967296.0);
+            } else {
+                t.link_cum[l] = l > b ? t.link_cum[l - 1] : 0;
+            }
+        }
+    }
+    t.route_open.assign(w.route_count(), 1);
+    for (std::size_t r = 0; r < w.route_count(); ++r) {
+        const Route& rt = w.routes[r];
+        t.route_open[r] = s.open.route_open[r] && s.open.region_open[rt.from] && s.open.region_open[rt.to];
+    }
+}
+
+}  // namespace migflow::detail

@@ -1,0 +1,312 @@
+// The native ruleset (docs/MODEL.md): spawning from drivers, a daily move hazard,
+// gravity/logit destination choice, capacity admission and multi-day travel.
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "migflow/rules/native/model.hpp"
+#include "migflow/engine/rng.hpp"
+#include "engine/thread_tallies.hpp"
+
+namespace migflow {
+
+namespace {
+
+// Agents handled as one unit of parallel work. Fixed, so that the order in which
+// capacity is granted (block order, then agent order) never depends on threads.
+constexpr std::size_t block_size = 1 << 14;
+
+struct Pending {
+    std::uint64_t agent;
+    std::int32_t link;
+};
+
+std::int64_t stochastic_round(double x, std::uint64_t bits) {
+    const double whole = std::floor(x);
+    return static_cast<std::int64_t>(whole) + (uniform01(bits) < x - whole ? 1 : 0);
+}
+
+class NativeRuleset final : public Ruleset {
+public:
+    NativeRuleset(const Scenario& s, const World& w, const RunOptions& o)
+        : s_(s), w_(w), seed_(o.seed), speed_(s.behaviour.speed_km_per_day), ctx_(s, w) {
+        // Everything a departure needs about its link, in one record: movers are
+        // scattered, so each array read is a cache miss.
+        links_.resize(w.link_km.size());
+        for (std::size_t l = 0; l < links_.size(); ++l) {
+            const auto e = w.link_route[l];
+            auto& k = links_[l];
+            k.to = w.link_to[l];
+            k.route = e;
+            k.capped_slot = ctx_.capped_slot[k.to];
+            k.travel_days = static_cast<std::int32_t>(
+                std::max(1.0, std::ceil(w.routes[e].km / speed_ - 1e-9)));
+            k.forward = w.routes[e].to == k.to;
+        }
+    }
+
+    void populate(const DayState& st, AgentStore& agents, DayTally& tally,
+                  std::vector<double>& residents) override;
+    void spawn(const DayState& st, AgentStore& agents, DayTally& tally,
+               std::vector<double>& residents) override;
+    void move(const DayState& st, AgentStore& agents, DayTally& tally) override;
+    std::size_t expected_agents() const override;
+
+private:
+    void add_agents(AgentStore& agents, const std::vector<std::int64_t>& counts, Day day) const;
+    std::uint8_t draw_group(std::uint64_t group_key, std::size_t id) const;
+    void depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
+                DayTally& tally) const;
+    void admit(AgentStore& a, std::size_t blocks);
+    void move_block(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
+                    std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
+                    std::vector<Pending>& pending) const;
+
+    // MODEL.md §4: journeys last whole days. km_left holds whole days × speed, re-derived
+    // each day, so float rounding never adds or drops a day (speed >= 1, km <= 50,000).
+    float remaining_km(std::int64_t days) const { return float(double(days) * speed_); }
+    std::int64_t days_to_go(float km_left) const { return std::llround(double(km_left) / speed_); }
+
+    const Scenario& s_;
+    const World& w_;
+    std::uint64_t seed_;
+    double speed_;
+    struct Link {
+        RegionIndex to;
+        RouteIndex route;
+        std::int32_t capped_slot;  // of `to`: index into NativeTables::quota, or -1
+        std::int32_t travel_days;  // ⌈km / speed⌉ (MODEL.md §4)
+        bool forward;              // along the route's from -> to direction
+    };
+    std::vector<Link> links_;
+    std::vector<std::int64_t> spawn_counts_;  // per region, reused every day
+    std::vector<std::int64_t> demand_;        // per capped slot: movers asking today
+    NativeContext ctx_;
+    NativeTables tables_;
+    std::vector<std::vector<Pending>> pending_;  // per block, reused every day
+    detail::ThreadTallies partial_{w_.region_count(), w_.route_count()};
+};
+
+// Appends counts[r] agents in each region r, in region order (ids are creation order),
+// filling the regions' id ranges in parallel.
+void NativeRuleset::add_agents(AgentStore& agents, const std::vector<std::int64_t>& counts,
+                               Day day) const {
+    std::vector<std::size_t> offset(counts.size() + 1, agents.size());
+    for (std::size_t r = 0; r < counts.size(); ++r) offset[r + 1] = offset[r] + std::size_t(counts[r]);
+    if (offset.back() == agents.size()) return;
+    agents.resize(offset.back());
+    const auto group_key = stream_key(seed_, Purpose::group, day);
+    tbb::parallel_for(std::size_t(0), counts.size(), [&](std::size_t r) {
+        for (std::size_t id = offset[r]; id < offset[r + 1]; ++id) {
+            agents.region[id] = agents.from[id] = RegionIndex(r);
+            agents.group[id] = draw_group(group_key, id);
+        }
+    });
+}
+
+// Group of agent `id`, drawn from the groups' shares (MODEL.md §5).
+std::uint8_t NativeRuleset::draw_group(std::uint64_t group_key, std::size_t id) const {
+    if (s_.groups.size() < 2) return 0;
+    const double u = uniform01(random_bits(group_key, id));
+    double acc = 0.0;
+    std::uint8_t g = 0;
+    for (std::size_t i = 0; i + 1 < s_.groups.size(); ++i) {
+        acc += s_.groups[i].share;
+        if (u >= acc) g = static_cast<std::uint8_t>(i + 1);
+    }
+    return g;
+}
+
+void NativeRuleset::populate(const DayState&, AgentStore& agents, DayTally& tally,
+                             std::vector<double>& residents) {
+    const double ppa = s_.agents.people_per_agent;
+    const auto key = stream_key(seed_, Purpose::initial, 0);
+    residents.resize(s_.regions.size());
+    std::vector<std::int64_t> counts(s_.regions.size());
+    for (std::size_t r = 0; r < s_.regions.size(); ++r) {
+        const double pop = s_.regions[r].population;
+        auto n = stochastic_round(pop * s_.agents.mobile_fraction / ppa, random_bits(key, r));
+        n = std::min<std::int64_t>(n, static_cast<std::int64_t>(std::floor(pop / ppa)));
+        counts[r] = n;
+        tally.spawned[r] += n;
+        residents[r] = std::max(0.0, pop - double(n) * ppa);
+    }
+    add_agents(agents, counts, -1);
+}
+
+// MODEL.md §5: displaced people come from the region's residents; camps do not spawn.
+void NativeRuleset::spawn(const DayState& st, AgentStore& agents, DayTally& tally,
+                          std::vector<double>& residents) {
+    const double ppa = s_.agents.people_per_agent;
+    const double sc = s_.agents.spawn_conflict, sh = s_.agents.spawn_climate;
+    if (sc == 0.0 && sh == 0.0) return;
+    const auto key = stream_key(seed_, Purpose::spawn, st.day);
+    spawn_counts_.assign(s_.regions.size(), 0);
+    for (std::size_t r = 0; r < s_.regions.size(); ++r) {
+        if (s_.regions[r].type == RegionType::camp) continue;
+        const double people =
+            residents[r] * (sc * st.drivers.conflict[r] + sh * st.drivers.climate[r]);
+        if (!(people > 0.0)) continue;
+        auto n = stochastic_round(people / ppa, random_bits(key, r));
+        n = std::min<std::int64_t>(n, static_cast<std::int64_t>(std::floor(residents[r] / ppa)));
+        if (n <= 0) continue;
+        spawn_counts_[r] = n;
+        tally.spawned[r] += n;
+        residents[r] -= double(n) * ppa;
+    }
+    add_agents(agents, spawn_counts_, st.day);
+}
+
+// Room for the initial agents and some spawning; the store grows beyond that if
+// needed. Reserving for every possible spawn could ask for far more memory than a run
+// with little displacement ever uses.
+std::size_t NativeRuleset::expected_agents() const {
+    double total = 0.0;
+    for (const auto& r : s_.regions) total += r.population;
+    const double mobile = total * s_.agents.mobile_fraction / s_.agents.people_per_agent;
+    return static_cast<std::size_t>(mobile * 1.05) + s_.regions.size() + 16;
+}
+
+void NativeRuleset::depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
+                           DayTally& tally) const {
+    const Link& k = links_[link];
+    const auto j = k.to;
+    const auto e = k.route;
+    ++tally.departures[i];
+    // Select the column, not the branch: the direction is a coin flip for the predictor.
+    auto* flow = k.forward ? tally.flow_forward.data() : tally.flow_backward.data();
+    ++flow[e];
+    a.region[id] = j;
+    a.from[id] = i;
+    const auto days = k.travel_days;
+    if (days <= 1) {
+        ++tally.arrivals[j];
+    } else {
+        a.km_left[id] = remaining_km(days - 1);
+        ++tally.road_enter[j];
+    }
+}
+
+// Pass 1 of the kernel, the only work done for every agent: flags the agents that need
+// attention today (travellers, and those whose draw says they leave). Branch-free and
+// written so the compiler vectorises it; the AVX2 clone is chosen at run time.
+template <bool grouped>
+__attribute__((target_clones("avx2", "default"))) void flag_block(
+    const RegionIndex* __restrict region, const float* __restrict km_left,
+    const std::uint8_t* __restrict group, const std::uint32_t* __restrict thr, int G,
+    std::uint64_t key, std::uint32_t first_id, std::size_t n, std::uint8_t* __restrict flag) {
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint32_t slot =
+            grouped ? std::uint32_t(region[k]) * std::uint32_t(G) + group[k] : std::uint32_t(region[k]);
+        const std::uint32_t t = thr[slot];
+        const std::uint32_t u = random32(key, first_id + std::uint32_t(k));
+        flag[k] = std::uint8_t((u < t) | (t == always32) | (km_left[k] > 0.0f));
+    }
+}
+
+void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t begin,
+                               std::size_t end, std::uint64_t move_key, std::uint64_t dest_key,
+                               DayTally& tally, std::vector<Pending>& pending) const {
+    const std::size_t n = end - begin;
+    alignas(64) std::uint8_t flag[block_size + 8] = {};
+    const int G = tables_.groups;
+    const auto* thr = tables_.move_threshold.data();
+    if (G > 1)
+        flag_block<true>(&a.region[begin], &a.km_left[begin], &a.group[begin], thr, G, move_key,
+                         std::uint32_t(begin), n, flag);
+    else
+        flag_block<false>(&a.region[begin], &a.km_left[begin], &a.group[begin], thr, G, move_key,
+                          std::uint32_t(begin), n, flag);
+
+    // Pass 2: only flagged agents, found eight flags at a time (most words are zero),
+    // then by bit scan so that sparse flags cost no mispredicted branches.
+    for (std::size_t w = 0; w < n; w += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, flag + w, 8);
+        while (word != 0) {
+            const int byte = std::countr_zero(word) / 8;
+            word &= ~(std::uint64_t(0xff) << (8 * byte));
+            const std::size_t k = w + std::size_t(byte);
+            if (k >= n) break;
+            const std::size_t id = begin + k;
+            if (a.km_left[id] > 0.0f) {  // MODEL.md §4: travellers keep going
+                const auto days = days_to_go(a.km_left[id]) - 1;
+                if (days <= 0) {
+                    a.km_left[id] = 0.0f;
+                    ++tally.road_leave[a.region[id]];
+                    ++tally.arrivals[a.region[id]];
+                } else {
+                    a.km_left[id] = remaining_km(days);
+                }
+                continue;
+            }
+            const auto i = a.region[id];
+            const auto link = pick_link(w_, tables_, i, random32(dest_key, std::uint32_t(id)) * 0x1p-32);
+            if (link < 0) continue;
+            if (links_[link].capped_slot >= 0)
+                pending.push_back({id, link});
+            else
+                depart(a, id, i, link, tally);
+        }
+    }
+}
+
+void NativeRuleset::move(const DayState& st, AgentStore& a, DayTally& tally) {
+    build_native_tables(ctx_, st, tables_);
+    const auto move_key = stream_key(seed_, Purpose::move, st.day);
+    const auto dest_key = stream_key(seed_, Purpose::destination, st.day);
+    const std::size_t n = a.size();
+    if (n > std::size_t(0xffffffffU))
+        throw std::length_error("the native ruleset handles at most 2^32 - 1 agents per process");
+    const std::size_t blocks = (n + block_size - 1) / block_size;
+    if (pending_.size() < blocks) pending_.resize(blocks);
+    partial_.clear();
+    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
+        pending_[b].clear();
+        move_block(st, a, b * block_size, std::min(n, (b + 1) * block_size), move_key, dest_key,
+                   partial_.local(), pending_[b]);
+    });
+    admit(a, blocks);
+    partial_.add_to(tally);
+}
+
+// MODEL.md §3.2: capped destinations admit movers up to their room, first come (lowest
+// agent id) first served; the rest stay where they are today. Only destinations asked
+// for more than their room need that order; movers to the others leave in parallel.
+void NativeRuleset::admit(AgentStore& a, std::size_t blocks) {
+    auto& quota = tables_.quota;
+    demand_.assign(quota.size(), 0);
+    for (std::size_t b = 0; b < blocks; ++b)
+        for (const auto& p : pending_[b]) ++demand_[links_[p.link].capped_slot];
+    const auto contested = [&](const Pending& p) {
+        const auto slot = links_[p.link].capped_slot;
+        return demand_[slot] > quota[slot];
+    };
+    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
+        for (const auto& p : pending_[b])
+            if (!contested(p)) depart(a, p.agent, a.region[p.agent], p.link, partial_.local());
+    });
+    auto& tally = partial_.local();
+    for (std::size_t b = 0; b < blocks; ++b) {
+        for (const auto& p : pending_[b]) {
+            if (!contested(p)) continue;
+            auto& q = quota[links_[p.link].capped_slot];
+            if (q <= 0) continue;
+            --q;
+            depart(a, p.agent, a.region[p.agent], p.link, tally);
+        }
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Ruleset> make_native_ruleset(const Scenario& s, const World& w,
+                                              const RunOptions& o) {
+    return std::make_unique<NativeRuleset>(s, w, o);
+}
+
+}  // namespace migflow

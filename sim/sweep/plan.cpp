@@ -1,0 +1,385 @@
+// Sweep files -> SweepSpec -> the plan (docs/SWEEP.md). Problems are reported the way
+// the scenario loader reports them (it lends its LoadContext), and a problem the loader
+// finds in an override is moved back to the sweep-file line that wrote the value.
+#include "migflow/sweep/plan.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "migflow/formats/flee/import.hpp"
+#include "migflow/engine/rng.hpp"
+#include "scenario/loader_internal.hpp"
+
+namespace migflow {
+
+namespace {
+
+using detail::LoadContext;
+
+const std::vector<std::string> sweep_keys = {"scenario", "output_dir", "seeds",
+                                             "set",      "grid",       "samples"};
+const std::vector<std::string> sample_keys = {"count", "method", "seed", "ranges"};
+
+// Sample draws get their own streams: no engine Purpose uses these values, so the
+// sweep's draws never coincide with a run's.
+constexpr Purpose sweep_order = static_cast<Purpose>(0x5357'0001);
+constexpr Purpose sweep_jitter = static_cast<Purpose>(0x5357'0002);
+
+SweepOrigin origin_of(const LoadContext& ctx, const YAML::Node& value, const YAML::Node& key_node,
+                      const std::string& key) {
+    SweepOrigin o{ctx.file, 0, 0, key};
+    if (const YAML::Mark m = value.Mark(); m.line >= 0) o.line = m.line + 1, o.column = m.column + 1;
+    if (const YAML::Mark m = key_node.Mark(); m.line >= 0) o.key_line = m.line + 1, o.key_column = m.column + 1;
+    return o;
+}
+
+// An override value as `--set` takes it: scalars as written, lists and maps in flow style.
+std::string value_text(const YAML::Node& n) {
+    if (n.IsScalar()) return n.Scalar();
+    YAML::Emitter out;
+    out << YAML::Flow << n;
+    return out.c_str();
+}
+
+std::string resolve(const std::string& base_dir, const std::string& p) {
+    if (p.empty() || p.front() == '/' || base_dir.empty()) return p;
+    return base_dir + "/" + p;
+}
+
+std::string default_output_dir(const std::string& file) {
+    return std::filesystem::path(file).stem().string() + "_out";
+}
+
+void load_seeds(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec) {
+    if (n.IsMap()) {
+        ctx.check_map(n, "seeds", {"from", "count"});
+        const YAML::Node from = ctx.need(n, "from", "seeds"), count = ctx.need(n, "count", "seeds");
+        const auto f = from.IsDefined() ? ctx.integer(from, "seeds.from", 0, 1LL << 62) : std::nullopt;
+        const auto c = count.IsDefined() ? ctx.integer(count, "seeds.count", 1, 100000) : std::nullopt;
+        if (f && c)
+            for (long long i = 0; i < *c; ++i) spec.seeds.push_back(static_cast<std::uint64_t>(*f + i));
+        return;
+    }
+    if (!n.IsSequence()) {
+        ctx.problem(n, "seeds", "expected a list of seeds or {from: N, count: K}");
+        return;
+    }
+    if (n.size() == 0) ctx.problem(n, "seeds", "the list is empty: give at least one seed");
+    std::set<std::uint64_t> seen;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        const std::string key = detail::index_path("seeds", i);
+        const auto v = ctx.integer(n[i], key, 0, std::numeric_limits<long long>::max());
+        if (!v) continue;
+        if (!seen.insert(static_cast<std::uint64_t>(*v)).second)
+            ctx.problem(n[i], key, "seed " + std::to_string(*v) + " is given twice");
+        else spec.seeds.push_back(static_cast<std::uint64_t>(*v));
+    }
+}
+
+// `seed` is what `seeds:` sets; an override of it would be silently replaced.
+// `here` holds the keys of the map being read: a repeat there is a duplicate key, which
+// check_map has reported already.
+bool check_override_key(LoadContext& ctx, const YAML::Node& k, const std::string& path,
+                        std::set<std::string>& used, std::set<std::string>& here) {
+    const std::string key = k.Scalar();
+    if (!here.insert(key).second) return false;
+    if (key == "seed") {
+        ctx.problem(k, path, "the seed of each run comes from `seeds:`, not from an override");
+        return false;
+    }
+    if (!used.insert(key).second) {
+        ctx.problem(k, path, "`" + key + "` is already set or swept elsewhere in this sweep");
+        return false;
+    }
+    return true;
+}
+
+void load_set(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
+    if (!ctx.check_map(n, "set", {})) return;
+    std::set<std::string> here;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string path = detail::join_path("set", it->first.Scalar());
+        if (!check_override_key(ctx, it->first, path, used, here)) continue;
+        spec.fixed.emplace_back(it->first.Scalar(), value_text(it->second));
+        spec.fixed_origins.push_back(origin_of(ctx, it->second, it->first, path));
+    }
+}
+
+void load_grid(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
+    if (!ctx.check_map(n, "grid", {})) return;
+    if (n.size() == 0) ctx.problem(n, "grid", "empty: give at least one key with its values");
+    std::set<std::string> here;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string path = detail::join_path("grid", it->first.Scalar());
+        if (!check_override_key(ctx, it->first, path, used, here)) continue;
+        const YAML::Node values = it->second;
+        if (!values.IsSequence()) {
+            ctx.problem(values, path, "expected a list of values to try");
+            continue;
+        }
+        if (values.size() == 0) {
+            ctx.problem(values, path, "the list of values is empty: give at least one value");
+            continue;
+        }
+        SweepAxis axis{it->first.Scalar(), {}, {}};
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            axis.values.push_back(value_text(values[i]));
+            axis.origins.push_back(origin_of(ctx, values[i], it->first, detail::index_path(path, i)));
+        }
+        spec.grid.push_back(std::move(axis));
+    }
+}
+
+void load_ranges(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
+    if (!ctx.check_map(n, "samples.ranges", {})) return;
+    if (n.size() == 0) ctx.problem(n, "samples.ranges", "empty: give at least one key with [low, high]");
+    std::set<std::string> here;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string path = detail::join_path("samples.ranges", it->first.Scalar());
+        if (!check_override_key(ctx, it->first, path, used, here)) continue;
+        const YAML::Node r = it->second;
+        if (!r.IsSequence() || r.size() != 2) {
+            ctx.problem(r, path, "expected [low, high]");
+            continue;
+        }
+        const auto lo = ctx.number(r[0], path + "[0]"), hi = ctx.number(r[1], path + "[1]");
+        if (!lo || !hi) continue;
+        if (*lo > *hi) {
+            ctx.problem(r, path, "low " + r[0].Scalar() + " is above high " + r[1].Scalar());
+            continue;
+        }
+        spec.ranges.push_back(SweepRange{it->first.Scalar(), *lo, *hi, origin_of(ctx, r, it->first, path)});
+    }
+}
+
+void load_samples(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
+    if (!ctx.check_map(n, "samples", sample_keys)) return;
+    if (const YAML::Node c = ctx.need(n, "count", "samples"); c.IsDefined())
+        if (const auto v = ctx.integer(c, "samples.count", 1, 100000)) spec.sample_count = int(*v);
+    if (const YAML::Node m = n["method"]; m.IsDefined()) {
+        const auto v = ctx.string(m, "samples.method");
+        if (v == "latin_hypercube") spec.sampling = SweepSampling::latin_hypercube;
+        else if (v == "uniform") spec.sampling = SweepSampling::uniform;
+        else if (v) ctx.problem(m, "samples.method", "got `" + *v + "`, expected latin_hypercube or uniform");
+    }
+    if (const YAML::Node s = n["seed"]; s.IsDefined())
+        if (const auto v = ctx.integer(s, "samples.seed", 0, std::numeric_limits<long long>::max()))
+            spec.sample_seed = static_cast<std::uint64_t>(*v);
+    if (const YAML::Node r = ctx.need(n, "ranges", "samples"); r.IsDefined()) load_ranges(ctx, r, spec, used);
+}
+
+void check_scenario(LoadContext& ctx, const YAML::Node& root, const SweepSpec& spec) {
+    namespace fs = std::filesystem;
+    const YAML::Node n = root["scenario"];
+    if (spec.scenario.empty()) return;
+    std::error_code ec;
+    if (!fs::exists(spec.scenario, ec)) {
+        ctx.problem(n, "scenario", "no such file or directory `" + spec.scenario + "`");
+        return;
+    }
+    if (!fs::is_directory(spec.scenario, ec)) return;
+    if (!is_flee_case_dir(spec.scenario)) {
+        ctx.problem(n, "scenario", "`" + spec.scenario + "` is a directory, but not a Flee case");
+        return;
+    }
+    // Overrides edit a YAML tree; a Flee case has none until it is imported.
+    for (const char* k : {"set", "grid", "samples"})
+        if (root[k].IsDefined())
+            ctx.problem(root[k], k, "overrides apply to YAML scenarios; import the Flee case first "
+                                    "(`migflow import-flee DIR -o case.yaml`) and sweep that");
+}
+
+std::string format_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+// count × ranges.size() values: draws[k][d] for sample k and range d.
+std::vector<std::vector<std::string>> draw_samples(const SweepSpec& spec) {
+    const std::size_t n = static_cast<std::size_t>(spec.sample_count);
+    std::vector<std::vector<std::string>> out(n, std::vector<std::string>(spec.ranges.size()));
+    for (std::size_t d = 0; d < spec.ranges.size(); ++d) {
+        const SweepRange& r = spec.ranges[d];
+        const auto jitter = stream_key(spec.sample_seed, sweep_jitter, static_cast<std::int64_t>(d));
+        // Latin hypercube: one draw in each of n equal strata, strata shuffled per range
+        // (Fisher-Yates) so that the ranges are paired at random.
+        std::vector<std::size_t> stratum(n);
+        std::iota(stratum.begin(), stratum.end(), std::size_t(0));
+        const auto order = stream_key(spec.sample_seed, sweep_order, static_cast<std::int64_t>(d));
+        for (std::size_t i = n; i > 1; --i)
+            std::swap(stratum[i - 1], stratum[random_bits(order, i) % i]);
+        for (std::size_t k = 0; k < n; ++k) {
+            const double u = uniform01(random_bits(jitter, k));
+            const double x = spec.sampling == SweepSampling::uniform
+                                 ? u
+                                 : (static_cast<double>(stratum[k]) + u) / static_cast<double>(n);
+            out[k][d] = format_number(std::clamp(r.lo + (r.hi - r.lo) * x, r.lo, r.hi));
+        }
+    }
+    return out;
+}
+
+std::string run_file(const std::string& dir, int index, int total) {
+    const int width = std::max<int>(3, static_cast<int>(std::to_string(std::max(total - 1, 0)).size()));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "run_%0*d.h5", width, index);
+    return dir.empty() ? std::string(buf) : dir + "/" + buf;
+}
+
+// A loader problem inside an override `path` names the path itself (a path problem,
+// e.g. an unknown key) or a key below it (the value's own problems).
+bool inside(const std::string& problem_key, const std::string& path) {
+    if (problem_key == path) return true;
+    if (!problem_key.starts_with(path)) return false;
+    const char next = problem_key[path.size()];
+    return next == '.' || next == '[';
+}
+
+// The apply_override messages (sim/scenario/loader.cpp) that are about the path, not
+// the value: they belong on the key's line, once, not on every value.
+bool is_path_problem(const std::string& message) {
+    for (const char* s : {"unknown key", "has no keys below it", "has no entry", "is not a map in the scenario",
+                          "bad list index", "empty key in the path", "cannot set a key inside"})
+        if (message.find(s) != std::string::npos) return true;
+    return false;
+}
+
+std::string strip_index(const std::string& key) {
+    if (key.empty() || key.back() != ']') return key;
+    return key.substr(0, key.rfind('['));
+}
+
+}  // namespace
+
+SweepSpec load_sweep_text(const std::string& text, const std::string& name_for_errors,
+                          const std::string& base_dir) {
+    Diagnostics diag;
+    LoadContext ctx{name_for_errors, base_dir, diag};
+    YAML::Node root = detail::parse_yaml_map(text, name_for_errors, "sweep keys (scenario, seeds, grid, ...)");
+    const YAML::Node r = root;  // const: lookups must never insert keys
+    SweepSpec spec;
+    spec.file = name_for_errors;
+    ctx.check_map(r, "", sweep_keys);
+    if (const YAML::Node n = ctx.need(r, "scenario", ""); n.IsDefined())
+        if (const auto v = ctx.string(n, "scenario")) spec.scenario = resolve(base_dir, *v);
+    spec.output_dir = resolve(base_dir, default_output_dir(name_for_errors));
+    if (const YAML::Node n = r["output_dir"]; n.IsDefined())
+        if (const auto v = ctx.string(n, "output_dir")) {
+            if (v->empty()) ctx.problem(n, "output_dir", "must not be empty");
+            spec.output_dir = resolve(base_dir, *v);
+        }
+    if (const YAML::Node n = ctx.need(r, "seeds", ""); n.IsDefined()) load_seeds(ctx, n, spec);
+    std::set<std::string> used;
+    if (const YAML::Node n = r["set"]; n.IsDefined()) load_set(ctx, n, spec, used);
+    if (const YAML::Node n = r["grid"]; n.IsDefined()) load_grid(ctx, n, spec, used);
+    if (const YAML::Node n = r["samples"]; n.IsDefined()) load_samples(ctx, n, spec, used);
+    check_scenario(ctx, r, spec);
+    if (!diag.empty()) throw InputError(detail::in_reading_order(diag.problems()));
+    return spec;
+}
+
+SweepSpec load_sweep(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read the sweep file"}});
+    const auto slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
+    return load_sweep_text(text.str(), path, dir);
+}
+
+std::vector<std::string> swept_keys(const SweepSpec& spec) {
+    std::vector<std::string> keys;
+    for (const SweepAxis& a : spec.grid) keys.push_back(a.key);
+    for (const SweepRange& r : spec.ranges) keys.push_back(r.key);
+    return keys;
+}
+
+std::vector<SweepRun> plan_sweep(const SweepSpec& spec) {
+    std::size_t cells = 1;
+    for (const SweepAxis& a : spec.grid) cells *= a.values.size();
+    const auto draws = draw_samples(spec);
+    const std::size_t per_cell = draws.empty() ? 1 : draws.size();
+    const std::size_t total = cells * per_cell * spec.seeds.size();
+
+    std::vector<SweepRun> runs;
+    runs.reserve(total);
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+        // Mixed-radix digits of `cell`, the last grid key fastest.
+        std::vector<std::size_t> digit(spec.grid.size());
+        for (std::size_t a = spec.grid.size(), rest = cell; a-- > 0;) {
+            digit[a] = rest % spec.grid[a].values.size();
+            rest /= spec.grid[a].values.size();
+        }
+        for (std::size_t k = 0; k < per_cell; ++k) {
+            SweepRun base;
+            base.point = static_cast<int>(cell * per_cell + k);
+            base.overrides = spec.fixed;
+            base.origins = spec.fixed_origins;
+            for (std::size_t a = 0; a < spec.grid.size(); ++a) {
+                base.overrides.emplace_back(spec.grid[a].key, spec.grid[a].values[digit[a]]);
+                base.origins.push_back(spec.grid[a].origins[digit[a]]);
+            }
+            if (!draws.empty())
+                for (std::size_t d = 0; d < spec.ranges.size(); ++d) {
+                    base.overrides.emplace_back(spec.ranges[d].key, draws[k][d]);
+                    base.origins.push_back(spec.ranges[d].origin);
+                }
+            for (const std::uint64_t seed : spec.seeds) {
+                SweepRun run = base;
+                run.index = static_cast<int>(runs.size());
+                run.seed = seed;
+                run.output = run_file(spec.output_dir, run.index, static_cast<int>(total));
+                runs.push_back(std::move(run));
+            }
+        }
+    }
+    return runs;
+}
+
+void validate_sweep(const SweepSpec& spec, const std::vector<SweepRun>& runs,
+                    const std::function<void(const Overrides&)>& load) {
+    std::vector<Problem> out;
+    std::set<std::tuple<std::string, int, int, std::string, std::string>> seen;
+    auto add = [&](Problem p) {
+        if (seen.emplace(p.file, p.line, p.column, p.key, p.message).second) out.push_back(std::move(p));
+    };
+    int last_point = -1;
+    for (const SweepRun& run : runs) {
+        if (run.point == last_point) continue;  // same overrides, other seed: same scenario
+        last_point = run.point;
+        try {
+            load(run.overrides);
+        } catch (const InputError& e) {
+            for (Problem p : e.problems()) {
+                if (p.file == "--set") {
+                    for (std::size_t i = 0; i < run.overrides.size(); ++i) {
+                        const std::string& path = run.overrides[i].first;
+                        if (!inside(p.key, path)) continue;
+                        const SweepOrigin& o = run.origins[i];
+                        if (is_path_problem(p.message)) {
+                            p = Problem{o.file, o.key_line, o.key_column, strip_index(o.key), p.message};
+                        } else {
+                            const bool sampled = o.key.starts_with("samples.");
+                            p = Problem{o.file, o.line, o.column, sampled ? strip_index(o.key) : o.key,
+                                        (sampled ? "sampled value " + run.overrides[i].second + ": " : "") +
+                                            p.message};
+                        }
+                        break;
+                    }
+                }
+                add(std::move(p));
+            }
+        }
+    }
+    if (!out.empty()) throw InputError(detail::in_reading_order(std::move(out)));
+}
+
+}  // namespace migflow
