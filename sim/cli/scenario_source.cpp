@@ -1,3 +1,4 @@
+// A scenario from what the user named: a YAML file or a Flee input directory.
 #include "cli/scenario_source.hpp"
 
 #include <filesystem>

@@ -1,3 +1,4 @@
+// AgentStore: the agent columns (struct of arrays), grown by spawning.
 #include "migflow/engine/agents.hpp"
 
 namespace migflow {

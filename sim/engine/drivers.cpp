@@ -1,3 +1,4 @@
+// Driver values of each day: conflict, economy, climate per region, shocks applied.
 #include "migflow/engine/drivers.hpp"
 
 #include <tbb/parallel_for.h>

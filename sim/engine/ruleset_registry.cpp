@@ -1,3 +1,4 @@
+// The rulesets by name: the scenario's `ruleset:` key picks one.
 #include <stdexcept>
 
 #include "migflow/engine/ruleset.hpp"

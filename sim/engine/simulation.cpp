@@ -1,3 +1,4 @@
+// The daily step (DESIGN.md §1) and the run loop.
 #include "migflow/engine/simulation.hpp"
 
 #include <tbb/global_control.h>

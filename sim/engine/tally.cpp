@@ -1,3 +1,4 @@
+// A day's counts (departures, arrivals, flows, spawns), summed across threads.
 #include "migflow/engine/tally.hpp"
 
 #include <algorithm>

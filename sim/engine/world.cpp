@@ -1,3 +1,4 @@
+// The static geography of a run: regions and the route graph in CSR form.
 #include "migflow/engine/world.hpp"
 
 #include <algorithm>

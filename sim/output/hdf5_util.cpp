@@ -1,3 +1,4 @@
+// Small helpers over the HDF5 C++ API: typed attributes, 1-D datasets, string arrays.
 #include "output/hdf5_util.hpp"
 
 #include <algorithm>

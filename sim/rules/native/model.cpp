@@ -1,3 +1,4 @@
+// The native model's equations (docs/MODEL.md) and the region tables built from them each day.
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
