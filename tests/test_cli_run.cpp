@@ -103,15 +103,3 @@ TEST_CASE("agent snapshots agree with the region series", "[cli][snapshots]") {
         if (km_left[i] == 0.0) standing[static_cast<std::size_t>(region[i])] += 1.0;
     CHECK(standing == std::vector<double>(agents.end() - 5, agents.end()));
 }
-
-TEST_CASE("command-line mistakes exit 2 with the usage; --help exits 0", "[cli]") {
-    TempDir dir("cli_usage");
-    const auto log = dir.path / "log";
-    CHECK(run_migflow("run " + scenarios + "tiny.yaml --threads 5000", log) == 2);
-    CHECK(slurp(log).find("--threads takes 0 (all cores) to 1024") != std::string::npos);
-    CHECK(run_migflow("run " + scenarios + "tiny.yaml --set days", log) == 2);
-    CHECK(slurp(log).find("--set needs key=value, got 'days'") != std::string::npos);
-    CHECK(run_migflow("run", log) == 2);
-    CHECK(run_migflow("run --help", log) == 0);
-    CHECK(slurp(log).find("usage: migflow run") != std::string::npos);
-}

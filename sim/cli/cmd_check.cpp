@@ -4,7 +4,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "cli/scenario_source.hpp"
@@ -12,9 +11,6 @@
 namespace migflow::cli {
 
 namespace {
-
-constexpr const char* check_usage =
-    "usage: migflow check SCENARIO.yaml|FLEE_DIR [--set key.path=value]...";
 
 std::string count(std::size_t n, const std::string& word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -41,33 +37,16 @@ std::string summary(const Scenario& s) {
     return out.str();
 }
 
-}  // namespace
-
-int cmd_check(const Args& args) {
-    ArgReader in(args, check_usage);
+struct CheckArgs {
     std::string path;
     Overrides overrides;
-    while (in.more()) {
-        const std::string a = in.next();
-        if (a == "-h" || a == "--help") {
-            std::cout << check_usage << "\n";
-            return 0;
-        }
-        if (a == "--set") {
-            overrides.push_back(split_assignment(in.value("--set"), check_usage));
-        } else if (a.starts_with("--set=")) {
-            overrides.push_back(split_assignment(a.substr(6), check_usage));
-        } else if (!a.empty() && a.front() == '-') {
-            throw UsageError("unknown option " + a, check_usage);
-        } else if (path.empty()) {
-            path = a;
-        } else {
-            throw UsageError("only one scenario, got " + path + " and " + a, check_usage);
-        }
-    }
-    if (path.empty()) throw UsageError("which scenario?", check_usage);
+};
+
+int check(const CheckArgs& a) {
+    const std::string& path = a.path;
+    if (path.empty()) throw UsageError("which scenario?");
     try {
-        const Scenario s = load_scenario_source(path, overrides);
+        const Scenario s = load_scenario_source(path, a.overrides);
         std::cout << summary(s) << "\n";
         return 0;
     } catch (const InputError& e) {
@@ -75,6 +54,16 @@ int cmd_check(const Args& args) {
         std::cerr << "migflow check: " << e.problems().size() << " problem(s) in " << path << "\n";
         return 1;
     }
+}
+
+}  // namespace
+
+Command add_check_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("check", "validate a scenario only: list every problem, or summarise it");
+    auto a = std::make_shared<CheckArgs>();
+    sub->add_option("SCENARIO", a->path, "scenario YAML file or Flee input directory")->type_name("");
+    add_set_option(*sub, a->overrides);
+    return {sub, [a] { return check(*a); }};
 }
 
 }  // namespace migflow::cli

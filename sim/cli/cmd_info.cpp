@@ -136,14 +136,8 @@ void print_info(const std::string& path, std::ostream& out) {
     }
 }
 
-}  // namespace
-
-int cmd_info(const Args& args) {
-    if (args.size() != 1) {
-        std::cerr << "usage: migflow info OUT.h5\n";
-        return 2;
-    }
-    const std::string& path = args[0];
+int info(const std::string& path) {
+    if (path.empty()) throw UsageError("which result file?");
     H5::Exception::dontPrint();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
@@ -171,6 +165,15 @@ int cmd_info(const Args& args) {
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+Command add_info_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("info", "what a result file holds, in a few readable lines");
+    auto path = std::make_shared<std::string>();
+    sub->add_option("OUT.h5", *path, "a migflow result file")->type_name("");
+    return {sub, [path] { return info(*path); }};
 }
 
 }  // namespace migflow::cli

@@ -5,7 +5,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/scenario/params.hpp"
@@ -41,22 +40,7 @@ void print_text(std::ostream& out, std::string_view block, std::span<const Param
     }
 }
 
-}  // namespace
-
-int cmd_params(const Args& args) {
-    constexpr const char* usage = "usage: migflow params [--markdown]";
-    bool markdown = false;
-    ArgReader in(args, usage);
-    while (in.more()) {
-        const std::string a = in.next();
-        if (a == "--markdown") markdown = true;
-        else if (a == "-h" || a == "--help") {
-            std::cout << usage << "\n";
-            return 0;
-        } else {
-            throw UsageError("unknown argument " + a, usage);
-        }
-    }
+int params(bool markdown) {
     if (markdown) {
         print_markdown(std::cout, "behaviour", behaviour_params());
         std::cout << "\n";
@@ -67,6 +51,15 @@ int cmd_params(const Args& args) {
         print_text(std::cout, "agents", agent_params());
     }
     return 0;
+}
+
+}  // namespace
+
+Command add_params_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("params", "list the model's coefficients: default, range, unit, meaning");
+    auto markdown = std::make_shared<bool>(false);
+    sub->add_flag("--markdown", *markdown, "as the Markdown tables of docs/SCENARIO.md");
+    return {sub, [markdown] { return params(*markdown); }};
 }
 
 }  // namespace migflow::cli

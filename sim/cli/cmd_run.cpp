@@ -7,7 +7,7 @@
 #include <numeric>
 #include <optional>
 
-#include "cli/args.hpp"
+#include "cli/commands.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "cli/scenario_source.hpp"
@@ -22,32 +22,9 @@ struct RunArgs {
     std::optional<std::uint64_t> seed;
     int threads = 0;
     Overrides overrides;
-    int progress = -1;  // -1: only when stderr is a terminal
+    bool show_progress = false;  // neither flag: progress only when stderr is a terminal
+    bool quiet = false;
 };
-
-constexpr const char* run_usage =
-    "usage: migflow run SCENARIO.yaml|FLEE_DIR [-o OUT.h5] [--seed N] [--threads N]\n"
-    "                   [--set key=value]... [--progress|--quiet]";
-
-RunArgs parse_run_args(const Args& args) {
-    RunArgs r;
-    ArgReader in(args, run_usage);
-    while (in.more()) {
-        const auto a = in.next();
-        if (a == "-o" || a == "--output") r.output = in.value(a);
-        else if (a == "--seed") r.seed = in.unsigned_value(a);
-        else if (a == "--threads") r.threads = in.threads_value(a);
-        else if (a == "--set") r.overrides.push_back(split_assignment(in.value(a), run_usage));
-        else if (a == "--progress") r.progress = 1;
-        else if (a == "--quiet") r.progress = 0;
-        else if (a == "-h" || a == "--help") throw HelpRequested(run_usage);
-        else if (a.starts_with("-")) throw UsageError("unknown option '" + a + "'", run_usage);
-        else if (r.input.empty()) r.input = a;
-        else throw UsageError("more than one scenario given ('" + a + "')", run_usage);
-    }
-    if (r.input.empty()) throw UsageError("no scenario given", run_usage);
-    return r;
-}
 
 std::string output_path(const RunArgs& ra, const Scenario& s) {
     if (!ra.output.empty()) return ra.output;
@@ -90,10 +67,9 @@ void print_summary(const Simulation& sim, const Scenario& s, const RunSummary& s
     std::printf("output: %s\n", out.c_str());
 }
 
-}  // namespace
-
-int cmd_run(const Args& args) {
-    const auto ra = parse_run_args(args);
+int run(const RunArgs& ra) {
+    if (ra.input.empty()) throw UsageError("no scenario given");
+    if (ra.show_progress && ra.quiet) throw UsageError("--progress and --quiet exclude each other");
     Scenario s = load_scenario_source(ra.input, ra.overrides);
     RunOptions opt;
     opt.seed = ra.seed.value_or(s.seed);
@@ -103,10 +79,26 @@ int cmd_run(const Args& args) {
 
     Simulation sim(s, opt);
     auto recorder = make_hdf5_recorder(out);
-    const bool show = ra.progress == 1 || (ra.progress == -1 && isatty(STDERR_FILENO));
+    const bool show = ra.show_progress || (!ra.quiet && isatty(STDERR_FILENO));
     const auto sum = show ? sim.run(*recorder, print_progress) : sim.run(*recorder);
     print_summary(sim, s, sum, out);
     return 0;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("run", "run a scenario (YAML file or Flee input directory), write HDF5");
+    auto a = std::make_shared<RunArgs>();
+    sub->add_option("SCENARIO", a->input, "scenario YAML file or Flee input directory")->type_name("");
+    sub->add_option("-o,--output", a->output, "result file (default: the scenario's output.file, else NAME.h5)")
+        ->type_name("OUT.h5");
+    add_seed_option(*sub, a->seed);
+    add_threads_option(*sub, a->threads);
+    add_set_option(*sub, a->overrides);
+    sub->add_flag("--progress", a->show_progress, "show progress on stderr (default: only when it is a terminal)");
+    sub->add_flag("--quiet", a->quiet, "no progress on stderr");
+    return {sub, [a] { return run(*a); }};
 }
 
 }  // namespace migflow::cli

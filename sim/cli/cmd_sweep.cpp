@@ -13,7 +13,7 @@
 #include <stdexcept>
 
 #include "output/hdf5_util.hpp"
-#include "cli/args.hpp"
+#include "cli/commands.hpp"
 #include "migflow/core/csv.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/sweep/plan.hpp"
@@ -25,9 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* sweep_usage =
-    "usage: migflow sweep SWEEP.yaml [--dry-run] [--threads N] [--resume|--overwrite]";
-
 struct SweepArgs {
     std::string file;
     bool dry_run = false;
@@ -35,25 +32,6 @@ struct SweepArgs {
     bool overwrite = false;
     int threads = 0;
 };
-
-SweepArgs parse_sweep_args(const Args& args) {
-    SweepArgs r;
-    ArgReader in(args, sweep_usage);
-    while (in.more()) {
-        const auto a = in.next();
-        if (a == "--dry-run") r.dry_run = true;
-        else if (a == "--resume") r.resume = true;
-        else if (a == "--overwrite") r.overwrite = true;
-        else if (a == "--threads") r.threads = in.threads_value(a);
-        else if (a == "-h" || a == "--help") throw HelpRequested(sweep_usage);
-        else if (a.starts_with("-")) throw UsageError("unknown option '" + a + "'", sweep_usage);
-        else if (r.file.empty()) r.file = a;
-        else throw UsageError("more than one sweep file given ('" + a + "')", sweep_usage);
-    }
-    if (r.file.empty()) throw UsageError("no sweep file given", sweep_usage);
-    if (r.resume && r.overwrite) throw UsageError("--resume and --overwrite exclude each other", sweep_usage);
-    return r;
-}
 
 // What index.csv says about one run.
 struct RunResult {
@@ -260,10 +238,9 @@ RunResult run_one(const SweepSpec& spec, const SweepRun& run, int threads) {
     return *r;
 }
 
-}  // namespace
-
-int cmd_sweep(const Args& args) {
-    const auto sa = parse_sweep_args(args);
+int sweep(const SweepArgs& sa) {
+    if (sa.file.empty()) throw UsageError("no sweep file given");
+    if (sa.resume && sa.overwrite) throw UsageError("--resume and --overwrite exclude each other");
     const SweepSpec spec = load_sweep(sa.file);
     const std::vector<SweepRun> runs = plan_sweep(spec);
 
@@ -316,6 +293,19 @@ int cmd_sweep(const Args& args) {
     std::printf("sweep: %zu run(s) (%zu ran, %d kept from before) in %.1f s\nindex: %s\n", runs.size(),
                 runs.size() - static_cast<std::size_t>(reused), reused, wall, index.c_str());
     return 0;
+}
+
+}  // namespace
+
+Command add_sweep_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("sweep", "run a sweep: parameter grids or samples x seeds, many runs");
+    auto a = std::make_shared<SweepArgs>();
+    sub->add_option("SWEEP.yaml", a->file, "sweep YAML (docs/SWEEP.md)")->type_name("");
+    sub->add_flag("--dry-run", a->dry_run, "print the plan of runs, run nothing");
+    add_threads_option(*sub, a->threads);
+    sub->add_flag("--resume", a->resume, "keep the complete runs of an earlier sweep, run the rest");
+    sub->add_flag("--overwrite", a->overwrite, "replace the results of an earlier sweep");
+    return {sub, [a] { return sweep(*a); }};
 }
 
 }  // namespace migflow::cli

@@ -1,17 +1,15 @@
 #pragma once
-// One function per `migflow` subcommand; each returns the process exit code.
-#include <string>
-#include <vector>
+// One declaration per `migflow` subcommand: each adds its options to the app and says
+// what to run when it is chosen (the function returns the process exit code).
+#include "cli/options.hpp"
 
 namespace migflow::cli {
 
-using Args = std::vector<std::string>;  // arguments after the subcommand name
-
-int cmd_run(const Args& args);
-int cmd_check(const Args& args);
-int cmd_info(const Args& args);
-int cmd_import_flee(const Args& args);
-int cmd_params(const Args& args);
-int cmd_sweep(const Args& args);
+Command add_run_command(CLI::App& app);
+Command add_check_command(CLI::App& app);
+Command add_info_command(CLI::App& app);
+Command add_import_flee_command(CLI::App& app);
+Command add_params_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
 
 }  // namespace migflow::cli

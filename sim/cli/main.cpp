@@ -1,70 +1,97 @@
-// The `migflow` command: dispatches to one function per subcommand.
+// The `migflow` command: CLI11 parses the subcommand and its options; this file maps
+// every outcome to one exit code (0 done, 1 bad input or failure, 2 command-line mistake).
 #include <cstdio>
 #include <exception>
 #include <iostream>
 #include <string_view>
 
-#include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "migflow/core/errors.hpp"
 
 namespace {
 
-constexpr const char* usage = R"(migflow )" MIGFLOW_VERSION R"( - agent-based migration-flow simulator
+using migflow::cli::Command;
 
-usage:
-  migflow run SCENARIO.yaml|FLEE_DIR [-o OUT.h5] [--seed N] [--threads N]
-              [--set key=value]... [--progress|--quiet]
-  migflow check SCENARIO.yaml [--set key=value]...   validate only, list every problem
-  migflow info OUT.h5                                what a result file holds
-  migflow import-flee FLEE_DIR -o SCENARIO.yaml      Flee input directory -> scenario
-  migflow params [--markdown]                        the model's parameters and defaults
-  migflow sweep SWEEP.yaml [--dry-run] [--threads N] [--resume|--overwrite]
-                                                     grids / samples x seeds, many runs
+constexpr const char* docs_footer =
+    "Docs: docs/SCENARIO.md (input), docs/MODEL.md (equations), docs/OUTPUT.md (HDF5 layout).\n";
 
-Docs: docs/SCENARIO.md (input), docs/MODEL.md (equations), docs/OUTPUT.md (HDF5 layout).
-)";
+// The subcommand the user named, when CLI11 got that far.
+const CLI::App* chosen(const CLI::App& app) {
+    const auto subs = app.get_subcommands();
+    return subs.empty() ? nullptr : subs.front();
+}
+
+std::string usage_line(const CLI::App& sub) {
+    return CLI::Formatter().make_usage(&sub, "migflow " + sub.get_name()) + "(migflow " + sub.get_name() +
+           " --help lists every option)\n";
+}
+
+// CLI11's wording for the two commonest slips, said the way the rest of migflow says it.
+std::string plain_message(const CLI::ParseError& e) {
+    const std::string what = e.what();
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr && what.ends_with(" missing"))
+        return what.substr(0, what.find(':')) + " needs a value";
+    const std::string extra = "The following argument was not expected: ";
+    if (what.starts_with(extra) && what.size() > extra.size() && what[extra.size()] == '-')
+        return "unknown option '" + what.substr(extra.size()) + "'";
+    return what;
+}
+
+int usage_error(const CLI::App& app, const CLI::App* sub, const std::string& message) {
+    if (sub == nullptr) {
+        std::cerr << "migflow: " << message << "\n\n" << app.help();
+    } else {
+        std::cerr << "migflow " << sub->get_name() << ": " << message << '\n' << usage_line(*sub);
+    }
+    return 2;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace migflow::cli;
-    if (argc < 2) {
-        std::fputs(usage, stderr);
-        return 2;
-    }
-    const std::string_view cmd = argv[1];
-    const Args args(argv + 2, argv + argc);
+    CLI::App app{"migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "migflow"};
+    app.set_version_flag("--version", "migflow " MIGFLOW_VERSION);
+    app.require_subcommand(1);
+    app.footer(docs_footer);
+    const Command commands[] = {add_run_command(app),         add_check_command(app),  add_info_command(app),
+                                add_import_flee_command(app), add_params_command(app), add_sweep_command(app)};
+
     try {
-        if (cmd == "run") return cmd_run(args);
-        if (cmd == "check") return cmd_check(args);
-        if (cmd == "info") return cmd_info(args);
-        if (cmd == "import-flee") return cmd_import_flee(args);
-        if (cmd == "params") return cmd_params(args);
-        if (cmd == "sweep") return cmd_sweep(args);
-        if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-            std::fputs(usage, stdout);
-            return 0;
-        }
-        if (cmd == "--version") {
-            std::puts("migflow " MIGFLOW_VERSION);
-            return 0;
-        }
-        std::cerr << "migflow: unknown command '" << cmd << "'\n\n" << usage;
-        return 2;
-    } catch (const HelpRequested& h) {
-        std::cout << h.usage() << '\n';
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        const CLI::App* sub = chosen(app);
+        std::cout << (sub ? sub->help("migflow") : app.help());
         return 0;
-    } catch (const UsageError& e) {
-        std::cerr << "migflow " << cmd << ": " << e.what() << '\n';
-        return 2;
-    } catch (const migflow::InputError& e) {
-        std::cerr << e.what();
-        if (!std::string_view(e.what()).ends_with('\n')) std::cerr << '\n';
-        std::cerr << "migflow: " << e.problems().size() << " problem(s) in the input\n";
-        return 1;
-    } catch (const std::exception& e) {
-        std::cerr << "migflow: error: " << e.what() << '\n';
-        return 1;
+    } catch (const CLI::CallForVersion& v) {
+        std::cout << v.what() << '\n';
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        const CLI::App* sub = chosen(app);
+        if (argc < 2) {
+            std::cerr << app.help();
+            return 2;
+        }
+        if (sub == nullptr && argv[1][0] != '-')
+            return usage_error(app, nullptr, "unknown command '" + std::string(argv[1]) + "'");
+        return usage_error(app, sub, plain_message(e));
     }
+
+    for (const Command& c : commands) {
+        if (!c.app->parsed()) continue;
+        try {
+            return c.run();
+        } catch (const UsageError& e) {
+            return usage_error(app, c.app, e.what());
+        } catch (const migflow::InputError& e) {
+            std::cerr << e.what();
+            if (!std::string_view(e.what()).ends_with('\n')) std::cerr << '\n';
+            std::cerr << "migflow: " << e.problems().size() << " problem(s) in the input\n";
+            return 1;
+        } catch (const std::exception& e) {
+            std::cerr << "migflow: error: " << e.what() << '\n';
+            return 1;
+        }
+    }
+    return 2;  // unreachable: require_subcommand(1) guarantees one was parsed
 }

@@ -1,0 +1,54 @@
+// The options several subcommands share, declared once so their help and messages agree.
+#include "cli/options.hpp"
+
+#include <charconv>
+
+namespace migflow::cli {
+
+std::uint64_t whole_number(const std::string& option, const std::string& text) {
+    std::uint64_t out = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec != std::errc() || p != text.data() + text.size() || text.empty())
+        throw CLI::ValidationError(option + " needs a whole number >= 0, got '" + text + "'");
+    return out;
+}
+
+CLI::Option* add_threads_option(CLI::App& app, int& threads) {
+    return app
+        .add_option_function<std::string>(
+            "--threads",
+            [&threads](const std::string& v) {
+                const auto n = whole_number("--threads", v);
+                if (n > 1024) throw CLI::ValidationError("--threads takes 0 (all cores) to 1024");
+                threads = static_cast<int>(n);
+            },
+            "worker threads; 0 (the default) uses every core")
+        ->type_name("N");
+}
+
+CLI::Option* add_seed_option(CLI::App& app, std::optional<std::uint64_t>& seed) {
+    return app
+        .add_option_function<std::string>(
+            "--seed", [&seed](const std::string& v) { seed = whole_number("--seed", v); },
+            "random seed (default: the scenario's `seed:`)")
+        ->type_name("N");
+}
+
+CLI::Option* add_set_option(CLI::App& app, Overrides& overrides) {
+    return app
+        .add_option_function<std::vector<std::string>>(
+            "--set",
+            [&overrides](const std::vector<std::string>& all) {
+                for (const std::string& kv : all) {
+                    const auto eq = kv.find('=');
+                    if (eq == std::string::npos || eq == 0)
+                        throw CLI::ValidationError("--set needs key=value, got '" + kv + "'");
+                    overrides.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+                }
+            },
+            "override one scenario key (behaviour.lambda_conflict=0.2); repeatable")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+}
+
+}  // namespace migflow::cli

@@ -1,0 +1,40 @@
+#pragma once
+// The command line's shared vocabulary: how a subcommand is declared (CLI11), the
+// options several subcommands take, and the usage mistake that main turns into exit 2.
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "migflow/scenario/loader.hpp"
+
+namespace migflow::cli {
+
+// A mistake on the command line found after parsing (a missing scenario, say): main
+// prints "migflow SUB: message" and the subcommand's usage, and exits 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A declared subcommand: its CLI11 node and what to do when it was chosen.
+struct Command {
+    CLI::App* app = nullptr;
+    std::function<int()> run;
+};
+
+// "N" as a whole number >= 0; `option` names the option in the message.
+std::uint64_t whole_number(const std::string& option, const std::string& text);
+
+// --threads N: 0 (all cores) to 1024.
+CLI::Option* add_threads_option(CLI::App& app, int& threads);
+
+// --seed N: overrides the scenario's seed.
+CLI::Option* add_seed_option(CLI::App& app, std::optional<std::uint64_t>& seed);
+
+// --set key.path=value, repeatable: scenario overrides in the order given.
+CLI::Option* add_set_option(CLI::App& app, Overrides& overrides);
+
+}  // namespace migflow::cli

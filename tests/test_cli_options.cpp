@@ -1,0 +1,121 @@
+// The command line's contract, through the real binary: every subcommand's options, the
+// messages of command-line mistakes (exit 2, with the subcommand's usage), help (exit 0).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "test_support.hpp"
+
+using namespace migflow::test;
+
+namespace {
+
+struct Outcome {
+    int code = -1;
+    std::string out, err;
+};
+
+Outcome run_cli(const std::string& args) {
+    TempDir dir("cli_options");
+    const auto out = dir.path / "out", err = dir.path / "err";
+    Outcome o;
+    o.code = run_shell(std::string(MIGFLOW_BINARY) + " " + args + " > " + shell_quote(out.string()) + " 2> " +
+                       shell_quote(err.string()) + " < /dev/null");
+    o.out = slurp(out);
+    o.err = slurp(err);
+    return o;
+}
+
+const std::string tiny = MIGFLOW_SOURCE_DIR "/scenarios/tiny.yaml";
+
+}  // namespace
+
+TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, and show its usage", "[cli]") {
+    struct Case {
+        std::string args, message, usage;
+    };
+    const Case cases[] = {
+        {"run", "migflow run: no scenario given", "Usage: migflow run"},
+        {"run --seed x " + tiny, "migflow run: --seed needs a whole number >= 0, got 'x'", "Usage: migflow run"},
+        {"run --seed -3 " + tiny, "migflow run: --seed needs a whole number >= 0, got '-3'", "Usage: migflow run"},
+        {"run " + tiny + " --seed", "migflow run: --seed needs a value", "Usage: migflow run"},
+        {"run " + tiny + " --threads 5000", "migflow run: --threads takes 0 (all cores) to 1024", "Usage: migflow run"},
+        {"run " + tiny + " --threads 1.5", "migflow run: --threads needs a whole number >= 0, got '1.5'",
+         "Usage: migflow run"},
+        {"run " + tiny + " --set days", "migflow run: --set needs key=value, got 'days'", "Usage: migflow run"},
+        {"run " + tiny + " --set =3", "migflow run: --set needs key=value, got '=3'", "Usage: migflow run"},
+        {"run " + tiny + " --bogus", "migflow run: unknown option '--bogus'", "Usage: migflow run"},
+        {"run " + tiny + " other.yaml", "migflow run: The following argument was not expected: other.yaml",
+         "Usage: migflow run"},
+        {"run " + tiny + " --progress --quiet", "migflow run: --progress and --quiet exclude each other",
+         "Usage: migflow run"},
+        {"run " + tiny + " -o", "migflow run: --output needs a value", "Usage: migflow run"},
+        {"check", "migflow check: which scenario?", "Usage: migflow check"},
+        {"check a.yaml b.yaml", "migflow check: The following argument was not expected: b.yaml",
+         "Usage: migflow check"},
+        {"info", "migflow info: which result file?", "Usage: migflow info"},
+        {"import-flee", "migflow import-flee: no Flee directory given", "Usage: migflow import-flee"},
+        {"import-flee somewhere", "migflow import-flee: no output given (-o SCENARIO.yaml)",
+         "Usage: migflow import-flee"},
+        {"params --bogus", "migflow params: unknown option '--bogus'", "Usage: migflow params"},
+        {"sweep", "migflow sweep: no sweep file given", "Usage: migflow sweep"},
+        {"sweep x.yaml --resume --overwrite", "migflow sweep: --resume and --overwrite exclude each other",
+         "Usage: migflow sweep"},
+        {"sweep --threads -1 x.yaml", "migflow sweep: --threads needs a whole number >= 0, got '-1'",
+         "Usage: migflow sweep"},
+        {"bogus", "migflow: unknown command 'bogus'", "Subcommands:"},
+        {"", "migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "Subcommands:"},
+    };
+    for (const Case& c : cases) {
+        INFO("migflow " << c.args);
+        const Outcome o = run_cli(c.args);
+        CHECK(o.code == 2);
+        CHECK(o.err.starts_with(c.message + "\n"));
+        CHECK(o.err.find(c.usage) != std::string::npos);
+        CHECK(o.out.empty());
+    }
+}
+
+TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option", "[cli]") {
+    const std::pair<std::string, std::vector<std::string>> expected[] = {
+        {"run", {"SCENARIO", "-o,--output", "--seed", "--threads", "--set", "--progress", "--quiet"}},
+        {"check", {"SCENARIO", "--set"}},
+        {"info", {"OUT.h5"}},
+        {"import-flee", {"FLEE_DIR", "-o,--output"}},
+        {"params", {"--markdown"}},
+        {"sweep", {"SWEEP.yaml", "--dry-run", "--threads", "--resume", "--overwrite"}},
+    };
+    for (const auto& [sub, options] : expected) {
+        for (const std::string flag : {"--help", "-h"}) {
+            INFO("migflow " << sub << " " << flag);
+            const Outcome o = run_cli(sub + " " + flag);
+            CHECK(o.code == 0);
+            CHECK(o.err.empty());
+            CHECK(o.out.find("Usage: migflow " + sub + " [OPTIONS]") != std::string::npos);
+            for (const auto& opt : options) CHECK(o.out.find(opt) != std::string::npos);
+        }
+    }
+    const Outcome top = run_cli("--help");
+    CHECK(top.code == 0);
+    for (const char* sub : {"run", "check", "info", "import-flee", "params", "sweep"})
+        CHECK(top.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
+    const Outcome version = run_cli("--version");
+    CHECK(version.code == 0);
+    CHECK(version.out == "migflow " MIGFLOW_VERSION "\n");
+}
+
+TEST_CASE("options are read in any order and --set repeats and takes the = form", "[cli]") {
+    TempDir dir("cli_order");
+    const auto out = (dir.path / "t.h5").string();
+    // --set before the scenario must not swallow it; each --set takes exactly one value.
+    const Outcome o = run_cli("run --set days=40 --set=behaviour.lambda_base=0.001 --quiet " + tiny +
+                              " --seed 5 -o " + out + " --threads 1");
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("tiny: 40 days") != std::string::npos);
+    CHECK(o.out.find("seed 5") != std::string::npos);
+    // Bad input is exit 1 (not a usage mistake), with the problem located in the file.
+    const Outcome bad = run_cli("run " + tiny + " --set days=0 -o " + out + " --quiet");
+    CHECK(bad.code == 1);
+    CHECK(bad.err.find("days") != std::string::npos);
+    CHECK(bad.err.find("problem(s) in the input") != std::string::npos);
+}
