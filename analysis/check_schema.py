@@ -18,7 +18,7 @@ BLOCK_DAYS = 32
 
 ROOT_ATTRS = ["schema_version", "migflow_version", "scenario_name", "scenario_file",
               "scenario_text", "seed", "ruleset", "people_per_agent", "start_date", "days",
-              "threads", "wall_seconds", "agent_steps", "complete"]
+              "threads", "ranks", "wall_seconds", "agent_steps", "complete"]
 
 # name -> (shape in terms of T/R/E, numpy kind: i integer, f float, S string, units)
 DATASETS = {

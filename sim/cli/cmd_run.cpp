@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "migflow/engine/simulation.hpp"
+#include "migflow/engine/team.hpp"
 #include "cli/scenario_source.hpp"
 
 namespace migflow::cli {
@@ -67,8 +68,10 @@ void print_summary(const Simulation& sim, const Scenario& s, const RunSummary& s
     std::printf("output: %s\n", out.c_str());
 }
 
-int run(const RunArgs& ra) {
+int run(const RunArgs& ra, Team& team) {
     if (ra.input.empty()) throw UsageError("no scenario given");
+    if (team.size() > 1)  // skeleton: the distributed run comes next
+        throw std::runtime_error("running across MPI ranks is not implemented yet");
     if (ra.show_progress && ra.quiet) throw UsageError("--progress and --quiet exclude each other");
     Scenario s = load_scenario_source(ra.input, ra.overrides);
     RunOptions opt;
@@ -87,7 +90,7 @@ int run(const RunArgs& ra) {
 
 }  // namespace
 
-Command add_run_command(CLI::App& app) {
+Command add_run_command(CLI::App& app, Team& team) {
     auto* sub = app.add_subcommand("run", "run a scenario (YAML file or Flee input directory), write HDF5");
     auto a = std::make_shared<RunArgs>();
     sub->add_option("SCENARIO", a->input, "scenario YAML file or Flee input directory")->type_name("");
@@ -98,7 +101,7 @@ Command add_run_command(CLI::App& app) {
     add_set_option(*sub, a->overrides);
     sub->add_flag("--progress", a->show_progress, "show progress on stderr (default: only when it is a terminal)");
     sub->add_flag("--quiet", a->quiet, "no progress on stderr");
-    return {sub, [a] { return run(*a); }};
+    return {sub, [a, &team] { return run(*a, team); }};
 }
 
 }  // namespace migflow::cli

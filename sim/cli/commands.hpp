@@ -3,9 +3,13 @@
 // what to run when it is chosen (the function returns the process exit code).
 #include "cli/options.hpp"
 
+namespace migflow {
+class Team;
+}
+
 namespace migflow::cli {
 
-Command add_run_command(CLI::App& app);
+Command add_run_command(CLI::App& app, Team& team);  // team: the processes sharing a run
 Command add_check_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
 Command add_import_flee_command(CLI::App& app);

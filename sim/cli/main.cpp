@@ -1,12 +1,14 @@
 // The `migflow` command: CLI11 parses the subcommand and its options; this file maps
 // every outcome to one exit code (0 done, 1 bad input or failure, 2 command-line mistake).
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string_view>
 
 #include "cli/commands.hpp"
 #include "migflow/core/errors.hpp"
+#include "migflow/engine/team.hpp"
 
 namespace {
 
@@ -50,11 +52,22 @@ int usage_error(const CLI::App& app, const CLI::App* sub, const std::string& mes
 
 int main(int argc, char** argv) {
     using namespace migflow::cli;
+    // Under mpirun/srun (MIGFLOW_MPI builds) every rank runs this; `run` shares one
+    // simulation among them, the other commands run alike on each.
+    const auto team = migflow::join_team(argc, argv);
+    static migflow::Team* team_for_terminate = team.get();
+    std::set_terminate([] {
+        // An error no rank agreed on (e.g. in a writer thread) must not leave the other
+        // ranks waiting in a collective: end them all.
+        std::fputs("migflow: fatal error, ending every process of the run\n", stderr);
+        team_for_terminate->abort_all(1);
+        std::abort();
+    });
     CLI::App app{"migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "migflow"};
     app.set_version_flag("--version", "migflow " MIGFLOW_VERSION);
     app.require_subcommand(1);
     app.footer(docs_footer);
-    const Command commands[] = {add_run_command(app),         add_check_command(app),  add_info_command(app),
+    const Command commands[] = {add_run_command(app, *team),         add_check_command(app),  add_info_command(app),
                                 add_import_flee_command(app), add_params_command(app), add_sweep_command(app)};
 
     try {
@@ -81,6 +94,8 @@ int main(int argc, char** argv) {
         if (!c.app->parsed()) continue;
         try {
             return c.run();
+        } catch (const migflow::PeerFailure&) {
+            return 1;  // the rank that failed has reported it
         } catch (const UsageError& e) {
             return usage_error(app, c.app, e.what());
         } catch (const migflow::InputError& e) {

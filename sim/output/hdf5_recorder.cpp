@@ -152,6 +152,7 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
         set_attr(root, "start_date", format_date(s.start_date));
         set_attr(root, "days", static_cast<std::int64_t>(days_));
         set_attr(root, "threads", info.threads);
+        set_attr(root, "ranks", info.ranks);
         write_static(s, w);
         create_series(s);
     } catch (const H5::Exception& e) {

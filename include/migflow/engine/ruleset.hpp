@@ -24,9 +24,12 @@ struct DayState {
     std::vector<double> residents;        // people not represented by agents (immobile)
 };
 
+class Team;
+
 struct RunOptions {
     std::uint64_t seed = 1;
-    int threads = 0;  // 0: all available
+    int threads = 0;        // 0: all available (per process)
+    Team* team = nullptr;   // the processes sharing the run (team.hpp); null: this one alone
 };
 
 class Ruleset {

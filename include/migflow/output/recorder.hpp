@@ -12,7 +12,8 @@ namespace migflow {
 
 struct RunInfo {
     std::uint64_t seed = 1;
-    int threads = 1;
+    int threads = 1;  // per process
+    int ranks = 1;    // processes (MPI ranks) sharing the run
     std::string version = MIGFLOW_VERSION;
 };
 
