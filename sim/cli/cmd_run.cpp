@@ -70,21 +70,35 @@ void print_summary(const Simulation& sim, const Scenario& s, const RunSummary& s
 
 int run(const RunArgs& ra, Team& team) {
     if (ra.input.empty()) throw UsageError("no scenario given");
-    if (team.size() > 1)  // skeleton: the distributed run comes next
-        throw std::runtime_error("running across MPI ranks is not implemented yet");
     if (ra.show_progress && ra.quiet) throw UsageError("--progress and --quiet exclude each other");
-    Scenario s = load_scenario_source(ra.input, ra.overrides);
-    RunOptions opt;
-    opt.seed = ra.seed.value_or(s.seed);
-    opt.threads = ra.threads;
-    s.seed = opt.seed;
-    const auto out = output_path(ra, s);
-
-    Simulation sim(s, opt);
-    auto recorder = make_hdf5_recorder(out);
-    const bool show = ra.show_progress || (!ra.quiet && isatty(STDERR_FILENO));
-    const auto sum = show ? sim.run(*recorder, print_progress) : sim.run(*recorder);
-    print_summary(sim, s, sum, out);
+    // Under MPI every rank loads the scenario and builds the whole region graph
+    // (DESIGN.md §5); rank 0 alone writes the file. Each step is agreed among the ranks,
+    // so an error on any of them ends all (team.hpp: together).
+    Scenario s;
+    std::string out;
+    std::unique_ptr<Simulation> sim;
+    std::unique_ptr<Recorder> recorder;
+    together(team, [&] {
+        s = load_scenario_source(ra.input, ra.overrides);
+        RunOptions opt;
+        opt.seed = ra.seed.value_or(s.seed);
+        opt.threads = ra.threads;
+        opt.team = &team;
+        s.seed = opt.seed;
+        out = output_path(ra, s);
+        sim = std::make_unique<Simulation>(s, opt);
+        recorder = team.rank() == 0 ? make_hdf5_recorder(out) : make_null_recorder();
+    });
+    const bool show = team.rank() == 0 && (ra.show_progress || (!ra.quiet && isatty(STDERR_FILENO)));
+    const auto sum = show ? sim->run(*recorder, print_progress) : sim->run(*recorder);
+    if (team.rank() == 0) {
+        print_summary(*sim, s, sum, out);
+        if (team.size() > 1) {
+            const auto& t = sim->stage_times();
+            std::printf("processes: %d MPI ranks x %d thread(s); %.2f s of %.2f s in communication\n",
+                        team.size(), sim->threads_used(), t.communication, sum.wall_seconds);
+        }
+    }
     return 0;
 }
 

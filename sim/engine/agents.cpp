@@ -1,7 +1,18 @@
-// AgentStore: the agent columns (struct of arrays), grown by spawning.
+// AgentStore: the agent columns (struct of arrays), grown by spawning, and the map from
+// local indices to global agent ids.
 #include "migflow/engine/agents.hpp"
 
+#include <algorithm>
+
 namespace migflow {
+
+namespace {
+// Global ids below `n` that fall to process `p` of `P` when ids are dealt round-robin:
+// every process's total stays within one of the others' however batches are sized.
+std::uint64_t dealt(std::uint64_t n, int p, int P) {
+    return (n + std::uint64_t(P) - 1 - std::uint64_t(p)) / std::uint64_t(P);
+}
+}  // namespace
 
 void AgentStore::reserve(std::size_t n) {
     region.reserve(n);
@@ -22,6 +33,37 @@ void AgentStore::push_back(RegionIndex r, std::uint8_t g) {
     from.push_back(r);
     km_left.push_back(0.0f);
     group.push_back(g);
+}
+
+// The batch is dealt as round-robin would deal its ids (so totals stay balanced), but
+// each process takes a contiguous slice, in rank order, so a slice is one run of ids.
+AgentStore::IdRange AgentStore::add_batch(std::uint64_t n) {
+    const std::uint64_t g0 = global_count, g1 = global_count + n;
+    std::uint64_t start = g0;
+    for (int q = 0; q < part; ++q) start += dealt(g1, q, parts) - dealt(g0, q, parts);
+    const std::uint64_t mine = dealt(g1, part, parts) - dealt(g0, part, parts);
+    IdRange r{start, start + mine, size()};
+    global_count = g1;
+    if (n == 0) return r;
+    // A batch continuing the last one's ids needs no entry of its own (always so alone).
+    const bool continues = !batches.empty() &&
+                           batches.back().global_begin + (size() - batches.back().local_begin) == start;
+    if (!continues || parts > 1) batches.push_back({size(), start});
+    resize(size() + mine);
+    return r;
+}
+
+std::size_t AgentStore::batch_of(std::size_t i) const {
+    // The last batch starting at or before i (batches are few: one per spawning day).
+    auto it = std::upper_bound(batches.begin(), batches.end(), std::uint64_t(i),
+                               [](std::uint64_t v, const Batch& b) { return v < b.local_begin; });
+    return it == batches.begin() ? 0 : std::size_t(it - batches.begin()) - 1;
+}
+
+std::uint64_t AgentStore::global_id(std::size_t i) const {
+    if (batches.empty()) return i;
+    const auto& b = batches[batch_of(i)];
+    return b.global_begin + (i - b.local_begin);
 }
 
 }  // namespace migflow

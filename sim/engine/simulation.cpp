@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
+
+#include "engine/exchange.hpp"
 
 namespace migflow {
 
@@ -31,8 +34,18 @@ bool is_snapshot_day(const Scenario& s, Day t) {
 }  // namespace
 
 Simulation::Simulation(const Scenario& scenario, RunOptions options)
-    : scenario_(scenario), options_(options), world_(build_world(scenario)) {
+    : scenario_(scenario), options_(options), team_(options.team ? options.team : &solo_team()),
+      timed_team_(std::make_unique<detail::TimedTeam>(*team_)),
+      exchange_(std::make_unique<detail::TallyExchange>(*timed_team_)),
+      world_(build_world(scenario)) {
+    if (team_->size() > 1 && scenario_.output.snapshot_every > 0)
+        throw std::runtime_error(
+            "output.snapshot_every: agent snapshots are not written by a run across several MPI "
+            "ranks (" + std::to_string(team_->size()) + " here): run it on one rank, or set it to 0");
+    options_.team = timed_team_.get();  // the ruleset's collectives are timed too
     ruleset_ = make_ruleset(scenario_, world_, options_);
+    agents_.part = team_->rank();
+    agents_.parts = team_->size();
     const auto R = world_.region_count();
     state_.agents_at.assign(R, 0);
     state_.inbound.assign(R, 0);
@@ -42,25 +55,43 @@ Simulation::Simulation(const Scenario& scenario, RunOptions options)
 
 Simulation::~Simulation() = default;
 
-// One day: the stages of DESIGN.md §1, each timed.
+// One day: the stages of DESIGN.md §1, each timed. With several processes, every
+// collective is reached by all of them whatever fails: errors ride on the collectives
+// (the spawn agreement, the ruleset's own, the exchange) and are settled after them.
 void Simulation::advance(Day t, Recorder& recorder) {
+    const auto carried = std::exchange(record_error_, nullptr);  // yesterday's record stage
+    together(*timed_team_, [&] {
+        if (carried) std::rethrow_exception(carried);
+        auto t0 = Clock::now();
+        state_.day = t;
+        evaluate_drivers(scenario_, t, state_.drivers);
+        compute_openness(scenario_, world_, t, state_.open);
+        times_.drivers += seconds_since(t0);
+
+        t0 = Clock::now();
+        tally_.clear();
+        ruleset_->spawn(state_, agents_, tally_, state_.residents);
+        // New agents stand in their region before anyone moves today.
+        for (std::size_t r = 0; r < state_.agents_at.size(); ++r)
+            state_.agents_at[r] += tally_.spawned[r];
+        times_.spawn += seconds_since(t0);
+    });
+
     auto t0 = Clock::now();
-    state_.day = t;
-    evaluate_drivers(scenario_, t, state_.drivers);
-    compute_openness(scenario_, world_, t, state_.open);
-    times_.drivers += seconds_since(t0);
-
-    t0 = Clock::now();
-    tally_.clear();
-    ruleset_->spawn(state_, agents_, tally_, state_.residents);
-    // New agents stand in their region before anyone moves today.
-    for (std::size_t r = 0; r < state_.agents_at.size(); ++r)
-        state_.agents_at[r] += tally_.spawned[r];
-    times_.spawn += seconds_since(t0);
-
-    t0 = Clock::now();
-    ruleset_->move(state_, agents_, tally_);
+    std::exception_ptr failed;
+    try {
+        ruleset_->move(state_, agents_, tally_);
+    } catch (const PeerFailure&) {
+        throw;  // the ruleset's processes agreed already
+    } catch (...) {
+        failed = std::current_exception();
+    }
     times_.move += seconds_since(t0);
+
+    t0 = Clock::now();
+    const bool any_failed = exchange_->run(tally_, failed != nullptr);
+    times_.exchange += seconds_since(t0);
+    settle_failure(*timed_team_, failed, any_failed);
 
     t0 = Clock::now();
     add_into(state_.agents_at, tally_.arrivals, tally_.departures);
@@ -68,6 +99,15 @@ void Simulation::advance(Day t, Recorder& recorder) {
     times_.tally += seconds_since(t0);
 
     t0 = Clock::now();
+    try {
+        record(t, recorder);
+    } catch (...) {
+        record_error_ = std::current_exception();
+    }
+    times_.record += seconds_since(t0);
+}
+
+void Simulation::record(Day t, Recorder& recorder) {
     DayRecord& rec = record_;  // reused: no allocation per day
     rec.day = t;
     rec.state = &state_;
@@ -77,10 +117,9 @@ void Simulation::advance(Day t, Recorder& recorder) {
     for (std::size_t r = 0; r < rec.population.size(); ++r)
         rec.population[r] = state_.residents[r] + double(state_.agents_at[r]) * ppa;
     rec.in_transit = std::accumulate(state_.inbound.begin(), state_.inbound.end(), std::int64_t(0));
-    rec.total_agents = static_cast<std::int64_t>(agents_.size());
+    rec.total_agents = static_cast<std::int64_t>(agents_.global_count);
     rec.agents = is_snapshot_day(scenario_, t) ? &agents_ : nullptr;
     recorder.record(rec);
-    times_.record += seconds_since(t0);
 }
 
 RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progress&)>& progress) {
@@ -93,36 +132,46 @@ RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progre
     const int cores = tbb::info::default_concurrency();
     const int threads = options_.threads > 0 ? std::min(options_.threads, cores) : cores;
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    threads_used_ = threads;
     const auto start = Clock::now();
 
-    RunInfo info;
-    info.seed = options_.seed;
-    info.threads = threads;
-    recorder.begin(scenario_, world_, info);
+    together(*timed_team_, [&] {
+        RunInfo info;
+        info.seed = options_.seed;
+        info.threads = threads;
+        info.ranks = team_->size();
+        recorder.begin(scenario_, world_, info);
 
-    agents_.reserve(ruleset_->expected_agents());
-    state_.day = 0;
-    evaluate_drivers(scenario_, 0, state_.drivers);
-    compute_openness(scenario_, world_, 0, state_.open);
-    tally_.clear();
-    ruleset_->populate(state_, agents_, tally_, state_.residents);
-    state_.agents_at = tally_.spawned;
+        // Room for this process's share of the agents.
+        agents_.reserve(ruleset_->expected_agents() / std::size_t(team_->size()) + 16);
+        state_.day = 0;
+        evaluate_drivers(scenario_, 0, state_.drivers);
+        compute_openness(scenario_, world_, 0, state_.open);
+        tally_.clear();
+        ruleset_->populate(state_, agents_, tally_, state_.residents);
+        state_.agents_at = tally_.spawned;
+    });
 
     RunSummary summary;
     for (Day t = 0; t < scenario_.days; ++t) {
         advance(t, recorder);
-        summary.agent_steps += static_cast<std::int64_t>(agents_.size());
+        summary.agent_steps += static_cast<std::int64_t>(agents_.global_count);
         if (progress) {
             const double secs = seconds_since(start);
-            progress(Progress{t, scenario_.days, static_cast<std::int64_t>(agents_.size()),
+            progress(Progress{t, scenario_.days, static_cast<std::int64_t>(agents_.global_count),
                               secs > 0 ? double(summary.agent_steps) / secs : 0.0});
         }
     }
-    summary.final_agents = static_cast<std::int64_t>(agents_.size());
+    summary.final_agents = static_cast<std::int64_t>(agents_.global_count);
     summary.wall_seconds = seconds_since(start);
     const auto t0 = Clock::now();
-    recorder.finish(summary);
+    const auto carried = std::exchange(record_error_, nullptr);
+    together(*timed_team_, [&] {
+        if (carried) std::rethrow_exception(carried);
+        recorder.finish(summary);
+    });
     times_.record += seconds_since(t0);
+    times_.communication = timed_team_->seconds();
     summary.wall_seconds = seconds_since(start);
     return summary;
 }

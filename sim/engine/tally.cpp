@@ -2,39 +2,31 @@
 #include "migflow/engine/tally.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace migflow {
 
-namespace {
-template <class F>
-void each_column(DayTally& t, F&& f) {
-    f(t.spawned), f(t.departures), f(t.arrivals), f(t.road_enter), f(t.road_leave);
-}
-}  // namespace
-
 void DayTally::resize(std::size_t regions, std::size_t routes) {
-    each_column(*this, [&](auto& v) { v.assign(regions, 0); });
-    flow_forward.assign(routes, 0);
-    flow_backward.assign(routes, 0);
+    for_each_column(*this, [&](auto& v, Extent e, Across) {
+        v.assign(e == Extent::regions ? regions : routes, 0);
+    });
 }
 
 void DayTally::clear() {
-    each_column(*this, [](auto& v) { std::fill(v.begin(), v.end(), 0); });
-    std::fill(flow_forward.begin(), flow_forward.end(), 0);
-    std::fill(flow_backward.begin(), flow_backward.end(), 0);
+    for_each_column(*this, [](auto& v, Extent, Across) { std::fill(v.begin(), v.end(), 0); });
 }
 
 void DayTally::add(const DayTally& o) {
-    const auto plus = [](auto& a, const auto& b) {
+    // Both tallies visit their columns in the same order: pair them up by position.
+    // (A fixed array: this runs for every thread every day, so it does not allocate.)
+    std::array<const std::vector<std::int64_t>*, 32> theirs{};
+    std::size_t k = 0;
+    for_each_column(o, [&](const auto& v, Extent, Across) { theirs.at(k++) = &v; });
+    k = 0;
+    for_each_column(*this, [&](auto& a, Extent, Across) {
+        const auto& b = *theirs[k++];
         for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
-    };
-    plus(spawned, o.spawned);
-    plus(departures, o.departures);
-    plus(arrivals, o.arrivals);
-    plus(road_enter, o.road_enter);
-    plus(road_leave, o.road_leave);
-    plus(flow_forward, o.flow_forward);
-    plus(flow_backward, o.flow_backward);
+    });
 }
 
 }  // namespace migflow

@@ -6,12 +6,17 @@
 
 #include "migflow/output/recorder.hpp"
 #include "migflow/engine/ruleset.hpp"
+#include "migflow/engine/team.hpp"
 
 namespace migflow {
 
-// Seconds spent in each stage over the whole run.
+// Seconds spent in each stage over the whole run. `exchange` is the daily sum of the
+// tally over processes (zero for one process); `communication` is all the time spent
+// in collectives (the exchange, and those inside stages such as the native ruleset's
+// capacity admission), waiting for slower processes included.
 struct StageTimes {
-    double drivers = 0, spawn = 0, move = 0, tally = 0, record = 0;
+    double drivers = 0, spawn = 0, move = 0, tally = 0, exchange = 0, record = 0;
+    double communication = 0;
 };
 
 struct Progress {
@@ -21,25 +26,44 @@ struct Progress {
     double agent_steps_per_second = 0.0;
 };
 
+namespace detail {
+class TimedTeam;
+class TallyExchange;
+}  // namespace detail
+
+// With several processes (RunOptions::team), each runs a Simulation over the same
+// scenario: region state is the same on all of them, agents are shared out
+// (AgentStore::add_batch), and the day's tally is summed across them. Give each a
+// recorder: they all record the same days (the CLI lets rank 0 write the file).
 class Simulation {
 public:
     Simulation(const Scenario& scenario, RunOptions options);
     ~Simulation();
 
     // Runs every day, recording each; calls `progress` after each day when set.
+    // Every process must call it. An error on one process ends the run on every one:
+    // that process throws its error, the others PeerFailure (team.hpp).
     RunSummary run(Recorder& recorder, const std::function<void(const Progress&)>& progress = {});
 
     const World& world() const { return world_; }
     std::uint64_t seed() const { return options_.seed; }
+    // This process's agents (all of them for a lone process).
     const AgentStore& agents() const { return agents_; }
+    Team& team() const { return *team_; }
+    int threads_used() const { return threads_used_; }  // per process, once run() started
     const DayState& state() const { return state_; }
     const StageTimes& stage_times() const { return times_; }
 
 private:
     void advance(Day t, Recorder& recorder);
+    void record(Day t, Recorder& recorder);
 
     const Scenario& scenario_;
     RunOptions options_;
+    Team* team_;
+    std::unique_ptr<detail::TimedTeam> timed_team_;
+    std::unique_ptr<detail::TallyExchange> exchange_;
+    std::exception_ptr record_error_;  // of the last record stage, agreed on the next day
     World world_;
     std::unique_ptr<Ruleset> ruleset_;
     AgentStore agents_;
@@ -47,6 +71,7 @@ private:
     DayTally tally_;
     DayRecord record_;
     StageTimes times_;
+    int threads_used_ = 0;
 };
 
 }  // namespace migflow

@@ -1,6 +1,6 @@
 #pragma once
-// What happened on one day, counted in agents. Integer counts, so per-thread partial
-// tallies sum to the same total in any order.
+// What happened on one day, counted in agents. Integer counts, so per-thread (and
+// per-process) partial tallies sum to the same total in any order.
 #include <cstdint>
 #include <vector>
 
@@ -21,5 +21,25 @@ struct DayTally {
     void clear();
     void add(const DayTally& other);
 };
+
+// How long a column is.
+enum class Extent { regions, routes };
+// How the processes sharing a run (engine/team.hpp) combine a column: the agent
+// kernels count their own agents (summed over processes); spawning is region-level
+// work that every process does alike (already the same everywhere).
+enum class Across { summed, same };
+
+// Every column of DayTally, once. Adding a column to DayTally is adding one line here:
+// resize, clear, add and the sum across processes (engine/exchange.cpp) all follow.
+template <class Tally, class F>
+void for_each_column(Tally& t, F&& f) {
+    f(t.spawned, Extent::regions, Across::same);
+    f(t.departures, Extent::regions, Across::summed);
+    f(t.arrivals, Extent::regions, Across::summed);
+    f(t.road_enter, Extent::regions, Across::summed);
+    f(t.road_leave, Extent::regions, Across::summed);
+    f(t.flow_forward, Extent::routes, Across::summed);
+    f(t.flow_backward, Extent::routes, Across::summed);
+}
 
 }  // namespace migflow

@@ -64,6 +64,15 @@ void together(Team& team, F&& step) {
     throw PeerFailure(first);
 }
 
+// After a collective that told every process whether any failed (`any_failed`): the
+// lowest failing rank rethrows `own`, its own error; the others throw PeerFailure.
+inline void settle_failure(Team& team, std::exception_ptr own, bool any_failed) {
+    if (!any_failed) return;
+    const int first = team.first_failed(own != nullptr);
+    if (first == team.rank()) std::rethrow_exception(own);
+    throw PeerFailure(first);
+}
+
 // This process alone.
 Team& solo_team();
 

@@ -68,6 +68,9 @@ public:
 // `path` in finish(); destroyed unfinished, it removes the partial file.
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& path);
 
+// Keeps nothing (the ranks of a run across processes other than rank 0).
+std::unique_ptr<Recorder> make_null_recorder();
+
 // Writes through `inner` on a background thread, so output overlaps the simulation.
 // Same calls, same order, same result; an error in the writer surfaces at the next
 // record() or at finish(). Days with agent snapshots are written synchronously.

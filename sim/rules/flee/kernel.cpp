@@ -46,15 +46,17 @@ public:
         for (std::size_t k = 0; k < s_.observed.region.size(); ++k) {
             if (s_.observed.count[k].empty()) continue;
             const auto n = static_cast<std::int64_t>(std::trunc(s_.observed.count[k][0]));
-            add_agents(agents, tally, s_.observed.region[k], n);
+            add_agents(tally, s_.observed.region[k], n);
         }
+        create_agents(agents);
     }
 
     void spawn(const DayState& s, AgentStore& agents, DayTally& tally,
                std::vector<double>& residents) override {
         update_conflict(s);
         if (f_.spawn.mode == FleeSpawnMode::data_driven) spawn_from_data(s, agents, tally, residents);
-        else spawn_from_conflict(s, agents, tally, residents);
+        else spawn_from_conflict(s, tally, residents);
+        create_agents(agents);
     }
 
     void move(const DayState& s, AgentStore& agents, DayTally& tally) override;
@@ -99,9 +101,29 @@ private:
         }
     }
 
-    void add_agents(AgentStore& agents, DayTally& tally, RegionIndex r, std::int64_t n) {
-        for (std::int64_t k = 0; k < n; ++k) agents.push_back(r, 0);
-        if (n > 0) tally.spawned[r] += n;
+    // n new agents in region r, created by create_agents() in the order of these calls.
+    void add_agents(DayTally& tally, RegionIndex r, std::int64_t n) {
+        if (n <= 0) return;
+        tally.spawned[r] += n;
+        new_runs_.push_back({r, n});
+    }
+
+    // The agents of the add_agents() calls since the last batch: one batch of global
+    // ids, of which this process fills its slice (AgentStore::add_batch).
+    void create_agents(AgentStore& agents) {
+        std::uint64_t total = 0;
+        for (const auto& run : new_runs_) total += std::uint64_t(run.count);
+        std::uint64_t g = agents.global_count;
+        const auto mine = total > 0 ? agents.add_batch(total) : AgentStore::IdRange{0, 0, 0};
+        for (const auto& run : new_runs_) {
+            const auto g0 = std::max(g, mine.begin), g1 = std::min(g + std::uint64_t(run.count), mine.end);
+            for (auto id = g0; id < g1; ++id) {
+                const std::size_t i = mine.local_begin + std::size_t(id - mine.begin);
+                agents.region[i] = agents.from[i] = run.region;
+            }
+            g += std::uint64_t(run.count);
+        }
+        new_runs_.clear();
         if (f_.move.start_on_foot) arrived_once_.resize(agents.size(), 0);
         if (f_.move.avoid_short_stints) recent_.resize(agents.size(), 0.0f);
     }
@@ -147,7 +169,7 @@ private:
         }
         std::vector<std::int64_t> per_region(R, 0);
         const auto key = stream_key(seed_, Purpose::spawn_origin, t);
-        const std::uint64_t first_id = agents.size();
+        const std::uint64_t first_id = agents.global_count;  // the draws are keyed by global id
         for (std::int64_t k = 0; k < n; ++k) {
             const double u = uniform01(random_bits(key, first_id + static_cast<std::uint64_t>(k))) * total;
             // The first region whose cumulative weight exceeds u: never a zero-weight one.
@@ -157,13 +179,13 @@ private:
         }
         // Agents are stored region by region; origins only depend on the draws above.
         for (std::size_t i = 0; i < R; ++i) {
-            add_agents(agents, tally, static_cast<RegionIndex>(i), per_region[i]);
+            add_agents(tally, static_cast<RegionIndex>(i), per_region[i]);
             take(residents, i, per_region[i]);
         }
     }
 
     // conflict_driven_spawning: a count per conflict location and day.
-    void spawn_from_conflict(const DayState& s, AgentStore& agents, DayTally& tally, std::vector<double>& residents) {
+    void spawn_from_conflict(const DayState& s, DayTally& tally, std::vector<double>& residents) {
         const auto key = stream_key(seed_, Purpose::spawn, s.day);
         const double rate = f_.spawn.displaced_per_conflict_day;
         for (std::size_t i = 0; i < w_.region_count(); ++i) {
@@ -176,7 +198,7 @@ private:
                 case FleeSpawnMode::poisson: n = poisson(rate * c, key, i); break;
                 default: break;
             }
-            add_agents(agents, tally, static_cast<RegionIndex>(i), n);
+            add_agents(tally, static_cast<RegionIndex>(i), n);
             take(residents, i, n);
         }
     }
@@ -203,8 +225,10 @@ private:
 
     void move_block(std::size_t begin, std::size_t end, std::uint64_t key, AgentStore& a,
                     DayTally& tally);
-    void move_agent(std::size_t id, std::uint64_t bits, bool standing, std::uint64_t key, AgentStore& a,
-                    DayTally& t);
+    void move_run(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
+                  AgentStore& a, DayTally& t);
+    void move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bits, bool standing,
+                    std::uint64_t key, AgentStore& a, DayTally& t);
     // The first link whose cumulative threshold exceeds the draw, counted without
     // branches (the exit of a search loop is unpredictable); -1 when none is open.
     std::int32_t choose(RegionIndex r, std::uint64_t bits) const {
@@ -234,6 +258,11 @@ private:
     Day updated_day_ = -1;
     std::vector<std::uint8_t> arrived_once_;  // start_on_foot: has reached a location since spawning
     std::vector<float> recent_;               // avoid_short_stints: Flee's recent_travel_distance
+    struct NewRun {
+        RegionIndex region;
+        std::int64_t count;
+    };
+    std::vector<NewRun> new_runs_;  // agents to create in today's batch, in order
     detail::ThreadTallies partial_{w_.region_count(), w_.route_count()};
 };
 
@@ -253,6 +282,14 @@ void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
 // Writes only agents [begin, end) and their own entries of recent_/arrived_once_.
 void FleeRuleset::move_block(std::size_t begin, std::size_t end, std::uint64_t key, AgentStore& a,
                              DayTally& t) {
+    // Draws are keyed by global id: runs of consecutive ids (AgentStore::for_each_run).
+    a.for_each_run(begin, end, [&](std::size_t first, std::size_t last, std::uint64_t first_gid) {
+        move_run(first, last, first_gid, key, a, t);
+    });
+}
+
+void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t first_gid,
+                           std::uint64_t key, AgentStore& a, DayTally& t) {
     // Fast path first: most agents stand in a camp and fail the move test, so the loop
     // over them touches two columns and one table entry and draws one random number.
     const RegionIndex* region = a.region.data();
@@ -260,15 +297,16 @@ void FleeRuleset::move_block(std::size_t begin, std::size_t end, std::uint64_t k
     const std::uint64_t* threshold = tables_.move_threshold.data();
     const bool track_recent = !recent_.empty();
     for (std::size_t id = begin; id < end; ++id) {
+        const std::uint64_t gid = first_gid + (id - begin);
         if (km_left[id] <= 0.0f) {
-            const std::uint64_t bits = random_bits(key, id);
+            const std::uint64_t bits = random_bits(key, gid);
             if ((bits >> 32) >= threshold[region[id]]) {
                 if (track_recent) recent_[id] *= 0.5f;
                 continue;
             }
-            move_agent(id, bits, true, key, a, t);
+            move_agent(id, gid, bits, true, key, a, t);
         } else {
-            move_agent(id, 0, false, key, a, t);
+            move_agent(id, gid, 0, false, key, a, t);
         }
     }
 }
@@ -276,8 +314,8 @@ void FleeRuleset::move_block(std::size_t begin, std::size_t end, std::uint64_t k
 // One agent that moves today: the link choice of a standing agent (`standing`), then
 // Flee's finish_travel(): each link gets a full day's credit (per-hop credit); an
 // agent that arrives having moved less than max_move_speed decides again.
-void FleeRuleset::move_agent(std::size_t id, std::uint64_t bits, bool standing, std::uint64_t key,
-                             AgentStore& a, DayTally& t) {
+void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bits, bool standing,
+                             std::uint64_t key, AgentStore& a, DayTally& t) {
     const FleeMoveRules& m = f_.move;
     const float speed = static_cast<float>(m.max_move_speed);
     const float walk = static_cast<float>(m.max_walk_speed);
@@ -337,7 +375,7 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t bits, bool standing, 
         if (!(moved < speed)) break;
         bool force = false;
         if (!recent_.empty()) force = (recent_[id] + moved / speed) / 2.0f < 0.5f;  // Flee 2.0 changeset 1
-        const std::uint64_t b = detail::mix64(random_bits(key, id) ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
+        const std::uint64_t b = detail::mix64(random_bits(key, gid) ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
         const std::int32_t l = decide(dest, b, force);
         if (l < 0) break;
         depart(dest, l);

@@ -10,6 +10,7 @@
 
 #include "migflow/rules/native/model.hpp"
 #include "migflow/engine/rng.hpp"
+#include "migflow/engine/team.hpp"
 #include "engine/thread_tallies.hpp"
 
 namespace migflow {
@@ -33,7 +34,8 @@ std::int64_t stochastic_round(double x, std::uint64_t bits) {
 class NativeRuleset final : public Ruleset {
 public:
     NativeRuleset(const Scenario& s, const World& w, const RunOptions& o)
-        : s_(s), w_(w), seed_(o.seed), speed_(s.behaviour.speed_km_per_day), ctx_(s, w) {
+        : s_(s), w_(w), seed_(o.seed), speed_(s.behaviour.speed_km_per_day),
+          team_(o.team ? *o.team : solo_team()), ctx_(s, w) {
         // Everything a departure needs about its link, in one record: movers are
         // scattered, so each array read is a cache miss.
         links_.resize(w.link_km.size());
@@ -58,13 +60,16 @@ public:
 
 private:
     void add_agents(AgentStore& agents, const std::vector<std::int64_t>& counts, Day day) const;
-    std::uint8_t draw_group(std::uint64_t group_key, std::size_t id) const;
+    std::uint8_t draw_group(std::uint64_t group_key, std::uint64_t id) const;
     void depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
                 DayTally& tally) const;
-    void admit(AgentStore& a, std::size_t blocks);
+    void admit(AgentStore& a, std::size_t blocks, std::exception_ptr failed);
     void move_block(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
                     std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
                     std::vector<Pending>& pending) const;
+    void move_run(AgentStore& a, std::size_t begin, std::size_t end, std::uint32_t first_gid,
+                  std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
+                  std::vector<Pending>& pending) const;
 
     // MODEL.md §4: journeys last whole days. km_left holds whole days × speed, re-derived
     // each day, so float rounding never adds or drops a day (speed >= 1, km <= 50,000).
@@ -84,32 +89,42 @@ private:
     };
     std::vector<Link> links_;
     std::vector<std::int64_t> spawn_counts_;  // per region, reused every day
-    std::vector<std::int64_t> demand_;        // per capped slot: movers asking today
+    std::vector<std::int64_t> demand_;        // per capped slot: movers asking today (+ failure flag)
+    std::vector<std::int32_t> contested_index_;  // per capped slot: index among the over-asked, or -1
+    std::vector<std::int64_t> asked_, before_, total_;  // per (over-asked slot, batch)
+    Team& team_;
     NativeContext ctx_;
     NativeTables tables_;
     std::vector<std::vector<Pending>> pending_;  // per block, reused every day
     detail::ThreadTallies partial_{w_.region_count(), w_.route_count()};
 };
 
-// Appends counts[r] agents in each region r, in region order (ids are creation order),
-// filling the regions' id ranges in parallel.
+// Creates counts[r] agents in each region r, in region order (global ids are creation
+// order); this process fills its slice of the batch (AgentStore::add_batch), region by
+// region in parallel. The group draw is keyed by global id, so any split gives the same.
 void NativeRuleset::add_agents(AgentStore& agents, const std::vector<std::int64_t>& counts,
                                Day day) const {
-    std::vector<std::size_t> offset(counts.size() + 1, agents.size());
-    for (std::size_t r = 0; r < counts.size(); ++r) offset[r + 1] = offset[r] + std::size_t(counts[r]);
-    if (offset.back() == agents.size()) return;
-    agents.resize(offset.back());
+    const std::uint64_t first = agents.global_count;
+    std::uint64_t total = 0;
+    for (const auto c : counts) total += std::uint64_t(c);
+    if (total == 0) return;
+    const auto mine = agents.add_batch(total);
+    if (mine.end == mine.begin) return;
+    std::vector<std::uint64_t> offset(counts.size() + 1, first);
+    for (std::size_t r = 0; r < counts.size(); ++r) offset[r + 1] = offset[r] + std::uint64_t(counts[r]);
     const auto group_key = stream_key(seed_, Purpose::group, day);
     tbb::parallel_for(std::size_t(0), counts.size(), [&](std::size_t r) {
-        for (std::size_t id = offset[r]; id < offset[r + 1]; ++id) {
+        const auto g0 = std::max(offset[r], mine.begin), g1 = std::min(offset[r + 1], mine.end);
+        for (auto g = g0; g < g1; ++g) {
+            const std::size_t id = mine.local_begin + std::size_t(g - mine.begin);
             agents.region[id] = agents.from[id] = RegionIndex(r);
-            agents.group[id] = draw_group(group_key, id);
+            agents.group[id] = draw_group(group_key, g);
         }
     });
 }
 
 // Group of agent `id`, drawn from the groups' shares (MODEL.md §5).
-std::uint8_t NativeRuleset::draw_group(std::uint64_t group_key, std::size_t id) const {
+std::uint8_t NativeRuleset::draw_group(std::uint64_t group_key, std::uint64_t id) const {
     if (s_.groups.size() < 2) return 0;
     const double u = uniform01(random_bits(group_key, id));
     double acc = 0.0;
@@ -211,16 +226,27 @@ __attribute__((target_clones("avx2", "default"))) void flag_block(
 void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t begin,
                                std::size_t end, std::uint64_t move_key, std::uint64_t dest_key,
                                DayTally& tally, std::vector<Pending>& pending) const {
+    // Draws are keyed by global id: the block is handled in runs of consecutive ids
+    // (one run unless the block spans batches shared out among processes).
+    a.for_each_run(begin, end, [&](std::size_t first, std::size_t last, std::uint64_t first_gid) {
+        move_run(a, first, last, std::uint32_t(first_gid), move_key, dest_key, tally, pending);
+    });
+}
+
+void NativeRuleset::move_run(AgentStore& a, std::size_t begin, std::size_t end,
+                             std::uint32_t first_gid, std::uint64_t move_key,
+                             std::uint64_t dest_key, DayTally& tally,
+                             std::vector<Pending>& pending) const {
     const std::size_t n = end - begin;
     alignas(64) std::uint8_t flag[block_size + 8] = {};
     const int G = tables_.groups;
     const auto* thr = tables_.move_threshold.data();
     if (G > 1)
         flag_block<true>(&a.region[begin], &a.km_left[begin], &a.group[begin], thr, G, move_key,
-                         std::uint32_t(begin), n, flag);
+                         first_gid, n, flag);
     else
         flag_block<false>(&a.region[begin], &a.km_left[begin], &a.group[begin], thr, G, move_key,
-                          std::uint32_t(begin), n, flag);
+                          first_gid, n, flag);
 
     // Pass 2: only flagged agents, found eight flags at a time (most words are zero),
     // then by bit scan so that sparse flags cost no mispredicted branches.
@@ -245,7 +271,8 @@ void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t be
                 continue;
             }
             const auto i = a.region[id];
-            const auto link = pick_link(w_, tables_, i, random32(dest_key, std::uint32_t(id)) * 0x1p-32);
+            const auto u = random32(dest_key, first_gid + std::uint32_t(k)) * 0x1p-32;
+            const auto link = pick_link(w_, tables_, i, u);
             if (link < 0) continue;
             if (links_[link].capped_slot >= 0)
                 pending.push_back({id, link});
@@ -256,32 +283,53 @@ void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t be
 }
 
 void NativeRuleset::move(const DayState& st, AgentStore& a, DayTally& tally) {
-    build_native_tables(ctx_, st, tables_);
-    const auto move_key = stream_key(seed_, Purpose::move, st.day);
-    const auto dest_key = stream_key(seed_, Purpose::destination, st.day);
     const std::size_t n = a.size();
-    if (n > std::size_t(0xffffffffU))
-        throw std::length_error("the native ruleset handles at most 2^32 - 1 agents per process");
     const std::size_t blocks = (n + block_size - 1) / block_size;
-    if (pending_.size() < blocks) pending_.resize(blocks);
-    partial_.clear();
-    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
-        pending_[b].clear();
-        move_block(st, a, b * block_size, std::min(n, (b + 1) * block_size), move_key, dest_key,
-                   partial_.local(), pending_[b]);
-    });
-    admit(a, blocks);
+    std::exception_ptr failed;  // agreed with the other processes in admit()
+    try {
+        build_native_tables(ctx_, st, tables_);
+        const auto move_key = stream_key(seed_, Purpose::move, st.day);
+        const auto dest_key = stream_key(seed_, Purpose::destination, st.day);
+        if (a.global_count > std::uint64_t(0xffffffffU))
+            throw std::length_error("the native ruleset handles at most 2^32 - 1 agents in a run");
+        if (pending_.size() < blocks) pending_.resize(blocks);
+        partial_.clear();
+        tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
+            pending_[b].clear();
+            move_block(st, a, b * block_size, std::min(n, (b + 1) * block_size), move_key,
+                       dest_key, partial_.local(), pending_[b]);
+        });
+    } catch (...) {
+        failed = std::current_exception();
+    }
+    admit(a, blocks, failed);
     partial_.add_to(tally);
 }
 
 // MODEL.md §3.2: capped destinations admit movers up to their room, first come (lowest
 // agent id) first served; the rest stay where they are today. Only destinations asked
 // for more than their room need that order; movers to the others leave in parallel.
-void NativeRuleset::admit(AgentStore& a, std::size_t blocks) {
+//
+// Across processes: the day's demand per destination is summed (with a failure flag,
+// so that an error on one process ends all of them here rather than in a mismatched
+// collective). For an over-asked destination, global id order is batch by batch, rank
+// by rank within a batch (AgentStore::add_batch); so each process counts its movers per
+// (destination, batch), and the counts of lower ranks (exclusive scan) plus the totals
+// of earlier batches say how much room is left when its turn comes.
+void NativeRuleset::admit(AgentStore& a, std::size_t blocks, std::exception_ptr failed) {
     auto& quota = tables_.quota;
-    demand_.assign(quota.size(), 0);
-    for (std::size_t b = 0; b < blocks; ++b)
-        for (const auto& p : pending_[b]) ++demand_[links_[p.link].capped_slot];
+    if (quota.empty()) {
+        if (failed) std::rethrow_exception(failed);  // the engine's exchange agrees on it
+        return;
+    }
+    demand_.assign(quota.size() + 1, 0);
+    if (!failed)
+        for (std::size_t b = 0; b < blocks; ++b)
+            for (const auto& p : pending_[b]) ++demand_[links_[p.link].capped_slot];
+    demand_.back() = failed ? 1 : 0;
+    team_.sum(demand_);
+    settle_failure(team_, failed, demand_.back() != 0);
+
     const auto contested = [&](const Pending& p) {
         const auto slot = links_[p.link].capped_slot;
         return demand_[slot] > quota[slot];
@@ -290,13 +338,44 @@ void NativeRuleset::admit(AgentStore& a, std::size_t blocks) {
         for (const auto& p : pending_[b])
             if (!contested(p)) depart(a, p.agent, a.region[p.agent], p.link, partial_.local());
     });
+
+    // Over-asked destinations, numbered 0..C-1; the same on every process.
+    contested_index_.assign(quota.size(), -1);
+    std::size_t C = 0;
+    for (std::size_t slot = 0; slot < quota.size(); ++slot)
+        if (demand_[slot] > quota[slot]) contested_index_[slot] = std::int32_t(C++);
+    if (C == 0) return;
+    const std::size_t B = std::max<std::size_t>(a.batches.size(), 1);
+    const auto cell = [&](const Pending& p) {
+        return std::size_t(contested_index_[links_[p.link].capped_slot]) * B +
+               (a.batches.empty() ? 0 : a.batch_of(p.agent));
+    };
+    asked_.assign(C * B, 0);
+    for (std::size_t b = 0; b < blocks; ++b)
+        for (const auto& p : pending_[b])
+            if (contested(p)) ++asked_[cell(p)];
+    // Room left for this process's movers of each (destination, batch) cell.
+    before_ = asked_;
+    team_.sum_below(before_);
+    total_ = asked_;
+    team_.sum(total_);
+    for (std::size_t slot = 0; slot < quota.size(); ++slot) {
+        const auto c = contested_index_[slot];
+        if (c < 0) continue;
+        std::int64_t earlier = 0;  // admitted-or-asked in earlier batches, all processes
+        for (std::size_t k = 0; k < B; ++k) {
+            auto& room = before_[std::size_t(c) * B + k];
+            room = std::max<std::int64_t>(0, quota[slot] - earlier - room);
+            earlier += total_[std::size_t(c) * B + k];
+        }
+    }
     auto& tally = partial_.local();
     for (std::size_t b = 0; b < blocks; ++b) {
         for (const auto& p : pending_[b]) {
             if (!contested(p)) continue;
-            auto& q = quota[links_[p.link].capped_slot];
-            if (q <= 0) continue;
-            --q;
+            auto& room = before_[cell(p)];
+            if (room <= 0) continue;
+            --room;
             depart(a, p.agent, a.region[p.agent], p.link, tally);
         }
     }
