@@ -4,12 +4,17 @@
 //             [--output path.h5 | --no-output] [--seed S] [--driver-every K] [--progress]
 //
 // Prints one machine-readable line of key=value pairs (what run_benchmarks.sh parses)
-// and one line of stage times. Without --output or --no-output the HDF5 file goes to
+// and one line of stage times. In a MIGFLOW_MPI build, `mpirun -np P bench_run ...`
+// runs one simulation across P ranks (--agents is the total); rank 0 prints, adding the
+// per-day compute and communication times (benchmarks/run_mpi_benchmarks.sh). Without --output or --no-output the HDF5 file goes to
 // a temporary path that is removed after its size is taken.
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +25,7 @@
 
 #include "migflow/output/recorder.hpp"
 #include "migflow/engine/simulation.hpp"
+#include "migflow/engine/team.hpp"
 #include "synthetic.hpp"
 
 namespace {
@@ -131,17 +137,29 @@ Args parse_args(int argc, char** argv) {
     return a;
 }
 
+// Per-rank seconds, gathered on every rank (a sum of one slot per rank), in µs.
+std::vector<double> per_rank(migflow::Team& team, double seconds) {
+    std::vector<std::int64_t> v(std::size_t(team.size()), 0);
+    v[std::size_t(team.rank())] = std::llround(seconds * 1e6);
+    team.sum(v);
+    std::vector<double> out;
+    for (auto x : v) out.push_back(double(x) * 1e-6);
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    const auto team = migflow::join_team(argc, argv);
     const Args args = parse_args(argc, argv);
+    const bool lead = team->rank() == 0;
     try {
         auto t0 = Clock::now();
         const migflow::Scenario scenario = migflow::bench::make_synthetic(args.spec);
         const double build_s = seconds_since(t0);
 
         t0 = Clock::now();
-        migflow::Simulation sim(scenario, migflow::RunOptions{args.spec.seed, args.threads});
+        migflow::Simulation sim(scenario, migflow::RunOptions{args.spec.seed, args.threads, team.get()});
         const double setup_s = seconds_since(t0);
 
         std::string path = args.output;
@@ -151,7 +169,7 @@ int main(int argc, char** argv) {
                     ("bench_run_" + std::to_string(::getpid()) + ".h5"))
                        .string();
         std::unique_ptr<migflow::Recorder> recorder;
-        if (args.no_output)
+        if (args.no_output || !lead)
             recorder = std::make_unique<NullRecorder>();
         else
             recorder = migflow::make_hdf5_recorder(path);
@@ -161,7 +179,7 @@ int main(int argc, char** argv) {
         reset_peak_rss();
         const long rss_before_kb = status_kb("VmRSS");
         std::function<void(const migflow::Progress&)> progress;
-        if (args.progress)
+        if (args.progress && lead)
             progress = [](const migflow::Progress& p) {
                 std::fprintf(stderr, "\rday %d/%d  agents %lld  %.3g agent-steps/s   ", p.day + 1,
                              p.days, static_cast<long long>(p.agents), p.agent_steps_per_second);
@@ -176,7 +194,7 @@ int main(int argc, char** argv) {
         const long peak_kb = status_kb("VmHWM");
 
         double h5_mb = 0.0;
-        if (!args.no_output) {
+        if (!args.no_output && lead) {
             std::error_code ec;
             const auto bytes = std::filesystem::file_size(path, ec);
             if (!ec) h5_mb = double(bytes) / (1024.0 * 1024.0);
@@ -185,6 +203,20 @@ int main(int argc, char** argv) {
         const double n = double(std::max<std::int64_t>(1, args.spec.agents));
         const double bytes_per_agent = double(peak_kb - rss_before_kb) * 1024.0 / n;
         const int threads = args.threads > 0 ? args.threads : -1;
+        const auto& st = sim.stage_times();
+        // Compute: a rank's run time outside collectives and output; communication: its
+        // time inside collectives (waiting for slower ranks included).
+        const auto compute = per_rank(*team, wall_s - st.communication - st.record);
+        const auto comm = per_rank(*team, st.communication);
+        const auto exchange = per_rank(*team, st.exchange);
+        if (!lead) return 0;
+        const double days = std::max(1, args.spec.days);
+        const auto max_of = [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); };
+        const auto mean_of = [](const std::vector<double>& v) {
+            double t = 0;
+            for (double x : v) t += x;
+            return t / double(v.size());
+        };
 
         std::printf(
             "agents=%lld regions=%d routes=%zu days=%d threads=%d ruleset=%s wall_s=%.3f "
@@ -197,12 +229,18 @@ int main(int argc, char** argv) {
             rss_before_kb / 1024.0, h5_mb, cpu_s, double(summary.agent_steps) / cpu_s,
             static_cast<long long>(summary.final_agents), build_s, setup_s,
             args.no_output ? "none" : "hdf5");
-        const auto& st = sim.stage_times();
+        std::printf("ranks=%d compute_ms_per_day_max=%.3f compute_ms_per_day_mean=%.3f "
+                    "comm_ms_per_day_mean=%.3f comm_ms_per_day_max=%.3f exchange_ms_per_day_mean=%.3f "
+                    "record_ms_per_day=%.3f\n",
+                    team->size(), 1e3 * max_of(compute) / days, 1e3 * mean_of(compute) / days,
+                    1e3 * mean_of(comm) / days, 1e3 * max_of(comm) / days,
+                    1e3 * mean_of(exchange) / days, 1e3 * st.record / days);
         std::printf("stages drivers_s=%.3f spawn_s=%.3f move_s=%.3f tally_s=%.3f record_s=%.3f\n",
                     st.drivers, st.spawn, st.move, st.tally, st.record);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_run: %s\n", e.what());
+        if (team->size() > 1) team->abort_all(1);
         return 1;
     }
 }

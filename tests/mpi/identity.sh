@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# MPI identity test: the same scenario and seed give identical datasets on 1, 2 and 3
+# ranks (with different thread counts) and in a run without MPI.
+# usage: identity.sh MIGFLOW SCENARIO WORKDIR [SERIAL_MIGFLOW]
+#   SERIAL_MIGFLOW: a build without MPI (default: MIGFLOW itself, started without mpirun)
+set -euo pipefail
+bin=$1 scenario=$2 work=$3 serial=${4:-$1}
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/launch.sh"
+mkdir -p "$work"
+rm -f "$work"/*.h5 "$work"/*.partial
+"$serial" run "$scenario" -o "$work/serial.h5" --threads 2 --quiet > /dev/null
+status=0
+for run in "1 2" "2 1" "3 2"; do
+    set -- $run
+    ranks=$1 threads=$2
+    out="$work/ranks$ranks.h5"
+    mpi_run "$ranks" "$bin" run "$scenario" -o "$out" --threads "$threads" --quiet > /dev/null
+    /usr/bin/python3 - "$out" "$ranks" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert int(f.attrs["ranks"]) == int(sys.argv[2]), f"ranks attribute {f.attrs['ranks']}"
+    assert int(f.attrs["complete"]) == 1
+PY
+    if /usr/bin/python3 "$here/same_datasets.py" "$work/serial.h5" "$out"; then
+        echo "$ranks rank(s) x $threads thread(s): identical to the serial run"
+    else
+        status=1
+    fi
+done
+exit $status
