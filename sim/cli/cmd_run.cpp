@@ -91,12 +91,18 @@ int run(const RunArgs& ra, Team& team) {
     });
     const bool show = team.rank() == 0 && (ra.show_progress || (!ra.quiet && isatty(STDERR_FILENO)));
     const auto sum = show ? sim->run(*recorder, print_progress) : sim->run(*recorder);
+    // Agents held by each rank (the balance of AgentStore::add_batch), for the summary.
+    std::vector<std::int64_t> held(std::size_t(team.size()), 0);
+    held[std::size_t(team.rank())] = static_cast<std::int64_t>(sim->agents().size());
+    team.sum(held);
     if (team.rank() == 0) {
         print_summary(*sim, s, sum, out);
         if (team.size() > 1) {
-            const auto& t = sim->stage_times();
-            std::printf("processes: %d MPI ranks x %d thread(s); %.2f s of %.2f s in communication\n",
-                        team.size(), sim->threads_used(), t.communication, sum.wall_seconds);
+            const auto [lo, hi] = std::minmax_element(held.begin(), held.end());
+            std::printf("processes: %d MPI ranks x %d thread(s), %lld to %lld agents each; "
+                        "%.2f s of %.2f s in communication\n",
+                        team.size(), sim->threads_used(), static_cast<long long>(*lo),
+                        static_cast<long long>(*hi), sim->stage_times().communication, sum.wall_seconds);
         }
     }
     return 0;

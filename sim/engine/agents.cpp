@@ -21,11 +21,20 @@ void AgentStore::reserve(std::size_t n) {
     group.reserve(n);
 }
 
+namespace {
+void resize_columns(AgentStore& a, std::size_t n) {
+    a.region.resize(n);
+    a.from.resize(n);
+    a.km_left.resize(n, 0.0f);
+    a.group.resize(n);
+}
+}  // namespace
+
+// Agents added one at a time, or by resize, belong to a lone process: their global id
+// is their index.
 void AgentStore::resize(std::size_t n) {
-    region.resize(n);
-    from.resize(n);
-    km_left.resize(n, 0.0f);
-    group.resize(n);
+    resize_columns(*this, n);
+    if (parts == 1) global_count = n;
 }
 
 void AgentStore::push_back(RegionIndex r, std::uint8_t g) {
@@ -33,6 +42,7 @@ void AgentStore::push_back(RegionIndex r, std::uint8_t g) {
     from.push_back(r);
     km_left.push_back(0.0f);
     group.push_back(g);
+    if (parts == 1) global_count = size();
 }
 
 // The batch is dealt as round-robin would deal its ids (so totals stay balanced), but
@@ -49,7 +59,7 @@ AgentStore::IdRange AgentStore::add_batch(std::uint64_t n) {
     const bool continues = !batches.empty() &&
                            batches.back().global_begin + (size() - batches.back().local_begin) == start;
     if (!continues || parts > 1) batches.push_back({size(), start});
-    resize(size() + mine);
+    resize_columns(*this, size() + mine);
     return r;
 }
 

@@ -15,7 +15,15 @@ for run in "1 2" "2 1" "3 2"; do
     set -- $run
     ranks=$1 threads=$2
     out="$work/ranks$ranks.h5"
-    mpi_run "$ranks" "$bin" run "$scenario" -o "$out" --threads "$threads" --quiet > /dev/null
+    mpi_run "$ranks" "$bin" run "$scenario" -o "$out" --threads "$threads" --quiet > "$work/ranks$ranks.out"
+    if [ "$ranks" -gt 1 ]; then
+        # Load balance: every rank holds the same number of agents to within one.
+        read -r lo hi < <(sed -n 's/.*, \([0-9]*\) to \([0-9]*\) agents each.*/\1 \2/p' "$work/ranks$ranks.out")
+        if [ -z "${hi:-}" ] || [ $((hi - lo)) -gt 1 ] || [ "$lo" -eq 0 ]; then
+            echo "$ranks ranks: agents per rank unbalanced or not reported: ${lo:-?} to ${hi:-?}"
+            status=1
+        fi
+    fi
     /usr/bin/python3 - "$out" "$ranks" <<'PY'
 import sys, h5py
 with h5py.File(sys.argv[1], "r") as f:

@@ -54,6 +54,7 @@ struct AgentStore {
     template <class F>
     void for_each_run(std::size_t begin, std::size_t end, F&& f) const {
         if (begin >= end) return;
+        if (batches.empty()) return f(begin, end, std::uint64_t(begin));  // agents added one by one
         std::size_t b = batch_of(begin);
         while (begin < end) {
             const std::size_t stop =

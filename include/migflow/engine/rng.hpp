@@ -52,7 +52,8 @@ constexpr std::uint64_t threshold32(double p) {
 // The fast 32-bit draw of the agent kernel: two rounds of MurmurHash3's fmix32 keyed
 // by the two halves of a stream key. 32-bit multiplies vectorise on every x86-64 SIMD
 // level, so the daily "does this agent move?" test costs about a nanosecond.
-// `index` must fit in 32 bits (agent ids < 2^32).
+// `index` is 32 bits: for agent ids past 2^32 the native kernel mixes the high bits
+// into the key (rules/native/kernel.cpp, move_block).
 constexpr std::uint32_t fmix32(std::uint32_t x) {
     x ^= x >> 16;
     x *= 0x85ebca6bU;

@@ -228,8 +228,19 @@ void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t be
                                DayTally& tally, std::vector<Pending>& pending) const {
     // Draws are keyed by global id: the block is handled in runs of consecutive ids
     // (one run unless the block spans batches shared out among processes).
-    a.for_each_run(begin, end, [&](std::size_t first, std::size_t last, std::uint64_t first_gid) {
-        move_run(a, first, last, std::uint32_t(first_gid), move_key, dest_key, tally, pending);
+    // The fast draw takes a 32-bit index: ids past 2^32 use the low 32 bits with the
+    // key mixed with the high ones (ids below 2^32 keep the plain key), so runs are
+    // also cut at multiples of 2^32.
+    a.for_each_run(begin, end, [&](std::size_t first, std::size_t last, std::uint64_t gid) {
+        while (first < last) {
+            const std::uint64_t hi = gid >> 32;
+            const std::uint64_t room = (std::uint64_t(1) << 32) - (gid & 0xffffffffULL);
+            const std::size_t stop = first + std::size_t(std::min<std::uint64_t>(room, last - first));
+            const auto widen = [hi](std::uint64_t key) { return hi == 0 ? key : detail::mix64(key ^ hi); };
+            move_run(a, first, stop, std::uint32_t(gid), widen(move_key), widen(dest_key), tally, pending);
+            gid += stop - first;
+            first = stop;
+        }
     });
 }
 
@@ -290,8 +301,6 @@ void NativeRuleset::move(const DayState& st, AgentStore& a, DayTally& tally) {
         build_native_tables(ctx_, st, tables_);
         const auto move_key = stream_key(seed_, Purpose::move, st.day);
         const auto dest_key = stream_key(seed_, Purpose::destination, st.day);
-        if (a.global_count > std::uint64_t(0xffffffffU))
-            throw std::length_error("the native ruleset handles at most 2^32 - 1 agents in a run");
         if (pending_.size() < blocks) pending_.resize(blocks);
         partial_.clear();
         tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
