@@ -3,7 +3,7 @@
 # --allow-run-as-root as root; MPICH's mpiexec needs neither.
 MPI_LAUNCHER=${MPI_LAUNCHER:-mpirun}
 mpi_flags=()
-if "$MPI_LAUNCHER" --version 2>&1 | grep -q "Open MPI"; then
+if "$MPI_LAUNCHER" --version 2>&1 | grep -qE "Open MPI|OpenRTE"; then
     mpi_flags+=(--oversubscribe)
     [ "$(id -u)" -eq 0 ] && mpi_flags+=(--allow-run-as-root)
 fi
