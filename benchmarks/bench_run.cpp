@@ -209,6 +209,25 @@ int main(int argc, char** argv) {
         const auto compute = per_rank(*team, wall_s - st.communication - st.record);
         const auto comm = per_rank(*team, st.communication);
         const auto exchange = per_rank(*team, st.exchange);
+        // The exchange alone: the day's message size (the tally's summed columns and the
+        // failure flag), summed 20 times after a synchronising collective, so that no
+        // waiting for slower ranks is counted: the pure cost of communication per day.
+        std::size_t words = 1;
+        migflow::DayTally probe;
+        probe.resize(scenario.regions.size(), scenario.routes.size());
+        migflow::for_each_column(probe, [&](auto& v, migflow::Extent, migflow::Across a) {
+            if (a == migflow::Across::summed) words += v.size();
+        });
+        std::vector<std::int64_t> message(words, 1);
+        std::vector<double> pure;
+        for (int k = 0; k < 20; ++k) {
+            team->first_failed(false);
+            const auto p0 = Clock::now();
+            team->sum(message);
+            pure.push_back(seconds_since(p0));
+        }
+        std::sort(pure.begin(), pure.end());
+        const auto pure_ms = per_rank(*team, pure[pure.size() / 2]);
         if (!lead) return 0;
         const double days = std::max(1, args.spec.days);
         const auto max_of = [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); };
@@ -231,10 +250,11 @@ int main(int argc, char** argv) {
             args.no_output ? "none" : "hdf5");
         std::printf("ranks=%d compute_ms_per_day_max=%.3f compute_ms_per_day_mean=%.3f "
                     "comm_ms_per_day_mean=%.3f comm_ms_per_day_max=%.3f exchange_ms_per_day_mean=%.3f "
-                    "record_ms_per_day=%.3f\n",
+                    "record_ms_per_day=%.3f allreduce_alone_ms=%.4f message_bytes=%zu\n",
                     team->size(), 1e3 * max_of(compute) / days, 1e3 * mean_of(compute) / days,
                     1e3 * mean_of(comm) / days, 1e3 * max_of(comm) / days,
-                    1e3 * mean_of(exchange) / days, 1e3 * st.record / days);
+                    1e3 * mean_of(exchange) / days, 1e3 * st.record / days, 1e3 * max_of(pure_ms),
+                    words * sizeof(std::int64_t));
         std::printf("stages drivers_s=%.3f spawn_s=%.3f move_s=%.3f tally_s=%.3f record_s=%.3f\n",
                     st.drivers, st.spawn, st.move, st.tally, st.record);
         return 0;

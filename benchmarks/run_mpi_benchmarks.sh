@@ -9,6 +9,11 @@
 #
 # Strong: N agents in total (default 10^7). Weak: N/4 agents per rank (so 4 ranks run N).
 # Each configuration runs once; the 1-minute load average is printed beside it.
+# Columns: compute = a rank's run time outside collectives and output, per day (the
+# slowest rank); comm = time inside collectives per day (waiting for slower ranks
+# included); exchange = the daily tally sum alone (waiting included); allreduce alone =
+# the same message summed after a synchronising collective (median of 20): the pure
+# cost of the day's communication.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MIGFLOW_MPI_BUILD:-$root/build-mpi}"
@@ -36,8 +41,8 @@ cores=$(nproc)
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $2"; }
 
-echo "| scaling | regions | agents | ranks | oversubscribed | wall s | compute ms/day (max rank) | comm ms/day (mean) | comm ms/day (max) | exchange ms/day | load (1 min) |"
-echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+echo "| scaling | regions | agents | ranks | oversubscribed | wall s | compute ms/day (max rank) | comm ms/day (mean) | comm ms/day (max) | exchange ms/day | allreduce alone ms | message kB | load (1 min) |"
+echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for regions in 1000 100000; do
     for scaling in strong weak; do
         for p in $ranks_list; do
@@ -50,7 +55,7 @@ for regions in 1000 100000; do
             over=no
             (( p > cores )) && over="yes ($p ranks on $cores cores)"
             load=$(cut -d' ' -f1 /proc/loadavg)
-            echo "| $scaling | $regions | $n | $p | $over | $(field wall_s "$main") | $(field compute_ms_per_day_max "$mpi") | $(field comm_ms_per_day_mean "$mpi") | $(field comm_ms_per_day_max "$mpi") | $(field exchange_ms_per_day_mean "$mpi") | $load |"
+            echo "| $scaling | $regions | $n | $p | $over | $(field wall_s "$main") | $(field compute_ms_per_day_max "$mpi") | $(field comm_ms_per_day_mean "$mpi") | $(field comm_ms_per_day_max "$mpi") | $(field exchange_ms_per_day_mean "$mpi") | $(field allreduce_alone_ms "$mpi") | $(( $(field message_bytes "$mpi") / 1000 )) | $load |"
         done
     done
 done

@@ -96,7 +96,9 @@ void print_info(const std::string& path, std::ostream& out) {
         << "routes:       " << routes << '\n'
         << "people/agent: " << people(read_double_attr(root, "people_per_agent")) << '\n'
         << "migflow:      " << read_string_attr(root, "migflow_version") << ", "
-        << read_int_attr(root, "threads") << " thread(s), "
+        // `ranks` (MPI processes) since issue #8; older files ran on one process.
+        << (root.attrExists("ranks") ? std::to_string(read_int_attr(root, "ranks")) : std::string("1"))
+        << " rank(s) x " << read_int_attr(root, "threads") << " thread(s), "
         << fmt(read_double_attr(root, "wall_seconds"), 2) << " s\n";
     if (T == 0) {
         out << "(no days recorded)\n";
