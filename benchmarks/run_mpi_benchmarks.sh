@@ -12,7 +12,7 @@
 # Columns: compute = a rank's run time outside collectives and output, per day (the
 # slowest rank); comm = time inside collectives per day (waiting for slower ranks
 # included); exchange = the daily tally sum alone (waiting included); allreduce alone =
-# the same message summed after a synchronising collective (median of 20): the pure
+# the same message summed after a synchronising collective (fastest of 20): the pure
 # cost of the day's communication.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
