@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
@@ -12,6 +13,7 @@
 #include "migflow/engine/simulation.hpp"
 #include "migflow/engine/team.hpp"
 #include "cli/scenario_source.hpp"
+#include "cli/stop_signals.hpp"
 
 namespace migflow::cli {
 
@@ -74,6 +76,7 @@ int run(const RunArgs& ra, Team& team) {
     // Under MPI every rank loads the scenario and builds the whole region graph
     // (DESIGN.md §5); rank 0 alone writes the file. Each step is agreed among the ranks,
     // so an error on any of them ends all (team.hpp: together).
+    const std::atomic<int>& stop = install_stop_signals();  // before loading: that can take a while
     Scenario s;
     std::string out;
     std::unique_ptr<Simulation> sim;
@@ -84,13 +87,25 @@ int run(const RunArgs& ra, Team& team) {
         opt.seed = ra.seed.value_or(s.seed);
         opt.threads = ra.threads;
         opt.team = &team;
+        opt.stop = &stop;
         s.seed = opt.seed;
         out = output_path(ra, s);
         sim = std::make_unique<Simulation>(s, opt);
         recorder = team.rank() == 0 ? make_hdf5_recorder(out) : make_null_recorder();
     });
     const bool show = team.rank() == 0 && (ra.show_progress || (!ra.quiet && isatty(STDERR_FILENO)));
-    const auto sum = show ? sim->run(*recorder, print_progress) : sim->run(*recorder);
+    RunSummary sum;
+    try {
+        sum = show ? sim->run(*recorder, print_progress) : sim->run(*recorder);
+    } catch (const RunStopped& e) {
+        // Every rank stops before the same day; rank 0's recorder takes its partial file with it.
+        recorder.reset();
+        if (show) std::fputc('\n', stderr);
+        if (team.rank() == 0)
+            std::fprintf(stderr, "migflow: run stopped by %s after %d of %d days; %s not written\n",
+                         signal_name(e.reason()).c_str(), e.days_done(), s.days, out.c_str());
+        return stopped_exit_code(e.reason());
+    }
     // Agents held by each rank (the balance of AgentStore::add_batch), for the summary.
     std::vector<std::int64_t> held(std::size_t(team.size()), 0);
     held[std::size_t(team.rank())] = static_cast<std::int64_t>(sim->agents().size());

@@ -3,6 +3,8 @@
 // every run so that a crash or a kill leaves an index of what really finished.
 #include <H5Cpp.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include "migflow/engine/simulation.hpp"
 #include "migflow/sweep/plan.hpp"
 #include "cli/scenario_source.hpp"
+#include "cli/stop_signals.hpp"
 
 namespace migflow::cli {
 
@@ -35,7 +38,7 @@ struct SweepArgs {
 
 // What index.csv says about one run.
 struct RunResult {
-    std::string status = "pending";  // pending, done, failed
+    std::string status = "pending";  // pending, done, failed, interrupted
     double wall_s = 0.0;
     long long final_agents = 0;
     std::optional<double> ard_rescaled, ard_unrescaled;
@@ -228,6 +231,7 @@ RunResult run_one(const SweepSpec& spec, const SweepRun& run, int threads) {
     RunOptions opt;
     opt.seed = run.seed;
     opt.threads = threads;
+    opt.stop = &install_stop_signals();
     s.seed = run.seed;
     Simulation sim(s, opt);
     auto recorder = make_hdf5_recorder(run.output);
@@ -238,7 +242,18 @@ RunResult run_one(const SweepSpec& spec, const SweepRun& run, int threads) {
     return *r;
 }
 
+// A stop signal ends the sweep between runs or inside one; the index then says what
+// finished, what was cut short (`interrupted`) and what never started (`pending`).
+int stopped_sweep(int signal, const std::string& index, const SweepArgs& sa, std::size_t done, std::size_t total) {
+    std::fprintf(stderr,
+                 "migflow: sweep stopped by %s: %zu of %zu run(s) complete (index: %s); "
+                 "`migflow sweep %s --resume` runs the rest\n",
+                 signal_name(signal).c_str(), done, total, index.c_str(), sa.file.c_str());
+    return stopped_exit_code(signal);
+}
+
 int sweep(const SweepArgs& sa) {
+    const std::atomic<int>& stop = install_stop_signals();
     if (sa.file.empty()) throw UsageError("no sweep file given");
     if (sa.resume && sa.overwrite) throw UsageError("--resume and --overwrite exclude each other");
     const SweepSpec spec = load_sweep(sa.file);
@@ -265,6 +280,10 @@ int sweep(const SweepArgs& sa) {
     write_index(index, spec, runs, results, with_ard);
 
     const auto start = std::chrono::steady_clock::now();
+    auto count_done = [&] {
+        return static_cast<std::size_t>(
+            std::count_if(results.begin(), results.end(), [](const RunResult& r) { return r.status == "done"; }));
+    };
     for (const SweepRun& run : runs) {
         const std::string head = "[" + std::to_string(run.index + 1) + "/" + std::to_string(runs.size()) + "] " +
                                  fs::path(run.output).filename().string() + " (" + describe_run(run, spec) + ")";
@@ -272,10 +291,16 @@ int sweep(const SweepArgs& sa) {
             std::fprintf(stderr, "%s: complete already, kept\n", head.c_str());
             continue;
         }
+        if (const int signal = stop.load()) return stopped_sweep(signal, index, sa, count_done(), runs.size());
         std::fprintf(stderr, "%s ...", head.c_str());
         std::fflush(stderr);
         try {
             results[run.index] = run_one(spec, run, sa.threads);
+        } catch (const RunStopped& e) {
+            std::fputs(" interrupted\n", stderr);
+            results[run.index].status = "interrupted";
+            write_index(index, spec, runs, results, with_ard);
+            return stopped_sweep(e.reason(), index, sa, count_done(), runs.size());
         } catch (const std::exception& e) {
             std::fputs(" failed\n", stderr);
             results[run.index].status = "failed";

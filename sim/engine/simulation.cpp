@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <string>
 #include <utility>
 
 #include "engine/exchange.hpp"
@@ -32,6 +33,12 @@ bool is_snapshot_day(const Scenario& s, Day t) {
 }
 
 }  // namespace
+
+RunStopped::RunStopped(int reason, Day days_done, Day days)
+    : std::runtime_error("run stopped after " + std::to_string(days_done) + " of " + std::to_string(days) +
+                         " days"),
+      reason_(reason),
+      days_done_(days_done) {}
 
 Simulation::Simulation(const Scenario& scenario, RunOptions options)
     : scenario_(scenario), options_(options), team_(options.team ? options.team : &solo_team()),
@@ -122,6 +129,21 @@ void Simulation::record(Day t, Recorder& recorder) {
     recorder.record(rec);
 }
 
+// The stop flag as the team sees it. The processes of an MPI run may receive a signal a
+// day apart (or only some of them): they agree, so that all stop before the same day and
+// none waits in a collective for one that has left. The reason is the flag of the lowest
+// rank that has one. One small collective a day, only when a stop flag is given.
+int Simulation::stop_requested() {
+    if (!options_.stop) return 0;
+    const int own = options_.stop->load(std::memory_order_relaxed);
+    if (team_->size() == 1) return own;
+    const int first = timed_team_->first_failed(own != 0);
+    if (first < 0) return 0;
+    std::int64_t reason = team_->rank() == first ? own : 0;
+    timed_team_->sum(std::span<std::int64_t>(&reason, 1));
+    return static_cast<int>(reason);
+}
+
 RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progress&)>& progress) {
     // With more than one thread, output is written by a thread of its own; a run asked
     // to use one thread really uses one.
@@ -154,6 +176,9 @@ RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progre
 
     RunSummary summary;
     for (Day t = 0; t < scenario_.days; ++t) {
+        // Once a day: a day is a few milliseconds to a few tenths of a second, so a stop
+        // request is honoured at once without costing the kernels anything.
+        if (const int reason = stop_requested()) throw RunStopped(reason, t, scenario_.days);
         advance(t, recorder);
         summary.agent_steps += static_cast<std::int64_t>(agents_.global_count);
         if (progress) {

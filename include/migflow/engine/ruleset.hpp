@@ -1,6 +1,7 @@
 #pragma once
 // Rulesets: what agents do each day. Registered by name (sim/engine/ruleset_registry.cpp); the
 // scenario's `ruleset:` key chooses one.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ struct RunOptions {
     std::uint64_t seed = 1;
     int threads = 0;        // 0: all available (per process)
     Team* team = nullptr;   // the processes sharing the run (team.hpp); null: this one alone
+    // Polled by Simulation::run before each day: a non-zero value stops the run with
+    // RunStopped (on every process of a team, the same day). The library installs no
+    // signal handler; the CLI sets it from one.
+    const std::atomic<int>* stop = nullptr;
 };
 
 class Ruleset {
