@@ -63,6 +63,13 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
          "Usage: migflow sweep"},
         {"sweep --threads -1 x.yaml", "migflow sweep: --threads needs a whole number >= 0, got '-1'",
          "Usage: migflow sweep"},
+        {"sweep x.yaml --shard 4/4",
+         "migflow sweep: --shard 4/4: K must be in 0..3 (shards are numbered from 0, as `--array=0-3` numbers them)",
+         "Usage: migflow sweep"},
+        {"sweep x.yaml --shard 2", "migflow sweep: --shard needs K/N (shard K of N, K from 0), got '2'",
+         "Usage: migflow sweep"},
+        {"sweep x.yaml --merge --resume",
+         "migflow sweep: --merge takes no other option: it only joins the shards' indexes", "Usage: migflow sweep"},
         {"bogus", "migflow: unknown command 'bogus'", "Subcommands:"},
         {"", "migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "Subcommands:"},
     };
@@ -83,7 +90,7 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
         {"info", {"OUT.h5"}},
         {"import-flee", {"FLEE_DIR", "-o,--output"}},
         {"params", {"--markdown"}},
-        {"sweep", {"SWEEP.yaml", "--dry-run", "--threads", "--resume", "--overwrite"}},
+        {"sweep", {"SWEEP.yaml", "--dry-run", "--threads", "--resume", "--overwrite", "--shard", "--merge"}},
     };
     for (const auto& [sub, options] : expected) {
         for (const std::string flag : {"--help", "-h"}) {
