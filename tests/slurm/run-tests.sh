@@ -42,8 +42,11 @@ await() {
   done
   return 1
 }
-# Index rows without wall_s (column 7), which differs between any two runs.
-index_body() { cut -d, -f1-6,8- "$1"; }
+# An index without its wall_s column, which differs between any two runs.
+index_body() {
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_s") w = i }
+                    { out = ""; for (i = 1; i <= NF; i++) if (i != w) out = out (out == "" ? "" : OFS) $i; print out }' "$1"
+}
 same_series() {  # same_series A.h5 B.h5: the datasets a run's results are made of
   local d
   for d in /series/population /series/agents /series/arrivals /series/departures /series/route_flow_forward \
@@ -94,6 +97,38 @@ check "every shard wrote its index" test -f sweep_out/index.shard-0-of-3.csv -a 
 check "the merged index equals the serial sweep's" diff <(index_body sweep_out/index.csv) <(index_body serial_out/index.csv)
 for f in serial_out/run_*.h5; do
   check "$(basename "$f") equals the serial sweep's" same_series "$f" "sweep_out/$(basename "$f")"
+done
+
+echo "== the job array stopped by scancel --signal=TERM, then submitted again: finishes exactly the rest"
+cat > long.yaml << YAML
+scenario: $src/scenarios/sahel.yaml
+seeds: [1, 2, 3, 4]
+set: {days: 400}
+YAML
+sed 's/^set:/output_dir: long_serial\nset:/' long.yaml > long_serial.yaml
+"$MIGFLOW" sweep long_serial.yaml > /dev/null 2>&1
+read -r array merge < <("$src/scripts/slurm/submit-sweep.sh" long.yaml 2 --cpus-per-task=1 -o "$work/%x-%j.log")
+# Stopped once a run has finished and another is under way.
+for _ in $(seq 1 480); do
+  compgen -G "long_out/run_*.h5" > /dev/null && compgen -G "long_out/run_*.h5.partial" > /dev/null && break
+  sleep 0.25
+done
+scancel --signal=TERM "$array"
+check "the stopped array and its merge ended" await 60 "$array" "$merge"
+check "the merge was cancelled (its dependency failed)" test "$(job_field "$merge" JobState)" = CANCELLED
+check "a shard index marks a run interrupted" grep -q ',interrupted,' long_out/index.shard-0-of-2.csv long_out/index.shard-1-of-2.csv
+check "no partial file left" test -z "$(compgen -G 'long_out/*.partial' || true)"
+done_before=$(cat long_out/index.shard-*-of-2.csv | grep -c ',done,' || true)
+read -r array merge < <("$src/scripts/slurm/submit-sweep.sh" long.yaml 2 --cpus-per-task=1 -o "$work/again-%x-%j.log")
+check "the resubmitted array and merge ended" await 300 "$array" "$merge"
+kept=0
+for n in $(sed -n 's/.* ran, \([0-9]*\) kept from before.*/\1/p' again-migflow-sweep-*.log); do kept=$((kept + n)); done
+check "some runs had finished before the stop ($done_before)" test "$done_before" -gt 0
+check "the resubmitted shards kept those $done_before run(s) and ran only the rest" test "$kept" -eq "$done_before"
+check "the resubmitted merge completed" test "$(job_field "$merge" JobState)" = COMPLETED
+check "the merged index equals the serial sweep's" diff <(index_body long_out/index.csv) <(index_body long_serial/index.csv)
+for f in long_serial/run_*.h5; do
+  check "$(basename "$f") equals the serial sweep's" same_series "$f" "long_out/$(basename "$f")"
 done
 
 if [ -n "$mpi_build" ] && [ -x "$mpi_build/migflow" ]; then
