@@ -254,6 +254,11 @@ int sweep(SweepArgs& sa) {
         print_plan(spec, mine, sa);
         return 0;
     }
+    if (const int signal = stop.load()) {  // during validation, which can take a while: nothing written yet
+        std::fprintf(stderr, "migflow: sweep stopped by %s before its first run; nothing written\n",
+                     signal_name(signal).c_str());
+        return stopped_exit_code(signal);
+    }
     fs::create_directories(spec.output_dir);
     const SweepLocks locks = lock_output_dir(spec, sa);
     prepare_output_dir(spec, mine, sa);
