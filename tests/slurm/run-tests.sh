@@ -57,7 +57,7 @@ same_series() {  # same_series A.h5 B.h5: the datasets a run's results are made 
 
 echo "== run.sbatch: one run, threads on one node, progress lines in the batch log"
 "$MIGFLOW" run "$src/scenarios/sahel.yaml" --set days=200 -o local.h5 --quiet > /dev/null
-sbatch --wait -o run.log "$src/scripts/slurm/run.sbatch" "$src/scenarios/sahel.yaml" "$work/slurm.h5" --set days=200 \
+timeout 300 sbatch --wait -o run.log "$src/scripts/slurm/run.sbatch" "$src/scenarios/sahel.yaml" "$work/slurm.h5" --set days=200 \
   > /dev/null && pass "run.sbatch exit 0" || fail "run.sbatch exit status $? (log: $(tail -3 run.log))"
 check "run.sbatch wrote a complete file" test -f slurm.h5 -a ! -e slurm.h5.partial
 check "its file passes the schema check" "$py" "$src/analysis/check_schema.py" slurm.h5
@@ -133,7 +133,8 @@ done
 
 if [ -n "$mpi_build" ] && [ -x "$mpi_build/migflow" ]; then
   echo "== run-hybrid.sbatch: 2 ranks x 1 thread against the serial run"
-  MIGFLOW="$mpi_build/migflow" sbatch --wait -o hybrid.log --ntasks=2 --cpus-per-task=1 \
+  # The script's defaults are 2 nodes x 2 ranks x 16 threads; this node takes 1 x 2 x 1.
+  MIGFLOW="$mpi_build/migflow" timeout 300 sbatch --wait -o hybrid.log --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 \
     "$src/scripts/slurm/run-hybrid.sbatch" "$src/scenarios/sahel.yaml" "$work/hybrid.h5" --set days=200 > /dev/null \
     && pass "run-hybrid.sbatch exit 0" || fail "run-hybrid.sbatch exit status $? (log: $(tail -5 hybrid.log))"
   check "the 2-rank run's series equal the serial run's" same_series local.h5 hybrid.h5
