@@ -8,8 +8,11 @@ out). Writes OUTDIR/compare_<A>_vs_<B>.png (default OUTDIR: the current director
   - final population per region, A minus B, for the N largest differences;
   - cumulative camp arrivals in A and in B, side by side;
   - camp population over time, A solid and B dashed;
-and prints the path and a table of the largest differences (people). Arrivals are
-converted from agents to people with each file's own people_per_agent.
+and prints the path, a table of the largest differences (people) and, when both files
+have the outcome measures (docs/OUTPUT.md), the camps (first full date, days full,
+people turned away) and countries (final population, people blocked by closures or
+turned away) side by side. Arrivals are converted from agents to people with each
+file's own people_per_agent.
 """
 import argparse
 import os
@@ -36,6 +39,45 @@ def table(rows, headers):
     for r in rows:
         out.append("  ".join(c.rjust(w) if k else c.ljust(w) for k, (c, w) in enumerate(zip(r, widths))))
     return "\n".join(out)
+
+
+def print_outcomes(a, b, la, lb):
+    """Camps (first full date, days full, turned away) and countries side by side."""
+    if a.camp_outcomes is None or b.camp_outcomes is None:
+        return
+    ca, cb = a.camp_outcomes, b.camp_outcomes
+    kb = {n: k for k, n in enumerate(cb["name"])}
+    rows = []
+    for k, n in enumerate(ca["name"]):
+        if n not in kb:
+            continue
+        j = kb[n]
+        rows.append((n, ca["first_full_date"][k] or "never", cb["first_full_date"][j] or "never",
+                     str(int(ca["days_full"][k])), str(int(cb["days_full"][j])),
+                     f"{ca['refused_full'][k] * a.people_per_agent:,.0f}",
+                     f"{cb['refused_full'][j] * b.people_per_agent:,.0f}"))
+    if rows:
+        print(f"\nCamps: first full, days full, people turned away, {la} vs {lb}:")
+        print(table(rows, ["camp", f"full {la}", f"full {lb}", f"days {la}", f"days {lb}",
+                           f"away {la}", f"away {lb}"]))
+    na, nb = a.countries["name"], b.countries["name"]
+    jb = {n: j for j, n in enumerate(nb)}
+    rows = []
+    for k, n in enumerate(na):
+        if n not in jb:
+            continue
+        j = jb[n]
+        rows.append((n, f"{a.countries['population'][-1, k]:,.0f}",
+                     f"{b.countries['population'][-1, j]:,.0f}",
+                     f"{a.countries['blocked_by_closure'][:, k].sum() * a.people_per_agent:,.0f}",
+                     f"{b.countries['blocked_by_closure'][:, j].sum() * b.people_per_agent:,.0f}",
+                     f"{a.countries['turned_away_full'][:, k].sum() * a.people_per_agent:,.0f}",
+                     f"{b.countries['turned_away_full'][:, j].sum() * b.people_per_agent:,.0f}"))
+    if rows:
+        print(f"\nCountries: final population, people blocked by closures, turned away by full "
+              f"camps, {la} vs {lb}:")
+        print(table(rows, ["country", f"pop {la}", f"pop {lb}", f"blocked {la}", f"blocked {lb}",
+                           f"full {la}", f"full {lb}"]))
 
 
 def main(argv=None):
@@ -86,6 +128,8 @@ def main(argv=None):
                  f"{arr_a[k] - arr_b[k]:+,.0f}") for k in corder]
         print(table(rows, ["camp", "country", la, lb, "difference"]))
         print(f"  total: {arr_a[camps].sum():,.0f} vs {arr_b[camps].sum():,.0f}")
+
+    print_outcomes(a, b, la, lb)
 
     plt = mfresult.setup_matplotlib()
     ncols = 3 if camps else 1

@@ -111,6 +111,16 @@ class Result:
                     "ard_rescaled": _attr(v, "ard_rescaled", self.attrs.get("ard_rescaled")),
                     "ard_unrescaled": _attr(v, "ard_unrescaled", self.attrs.get("ard_unrescaled")),
                 }
+            # Outcome measures (docs/OUTPUT.md); None in files written before them.
+            self.camp_outcomes = None
+            if "measures/camps" in f:
+                c = f["measures/camps"]
+                self.camp_outcomes = {k: (_text(c[k][()]) if k.endswith(("name", "date")) else c[k][()])
+                                      for k in c}
+            self.countries = None
+            if "countries" in f:
+                c = f["countries"]
+                self.countries = {k: (_text(c[k][()]) if k == "name" else c[k][()]) for k in c}
         T, R = self.population.shape
         if len(self.dates) != T or len(self.region) != R:
             raise ResultError(f"{path}: inconsistent shapes: {T} days x {R} regions in "

@@ -34,7 +34,12 @@ const std::vector<std::string> compared = {
     "/series/population", "/series/agents",    "/series/arrivals",
     "/series/departures", "/series/spawned",   "/series/route_flow_forward",
     "/series/route_flow_backward", "/series/in_transit", "/drivers/conflict",
-    "/drivers/climate",   "/drivers/economy"};
+    "/drivers/climate",   "/drivers/economy", "/series/turned_away_full",
+    "/series/blocked_by_closure", "/series/refused_full", "/countries/population",
+    "/countries/flow", "/measures/camps/first_full_day", "/measures/camps/peak_population",
+    "/measures/camps/days_full", "/measures/camps/refused_full", "/measures/origins/origin",
+    "/measures/origins/destination", "/measures/origins/standing",
+    "/measures/origins/travelling", "/measures/origins/country_matrix"};
 
 }  // namespace
 

@@ -27,6 +27,13 @@ struct DayState {
 
 class Team;
 
+// A region r with a capacity is full when its occupancy, people there (+ people on
+// their way there, if counts_inbound), exceeds full_above[r] people.
+struct FullRule {
+    std::vector<double> full_above;  // per region; unused for regions without a capacity
+    bool counts_inbound = true;
+};
+
 struct RunOptions {
     std::uint64_t seed = 1;
     int threads = 0;        // 0: all available (per process)
@@ -52,6 +59,9 @@ public:
     virtual void move(const DayState& s, AgentStore& agents, DayTally& tally) = 0;
     // Upper bound on agents the whole run may create (for one allocation up front).
     virtual std::size_t expected_agents() const = 0;
+    // When a region with a capacity is full by this ruleset's rules (docs/OUTPUT.md
+    // /measures/camps). Default: the native admission test.
+    virtual FullRule full_rule(const World& w, double people_per_agent) const;
 };
 
 using RulesetFactory = std::unique_ptr<Ruleset> (*)(const Scenario&, const World&,

@@ -70,6 +70,7 @@ public:
     int threads_used() const { return threads_used_; }  // per process, once run() started
     const DayState& state() const { return state_; }
     const StageTimes& stage_times() const { return times_; }
+    const OriginRuns& origin_runs() const { return origin_runs_; }
 
 private:
     int stop_requested();
@@ -88,6 +89,8 @@ private:
     DayState state_;
     DayTally tally_;
     DayRecord record_;
+    OriginRuns origin_runs_;
+    OriginDestination origins_;  // computed on the last day
     StageTimes times_;
     int threads_used_ = 0;
 };
