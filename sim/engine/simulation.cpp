@@ -48,7 +48,7 @@ OriginDestination sum_across(Team& team, OriginDestination mine) {
         row[2] = mine.standing[k], row[3] = mine.travelling[k];
     }
     team.sum(buf);
-    std::vector<std::size_t> order(std::size_t(total));
+    std::vector<std::size_t> order(static_cast<std::size_t>(total));
     std::iota(order.begin(), order.end(), std::size_t(0));
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return std::make_pair(buf[a * 4], buf[a * 4 + 1]) < std::make_pair(buf[b * 4], buf[b * 4 + 1]);
