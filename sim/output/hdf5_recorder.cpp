@@ -14,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "output/dimension_scales.hpp"
 #include "output/hdf5_util.hpp"
 #include "output/measures_writer.hpp"
 #include "migflow/core/date.hpp"
@@ -100,7 +101,7 @@ private:
     void create_series(const Scenario& s);
     void flush_block();
     void write_validation(H5::Group& root);
-
+    void label_dimensions();
     void write_snapshot(std::size_t t, const AgentStore& agents);
     void close_all();
 
@@ -419,6 +420,19 @@ void Hdf5Recorder::write_validation(H5::Group& root) {
     set_attr(root, "ard_unrescaled", v.ard_unrescaled);
 }
 
+// Every /series and /drivers dataset gets its dimensions named (docs/OUTPUT.md).
+void Hdf5Recorder::label_dimensions() {
+    detail::DimensionLabels labels;
+    labels.start_date = format_date(scenario_->start_date);
+    labels.days = days_;
+    for (const Region& r : scenario_->regions) labels.region.push_back(r.name);
+    labels.routes = routes_;
+    for (const char* path : {"/series", "/drivers"}) {
+        H5::Group g = file_->openGroup(path);
+        detail::attach_dimension_scales(g, labels);
+    }
+}
+
 void Hdf5Recorder::finish(const RunSummary& summary) {
     if (!opened_ || finished_) throw std::logic_error("HDF5 recorder: finish() outside a run");
     if (recorded_ != days_)
@@ -437,6 +451,7 @@ void Hdf5Recorder::finish(const RunSummary& summary) {
         detail::write_country_measures(*file_, *world_, countries_,
                                        std::clamp(scenario_->output.compression, 0, 9));
         if (origins_) detail::write_origin_measures(*file_, *world_, *origins_);
+        label_dimensions();
         set_attr(root, "wall_seconds", summary.wall_seconds);
         set_attr(root, "agent_steps", summary.agent_steps);
         set_attr(root, "final_agents", summary.final_agents);
