@@ -3,7 +3,7 @@
 against each swept parameter.
 
     /usr/bin/python3 analysis/plot_sweep.py SWEEP_OUT_DIR|index.csv [-o OUTDIR]
-        [--metric final_camp|ard_rescaled|ard_unrescaled|final_agents]
+        [--metric final_camp|ard_rescaled|ard_unrescaled|final_agents|camp_arrivals|peak_camp_population]
 
 Reads index.csv (only runs with status `done`) and each run's HDF5 file, and writes
 into OUTDIR (default: SWEEP_OUT_DIR/plots):
@@ -27,7 +27,7 @@ import numpy as np
 import mfresult
 
 FIXED = ["run", "point", "seed", "file", "status", "wall_s", "final_agents",
-         "ard_rescaled", "ard_unrescaled"]
+         "camp_arrivals", "peak_camp_population", "ard_rescaled", "ard_unrescaled"]
 
 
 def read_index(path):
@@ -74,7 +74,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("sweep", help="sweep output directory or its index.csv")
     ap.add_argument("-o", "--out", help="output directory (default SWEEP/plots)")
-    ap.add_argument("--metric", choices=["final_camp", "ard_rescaled", "ard_unrescaled", "final_agents"])
+    ap.add_argument("--metric", choices=["final_camp", "ard_rescaled", "ard_unrescaled", "final_agents",
+                                             "camp_arrivals", "peak_camp_population"])
     a = ap.parse_args()
     try:
         base, swept, runs, planned = read_index(a.sweep)
@@ -146,7 +147,7 @@ def main():
             ax.errorbar([x], [med], yerr=[[med - lo], [hi - med]], fmt="o", color="C0", capsize=3, zorder=3)
         ax.set_xlabel(key or "all runs")
         ax.set_ylabel(metric)
-        if metric in ("final_camp", "final_agents"):
+        if metric in ("final_camp", "final_agents", "camp_arrivals", "peak_camp_population"):
             ax.yaxis.set_major_formatter(mfresult.people_formatter())
     fig.suptitle(f"{metric} per run (grey) and per point: median with 5-95 % over seeds")
     fig.tight_layout()

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "migflow/core/csv.hpp"
+#include "output/camp_totals.hpp"
 #include "output/hdf5_util.hpp"
 
 namespace migflow::cli {
@@ -68,7 +69,7 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
     std::ostringstream out;
     out << "run,point,seed";
     for (const auto& k : keys) out << ',' << csv_cell(k);
-    out << ",file,status,wall_s,final_agents";
+    out << ",file,status,wall_s,final_agents,camp_arrivals,peak_camp_population";
     if (with_ard) out << ",ard_rescaled,ard_unrescaled";
     out << '\n';
     for (const SweepRun& run : runs) {
@@ -80,6 +81,8 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
         out << ',' << csv_cell(fs::path(run.output).filename().string()) << ',' << res.status;
         const bool done = res.status == "done";
         out << ',' << (done ? number(res.wall_s, "%.3f") : "") << ',' << (done ? std::to_string(res.final_agents) : "");
+        out << ',' << (done ? number(res.camp_arrivals, "%.10g") : "") << ','
+            << (done ? number(res.peak_camp_population, "%.10g") : "");
         if (with_ard) {
             out << ',' << (done && res.ard_rescaled ? number(*res.ard_rescaled, "%.8g") : "");
             out << ',' << (done && res.ard_unrescaled ? number(*res.ard_unrescaled, "%.8g") : "");
@@ -103,6 +106,9 @@ std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed
         r.status = "done";
         r.wall_s = read_double_attr(root, "wall_seconds");
         r.final_agents = static_cast<long long>(read_int_attr(root, "final_agents"));
+        const CampTotals camps = read_camp_totals(f);
+        r.camp_arrivals = camps.arrivals;
+        r.peak_camp_population = camps.peak_population;
         if (has_attr(root, "ard_rescaled")) r.ard_rescaled = read_double_attr(root, "ard_rescaled");
         if (has_attr(root, "ard_unrescaled")) r.ard_unrescaled = read_double_attr(root, "ard_unrescaled");
         return r;

@@ -16,6 +16,8 @@ struct RunResult {
     std::string status = "pending";  // pending, done, failed, interrupted
     double wall_s = 0.0;
     long long final_agents = 0;
+    double camp_arrivals = 0.0;         // people, over the run
+    double peak_camp_population = 0.0;  // people, the fullest day of all camps together
     std::optional<double> ard_rescaled, ard_unrescaled;
 };
 
