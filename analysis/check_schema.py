@@ -50,6 +50,11 @@ DATASETS = {
     "drivers/economy": (("T", "R"), "f", None),
     "drivers/climate": (("T", "R"), "f", None),
 }
+# Dimension scales (docs/OUTPUT.md "Dimension scales"), in /series and in /drivers.
+for _group in ("series", "drivers"):
+    DATASETS[_group + "/time"] = (("T",), "i", None)
+    DATASETS[_group + "/region"] = (("R",), "S", "1")
+    DATASETS[_group + "/route"] = (("E",), "i", "1")
 
 # Outcome measures (docs/OUTPUT.md "Outcome measures"). C countries, P country pairs
 # joined by a route, K regions with a capacity, M origin -> destination pairs.
@@ -135,6 +140,27 @@ def check_datasets(f, spec, sizes, problems):
         if len(shape) == 2 and ds.size > 0 and name.startswith(("series/", "drivers/")):
             if ds.chunks is None:
                 problems.append(f"/{name}: not chunked")
+
+
+def check_dimension_scales(f, problems):
+    """Every /series and /drivers dataset has time first, then route (route_*) or region."""
+    start = as_str(f.attrs["start_date"])
+    names = strings(f["regions/name"])
+    for group in ("series", "drivers"):
+        g = f[group]
+        if as_str(g["time"].attrs.get("units", "")) != "days since " + start:
+            problems.append(f"/{group}/time: units should be 'days since {start}'")
+        if [as_str(x) for x in g["region"][()]] != names:
+            problems.append(f"/{group}/region: not the names of /regions/name")
+        for name, ds in g.items():
+            if name in ("time", "region", "route"):
+                if as_str(ds.attrs.get("CLASS", b"")) != "DIMENSION_SCALE":
+                    problems.append(f"/{group}/{name}: not a dimension scale")
+                continue
+            want = ["time"] + (["route" if name.startswith("route_") else "region"] if ds.ndim == 2 else [])
+            got = [d[0].name.split("/")[-1] if len(d) else None for d in ds.dims]
+            if got != want:
+                problems.append(f"/{group}/{name}: dimension scales {got}, expected {want}")
 
 
 def check_values(f, sizes, conservation, problems):
@@ -280,6 +306,7 @@ def check_file(path, conservation=True):
             return problems
         check_values(f, sizes, conservation, problems)
         check_measures(f, sizes, conservation, problems)
+        check_dimension_scales(f, problems)
         check_validation(f, sizes, problems)
     return problems
 

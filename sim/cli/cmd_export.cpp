@@ -1,5 +1,7 @@
 // `migflow export OUT.h5|SWEEP_DIR --format csv -o DIR`: a result file, or every finished
 // run of a sweep joined with its parameters, as tidy long CSV tables (docs/OUTPUT.md).
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>

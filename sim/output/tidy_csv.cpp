@@ -2,6 +2,7 @@
 // a block of days at a time (a whole [T x R] series of a big run may not fit in memory).
 #include "output/tidy_csv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
