@@ -79,12 +79,12 @@ def build(raw):
 
     validation = raw.get("validation")
     if validation is not None:
-        coords["observed_region"] = ("observed", _strings(validation["name"]),
+        coords["observed_region"] = ("observed_region", _strings(validation["name"]),
                                      {"units": "1", "description": "name of each observed region (/validation/name)"})
         for name in _schema.VALIDATION:
             values = np.asarray(validation[name])
             units, description = about("validation", name, _schema.VALIDATION)
-            dims = ("time",) if values.ndim == 1 else ("time", "observed")
+            dims = ("time",) if values.ndim == 1 else ("time", "observed_region")
             data[name] = _variable(dims, values, units, description, "/validation/" + name)
 
     attrs = {k: _plain(v) for k, v in raw["attrs"].items() if k != "complete"}

@@ -107,7 +107,7 @@ py::object validation(const Scenario& s, const MemoryRecorder& rec, py::dict& at
     out["error_unrescaled"] = vector(v.error_unrescaled);
     attrs["ard_rescaled"] = v.ard_rescaled;
     attrs["ard_unrescaled"] = v.ard_unrescaled;
-    return std::move(out);
+    return out;
 }
 
 }  // namespace

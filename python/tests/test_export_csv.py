@@ -21,7 +21,7 @@ class ExportCsv(unittest.TestCase):
         code, stdout, err = support.cli("export", h5, "--format", "csv", "-o", out)
         self.assertEqual(code, 0, err)
         ref = migflow.load(h5)
-        regions = pd.read_csv(os.path.join(out, "regions.csv"))
+        regions = pd.read_csv(os.path.join(out, "regions.csv"), float_precision="round_trip")
         self.assertEqual(list(regions.columns), ["date", "region", "variable", "value", "unit"])
         T, R, E = ref.sizes["time"], ref.sizes["region"], ref.sizes["route"]
         per_region = [v for v in ref.data_vars if ref[v].dims == ("time", "region")]
@@ -37,7 +37,7 @@ class ExportCsv(unittest.TestCase):
         self.assertTrue(totals.region.isna().all())
         np.testing.assert_array_equal(totals.value.to_numpy(), ref.total_agents.values)
 
-        routes = pd.read_csv(os.path.join(out, "routes.csv"))
+        routes = pd.read_csv(os.path.join(out, "routes.csv"), float_precision="round_trip")
         self.assertEqual(list(routes.columns), ["date", "route", "from", "to", "variable", "value", "unit"])
         self.assertEqual(len(routes), T * E * 2)
         fwd = routes[routes.variable == "route_flow_forward"].pivot(index="date", columns="route", values="value")
@@ -57,7 +57,7 @@ class ExportCsv(unittest.TestCase):
         d = support.temp_dir(self)
         sweep = os.path.join(d, "sweep.yaml")
         with open(sweep, "w") as f:
-            f.write(f"scenario: {TINY}\noutput_dir: runs\nseeds: [1, 2]\nset: {{days: 10}}\n"
+            f.write(f"scenario: {TINY}\noutput_dir: runs\nseeds: [1, 2]\nset: {{days: 25}}\n"
                     "grid: {behaviour.lambda_conflict: [0.3, 0.6]}\n")
         code, _, err = support.cli("sweep", sweep, "--threads", "1")
         self.assertEqual(code, 0, err)
@@ -68,7 +68,7 @@ class ExportCsv(unittest.TestCase):
         out = os.path.join(d, "tables")
         code, _, err = support.cli("export", runs, "--format", "csv", "-o", out)
         self.assertEqual(code, 0, err)
-        table = pd.read_csv(os.path.join(out, "regions.csv"))
+        table = pd.read_csv(os.path.join(out, "regions.csv"), float_precision="round_trip")
         self.assertEqual(list(table.columns), ["run", "point", "seed", "behaviour.lambda_conflict", "date", "region",
                                                "variable", "value", "unit"])
         self.assertEqual(sorted(table.run.unique()), [0, 1, 2, 3])

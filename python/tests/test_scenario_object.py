@@ -60,15 +60,17 @@ class ScenarioObject(unittest.TestCase):
         before = sc["behaviour.lambda_conflict"]
         with self.assertRaises(migflow.InputError) as e:
             sc.set({"behaviour.lambda_conflict": -1, "behaviour.lambda_confict": 1})
+        # The same lines in the same order as `migflow check --set ... --set ...`.
         self.assertEqual(str(e.exception).splitlines(), [
-            "--set: behaviour.lambda_conflict: got -1, expected a number in [0, 50]",
             "--set: behaviour.lambda_confict: unknown key `lambda_confict`; did you mean `lambda_conflict`?",
+            "--set: behaviour.lambda_conflict: got -1, expected a number in [0, 50]",
         ])
         self.assertEqual(sc["behaviour.lambda_conflict"], before)  # nothing half-applied
         # The CLI says the same about the same override.
-        code, _, err = support.cli("check", TINY, "--set", "behaviour.lambda_conflict=-1")
+        code, _, err = support.cli("check", TINY, "--set", "behaviour.lambda_conflict=-1",
+                                   "--set", "behaviour.lambda_confict=1")
         self.assertEqual(code, 1)
-        self.assertIn("--set: behaviour.lambda_conflict: got -1, expected a number in [0, 50]", err)
+        self.assertEqual(err.splitlines()[:2], str(e.exception).splitlines())
         with self.assertRaises(migflow.InputError) as e:
             sc.run(set={"regions[0].population": 5})
         self.assertIn("only behaviour.*, agents.* and flee.* can change on a loaded scenario", str(e.exception))
@@ -81,11 +83,13 @@ class ScenarioObject(unittest.TestCase):
             text = f.read()
         with open(path, "w") as f:
             f.write(text.replace("days: 30", "days: -3"))
+        with open(support.scenario("tiny_climate.csv")) as src, open(os.path.join(d, "tiny_climate.csv"), "w") as f:
+            f.write(src.read())
         with self.assertRaises(migflow.InputError) as e:
             migflow.Scenario.from_yaml(path)
         _, _, err = support.cli("check", path)
         self.assertEqual(str(e.exception).splitlines()[0], err.splitlines()[0])
-        self.assertRegex(str(e.exception), r"^.*bad\.yaml:5:7: days: got -3, expected a whole number")
+        self.assertRegex(str(e.exception), r"^.*bad\.yaml:5:7: days: got `-3`, expected a whole number in \[1, 1000000\]$")
 
     def test_flee_settings_override(self):
         case = os.path.join(support.FLEE_CASES, "burundi")

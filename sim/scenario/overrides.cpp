@@ -24,8 +24,9 @@ void apply_flee_overrides(Scenario& s, const Overrides& flee_overrides, Diagnost
     detail::LoadContext ctx{"--set", "", diag};
     YAML::Node root(YAML::NodeType::Map);
     root["flee"] = YAML::Load(flee_settings_to_yaml(*s.flee, 0));
+    const std::size_t before = diag.problems().size();
     for (const auto& [key, value] : flee_overrides) detail::apply_override(ctx, root, key, value);
-    if (!diag.empty()) return;
+    if (diag.problems().size() != before) return;
     Diagnostics flee_diag;
     FleeSettings parsed = parse_flee_settings(root["flee"], "--set", flee_diag);
     // The tree is generated text: its line numbers mean nothing to the user, the key does.
@@ -57,8 +58,9 @@ void apply_parameter_overrides(Scenario& s, const Overrides& overrides) {
     changed_params.behaviour = s.behaviour;
     changed_params.agents = s.agents;
     changed_params.flee = s.flee;
-    if (diag.empty()) detail::load_params(ctx, root, changed_params);
-    if (diag.empty() && !flee.empty()) apply_flee_overrides(changed_params, flee, diag);
+    // Every problem at once, as the loader reports them: a bad key does not hide a bad value.
+    detail::load_params(ctx, root, changed_params);
+    if (!flee.empty()) apply_flee_overrides(changed_params, flee, diag);
     if (!diag.empty()) throw InputError(detail::in_reading_order(diag.problems()));
     s.behaviour = changed_params.behaviour;
     s.agents = changed_params.agents;
