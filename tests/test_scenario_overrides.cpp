@@ -26,7 +26,8 @@ std::string message_of(Scenario& s, const Overrides& o) {
 }  // namespace
 
 TEST_CASE("overrides on a loaded scenario equal loading with them", "[loader][overrides]") {
-    const Overrides o = {{"behaviour.lambda_conflict", "0.41"}, {"agents.people_per_agent", "4"},
+    const Overrides o = {{"behaviour.lambda_conflict", "0.41"},
+                         {"agents.people_per_agent", "4"},
                          {"behaviour.awareness", "2"}};
     const Scenario reloaded = load_scenario(tiny, o);
     Scenario changed = load_scenario(tiny);
@@ -39,12 +40,15 @@ TEST_CASE("overrides on a loaded scenario equal loading with them", "[loader][ov
     CHECK_FALSE(parameter_value(changed, "behaviour.nothing").has_value());
 }
 
-TEST_CASE("bad overrides on a loaded scenario: the loader's messages, scenario unchanged", "[loader][overrides]") {
+TEST_CASE("bad overrides on a loaded scenario: the loader's messages, scenario unchanged",
+          "[loader][overrides]") {
     Scenario s = load_scenario(tiny);
     const double before = s.behaviour.lambda_conflict;
-    CHECK(message_of(s, {{"behaviour.lambda_conflict", "-1"}, {"behaviour.lambda_confict", "1"},
+    CHECK(message_of(s, {{"behaviour.lambda_conflict", "-1"},
+                         {"behaviour.lambda_confict", "1"},
                          {"agents.people_per_agent", "many"}}) ==
-          "--set: behaviour.lambda_confict: unknown key `lambda_confict`; did you mean `lambda_conflict`?\n"
+          "--set: behaviour.lambda_confict: unknown key `lambda_confict`; did you mean "
+          "`lambda_conflict`?\n"
           "--set: behaviour.lambda_conflict: got -1, expected a number in [0, 50]\n"
           "--set: agents.people_per_agent: got `many`, expected a number in [0.001, 1e+09]");
     CHECK(s.behaviour.lambda_conflict == before);
@@ -53,7 +57,8 @@ TEST_CASE("bad overrides on a loaded scenario: the loader's messages, scenario u
           "--set: behaviour.awareness: got `2.5`, expected a whole number in [1, 3]");
     CHECK(s.behaviour.beta_camp != 2.0);
     CHECK(message_of(s, {{"regions[0].population", "5"}}) ==
-          "--set: regions[0].population: only behaviour.*, agents.* and flee.* can change on a loaded "
+          "--set: regions[0].population: only behaviour.*, agents.* and flee.* can change on a "
+          "loaded "
           "scenario; load the scenario again with this override");
     CHECK(message_of(s, {{"flee.move_rules.camp_weight", "2"}}) ==
           "--set: flee.move_rules.camp_weight: the scenario has no `flee:` block (ruleset native)");
@@ -67,7 +72,8 @@ TEST_CASE("overrides of Flee's settings on an imported case", "[loader][override
     }
     Scenario s = import_flee_case(burundi);
     const FleeSettings before = *s.flee;
-    apply_parameter_overrides(s, {{"flee.move_rules.camp_weight", "3.5"}, {"flee.move_rules.awareness_level", "2"}});
+    apply_parameter_overrides(
+        s, {{"flee.move_rules.camp_weight", "3.5"}, {"flee.move_rules.awareness_level", "2"}});
     CHECK(s.flee->move.camp_weight == 3.5);
     CHECK(s.flee->move.awareness_level == 2);
     // Everything else survives the round trip through YAML exactly.

@@ -97,7 +97,8 @@ py::object validation(const Scenario& s, const MemoryRecorder& rec, py::dict& at
         return out;
     };
     std::vector<std::string> names;
-    for (RegionIndex r : obs.region) names.push_back(s.regions.at(static_cast<std::size_t>(r)).name);
+    for (RegionIndex r : obs.region)
+        names.push_back(s.regions.at(static_cast<std::size_t>(r)).name);
     py::dict out;
     out["region"] = vector(obs.region);
     out["name"] = names;

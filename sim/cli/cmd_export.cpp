@@ -81,7 +81,8 @@ int export_sweep(const ExportArgs& a) {
         const auto& cells = t.rows[i].cells;
         if (cells.size() <= status_col || cells[status_col] != "done") continue;
         lead.values.assign(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(file_col));
-        detail::write_tidy_rows((fs::path(a.input) / cells[file_col]).string(), lead, out.regions, out.routes);
+        detail::write_tidy_rows((fs::path(a.input) / cells[file_col]).string(), lead, out.regions,
+                                out.routes);
         ++runs;
     }
     out.commit();
@@ -96,7 +97,8 @@ int export_tables(const ExportArgs& a) {
     if (!fs::exists(a.input)) throw std::runtime_error(a.input + ": no such file or directory");
     if (fs::is_directory(a.input)) {
         if (!fs::exists(fs::path(a.input) / "index.csv"))
-            throw std::runtime_error(a.input + ": a directory, but not a sweep's output (no index.csv)");
+            throw std::runtime_error(a.input +
+                                     ": a directory, but not a sweep's output (no index.csv)");
         return export_sweep(a);
     }
     TablePair out(a.output, a.overwrite);
@@ -110,14 +112,18 @@ int export_tables(const ExportArgs& a) {
 }  // namespace
 
 Command add_export_command(CLI::App& app) {
-    auto* sub = app.add_subcommand("export", "write a result file or a sweep's runs as tidy CSV tables");
+    auto* sub =
+        app.add_subcommand("export", "write a result file or a sweep's runs as tidy CSV tables");
     auto a = std::make_shared<ExportArgs>();
-    sub->add_option("INPUT", a->input, "result file (OUT.h5) or sweep output directory (with index.csv)")
+    sub->add_option("INPUT", a->input,
+                    "result file (OUT.h5) or sweep output directory (with index.csv)")
         ->type_name("");
-    sub->add_option("--format", a->format, "table format (csv: date,region,variable,value,unit rows)")
+    sub->add_option("--format", a->format,
+                    "table format (csv: date,region,variable,value,unit rows)")
         ->check(CLI::IsMember({"csv"}))
         ->type_name("csv");
-    sub->add_option("-o,--output", a->output, "directory for regions.csv and routes.csv")->type_name("DIR");
+    sub->add_option("-o,--output", a->output, "directory for regions.csv and routes.csv")
+        ->type_name("DIR");
     sub->add_flag("--overwrite", a->overwrite, "replace tables written before");
     return {sub, [a] { return export_tables(*a); }};
 }

@@ -5,8 +5,9 @@
 namespace migflow::detail {
 
 struct CampTotals {
-    double arrivals = 0.0;        // people: sum over days and camps of /series/arrivals x people_per_agent
-    double peak_population = 0.0; // people: the largest daily sum of /series/population over camps
+    double arrivals =
+        0.0;  // people: sum over days and camps of /series/arrivals x people_per_agent
+    double peak_population = 0.0;  // people: the largest daily sum of /series/population over camps
 };
 
 // Camps are the regions of /regions/type `camp`; without camps both are 0.

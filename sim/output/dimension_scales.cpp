@@ -47,8 +47,10 @@ void attach_dimension_scales(H5::Group& g, const DimensionLabels& labels) {
     write_vector(g, "time", day, "days since " + labels.start_date,
                  "day of the run: the time dimension's coordinate (dates in /time/date)");
     write_vlen_strings(g, "region", labels.region);
-    write_vector(g, "route", route, "1", "route index in /routes: the route dimension's coordinate");
-    H5::DataSet time = g.openDataSet("time"), region = g.openDataSet("region"), routes = g.openDataSet("route");
+    write_vector(g, "route", route, "1",
+                 "route index in /routes: the route dimension's coordinate");
+    H5::DataSet time = g.openDataSet("time"), region = g.openDataSet("region"),
+                routes = g.openDataSet("route");
     set_attr(time, "calendar", "proleptic_gregorian");
     make_scale(time, "time");
     make_scale(region, "region");
@@ -62,7 +64,8 @@ void attach_dimension_scales(H5::Group& g, const DimensionLabels& labels) {
         const bool fits = (dims.size() == 1 || dims.size() == 2) && dims[0] == labels.days &&
                           (dims.size() == 1 || dims[1] == width);
         if (!fits)
-            throw std::logic_error("dimension scales: " + name + " is neither [T], [T x R] nor route_* [T x E]");
+            throw std::logic_error("dimension scales: " + name +
+                                   " is neither [T], [T x R] nor route_* [T x E]");
         attach(ds, time, 0);
         if (dims.size() == 2) attach(ds, over_routes ? routes : region, 1);
     }

@@ -18,7 +18,8 @@ bool starts_with_block(const std::string& key, std::string_view block) {
 void apply_flee_overrides(Scenario& s, const Overrides& flee_overrides, Diagnostics& diag) {
     if (!s.flee) {
         for (const auto& [key, value] : flee_overrides)
-            diag.add("--set", 0, 0, key, "the scenario has no `flee:` block (ruleset " + s.ruleset + ")");
+            diag.add("--set", 0, 0, key,
+                     "the scenario has no `flee:` block (ruleset " + s.ruleset + ")");
         return;
     }
     detail::LoadContext ctx{"--set", "", diag};
@@ -30,7 +31,8 @@ void apply_flee_overrides(Scenario& s, const Overrides& flee_overrides, Diagnost
     Diagnostics flee_diag;
     FleeSettings parsed = parse_flee_settings(root["flee"], "--set", flee_diag);
     // The tree is generated text: its line numbers mean nothing to the user, the key does.
-    for (Problem p : flee_diag.problems()) diag.add("--set", 0, 0, detail::join_path("flee", p.key), p.message);
+    for (Problem p : flee_diag.problems())
+        diag.add("--set", 0, 0, detail::join_path("flee", p.key), p.message);
     if (flee_diag.empty()) s.flee = std::move(parsed);
 }
 
