@@ -43,6 +43,19 @@ class ScenarioObject(unittest.TestCase):
         plain = migflow.Scenario.from_yaml(TINY).run(seed=9)
         self.assertFalse(np.array_equal(plain.arrivals.values, reloaded.arrivals.values))
 
+    def test_runs_never_read_the_files_again(self):
+        d = support.temp_dir(self)
+        for name in ("tiny.yaml", "tiny_climate.csv"):
+            with open(support.scenario(name)) as src, open(os.path.join(d, name), "w") as f:
+                f.write(src.read())
+        sc = migflow.Scenario.from_yaml(os.path.join(d, "tiny.yaml"))
+        before = sc.run(seed=2, set={"behaviour.lambda_climate": 0.2})
+        for name in ("tiny.yaml", "tiny_climate.csv"):
+            os.remove(os.path.join(d, name))
+        after = sc.run(seed=2, set={"behaviour.lambda_climate": 0.2})
+        self.assertTrue(after.identical(before.assign_attrs(wall_seconds=after.attrs["wall_seconds"])))
+        self.assertGreater(float(after.climate.max()), 0)  # the CSV driver is there, from memory
+
     def test_same_seed_same_result_any_threads_other_seed_differs(self):
         sc = migflow.Scenario.from_yaml(support.scenario("border_open.yaml"))
         one = sc.run(seed=4, threads=1)
