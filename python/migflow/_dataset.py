@@ -11,7 +11,7 @@ import xarray as xr
 from . import _schema
 
 # Root attributes that say how a run went rather than what it computed.
-RUN_ATTRS = ("wall_seconds", "threads", "migflow_version")
+RUN_ATTRS = ("wall_seconds", "threads", "ranks", "migflow_version")
 
 
 def _plain(value):

@@ -141,6 +141,7 @@ py::dict run_to_arrays(const Scenario& s, std::uint64_t seed, int threads) {
     attrs["start_date"] = format_date(s.start_date);
     attrs["days"] = static_cast<std::int64_t>(T);
     attrs["threads"] = rec.info.threads;
+    attrs["ranks"] = rec.info.ranks;
 
     std::vector<std::int32_t> day(T);
     std::vector<std::string> date(T);
