@@ -53,6 +53,13 @@ class ExportCsv(unittest.TestCase):
         self.assertEqual(code, 0, err)
         self.assertFalse(any(f.endswith(".partial") for f in os.listdir(out)))
 
+        # A file that is not a result: an error, and nothing is left behind.
+        bad = os.path.join(d, "bad_tables")
+        code, _, err = support.cli("export", TINY, "--format", "csv", "-o", bad)
+        self.assertEqual(code, 1)
+        self.assertTrue(err.startswith(f"migflow: error: {TINY}: cannot read as a migflow result"), err)
+        self.assertFalse(os.path.exists(bad))
+
     def test_sweep_joined_with_parameters(self):
         d = support.temp_dir(self)
         sweep = os.path.join(d, "sweep.yaml")

@@ -26,8 +26,8 @@ struct ExportArgs {
 // The two tables, written as .partial files and renamed only when both are complete.
 class TablePair {
 public:
-    TablePair(const std::string& dir, bool overwrite) {
-        fs::create_directories(dir);
+    TablePair(const std::string& dir, bool overwrite) : dir_(dir) {
+        created_dir_ = fs::create_directories(dir);
         for (const char* name : {"regions.csv", "routes.csv"}) {
             const std::string path = (fs::path(dir) / name).string();
             if (fs::exists(path) && !overwrite)
@@ -41,7 +41,10 @@ public:
     ~TablePair() {
         if (done_) return;
         std::error_code ec;
+        regions.close();
+        routes.close();
         for (const auto& p : final_) fs::remove(p + ".partial", ec);
+        if (created_dir_) fs::remove(dir_, ec);  // only if empty: a failed export leaves nothing new
     }
     void commit() {
         regions.close();
@@ -55,6 +58,8 @@ public:
     std::ofstream regions, routes;
 
 private:
+    std::string dir_;
+    bool created_dir_ = false;
     std::vector<std::string> final_;
     bool done_ = false;
 };
