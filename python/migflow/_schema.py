@@ -8,6 +8,11 @@ SERIES = {
     "arrivals": ("agents", "agents that reached the region that day"),
     "departures": ("agents", "agents that left the region that day"),
     "spawned": ("agents", "agents created in the region that day (agents present before day 0 are not counted)"),
+    "turned_away_full": ("agents", "movers standing in the region that stayed because their destination "
+                                   "was full (docs/MODEL.md section 8, docs/FLEE.md 'Turned away')"),
+    "blocked_by_closure": ("agents", "movers standing in the region whose first choice was closed by a "
+                                     "closure (docs/MODEL.md section 8, docs/FLEE.md 'Turned away')"),
+    "refused_full": ("agents", "movers the region turned away that day, being full (per destination)"),
     "route_flow_forward": ("agents", "agents departing along the route from -> to that day"),
     "route_flow_backward": ("agents", "agents departing along the route to -> from that day"),
     "in_transit": ("agents", "agents travelling at the end of the day"),

@@ -158,6 +158,9 @@ py::dict run_to_arrays(const Scenario& s, std::uint64_t seed, int threads) {
     series["arrivals"] = matrix(rec.arrivals, R);
     series["departures"] = matrix(rec.departures, R);
     series["spawned"] = matrix(rec.spawned, R);
+    series["turned_away_full"] = matrix(rec.turned_away_full, R);
+    series["blocked_by_closure"] = matrix(rec.blocked_by_closure, R);
+    series["refused_full"] = matrix(rec.refused_full, R);
     series["route_flow_forward"] = matrix(rec.flow_forward, E);
     series["route_flow_backward"] = matrix(rec.flow_backward, E);
     series["in_transit"] = vector(rec.in_transit);
