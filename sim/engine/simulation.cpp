@@ -41,7 +41,7 @@ OriginDestination sum_across(Team& team, OriginDestination mine) {
     team.sum_below({&below, 1});
     team.sum({&total, 1});
     team.sum({&runs, 1});
-    std::vector<std::int64_t> buf(std::size_t(total) * 4, 0);
+    std::vector<std::int64_t> buf(static_cast<std::size_t>(total) * 4, 0);
     for (std::size_t k = 0; k < mine.size(); ++k) {
         auto* row = &buf[(std::size_t(below) + k) * 4];
         row[0] = mine.origin[k], row[1] = mine.destination[k];
