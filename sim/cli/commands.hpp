@@ -15,5 +15,6 @@ Command add_info_command(CLI::App& app);
 Command add_import_flee_command(CLI::App& app);
 Command add_params_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
+Command add_report_command(CLI::App& app);
 
 }  // namespace migflow::cli
