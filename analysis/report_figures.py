@@ -23,15 +23,7 @@ def png(fig):
     return buf.getvalue()
 
 
-def shade(ax, events):
-    """Closure and shock windows as shaded spans, labelled once each in the legend."""
-    seen = set()
-    for e in events:
-        color = CLOSURE_COLOR if e.kind == "closure" else SHOCK_COLOR
-        label = e.label if e.label not in seen else None
-        seen.add(e.label)
-        ax.axvspan(e.start, e.end, color=color, alpha=0.10, lw=0, label=label, zorder=0)
-        ax.axvline(e.start, color=color, lw=0.8, alpha=0.6, zorder=0)
+shade = mfresult.shade_events
 
 
 def line_with_band(ax, dates, central, band, color, label, ls="-", col=None):
@@ -70,6 +62,8 @@ def camp_panels(v, camps, events, base=None):
         _finish_time_axis(ax)
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].set_visible(False)
+        # sharex hid the date labels of the panel above an empty slot: show them again
+        axes[k // cols - 1][k % cols].xaxis.set_tick_params(labelbottom=True)
     handles, labels = axes[0][0].get_legend_handles_labels()
     for ax in axes.ravel()[1:n]:
         for h, lab in zip(*ax.get_legend_handles_labels()):
