@@ -188,6 +188,26 @@ def _closed_routes(v, events):
     return closed
 
 
+def place_labels(fig, ax, points, fontsize=7.5):
+    """Names beside their points, each put where it overlaps no name placed before it
+    (tried right, left, above, below); a name that fits nowhere is left out."""
+    fig.canvas.draw()
+    ax.apply_aspect()
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for x, y, text in points:
+        for dx, dy, ha, va in ((5, 3, "left", "bottom"), (-5, 3, "right", "bottom"), (5, -3, "left", "top"),
+                               (-5, -3, "right", "top"), (0, 7, "center", "bottom"), (0, -7, "center", "top")):
+            t = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
+                            ha=ha, va=va, zorder=6,
+                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6))
+            box = t.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not any(box.overlaps(b) for b in placed):
+                placed.append(box)
+                break
+            t.remove()
+
+
 def flow_map(v, events, top_flows=12):
     """Regions at their coordinates, roads, the busiest corridors as arrows; no map tiles."""
     fig, ax = plt.subplots(figsize=(10, 6.4))
@@ -220,10 +240,9 @@ def flow_map(v, events, top_flows=12):
     full = [i for i in camps if v.capacity[i] > 0 and pop[:, i].max() >= v.capacity[i] - v.people_per_agent]
     ax.scatter(v.lon[camps], v.lat[camps], s=90, marker="^",
                c=["#d62728" if i in full else "#ffffff" for i in camps], edgecolors="k", linewidths=1.0, zorder=5)
-    label = set(camps) | set(np.argsort(-np.abs(change))[:8].tolist())
-    for i in sorted(label):
-        ax.annotate(v.region[i], (v.lon[i], v.lat[i]), xytext=(4, 4), textcoords="offset points",
-                    fontsize=7, zorder=6)
+    ax.set_aspect(1.0 / max(np.cos(np.radians(np.mean(v.lat))), 0.2))
+    label = list(camps) + [i for i in np.argsort(-np.abs(change))[:10].tolist() if i not in camps]
+    place_labels(fig, ax, [(v.lon[i], v.lat[i], v.region[i]) for i in label])
     for c in sorted(set(v.country)):
         m = np.array([x == c for x in v.country])
         ax.text(np.median(v.lon[m]), np.median(v.lat[m]), c.upper(), fontsize=11, color="#999999",
@@ -239,7 +258,6 @@ def flow_map(v, events, top_flows=12):
     ax.legend(handles=handles, frameon=True, framealpha=0.9, fontsize=7, loc="best")
     ax.set_xlabel("longitude (°)")
     ax.set_ylabel("latitude (°)")
-    ax.set_aspect(1.0 / max(np.cos(np.radians(np.mean(v.lat))), 0.2))
     ax.grid(alpha=0.2)
     fig.tight_layout()
     return png(fig)

@@ -70,6 +70,9 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
          "Usage: migflow sweep"},
         {"sweep x.yaml --merge --resume",
          "migflow sweep: --merge takes no other option: it only joins the shards' indexes", "Usage: migflow sweep"},
+        {"report", "migflow report: which result file?", "Usage: migflow report"},
+        {"report out.h5", "migflow report: no output given (-o report.html)", "Usage: migflow report"},
+        {"report out.h5 -o r.html --bogus", "migflow report: unknown option '--bogus'", "Usage: migflow report"},
         {"bogus", "migflow: unknown command 'bogus'", "Subcommands:"},
         {"", "migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "Subcommands:"},
     };
@@ -91,6 +94,7 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
         {"import-flee", {"FLEE_DIR", "-o,--output"}},
         {"params", {"--markdown"}},
         {"sweep", {"SWEEP.yaml", "--dry-run", "--threads", "--resume", "--overwrite", "--shard", "--merge"}},
+        {"report", {"OUT.h5", "--baseline", "-o,--output", "MIGFLOW_ANALYSIS_DIR", "MIGFLOW_PYTHON"}},
     };
     for (const auto& [sub, options] : expected) {
         for (const std::string flag : {"--help", "-h"}) {
@@ -104,7 +108,7 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
     }
     const Outcome top = run_cli("--help");
     CHECK(top.code == 0);
-    for (const char* sub : {"run", "check", "info", "import-flee", "params", "sweep"})
+    for (const char* sub : {"run", "check", "info", "import-flee", "params", "sweep", "report"})
         CHECK(top.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
     const Outcome version = run_cli("--version");
     CHECK(version.code == 0);
