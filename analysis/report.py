@@ -82,8 +82,9 @@ def headline_cards(v, camps, countries, flows, diffs):
         cards.append((people(sum(turned)), "people turned away by full camps", "over the period"))
     if v.has("blocked_by_closure") and v.series("blocked_by_closure").sum() > 0:
         blocked = v.series("blocked_by_closure").sum(axis=1)
-        cards.append((people(blocked.sum()), "times people found their way closed",
-                      f"people-days held back by closures; most on {day(v.dates[int(blocked.argmax())])}"))
+        cards.append((people(blocked.sum()), "moves stopped by a closure",
+                      f"people whose road of choice was closed, added up over the days; most on "
+                      f"{day(v.dates[int(blocked.argmax())])}"))
     if diffs:
         d = diffs[0]
         band = f" (90% of runs: {people(d['range'][0], True)} to {people(d['range'][1], True)})" if "range" in d else ""
@@ -102,12 +103,14 @@ def camp_table(camps, base_camps=None):
         headers += ["peak in baseline", "first full in baseline"]
     rows = []
     for c in camps:
-        peak = people(c["peak"]) + f" ({100 * c['peak'] / c['capacity']:.0f}%)"
+        share = 100 * c["peak"] / c["capacity"]
+        # 99.8 % is not full: keep the decimal rather than round it up to 100 %
+        peak = people(c["peak"]) + (f" ({share:.1f}%)" if 99 <= share < 100 else f" ({share:.0f}%)")
         if "peak_range" in c:
             peak += f"<br><span class='range'>{people(c['peak_range'][0])}–{people(c['peak_range'][1])}</span>"
         full = day(c["first_full"])
-        if "full_in" in c:
-            full += f"<br><span class='range'>over capacity in {c['full_in']} runs</span>"
+        if c.get("full_in"):
+            full += f"<br><span class='range'>over capacity in {c['full_in']} of {c['runs']} runs</span>"
         row = [esc(c["name"]), esc(c["country"]), people(c["capacity"]), full, str(c["days_full"]), peak,
                day(c["peak_date"]), people(c["turned_away"]), people(c["arrivals"])]
         if base:
@@ -171,7 +174,7 @@ h1{margin:24px 0 4px;font-size:26px} h2{margin-top:36px;border-bottom:2px solid 
 .card .more{color:#555;font-size:13px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}
 th{background:#1f4e9c;color:#fff;padding:5px 9px;text-align:left} td{padding:4px 9px;border-bottom:1px solid #ddd}
-td.num{text-align:right;font-variant-numeric:tabular-nums} tr:nth-child(even) td{background:#f7f7f7}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} tr:nth-child(even) td{background:#f7f7f7}
 .range{color:#777;font-size:12px}
 figure{margin:12px 0 24px} figure img{max-width:100%;height:auto} figcaption{color:#444;font-size:13px}
 .events li{margin:2px 0} .note{color:#8a5a00;background:#fff6e0;padding:6px 10px;border-radius:4px}
@@ -238,10 +241,12 @@ def build(v, base, diff_view):
     if camps:
         parts.append("<h2>Camps: which fill up and when</h2>")
         parts.append(camp_table(camps, base_camps))
-        parts.append(f"<p class='range'>Full: within one agent ({v.people_per_agent:g} people) of capacity. "
-                     f"Source of the figures: {esc(camps[0]['source'])}."
+        full_means = ("no room left for one more agent, counting the people on their way there"
+                      if camps[0]["source"].startswith("stored") else
+                      f"within one agent ({v.people_per_agent:g} people) of capacity")
+        parts.append(f"<p class='range'>Full: {full_means}. Source of the figures: {esc(camps[0]['source'])}."
                      + ("" if camps[0]["turned_away"] is not None else
-                        " Turned away: not recorded in this file (written before migflow counted it).")
+                        " Turned away: not recorded in this file.")
                      + "</p>")
         parts.append(figure(rf.camp_panels(v, camps, events, base), "Camp population against capacity "
                             "(dotted line); dot: the day the camp first became full.", "fig-camps"))

@@ -59,7 +59,7 @@ def camp_rows(v):
                     row[out + "_range"] = (float(np.percentile(per_rep, 5)), float(np.percentile(per_rep, 95)))
             if "first_day_over_capacity" in ens:
                 days = ens["first_day_over_capacity"][:, c]
-                row["full_in"] = int((days >= 0).sum())
+                row["full_in"], row["runs"] = int((days >= 0).sum()), len(days)
         rows.append(row)
     return rows
 

@@ -18,7 +18,7 @@ struct Outcome {
     std::string out, err;
 };
 
-Outcome migflow(const TempDir& dir, const std::string& args, const std::string& env = "") {
+Outcome run_migflow(const TempDir& dir, const std::string& args, const std::string& env = "") {
     const auto out = dir.path / "stdout", err = dir.path / "stderr";
     Outcome o;
     o.code = run_shell(env + " " + std::string(MIGFLOW_BINARY) + " " + args + " > " + shell_quote(out.string()) +
@@ -32,7 +32,7 @@ const std::string tiny = MIGFLOW_SOURCE_DIR "/scenarios/tiny.yaml";
 
 std::string run_tiny(const TempDir& dir, const std::string& name, const std::string& extra = "") {
     const std::string path = (dir.path / name).string();
-    const Outcome o = migflow(dir, "run " + tiny + " -o " + shell_quote(path) + " --quiet " + extra);
+    const Outcome o = run_migflow(dir, "run " + tiny + " -o " + shell_quote(path) + " --quiet " + extra);
     REQUIRE(o.code == 0);
     return path;
 }
@@ -45,7 +45,7 @@ TEST_CASE("migflow report writes one HTML file with figures, tables and the even
     const std::string base = run_tiny(dir, "base.h5", "--set behaviour.lambda_conflict=0.05");
     const std::string html = (dir.path / "r.html").string();
 
-    const Outcome o = migflow(dir, "report " + shell_quote(run) + " --baseline " + shell_quote(base) + " -o " +
+    const Outcome o = run_migflow(dir, "report " + shell_quote(run) + " --baseline " + shell_quote(base) + " -o " +
                                        shell_quote(html));
     INFO(o.err);
     REQUIRE(o.code == 0);
@@ -54,8 +54,8 @@ TEST_CASE("migflow report writes one HTML file with figures, tables and the even
     CHECK(page.starts_with("<!DOCTYPE html>"));
     CHECK(page.find("http:") == std::string::npos);
     CHECK(page.find("https:") == std::string::npos);
-    const std::ptrdiff_t figures = std::distance(std::sregex_iterator(page.begin(), page.end(), std::regex("<figure")),
-                                                 std::sregex_iterator());
+    const std::regex figure("<figure");
+    const auto figures = std::distance(std::sregex_iterator(page.begin(), page.end(), figure), std::sregex_iterator());
     CHECK(figures == 5);  // map, countries, camps, movement, difference
     // tiny.yaml's Beta-Camp route closure, Aland-Bland border closure and Gamma climate shock
     CHECK(page.find("road Beta–Camp closed: 10 Jan 2024 to 14 Jan 2024 (5 days)") != std::string::npos);
@@ -66,7 +66,7 @@ TEST_CASE("migflow report writes one HTML file with figures, tables and the even
     CHECK(!std::filesystem::exists(html + ".partial"));
 
     // Without a baseline: no comparison section.
-    const Outcome alone = migflow(dir, "report " + shell_quote(run) + " -o " + shell_quote(html));
+    const Outcome alone = run_migflow(dir, "report " + shell_quote(run) + " -o " + shell_quote(html));
     REQUIRE(alone.code == 0);
     CHECK(slurp(html).find("What changed against the baseline") == std::string::npos);
 }
@@ -95,12 +95,12 @@ TEST_CASE("migflow report refuses what it cannot report on, in one line, exit 1"
         {run + " --baseline " + missing + " -o " + html, "migflow report: " + missing + ": no such file\n"},
         {run + " --baseline " + fake + " -o " + html,
          "migflow report: " + fake + ": the baseline has different regions (only in " + run +
-             ": Aland_1, Hub, Beta, Gamma, Camp; only in " + fake +
-             ": Bravo, Hub, City, Camp North, Camp South); a baseline must be a run of the same regions\n"},
+             ": Beta, Gamma, Camp; only in " + fake +
+             ": Bravo, City, Camp North, Camp South); a baseline must be a run of the same regions\n"},
     };
     for (const Case& c : cases) {
         INFO("migflow report " << c.args);
-        const Outcome o = migflow(dir, "report " + c.args);
+        const Outcome o = run_migflow(dir, "report " + c.args);
         CHECK(o.code == 1);
         CHECK(o.err == c.message);
         CHECK(o.out.empty());
@@ -108,7 +108,7 @@ TEST_CASE("migflow report refuses what it cannot report on, in one line, exit 1"
     }
 
     SECTION("a script folder without report.py is named, with the variable that fixes it") {
-        const Outcome o = migflow(dir, "report " + run + " -o " + html, "MIGFLOW_ANALYSIS_DIR=" + dir.path.string());
+        const Outcome o = run_migflow(dir, "report " + run + " -o " + html, "MIGFLOW_ANALYSIS_DIR=" + dir.path.string());
         CHECK(o.code == 1);
         CHECK(o.err == "migflow: error: cannot find report.py in '" + dir.path.string() +
                            "'; set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder\n");
