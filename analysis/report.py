@@ -120,13 +120,30 @@ def camp_table(camps, base_camps=None):
     return table(headers, rows, numeric_from=2, cls="camps")
 
 
-def country_tables(countries, flows):
-    rows = [[esc(c["country"]), people(c["start"]), people(c["end"]), people(c["end"] - c["start"], True),
-             people(c["arrivals"])] for c in countries]
-    out = table(["country", "people at the start", "at the end", "change", "arrivals in its regions"], rows)
-    if flows:
-        frows = [[esc(f"{a} → {b}"), people(p)] for (a, b), p in sorted(flows.items(), key=lambda kv: -kv[1])]
-        out += "<h3>People crossing each border (over the period)</h3>" + table(["from → to", "people"], frows)
+def country_tables(countries, flows, base_countries=None, base_flows=None):
+    headers = ["country", "people at the start", "at the end", "change", "arrivals in its regions"]
+    base_end = {c["country"]: c["end"] for c in base_countries} if base_countries else None
+    if base_end is not None:
+        headers += ["at the end in the baseline", "difference"]
+    rows = []
+    for c in countries:
+        row = [esc(c["country"]), people(c["start"]), people(c["end"]), people(c["end"] - c["start"], True),
+               people(c["arrivals"])]
+        if base_end is not None:
+            b = base_end.get(c["country"])
+            row += [people(b), people(None if b is None else c["end"] - b, True)]
+        rows.append(row)
+    out = table(headers, rows)
+    if flows or base_flows:
+        keys = sorted(set(flows) | set(base_flows or {}), key=lambda k: -flows.get(k, 0.0))
+        fheaders = ["from → to", "people"] + (["in the baseline", "difference"] if base_flows is not None else [])
+        frows = []
+        for k in keys:
+            row = [esc(f"{k[0]} → {k[1]}"), people(flows.get(k, 0.0))]
+            if base_flows is not None:
+                row += [people(base_flows.get(k, 0.0)), people(flows.get(k, 0.0) - base_flows.get(k, 0.0), True)]
+            frows.append(row)
+        out += "<h3>People crossing each border (over the period)</h3>" + table(fheaders, frows)
     return out
 
 
@@ -234,9 +251,11 @@ def build(v, base, diff_view):
     parts.append(figure(rf.flow_map(v, events), "Map of the regions at their coordinates: circles show how many "
                         "people each place lost (red) or gained (green) over the period; arrows the busiest roads "
                         "(net direction); triangles the camps.", "fig-map"))
-    parts.append(country_tables(countries, flows))
+    base_countries = rm.country_totals(base) if base is not None else None
+    parts.append(country_tables(countries, flows, base_countries,
+                                rm.country_flows(base) if base is not None else None))
     parts.append(origin_table(v, countries))
-    parts.append(figure(rf.country_panel(v, countries, events, rm.country_totals(base) if base else None),
+    parts.append(figure(rf.country_panel(v, countries, events, base_countries),
                         "Population of each country, change since the first day.", "fig-countries"))
     if camps:
         parts.append("<h2>Camps: which fill up and when</h2>")
