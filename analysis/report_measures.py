@@ -12,6 +12,12 @@ computed here from the series, with the same meaning:
 import numpy as np
 
 
+# The stored measures this reader uses (docs/OUTPUT.md); without all of them it computes.
+CAMP_FIELDS = {"name", "first_full_day", "days_full", "peak_population", "peak_day"}
+COUNTRY_FIELDS = {"name", "population"}
+FLOW_FIELDS = {"name", "flow", "flow_from", "flow_to"}
+
+
 def first_index(mask):
     hits = np.flatnonzero(mask)
     return int(hits[0]) if hits.size else -1
@@ -21,6 +27,8 @@ def camp_rows(v):
     """Per region with a capacity: dict(name, country, capacity, first_full, peak, peak_date,
     days_full, turned_away, arrivals, band fields for ensembles). Dates are datetime.date or None."""
     stored = v.stored.get("camps")
+    if stored is not None and not CAMP_FIELDS <= set(stored):
+        stored = None  # a layout this reader does not know: compute from the series instead
     pop = v.series("population")
     arrivals = v.series("arrivals") if v.has("arrivals") else None
     turned = v.series("turned_away_full") if v.has("turned_away_full") else None
@@ -71,7 +79,7 @@ def _date(v, day):
 def country_totals(v):
     """[(country, start, end, peak, arrivals)] in people, from /countries or the series."""
     stored = v.stored.get("countries")
-    if stored is not None and "population" in stored:
+    if stored is not None and COUNTRY_FIELDS <= set(stored):
         names = list(stored["name"])
         pop = np.asarray(stored["population"], dtype=float)
         arr = np.asarray(stored["arrivals"], dtype=float) * v.people_per_agent if "arrivals" in stored else None
@@ -92,7 +100,7 @@ def country_totals(v):
 def country_flows(v):
     """{(from country, to country): people} over the run, across borders only."""
     stored = v.stored.get("countries")
-    if stored is not None and "flow" in stored:
+    if stored is not None and FLOW_FIELDS <= set(stored):
         names = list(stored["name"])
         flow = np.asarray(stored["flow"], dtype=float).sum(axis=0) * v.people_per_agent
         out = {}
