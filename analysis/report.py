@@ -262,7 +262,7 @@ def build(v, base, diff_view):
         parts.append(camp_table(camps, base_camps))
         full_means = ("no room left for one more agent, counting the people on their way there"
                       if camps[0]["source"].startswith("stored") else
-                      f"within one agent ({v.people_per_agent:g} people) of capacity")
+                      f"no room left for one more agent ({v.people_per_agent:g} people)")
         parts.append(f"<p class='range'>Full: {full_means}. Source of the figures: {esc(camps[0]['source'])}."
                      + ("" if camps[0]["turned_away"] is not None else
                         " Turned away: not recorded in this file.")

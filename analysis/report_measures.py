@@ -3,11 +3,11 @@
 Each measure is taken from what the file stores when it has it (/measures/camps,
 /countries: docs/OUTPUT.md; /ensemble/camp_outcomes for ensembles) and otherwise
 computed here from the series, with the same meaning:
-  - a camp is *full* on a day when its population is within one agent
-    (people_per_agent) of its capacity (the stored measure also counts the people on
-    their way there, which the series do not hold);
+  - a camp is *full* on a day when it has no room for one more agent after the day's
+    moves: capacity - population < people_per_agent (the stored measure also counts
+    the people on their way there, which the series do not hold);
   - *turned away* is the people a camp refused for being full, summed over the run
-    (only files that record /series/turned_away_full have it).
+    (only files that record /series/refused_full, per destination, have it).
 """
 import numpy as np
 
@@ -31,7 +31,7 @@ def camp_rows(v):
         stored = None  # a layout this reader does not know: compute from the series instead
     pop = v.series("population")
     arrivals = v.series("arrivals") if v.has("arrivals") else None
-    turned = v.series("turned_away_full") if v.has("turned_away_full") else None
+    turned = v.series("refused_full") if v.has("refused_full") else None
     by_name = {}
     if stored is not None:
         for k, name in enumerate(stored["name"]):
@@ -42,7 +42,7 @@ def camp_rows(v):
     for i in v.camps():
         cap = v.capacity[i]
         col = pop[:, i]
-        full = col >= cap - v.people_per_agent
+        full = cap - col < v.people_per_agent  # no room for one more agent
         row = {"index": i, "name": v.region[i], "country": v.country[i], "type": v.type[i],
                "capacity": cap, "start": float(col[0]), "end": float(col[-1]),
                "first_full": _date(v, first_index(full)), "days_full": int(full.sum()),
