@@ -31,15 +31,30 @@ std::string env_or(const char* name, const std::string& fallback) {
     return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-// MIGFLOW_ANALYSIS_DIR in the environment, else the source tree's analysis/ (built in).
+// Where report.py is looked for, in order: MIGFLOW_ANALYSIS_DIR, the installed copy
+// beside the binary (PREFIX/bin/migflow -> PREFIX/share/migflow/analysis), the source
+// tree the binary was built from.
 std::string find_script() {
-    const std::string dir = env_or("MIGFLOW_ANALYSIS_DIR", MIGFLOW_ANALYSIS_DIR);
-    const auto script = std::filesystem::path(dir) / "report.py";
+    if (const char* env = std::getenv("MIGFLOW_ANALYSIS_DIR"); env != nullptr && *env != '\0') {
+        const auto script = std::filesystem::path(env) / "report.py";
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(script, ec))
+            throw std::runtime_error("cannot find report.py in '" + std::string(env) +
+                                     "'; set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
+        return script.string();
+    }
+    std::vector<std::filesystem::path> dirs;
     std::error_code ec;
-    if (dir.empty() || !std::filesystem::is_regular_file(script, ec))
-        throw std::runtime_error("cannot find report.py in '" + dir +
-                                 "'; set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
-    return script.string();
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) dirs.push_back(exe.parent_path().parent_path() / "share" / "migflow" / "analysis");
+    if (*MIGFLOW_ANALYSIS_DIR != '\0') dirs.emplace_back(MIGFLOW_ANALYSIS_DIR);
+    std::string tried;
+    for (const auto& d : dirs) {
+        if (std::filesystem::is_regular_file(d / "report.py", ec)) return (d / "report.py").string();
+        tried += (tried.empty() ? "" : ", ") + d.string();
+    }
+    throw std::runtime_error("cannot find report.py (looked in " + tried +
+                             "); set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
 }
 
 // Runs the script and passes its exit status on; its messages go straight to the terminal.
@@ -86,8 +101,9 @@ Command add_report_command(CLI::App& app) {
     sub->add_option("--baseline", a->baseline, "a result file of the same regions and days to compare against")
         ->type_name("BASE.h5");
     sub->add_option("-o,--output", a->output, "the HTML file to write")->type_name("report.html");
-    sub->footer("Environment: MIGFLOW_ANALYSIS_DIR (folder of report.py; default: the source tree's analysis/),\n"
-                "MIGFLOW_PYTHON (default /usr/bin/python3). Docs: analysis/README.md.");
+    sub->footer("Environment: MIGFLOW_ANALYSIS_DIR (folder of report.py; default: PREFIX/share/migflow/analysis\n"
+                "when installed, else the source tree's analysis/), MIGFLOW_PYTHON (default /usr/bin/python3).\n"
+                "Docs: analysis/README.md.");
     return {sub, [a] { return report(*a); }};
 }
 
