@@ -18,7 +18,10 @@ from mfresult import ResultError, _attr, _text
 QUANTILES = ("p05", "p25", "p50", "p75", "p95")
 NETWORK = ["time/date", "regions/name", "regions/type", "regions/country", "regions/lat",
            "regions/lon", "regions/capacity", "regions/initial_population", "routes/from", "routes/to"]
-# Series the report draws; the others are read on demand.
+# The series the report uses (the others are not read: a big run's [T x R] series cost
+# memory); those counted in agents are shown in people.
+USED_SERIES = {"population", "arrivals", "in_transit", "route_flow_forward", "route_flow_backward",
+               "turned_away_full", "blocked_by_closure", "refused_full"}
 AGENT_SERIES = {"agents", "arrivals", "departures", "spawned", "route_flow_forward",
                 "route_flow_backward", "in_transit", "total_agents", "turned_away_full",
                 "blocked_by_closure", "refused_full"}
@@ -48,6 +51,8 @@ class View:
         self._central, self._bands = {}, {}
         g = f[group] if group in f else None
         for key in (g.keys() if g is not None else []):
+            if key not in USED_SERIES:
+                continue
             item = g[key]
             if kind == "run":
                 if hasattr(item, "shape"):
@@ -57,6 +62,8 @@ class View:
                 self._central[key] = q["p50"]
                 self._bands[key] = q
         self.camp_outcomes = _camp_outcomes(g) if kind != "run" and g is not None else None
+        if "population" not in self._central:
+            raise ResultError(f"{path}: missing dataset(s): {group}/population")
         self.stored = _stored_measures(f) if kind == "run" else {}
 
     def _people(self, key, values):
