@@ -260,10 +260,10 @@ def build(v, base, diff_view):
     if camps:
         parts.append("<h2>Camps: which fill up and when</h2>")
         parts.append(camp_table(camps, base_camps))
-        full_means = ("no room left for one more agent, counting the people on their way there"
+        full_means = ((v.stored.get("full_means") or "as stored in the file")
                       if camps[0]["source"].startswith("stored") else
                       f"no room left for one more agent ({v.people_per_agent:g} people)")
-        parts.append(f"<p class='range'>Full: {full_means}. Source of the figures: {esc(camps[0]['source'])}."
+        parts.append(f"<p class='range'>Full: {esc(full_means)}. Source of the figures: {esc(camps[0]['source'])}."
                      + ("" if camps[0]["turned_away"] is not None else
                         " Turned away: not recorded in this file.")
                      + "</p>")

@@ -106,6 +106,7 @@ def _stored_measures(f):
     if "measures/camps" in f:
         g = f["measures/camps"]
         out["camps"] = {k: (_text(g[k][()]) if g[k].dtype.kind in "SO" else g[k][()]) for k in g.keys()}
+        out["full_means"] = _attr(g, "full_means")
     if "countries" in f:
         g = f["countries"]
         out["countries"] = {k: (_text(g[k][()]) if g[k].dtype.kind in "SO" else g[k][()]) for k in g.keys()}
