@@ -77,7 +77,13 @@ def main():
             refused = np.zeros_like(f["series/agents"][()])
             refused[33, camp] = 4
             refused[35, camp] = 3
+            if "refused_full" in f["series"]:
+                del f["series/refused_full"]
             f["series"].create_dataset("refused_full", data=refused)
+            # the edited series no longer match the stored measures: the report must compute
+            for group in ("measures", "countries"):
+                if group in f:
+                    del f[group]
 
         # compare_runs.py: the whole period, the largest difference and its date
         out = subprocess.run([sys.executable, os.path.join(a.analysis, "compare_runs.py"), run, base, "-o", tmp],
@@ -104,6 +110,15 @@ def main():
         d = next(r for r in diffs if r["name"] == "Alpha")
         check((d["peak"], d["date"], d["final"]) == (700.0, start + dt.timedelta(days=20), 0.0),
               f"report: Alpha +700 on day 20, 0 at the end ({d['peak']}, {d['date']}, {d['final']})")
+
+        # Stored measures are used as stored (the synthetic file's own /measures/camps).
+        with h5py.File(base, "r") as f:
+            stored = {n: (int(d), float(p)) for n, d, p in zip(f["measures/camps/name"].asstr()[:],
+                                                                f["measures/camps/days_full"][()],
+                                                                f["measures/camps/peak_population"][()])}
+        from_file = {c["name"]: (c["days_full"], c["peak"], c["source"]) for c in rm.camp_rows(b)}
+        check(all(from_file[n][:2] == stored[n] and from_file[n][2] == "stored /measures/camps" for n in stored),
+              f"stored camp measures are shown as stored ({from_file})")
 
         events, note = report_events.events(SCENARIO, start, v.dates[-1] + dt.timedelta(days=1))
         got = [e.describe() for e in events]
