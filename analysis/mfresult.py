@@ -165,3 +165,24 @@ def people_formatter():
             return f"{x / 1e3:.0f}k" if a >= 1e4 else f"{x / 1e3:.1f}k"
         return f"{x:.0f}"
     return FuncFormatter(fmt)
+
+
+def run_events(r):
+    """Closure and shock windows of a loaded result (report_events.Event), [] when none."""
+    import datetime as dt
+
+    import report_events
+    found, _note = report_events.events(r.attrs.get("scenario_text"), r.dates[0],
+                                        r.dates[-1] + dt.timedelta(days=1))
+    return found
+
+
+def shade_events(ax, events):
+    """Closure (red) and shock (orange) windows as shaded spans, each labelled once for the legend."""
+    seen = set()
+    for e in events:
+        color = "#d62728" if e.kind == "closure" else "#ff7f0e"
+        label = e.label if e.label not in seen else None
+        seen.add(e.label)
+        ax.axvspan(e.start, e.end, color=color, alpha=0.10, lw=0, label=label, zorder=0)
+        ax.axvline(e.start, color=color, lw=0.8, alpha=0.6, zorder=0)

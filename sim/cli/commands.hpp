@@ -16,5 +16,6 @@ Command add_import_flee_command(CLI::App& app);
 Command add_params_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
 Command add_export_command(CLI::App& app);
+Command add_report_command(CLI::App& app);
 
 }  // namespace migflow::cli
