@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -17,6 +18,8 @@
 #include "cli/stop_signals.hpp"
 #include "cli/sweep_files.hpp"
 #include "migflow/engine/simulation.hpp"
+#include "migflow/engine/team.hpp"
+#include "migflow/sweep/dealer.hpp"
 #include "migflow/sweep/lock.hpp"
 #include "migflow/sweep/plan.hpp"
 #include "migflow/sweep/shard.hpp"
@@ -229,8 +232,119 @@ int merge_shards(const SweepSpec& spec, const std::vector<SweepRun>& runs) {
                              ": run their shards with --resume, then --merge again");
 }
 
-int sweep(SweepArgs& sa) {
+// A sweep as one MPI job: rank 0 prepares the directory, deals the runs and keeps the
+// index; the other ranks run what they are dealt (RunDealer). The files are those of
+// the same sweep run by one process.
+int sweep_across_ranks(SweepArgs& sa, Team& team, const std::atomic<int>& stop) {
+    SweepSpec spec;
+    std::vector<SweepRun> runs;
+    bool with_ard = false;
+    std::optional<SweepLocks> locks;
+    std::vector<RunResult> results;
+    int reused = 0;
+    const std::string index_name = "index.csv";
+    // Rank 0 alone validates and writes; an error there ends every rank (team.hpp).
+    together(team, [&] {
+        check_sweep_args(sa);
+        if (sa.shard || sa.merge)
+            throw UsageError("--shard and --merge are for sweeps without mpirun: under MPI the ranks share the runs");
+        spec = load_sweep(sa.file);
+        runs = plan_sweep(spec);
+        if (team.rank() != 0 || sa.dry_run) return;
+        validate_sweep(spec, runs, [&](const Overrides& o) {
+            with_ard = with_ard || !load_scenario_source(spec.scenario, o).observed.region.empty();
+        });
+        fs::create_directories(spec.output_dir);
+        locks.emplace(lock_output_dir(spec, sa));
+        prepare_output_dir(spec, runs, sa);
+        results.assign(runs.size(), RunResult{});
+        if (sa.resume)
+            for (const SweepRun& run : runs)
+                if (auto r = read_result(run.output, run.seed)) results[run.index] = *r, ++reused;
+        write_index(spec.output_dir + "/" + index_name, spec, runs, results, with_ard);
+    });
+    if (sa.dry_run) {
+        if (team.rank() == 0) print_plan(spec, runs, sa);
+        return 0;
+    }
+    const auto dealer = make_run_dealer();
+    if (team.rank() != 0) {  // a worker: ask, run, report, until told there is no more
+        int stopped_by = 0;
+        for (int next = dealer->report(-1, RunOutcome::none, 0); next >= 0;) {
+            const SweepRun& run = runs.at(static_cast<std::size_t>(next));
+            RunOutcome outcome = RunOutcome::done;
+            int signal = 0;
+            try {
+                run_one(spec, run, sa.threads);
+            } catch (const RunStopped& e) {
+                outcome = RunOutcome::interrupted, signal = stopped_by = e.reason();
+            } catch (const std::exception& e) {
+                outcome = RunOutcome::failed;
+                std::fprintf(stderr, "migflow: rank %d: sweep run %d (%s) failed: %s\n", team.rank(), run.index,
+                             describe_run(run, spec).c_str(), e.what());
+            }
+            next = dealer->report(next, outcome, signal);
+        }
+        return stopped_by ? stopped_exit_code(stopped_by) : 0;
+    }
+
+    const std::string index = spec.output_dir + "/" + index_name;
+    std::deque<int> todo;
+    for (const SweepRun& run : runs)
+        if (results[run.index].status != "done") todo.push_back(run.index);
+    std::fprintf(stderr, "sweep: %zu run(s) to run on %d rank(s), %d kept from before\n", todo.size(),
+                 team.size() - 1, reused);
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t done = static_cast<std::size_t>(reused), ran = 0;
+    int stopped_by = 0;
+    std::optional<std::string> failure;
+    for (int workers = team.size() - 1; workers > 0;) {
+        const RunReport r = dealer->next_report();
+        if (r.run >= 0) {
+            const SweepRun& run = runs.at(static_cast<std::size_t>(r.run));
+            RunResult& res = results[run.index];
+            const std::string head = "[" + std::to_string(++ran) + "/" + std::to_string(runs.size() - reused) + "] " +
+                                     fs::path(run.output).filename().string() + " (" + describe_run(run, spec) +
+                                     ") on rank " + std::to_string(r.worker);
+            std::optional<RunResult> file;
+            if (r.outcome == RunOutcome::done) file = read_result(run.output, run.seed);
+            if (file) {
+                res = *file, ++done;
+                std::fprintf(stderr, "%s: %.2f s, %lld agents\n", head.c_str(), res.wall_s, res.final_agents);
+            } else if (r.outcome == RunOutcome::interrupted) {
+                res.status = "interrupted";
+                stopped_by = stopped_by ? stopped_by : r.signal;
+                std::fprintf(stderr, "%s: interrupted\n", head.c_str());
+            } else {
+                res.status = "failed";
+                std::fprintf(stderr, "%s: failed\n", head.c_str());
+                if (!failure)
+                    failure = "sweep run " + std::to_string(run.index) + " (" + describe_run(run, spec) +
+                              ") failed on rank " + std::to_string(r.worker) + " (its message is above)";
+            }
+            write_index(index, spec, runs, results, with_ard);
+        }
+        if (const int signal = stop.load()) stopped_by = stopped_by ? stopped_by : signal;
+        // After a failure or a stop no new run starts; the runs under way finish first.
+        if (stopped_by || failure || todo.empty()) {
+            dealer->deal(r.worker, -1);
+            --workers;
+        } else {
+            dealer->deal(r.worker, todo.front());
+            todo.pop_front();
+        }
+    }
+    if (stopped_by) return stopped_sweep(stopped_by, index, sa, done, runs.size());
+    if (failure) throw std::runtime_error(*failure + "\n(index: " + index + ")");
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("sweep: %zu run(s) (%zu ran on %d rank(s), %d kept from before) in %.1f s\nindex: %s\n", runs.size(),
+                ran, team.size() - 1, reused, wall, index.c_str());
+    return 0;
+}
+
+int sweep(SweepArgs& sa, Team& team) {
     const std::atomic<int>& stop = install_stop_signals();
+    if (team.size() > 1) return sweep_across_ranks(sa, team, stop);  // mistakes reported once, by rank 0
     check_sweep_args(sa);
     const SweepSpec spec = load_sweep(sa.file);
     const std::vector<SweepRun> runs = plan_sweep(spec);
@@ -314,7 +428,7 @@ int sweep(SweepArgs& sa) {
 
 }  // namespace
 
-Command add_sweep_command(CLI::App& app) {
+Command add_sweep_command(CLI::App& app, Team& team) {
     auto* sub = app.add_subcommand("sweep", "run a sweep: parameter grids or samples x seeds, many runs");
     auto a = std::make_shared<SweepArgs>();
     sub->add_option("SWEEP.yaml", a->file, "sweep YAML (docs/SWEEP.md)")->type_name("");
@@ -327,7 +441,7 @@ Command add_sweep_command(CLI::App& app) {
                     "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT (docs/HPC.md)")
         ->type_name("K/N");
     sub->add_flag("--merge", a->merge, "join the shards' indexes into index.csv once every shard is done");
-    return {sub, [a] { return sweep(*a); }};
+    return {sub, [a, &team] { return sweep(*a, team); }};
 }
 
 }  // namespace migflow::cli

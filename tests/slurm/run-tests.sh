@@ -138,8 +138,20 @@ if [ -n "$mpi_build" ] && [ -x "$mpi_build/migflow" ]; then
     "$src/scripts/slurm/run-hybrid.sbatch" "$src/scenarios/sahel.yaml" "$work/hybrid.h5" --set days=200 > /dev/null \
     && pass "run-hybrid.sbatch exit 0" || fail "run-hybrid.sbatch exit status $? (log: $(tail -5 hybrid.log))"
   check "the 2-rank run's series equal the serial run's" same_series local.h5 hybrid.h5
+
+  echo "== sweep-mpi.sbatch: the sweep as one MPI job of 3 ranks (rank 0 deals, 2 run)"
+  sed 's/^set:/output_dir: mpi_out\nset:/' sweep.yaml > mpi_sweep.yaml
+  # --overcommit: 3 tasks on this 2-core node; rank 0 mostly sleeps.
+  MIGFLOW="$mpi_build/migflow" timeout 300 sbatch --wait -o sweep-mpi.log --nodes=1 --ntasks=3 --cpus-per-task=1 \
+    --overcommit "$src/scripts/slurm/sweep-mpi.sbatch" mpi_sweep.yaml > /dev/null \
+    && pass "sweep-mpi.sbatch exit 0" || fail "sweep-mpi.sbatch exit status $? (log: $(tail -5 sweep-mpi.log))"
+  check "both worker ranks ran runs" grep -q "on rank 2:" sweep-mpi.log
+  check "the MPI sweep's index equals the serial sweep's" diff <(index_body mpi_out/index.csv) <(index_body serial_out/index.csv)
+  for f in serial_out/run_*.h5; do
+    check "$(basename "$f") of the MPI sweep equals the serial sweep's" same_series "$f" "mpi_out/$(basename "$f")"
+  done
 else
-  echo "slurm test: SKIPPED: run-hybrid.sbatch (no MPI build of migflow given: $0 BUILD_DIR MPI_BUILD_DIR)"
+  echo "slurm test: SKIPPED: run-hybrid.sbatch and sweep-mpi.sbatch (no MPI build of migflow given: $0 BUILD_DIR MPI_BUILD_DIR)"
 fi
 
 if [ $failures -gt 0 ]; then
