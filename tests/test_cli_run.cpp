@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <sstream>
+#include <fstream>
 #include <vector>
 
 #include "test_support.hpp"
@@ -51,6 +52,7 @@ TEST_CASE("example scenarios run and their outputs pass the schema check", "[cli
         {"sahel.yaml", "--threads 2"},
         {"border_closure.yaml", ""},
         {"border_open.yaml", ""},
+        {"flood.yaml", ""},
     };
     for (const auto& [file, extra] : cases) {
         INFO(file);
@@ -133,4 +135,50 @@ TEST_CASE("progress in a log file is one line per 5 % of the days, no carriage r
     REQUIRE(run_shell(migflow_bin + " run " + scenarios + "tiny.yaml --quiet --set days=1000 -o " + out + " 2> " +
                       shell_quote(err.string()) + " > /dev/null") == 0);
     CHECK(slurp(err).empty());
+}
+
+TEST_CASE("run on a Flee case prints the import's warnings and still runs", "[cli][flee]") {
+    TempDir dir("cli_flee_warning");
+    const fs::path c = dir.path / "case";
+    fs::create_directories(c / "input_csv");
+    fs::create_directories(c / "source_data");
+    std::ofstream(c / "input_csv/locations.csv")
+        << "#name,region,country,lat,lon,location_type,conflict_date,population\n"
+           "A,r,X,0,0,conflict_zone,0,1000\nC,r,Y,0,1,camp,,500\nA,r,X,0,2,town,,10\n";
+    std::ofstream(c / "input_csv/routes.csv") << "#name1,name2,distance\nA,C,50\n";
+    std::ofstream(c / "input_csv/sim_period.csv") << "StartDate,2020-01-01\nLength,3\n";
+    std::ofstream(c / "source_data/data_layout.csv") << "total,r.csv\nC,c.csv\n";
+    std::ofstream(c / "source_data/c.csv") << "2020-01-01,5\n2020-01-03,9\n";
+    const auto out = dir.path / "out.h5";
+    REQUIRE(run_migflow("run " + c.string() + " -o " + out.string() + " --quiet", dir.path / "log.txt") == 0);
+    CHECK_THAT(slurp(dir.path / "log.txt"),
+               Catch::Contains("warning: " + (c / "input_csv/locations.csv").string() +
+                               ":4:1: name: location `A` given again"));
+    CHECK(fs::exists(out));
+}
+
+TEST_CASE("benchmarks/flee_corpus.py tabulates a directory of Flee cases", "[cli][flee]") {
+    TempDir dir("flee_corpus");
+    auto make_case = [&](const std::string& name, const std::string& routes) {
+        const fs::path c = dir.path / name;
+        fs::create_directories(c / "input_csv");
+        fs::create_directories(c / "source_data");
+        std::ofstream(c / "input_csv/locations.csv")
+            << "#name,region,country,lat,lon,location_type,conflict_date,population\n"
+               "A,r,X,0,0,conflict_zone,0,1000\nC,r,Y,0,1,camp,,500\n";
+        std::ofstream(c / "input_csv/routes.csv") << routes;
+        std::ofstream(c / "input_csv/sim_period.csv") << "StartDate,2020-01-01\nLength,3\n";
+        std::ofstream(c / "source_data/data_layout.csv") << "total,r.csv\nC,c.csv\n";
+        std::ofstream(c / "source_data/c.csv") << "2020-01-01,5\n2020-01-03,9\n";
+    };
+    make_case("good", "#name1,name2,distance\nA,C,50\n");
+    make_case("bad", "#name1,name2,distance\nA,Nowhere,50\n");
+    const int rc = run_shell("/usr/bin/python3 " MIGFLOW_SOURCE_DIR "/benchmarks/flee_corpus.py " +
+                             dir.path.string() + " --migflow " + migflow_bin + " --threads 1 > " +
+                             (dir.path / "table.txt").string() + " 2>&1");
+    CHECK(rc != 0);  // a refused case fails the suite
+    const std::string table = slurp(dir.path / "table.txt");
+    CHECK_THAT(table, Catch::Contains("| good | runs | 0 |"));
+    CHECK_THAT(table, Catch::Contains("| bad | refused: "));
+    CHECK_THAT(table, Catch::Contains("name2: unknown location `Nowhere`"));
 }

@@ -121,8 +121,9 @@ TEST_CASE("flee import: observed counts (two files, interpolation, corrections, 
     REQUIRE(s.observed.region.size() == 2);
     CHECK(s.observed.region[0] == index_of(s, "C"));
     // c1: 50 on day 0, 150 on day 4 (the blank 2020-01-09 row is skipped);
-    // c2: 5 on day -2, 15 on day 2. Each is truncated, then they are added.
-    CHECK(s.observed.count[0] == std::vector<double>{60, 87, 115, 140, 165, 165, 165, 165, 165, 165});
+    // c2: 5 on day -2, 15 on day 2. Flee's AddCSVTables merges them into (-2, 5+50),
+    // (0, 5+50), (2, 15+150) and drops c1's day 4, which comes after c2's last date.
+    CHECK(s.observed.count[0] == std::vector<double>{55, 110, 165, 165, 165, 165, 165, 165, 165, 165});
     // d: 0, 20, 50 (hastened) on days 0, 2, 5; the correction on 2020-01-06 multiplies
     // the earlier rows by 50 / 20: 0, 50, 50. The correction on C's first row changes nothing.
     CHECK(s.observed.count[1] == std::vector<double>{0, 25, 50, 50, 50, 50, 50, 50, 50, 50});
@@ -151,7 +152,7 @@ TEST_CASE("flee data: interpolation and registration corrections", "[flee][impor
 TEST_CASE("flee import: problems are collected and name the file and key", "[flee][import]") {
     const fs::path dir = make_mini_case("bad");
     write(dir / "input_csv/routes.csv", "#name1,name2,distance\nA,Bee,50\nA,B,-3\n");
-    write(dir / "simsetting.yml", "move_rules:\n  max_move_sped: 200\n  flood_rules: {}\n");
+    write(dir / "simsetting.yml", "move_rules:\n  max_move_sped: 200\n  awareness_level: 13\n");
     try {
         import_flee_case(dir.string());
         FAIL("expected InputError");
@@ -160,7 +161,7 @@ TEST_CASE("flee import: problems are collected and name the file and key", "[fle
         CHECK_THAT(what, Catch::Contains("routes.csv:2:2: name2: unknown location `Bee`"));
         CHECK_THAT(what, Catch::Contains("routes.csv:3:3: distance: got `-3`, expected a number > 0"));
         CHECK_THAT(what, Catch::Contains("simsetting.yml:2:3: move_rules.max_move_sped: unknown key; did you mean `max_move_speed`?"));
-        CHECK_THAT(what, Catch::Contains("move_rules.flood_rules: not supported"));
+        CHECK_THAT(what, Catch::Contains("simsetting.yml:3:20: move_rules.awareness_level: got 13, expected a number in [0, 12]"));
     }
 }
 
@@ -182,7 +183,7 @@ TEST_CASE("flee settings: every rule read, unsupported ones rejected by name", "
     CHECK(s.spawn.mode == FleeSpawnMode::poisson);
     CHECK(s.spawn.displaced_per_conflict_day == 7);
     Diagnostics bad;
-    parse_flee_settings(YAML::Load("move_rules: {awareness_level: 4, use_v1_rules: true}\n"
+    parse_flee_settings(YAML::Load("move_rules: {awareness_level: 2.5, use_v1_rules: true}\n"
                                    "spawn_rules: {camps_are_sinks: true, sum_from_camps: false}\n"),
                         "y.yml", bad);
     REQUIRE(bad.problems().size() == 4);
@@ -305,8 +306,15 @@ TEST_CASE("flee import: a comment above the conflicts header, a camp on two layo
         CHECK(ca.series[r].day == cb.series[r].day);
         CHECK(ca.series[r].value == cb.series[r].value);
     }
-    CHECK(b.observed.region == a.observed.region);  // C once, its files summed
-    CHECK(b.observed.count == a.observed.count);
+    // C twice: Flee looks a name up at its first row, so C is c1 alone, and the
+    // spawn total (every row after `total`) counts it twice: once more than scored.
+    CHECK(b.observed.region == a.observed.region);
+    CHECK(b.observed.count[0] == std::vector<double>{50, 75, 100, 125, 150, 150, 150, 150, 150, 150});
+    CHECK(b.observed.count[1] == a.observed.count[1]);
+    CHECK(b.flee->data_total_extra == b.observed.count[0]);
+    CHECK(a.flee->data_total_extra.empty());
+    REQUIRE(b.warnings.size() == 1);
+    CHECK_THAT(b.warnings[0].str(), Catch::Contains("data_layout.csv:4:1: camp: `C` is given again"));
 }
 
 TEST_CASE("flee import: bad conflicts and closure days are errors", "[flee][import]") {
@@ -329,7 +337,7 @@ TEST_CASE("flee import: bad conflicts and closure days are errors", "[flee][impo
 TEST_CASE("flee import: the YAML goes into a new folder, and intensities above 1 survive",
           "[flee][import]") {
     const fs::path dir = make_mini_case("export_new_dir");
-    write(dir / "input_csv/conflicts.csv", "#Day,A,E\n0,1,0\n1,2.5,0\n2,2.5,1\n");
+    write(dir / "input_csv/conflicts.csv", "#Day,A,E\n0,0,0\n1,2.5,0\n2,2.5,1\n");
     const Scenario a = import_flee_case(dir.string());
     const fs::path yaml = dir / "fresh/sub/case.yaml";
     fs::remove_all(dir / "fresh");
@@ -337,7 +345,7 @@ TEST_CASE("flee import: the YAML goes into a new folder, and intensities above 1
     const Scenario b = load_scenario(yaml.string());
     const auto& ca = a.driver(DriverKind::conflict).series[index_of(a, "A")];
     const auto& cb = b.driver(DriverKind::conflict).series[index_of(b, "A")];
-    CHECK(ca.value == std::vector<double>{1.0, 2.5});
+    CHECK(ca.value == std::vector<double>{1.0, 2.5});  // conflict_zone from its type, 2.5 from day 1
     CHECK(cb.day == ca.day);
     CHECK(cb.value == ca.value);
 }

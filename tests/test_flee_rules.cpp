@@ -222,7 +222,7 @@ TEST_CASE("flee ruleset: closures of each type stop or turn back agents", "[flee
         detail::FleeTables t;
         for (Day day : {1, 2}) {
             const DayState ds = day_state(s, w, day);
-            detail::compute_flee_tables(*s.flee, w, st, ds, toc, t);
+            detail::compute_flee_tables(*s.flee, w, st, ds, toc, nullptr, 1.0, t);
             const bool closed = day == 1;
             CHECK(t.move_threshold[3] == threshold32(closed ? 0.3 : 0.001));
             CHECK(t.score[3] == Approx(closed ? 1.0 : 1e12));
@@ -252,7 +252,7 @@ TEST_CASE("flee ruleset: capacity multiplier and the link weights it scales", "[
     detail::FleeTables t;
     auto share_to_camp = [&](std::int64_t in_camp) {
         ds.agents_at = {0, 0, 0, in_camp};
-        detail::compute_flee_tables(*s.flee, w, st, ds, toc, t);
+        detail::compute_flee_tables(*s.flee, w, st, ds, toc, nullptr, 1.0, t);
         const auto b = w.link_begin[1];
         REQUIRE(w.link_to[b + 2] == 3);  // B's links in file order: A, C, D
         return static_cast<double>(t.link_cum[b + 2] - t.link_cum[b + 1]) / 4294967296.0;
@@ -313,7 +313,7 @@ TEST_CASE("flee ruleset: awareness levels and markers in the link weights", "[fl
         const DayState ds = day_state(s, w, 1);
         std::vector<Day> toc(4, 0);
         detail::FleeTables t;
-        detail::compute_flee_tables(*s.flee, w, st, ds, toc, t);
+        detail::compute_flee_tables(*s.flee, w, st, ds, toc, nullptr, 1.0, t);
         const auto b = w.link_begin[1];
         REQUIRE(w.link_to[b + 1] == 2);
         return static_cast<double>(t.link_cum[b + 1] - t.link_cum[b]) / 4294967296.0;

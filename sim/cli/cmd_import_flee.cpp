@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/scenario_source.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/formats/flee/import.hpp"
 
@@ -18,6 +19,7 @@ int import_flee(const ImportArgs& a) {
     if (dir.empty()) throw UsageError("no Flee directory given");
     if (out.empty()) throw UsageError("no output given (-o SCENARIO.yaml)");
     const Scenario s = import_flee_case(dir);
+    print_warnings(s);
     write_flee_scenario_yaml(s, out);
     std::printf("%s: %zu locations, %zu routes, %zu closures, %zu observed camps, %d days from %s\n",
                 out.c_str(), s.regions.size(), s.routes.size(), s.closures.size(), s.observed.region.size(),

@@ -1,6 +1,7 @@
 // A scenario from what the user named: a YAML file or a Flee input directory.
 #include "cli/scenario_source.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -17,7 +18,13 @@ Scenario load_scenario_source(const std::string& path, const Overrides& override
     if (!overrides.empty())
         throw std::runtime_error("--set applies to YAML scenarios; write this Flee case as one with "
                                  "`migflow import-flee " + path + " -o case.yaml`, then run that");
-    return import_flee_case(path);
+    Scenario s = import_flee_case(path);
+    print_warnings(s);
+    return s;
+}
+
+void print_warnings(const Scenario& s) {
+    for (const Problem& p : s.warnings) std::fprintf(stderr, "warning: %s\n", p.str().c_str());
 }
 
 }  // namespace migflow::cli

@@ -23,7 +23,8 @@ std::string_view to_string(DriverKind k) {
 }
 
 double driver_max(const std::string& ruleset, DriverKind k) {
-    if (k == DriverKind::economy || (k == DriverKind::conflict && ruleset == "flee"))
+    // Under flee, conflict is Flee's intensity and climate DFlee's flood level.
+    if (k == DriverKind::economy || ruleset == "flee")
         return std::numeric_limits<double>::infinity();
     return 1.0;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "migflow/core/date.hpp"
+#include "migflow/core/errors.hpp"
 #include "migflow/rules/flee/settings.hpp"
 #include "migflow/core/ids.hpp"
 #include "migflow/scenario/params.hpp"
@@ -112,13 +113,16 @@ struct Scenario {
 
     Observations observed;
     std::optional<FleeSettings> flee;  // set when ruleset == "flee"
+    // Inputs that load and run as the source model runs them, but whose effect may
+    // surprise (an imported Flee case's quirks); the CLI prints them.
+    std::vector<Problem> warnings;
 
     const DriverSpec& driver(DriverKind k) const { return drivers[static_cast<int>(k)]; }
     DriverSpec& driver(DriverKind k) { return drivers[static_cast<int>(k)]; }
 };
 
 // Largest valid value of a driver under a ruleset: the native model's conflict and
-// climate are in [0, 1]; Flee's conflict intensities may exceed 1.
+// climate are in [0, 1]; under flee, conflict (Flee's intensity) and climate (DFlee's flood level) may exceed 1.
 double driver_max(const std::string& ruleset, DriverKind k);
 
 std::string_view to_string(RegionType t);

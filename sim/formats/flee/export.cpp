@@ -55,7 +55,8 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
     std::error_code ec;
     fs::create_directories(dir, ec);  // a new folder for the scenario is the usual case; a failure shows below
     const std::string f_regions = stem + "_regions.csv", f_routes = stem + "_routes.csv",
-                      f_conflict = stem + "_conflict.csv", f_observed = stem + "_observed.csv";
+                      f_conflict = stem + "_conflict.csv", f_observed = stem + "_observed.csv",
+                      f_flood = stem + "_flood_level.csv";
     {
         auto out = open_out(dir / f_regions);
         out << "name,type,lat,lon,population,capacity,country\n";
@@ -75,6 +76,20 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
         out << "date,region,value\n";
         for (std::size_t i = 0; i < conflict.series.size() && i < s.regions.size(); ++i) {
             const TimeSeries& ts = conflict.series[i];
+            for (std::size_t k = 0; k < ts.day.size(); ++k)
+                out << format_date(s.start_date + ts.day[k]) << ',' << csv_cell(s.regions[i].name) << ','
+                    << num(ts.value[k]) << '\n';
+        }
+    }
+    // DFlee's flood levels (the climate driver under flee), linear as Flee reads them.
+    const DriverSpec& flood = s.driver(DriverKind::climate);
+    bool floods = false;
+    for (const TimeSeries& ts : flood.series) floods = floods || !ts.day.empty();
+    if (floods) {
+        auto out = open_out(dir / f_flood);
+        out << "date,region,value\n";
+        for (std::size_t i = 0; i < flood.series.size() && i < s.regions.size(); ++i) {
+            const TimeSeries& ts = flood.series[i];
             for (std::size_t k = 0; k < ts.day.size(); ++k)
                 out << format_date(s.start_date + ts.day[k]) << ',' << csv_cell(s.regions[i].name) << ','
                     << num(ts.value[k]) << '\n';
@@ -118,7 +133,11 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
         }
     }
     out << "\n# Flee's conflicts (conflict_date and conflicts.csv) as a step driver.\n"
-        << "drivers:\n  conflict:\n    interpolation: step\n    default: 0\n    file: " << f_conflict << "\n"
+        << "drivers:\n  conflict:\n    interpolation: step\n    default: 0\n    file: " << f_conflict << "\n";
+    if (floods)
+        out << "  # DFlee's flood_level.csv: the flood level of each location, linear in time.\n"
+            << "  climate:\n    interpolation: linear\n    default: 0\n    file: " << f_flood << "\n";
+    out
         << "\nobserved:\n  file: " << f_observed << "\n";
     FleeSettings f = s.flee.value_or(FleeSettings{});
     if (f.hasten != 1)

@@ -28,6 +28,12 @@ std::string lower(std::string s) {
     return s;
 }
 
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
 const std::string& cell(const CsvRow& r, std::size_t i) {
     static const std::string empty;
     return i < r.cells.size() ? r.cells[i] : empty;
@@ -48,7 +54,7 @@ std::optional<CsvTable> read_table(const fs::path& p, Diagnostics& d, bool requi
     return std::nullopt;
 }
 
-enum class FleeType { conflict_zone, town, camp, idpcamp, forwarding_hub, marker };
+enum class FleeType { conflict_zone, town, camp, idpcamp, forwarding_hub, marker, flood_zone };
 
 // Flee's own parsing is by substring (`camp`, `conflict`, `forward`, `town`/`default`).
 std::optional<FleeType> flee_type(const std::string& raw) {
@@ -58,6 +64,7 @@ std::optional<FleeType> flee_type(const std::string& raw) {
     if (t.find("conflict") != std::string::npos) return FleeType::conflict_zone;
     if (t.find("forward") != std::string::npos) return FleeType::forwarding_hub;
     if (t.find("marker") != std::string::npos) return FleeType::marker;
+    if (t.find("flood_zone") != std::string::npos) return FleeType::flood_zone;
     if (t.find("town") != std::string::npos || t.find("default") != std::string::npos) return FleeType::town;
     return std::nullopt;
 }
@@ -66,7 +73,12 @@ struct Importer {
     fs::path dir;
     Diagnostics d;
     Scenario s;
+    // A name's last copy: routes, closures and data attach to it, as in Flee (whose
+    // name lookups keep the last match); conflicts go to the first copy (Flee's
+    // add_conflict_zone stops at the first match); flood levels to every copy.
     std::unordered_map<std::string, RegionIndex> index;
+    std::unordered_map<std::string, RegionIndex> first_copy;
+    detail::FleeNameIndex copies;
     std::vector<FleeType> type;
     std::vector<Day> conflict_date;  // -1: none
 
@@ -135,7 +147,8 @@ struct Importer {
             const auto ft = flee_type(cell(r, 5));
             if (!ft) {
                 d.add(t->file, r.line, 6, "location_type",
-                      "got `" + cell(r, 5) + "`, expected conflict_zone, town, camp, idpcamp, forwarding_hub or marker");
+                      "got `" + cell(r, 5) + "`, expected conflict_zone, town, camp, idpcamp, forwarding_hub, marker or "
+                      "flood_zone (Flee prints an error and makes such a location a camp with move chance 0.001)");
                 ok = false;
             }
             if (ft == FleeType::conflict_zone) {
@@ -153,17 +166,33 @@ struct Importer {
                 case FleeType::marker: reg.type = RegionType::transit, reg.population = scaled; break;
                 default: reg.type = RegionType::settlement, reg.population = scaled; break;
             }
-            if (*ft == FleeType::idpcamp) s.flee->idp_camps.push_back(reg.name);
-            if (*ft == FleeType::marker) s.flee->markers.push_back(reg.name);
-            if (!index.emplace(reg.name, static_cast<RegionIndex>(s.regions.size())).second) {
-                d.add(t->file, r.line, 1, "name", "duplicate location `" + reg.name + "`");
-                continue;
+            const auto at = static_cast<RegionIndex>(s.regions.size());
+            if (const auto it = index.find(reg.name); it != index.end()) {
+                s.warnings.push_back({t->file, r.line, 1, "name",
+                                      "location `" + reg.name + "` given again: Flee keeps both; routes, closures and data "
+                                      "attach to the last copy, conflicts to the first (the earlier copies are renamed `" +
+                                      reg.name + "#1`, ...)"});
+                it->second = at;
+            } else {
+                index.emplace(reg.name, at);
+                first_copy.emplace(reg.name, at);
             }
+            copies[reg.name].push_back(at);
             type.push_back(*ft);
             conflict_date.push_back(*ft == FleeType::conflict_zone ? static_cast<Day>(cdate) : -1);
             s.regions.push_back(std::move(reg));
         }
         if (s.regions.empty()) d.add(t->file, 0, 0, "", "no locations");
+        // Earlier copies of a repeated name get a unique name (`A#1`, `A#2`, ...); the
+        // last copy keeps the name the other files use.
+        for (auto& [name, at] : copies)
+            for (std::size_t k = 0; k + 1 < at.size(); ++k)
+                s.regions[static_cast<std::size_t>(at[k])].name = name + "#" + std::to_string(k + 1);
+        for (std::size_t i = 0; i < s.regions.size(); ++i) {
+            if (type[i] == FleeType::idpcamp) s.flee->idp_camps.push_back(s.regions[i].name);
+            if (type[i] == FleeType::marker) s.flee->markers.push_back(s.regions[i].name);
+            if (type[i] == FleeType::flood_zone) s.flee->flood_zones.push_back(s.regions[i].name);
+        }
     }
 
     std::optional<RegionIndex> region(const CsvTable& t, const CsvRow& r, std::size_t c, const char* key) {
@@ -269,48 +298,48 @@ struct Importer {
         }
     }
 
-    // The conflict driver: step series per location (SPEC "One day t", step 1).
+    // The conflict driver: step series per location (SPEC "One day t", step 1), as
+    // Flee's current run script applies conflicts.csv: from day 0, and a location's
+    // intensity is set only when its column goes from 0 to positive (the new value)
+    // or back to 0; later changes of a positive value do not alter it.
     void conflicts() {
         const std::size_t n = s.regions.size();
         DriverSpec& spec = s.driver(DriverKind::conflict);
         spec.interpolation = Interpolation::step;
         spec.default_value = 0.0;
         spec.series.assign(n, TimeSeries{});
-        std::vector<std::vector<double>> value(n, std::vector<double>(std::max<Day>(s.days, 1), 0.0));
+        const Day days = std::max<Day>(s.days, 1);
+        std::vector<std::vector<double>> value(n, std::vector<double>(days, 0.0));
+        // Day 0 from the types: a conflict_zone with conflict_date 0 is in conflict.
         for (std::size_t i = 0; i < n; ++i)
-            for (Day t = 0; t < s.days; ++t)
+            for (Day t = 0; t < days; ++t)
                 value[i][t] = conflict_date[i] >= 0 && conflict_date[i] <= t ? 1.0 : 0.0;
         const auto t = read_table(dir / "input_csv" / "conflicts.csv", d, false);
         if (t && !t->rows.empty()) {
-            // Header: `#Day,<loc>,...` (a comment row). Flee applies the file from day 1
-            // on; day 0 keeps the location types (conflict_zone with conflict_date 0).
-            std::vector<RegionIndex> col;
-            std::vector<std::uint8_t> in_file(n, 0);
+            // With a conflicts file Flee ignores conflict_date after day 0: locations
+            // without a column keep their day-0 state.
+            for (auto& v : value) std::fill(v.begin(), v.end(), v[0]);
             // As in Flee, each `#` row before the first day row replaces the header: the
             // last one names the columns (a comment above the header must not hide it).
             std::size_t head_at = 0;
             for (std::size_t ri = 0; ri < t->rows.size() && t->rows[ri].comment; ++ri) head_at = ri;
             const CsvRow& head = t->rows[head_at];
+            std::vector<RegionIndex> col;
+            std::vector<std::string> col_name;
             for (std::size_t c = 1; c < head.cells.size(); ++c) {
-                if (head.cells[c].empty()) {
-                    col.push_back(no_region);
-                    continue;
-                }
+                col_name.push_back(trim(head.cells[c]));  // Flee strips the names
                 // Flee skips columns naming no location (the real cases have some).
-                const auto it = index.find(head.cells[c]);
-                col.push_back(it != index.end() ? it->second : no_region);
-                if (it != index.end()) in_file[it->second] = 1;
+                const auto it = first_copy.find(col_name.back());
+                col.push_back(col_name.back().empty() || it == first_copy.end() ? no_region : it->second);
             }
-            // With a conflicts file Flee ignores conflict_date after day 0: locations
-            // without a column keep their day-0 state, the others follow the file.
-            for (std::size_t i = 0; i < n; ++i)
-                for (Day day = 1; day < s.days; ++day) value[i][day] = in_file[i] ? 0.0 : value[i][0];
             std::size_t named = 0, header_cells = head.cells.size();
             for (const auto c : col) named += c != no_region;
             while (header_cells > 1 && head.cells[header_cells - 1].empty()) --header_cells;
             if (named == 0 && head_at + 1 < t->rows.size())
                 d.add(t->file, head.line, 1, "header",
                       "no column names a location of locations.csv (is the `#Day,...` header missing?)");
+            // The file's value per column and day (held from its last row).
+            std::vector<std::vector<double>> file(col.size(), std::vector<double>(days, 0.0));
             for (std::size_t ri = head_at + 1; ri < t->rows.size(); ++ri) {
                 const CsvRow& r = t->rows[ri];
                 if (r.comment) continue;
@@ -322,22 +351,36 @@ struct Importer {
                               std::to_string(header_cells) + " columns");
                     continue;
                 }
-                const auto day = to_number(cell(r, 0));
+                const auto day = to_number(trim(cell(r, 0)));
                 if (!day || *day < 0 || *day != std::floor(*day)) {
                     d.add(t->file, r.line, 1, "Day", "got `" + cell(r, 0) + "`, expected a day number");
                     continue;
                 }
                 const Day dd = static_cast<Day>(*day);
-                if (dd < 1 || dd >= s.days) continue;
+                if (dd >= days) continue;
                 for (std::size_t c = 1; c < r.cells.size() && c - 1 < col.size(); ++c) {
-                    if (col[c - 1] == no_region || r.cells[c].empty()) continue;
-                    const auto v = to_number(r.cells[c]);
+                    if (col[c - 1] == no_region || trim(r.cells[c]).empty()) continue;
+                    const auto v = to_number(trim(r.cells[c]));
                     if (!v || *v < 0) {
-                        d.add(t->file, r.line, static_cast<int>(c) + 1, head.cells[c], "got `" + r.cells[c] + "`, expected a number >= 0");
+                        d.add(t->file, r.line, static_cast<int>(c) + 1, col_name[c - 1],
+                              "got `" + r.cells[c] + "`, expected a number >= 0");
                         continue;
                     }
                     // Taken as given: under `ruleset: flee` conflict may exceed 1.
-                    for (Day k = dd; k < s.days; ++k) value[col[c - 1]][k] = *v;
+                    for (Day k = dd; k < days; ++k) file[c - 1][k] = *v;
+                }
+            }
+            // Flee's AddNewConflictZones, day by day, on the location's state.
+            constexpr double eps = 0.000001;
+            for (std::size_t c = 0; c < col.size(); ++c) {
+                if (col[c] == no_region) continue;
+                std::vector<double>& v = value[static_cast<std::size_t>(col[c])];
+                double state = v[0];
+                for (Day day = 0; day < days; ++day) {
+                    const double now = file[c][day], before = day > 0 ? file[c][day - 1] : 0.0;
+                    if (now > eps && (day == 0 || before < eps)) state = now;
+                    else if (day > 0 && now < eps && before >= eps) state = 0.0;
+                    v[day] = state;
                 }
             }
         }
@@ -352,41 +395,64 @@ struct Importer {
         }
     }
 
+    // source_data/ as Flee's DataTable reads it: one table per layout row (its files
+    // merged by AddCSVTables), looked up by name (the first row of a name wins),
+    // corrected, interpolated. Observed (scored) are the camps of the run; the
+    // spawn total sums every row after the first, whatever it names.
     void observations() {
         const fs::path sd = dir / "source_data";
-        // Data-driven spawning needs the camp data; conflict-driven spawning does not
-        // (the data then only serve validation).
-        const bool needed = !s.flee || s.flee->spawn.mode == FleeSpawnMode::data_driven;
+        // Data-driven spawning needs the camp data; conflict- and flood-driven
+        // spawning do not (the data then only serve validation).
+        const bool needed = !s.flee || (s.flee->spawn.mode == FleeSpawnMode::data_driven && !s.flee->spawn.flood_driven);
         const auto layout = read_table(sd / "data_layout.csv", d, needed);
         if (!layout) return;
         const int hasten = s.flee ? s.flee->hasten : 1;
-        std::vector<RegionIndex> camps;
-        std::vector<std::vector<std::vector<detail::FleeDataPoint>>> files;  // per camp, per file
+        struct Row {
+            std::string name;
+            int line = 0;
+            std::size_t table = 0;  // index of the name's first row
+        };
+        std::vector<Row> rows;
+        std::vector<std::string> names;  // one per distinct name, in first-row order
+        std::vector<std::vector<detail::FleeDataPoint>> tables;
         for (const CsvRow& r : layout->rows) {
-            if (r.comment || lower(cell(r, 0)) == "total" || cell(r, 0).empty()) continue;
-            const auto c = region(*layout, r, 0, "camp");
-            if (!c) continue;
+            if (r.comment || cell(r, 0).empty() || r.cells.size() < 2) continue;  // Flee: len(row) > 1
+            const std::string name = cell(r, 0);
+            const bool total = lower(name) == "total";
+            const auto seen = std::find(names.begin(), names.end(), name);
             std::vector<std::vector<detail::FleeDataPoint>> data;
-            for (std::size_t k = 1; k < r.cells.size(); ++k) {
+            // The `total` file is never used (sum_from_camps); a repeated name's files
+            // are read by Flee and then never looked up.
+            for (std::size_t k = 1; !total && k < r.cells.size(); ++k) {
                 if (r.cells[k].empty()) continue;
                 if (const auto t = read_table(sd / r.cells[k], d, true))
                     data.push_back(detail::read_flee_data(*t, s.start_date, hasten, d));
             }
-            if (data.empty()) {
-                d.add(layout->file, r.line, 2, "file", "no data file for `" + cell(r, 0) + "`");
+            bool any_file = false;
+            for (std::size_t k = 1; k < r.cells.size(); ++k) any_file = any_file || !r.cells[k].empty();
+            if (!total && !any_file) {
+                d.add(layout->file, r.line, 2, "file", "no data file for `" + name + "`");
                 continue;
             }
-            // A camp on two rows is the same as its files listed on one row: summed.
-            const auto seen = std::find(camps.begin(), camps.end(), *c);
-            if (seen != camps.end()) {
-                auto& f = files[static_cast<std::size_t>(seen - camps.begin())];
-                std::move(data.begin(), data.end(), std::back_inserter(f));
+            if (seen != names.end()) {
+                if (!total)
+                    s.warnings.push_back({layout->file, r.line, 1, "camp",
+                                          "`" + name + "` is given again: Flee uses the data of its first row, "
+                                          "here too, and counts them once more in the daily spawn total"});
+                rows.push_back({name, r.line, static_cast<std::size_t>(seen - names.begin())});
                 continue;
             }
-            camps.push_back(*c);
-            files.push_back(std::move(data));
+            std::vector<detail::FleeDataPoint> merged = data.empty() ? std::vector<detail::FleeDataPoint>{} : data[0];
+            for (std::size_t k = 1; k < data.size(); ++k) merged = detail::merge_flee_tables(merged, data[k]);
+            rows.push_back({name, r.line, names.size()});
+            names.push_back(name);
+            tables.push_back(std::move(merged));
         }
-        // Registration corrections, in file order, on every file of the camp.
+        if (!rows.empty() && lower(rows.front().name) != "total" && rows.size() > 1)
+            s.warnings.push_back({layout->file, rows.front().line, 1, "camp",
+                                  "the first row is `" + rows.front().name + "`, not `total`: Flee leaves the first "
+                                  "row out of the daily spawn total"});
+        // Registration corrections, in file order, on the name's (merged) table.
         if (const auto t = read_table(dir / "input_csv" / "registration_corrections.csv", d, false)) {
             for (const CsvRow& r : t->rows) {
                 if (r.comment || cell(r, 0).empty()) continue;
@@ -395,19 +461,107 @@ struct Importer {
                     d.add(t->file, r.line, 2, "date", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
                     continue;
                 }
-                const auto c = region(*t, r, 0, "camp");
-                if (!c) continue;
-                for (std::size_t k = 0; k < camps.size(); ++k)
-                    if (camps[k] == *c)
-                        for (auto& f : files[k]) detail::apply_registration_correction(f, *date - s.start_date);
+                const auto it = std::find(names.begin(), names.end(), cell(r, 0));
+                if (it == names.end()) {
+                    std::string msg = "`" + cell(r, 0) + "` is not in data_layout.csv (Flee stops here)";
+                    if (const auto h = did_you_mean(cell(r, 0), names); !h.empty()) msg += "; " + h;
+                    d.add(t->file, r.line, 1, "camp", msg);
+                    continue;
+                }
+                detail::apply_registration_correction(tables[static_cast<std::size_t>(it - names.begin())],
+                                                      *date - s.start_date);
             }
         }
-        for (std::size_t k = 0; k < camps.size(); ++k) {
-            std::vector<double> count(static_cast<std::size_t>(std::max<Day>(s.days, 0)), 0.0);
-            for (Day day = 0; day < s.days; ++day)
-                for (const auto& f : files[k]) count[day] += detail::flee_count_on(f, day);
-            s.observed.region.push_back(camps[k]);
-            s.observed.count.push_back(std::move(count));
+        const std::size_t days = static_cast<std::size_t>(std::max<Day>(s.days, 0));
+        std::vector<std::vector<double>> count(names.size(), std::vector<double>(days, 0.0));
+        const bool empty_start = s.flee && s.flee->spawn.empty_camps_on_day0;
+        for (std::size_t k = 0; k < names.size(); ++k) {
+            for (Day day = 0; day < s.days; ++day) count[k][day] = detail::flee_count_on(tables[k], day);
+            // empty_camps_on_day0: Flee subtracts the day-0 count from every value.
+            if (empty_start && days > 0) {
+                const double at0 = count[k][0];
+                for (double& c : count[k]) c -= at0;
+            }
+        }
+        std::vector<double> total(days, 0.0), scored(days, 0.0);
+        for (std::size_t ri = 1; ri < rows.size(); ++ri)
+            if (lower(rows[ri].name) != "total")
+                for (std::size_t t = 0; t < days; ++t) total[t] += count[rows[ri].table][t];
+        std::string unplaced, not_camps;
+        for (std::size_t k = 0; k < names.size(); ++k) {
+            if (lower(names[k]) == "total") continue;
+            const auto it = index.find(names[k]);
+            if (it == index.end()) {
+                unplaced += (unplaced.empty() ? "`" : ", `") + names[k] + "`";
+                continue;
+            }
+            if (s.regions[static_cast<std::size_t>(it->second)].type != RegionType::camp) {
+                not_camps += (not_camps.empty() ? "`" : ", `") + names[k] + "`";
+                continue;
+            }
+            s.observed.region.push_back(it->second);
+            for (std::size_t t = 0; t < days; ++t) scored[t] += count[k][t];
+            s.observed.count.push_back(std::move(count[k]));
+        }
+        if (!unplaced.empty())
+            s.warnings.push_back({layout->file, 0, 0, "camp",
+                                  "not in locations.csv: " + unplaced +
+                                      "; Flee reads their data into the spawn total but never places or scores them"});
+        if (!not_camps.empty())
+            s.warnings.push_back({layout->file, 0, 0, "camp",
+                                  "not camps: " + not_camps +
+                                      "; Flee counts their data in the spawn total but does not score them"});
+        if (!s.flee) return;
+        std::vector<double> extra(days, 0.0);
+        bool any = false;
+        for (std::size_t t = 0; t < days; ++t) {
+            extra[t] = total[t] - scored[t];
+            any = any || extra[t] != 0.0;
+        }
+        if (any) s.flee->data_total_extra = std::move(extra);
+    }
+
+    // DFlee: flood_level.csv into the climate driver (only with flood-driven
+    // spawning, as Flee reads it only then), and the flood-awareness groups.
+    void floods() {
+        if (!s.flee || !s.flee->spawn.flood_driven) {
+            if (fs::exists(dir / "input_csv" / "flood_level.csv"))
+                s.warnings.push_back({(dir / "input_csv" / "flood_level.csv").string(), 0, 0, "",
+                                      "not read: Flee reads flood levels only with flood-driven spawning"});
+            return;
+        }
+        FleeSettings& f = *s.flee;
+        const fs::path p = f.flood_level_input_file.empty() ? dir / "input_csv" / "flood_level.csv"
+                                                            : dir / f.flood_level_input_file;
+        DriverSpec& climate = s.driver(DriverKind::climate);
+        climate.series.assign(s.regions.size(), TimeSeries{});
+        const auto t = read_table(p, d, true);
+        if (!t) return;
+        detail::read_flood_levels(*t, copies, s.days, climate, d);
+        // Flee interpolates these lists at the level (lib_math.interp): a level past
+        // the last entry stops it; migflow takes the last entry at exactly that level.
+        double top = 0.0;
+        for (const TimeSeries& ts : climate.series)
+            for (double v : ts.value) top = std::max(top, v);
+        auto covers = [&](const std::vector<double>& v, const char* key) {
+            if (!v.empty() && top > static_cast<double>(v.size() - 1))
+                d.add(p.string(), 0, 0, key,
+                      "flood level " + short_number(top) + " has no entry in " + key + " (" +
+                          std::to_string(v.size()) + " entries, for levels 0.." + std::to_string(v.size() - 1) + ")");
+        };
+        covers(f.flood.movechances, "flood_movechances");
+        covers(f.flood.loc_weights, "flood_loc_weights");
+        covers(f.spawn.displaced_per_flood_day, "displaced_per_flood_day");
+        if (!f.flood.forecaster) return;
+        if (const auto a = read_table(dir / "input_csv" / "demographics_floodawareness.csv", d, false)) {
+            detail::read_flood_awareness(*a, f.flood_awareness, d);
+            for (int g : f.flood_awareness.group_value)
+                if (g >= static_cast<int>(f.flood.awareness_weights.size()))
+                    d.add(a->file, 0, 0, "floodawareness",
+                          "group " + std::to_string(g) + " has no entry in flood_awareness_weights");
+        } else {
+            s.warnings.push_back({p.string(), 0, 0, "",
+                                  "no demographics_floodawareness.csv: every agent is in awareness group 0"});
         }
     }
 };
@@ -436,6 +590,7 @@ Scenario import_flee_case(const std::string& dir) {
     im.closures();
     if (im.d.empty() || s.days > 0) im.conflicts();
     im.observations();
+    im.floods();
     im.d.throw_if_any();
     return std::move(im.s);
 }

@@ -2,12 +2,14 @@
 // Internal pieces of the Flee importer, exposed for the tests (tests/test_flee_import.cpp).
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "migflow/core/csv.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/core/ids.hpp"
+#include "migflow/scenario/scenario.hpp"
 
 namespace migflow::detail {
 
@@ -29,10 +31,29 @@ struct FleeDataPoint {
 std::vector<FleeDataPoint> read_flee_data(const CsvTable& t, DayNumber start_date, int hasten,
                                           Diagnostics& d);
 
-// Flee's registration correction for one (camp, date) row: when `day` matches data row
-// i > 0, rows 0..i-1 are multiplied by v_i / v_{i-1}. Returns false when no row i > 0
-// matches (nothing changed). A zero v_{i-1} is left alone (returns false).
-bool apply_registration_correction(std::vector<FleeDataPoint>& data, Day day);
+// Flee's registration correction for one (camp, date) row: at every data row i > 0
+// dated `day`, rows 0..i-1 are multiplied by v_i / v_{i-1} (a date given twice is
+// corrected at both rows). Returns how many rows applied; a zero v_{i-1} is skipped
+// (Flee would divide by zero).
+int apply_registration_correction(std::vector<FleeDataPoint>& data, Day day);
+
+// Two data files of one camp as Flee's DataTable.AddCSVTables combines them (the
+// first file of the layout row, then each further file in turn).
+std::vector<FleeDataPoint> merge_flee_tables(const std::vector<FleeDataPoint>& t1,
+                                             const std::vector<FleeDataPoint>& t2);
+
+// Every location of each name (Flee keeps duplicate names).
+using FleeNameIndex = std::unordered_map<std::string, std::vector<RegionIndex>>;
+
+// input_csv/flood_level.csv (`#Day,<location>,...`) -> the climate driver of the
+// named locations (every copy), linear in the day as Flee's dict_interp. Every
+// simulated day must lie within the file's days (Flee stops otherwise).
+void read_flood_levels(const CsvTable& t, const FleeNameIndex& names, Day days, DriverSpec& climate,
+                       Diagnostics& d);
+
+// input_csv/demographics_floodawareness.csv: `floodawareness,Default,<location>,...`
+// then one row per group: its value and its share in each column.
+void read_flood_awareness(const CsvTable& t, FleeFloodAwareness& out, Diagnostics& d);
 
 // Flee's interpolated count on `day`: the first value before the first date, linear
 // between dates truncated toward zero, the last value after the last date.

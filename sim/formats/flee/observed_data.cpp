@@ -52,20 +52,52 @@ std::vector<FleeDataPoint> read_flee_data(const CsvTable& t, DayNumber start_dat
     return out;
 }
 
-bool apply_registration_correction(std::vector<FleeDataPoint>& data, Day day) {
+int apply_registration_correction(std::vector<FleeDataPoint>& data, Day day) {
+    // Every row with the date counts, in order, each with the values as the earlier
+    // matches left them (Flee's correctLevel1Registrations loops without a break).
+    int applied = 0;
     for (std::size_t i = 1; i < data.size(); ++i) {
-        if (data[i].day != day) continue;
-        if (data[i - 1].value == 0.0) return false;
+        if (data[i].day != day || data[i - 1].value == 0.0) continue;
         const double factor = data[i].value / data[i - 1].value;
         for (std::size_t j = 0; j < i; ++j) data[j].value *= factor;
-        return true;
+        ++applied;
     }
-    return false;
+    return applied;
+}
+
+std::vector<FleeDataPoint> merge_flee_tables(const std::vector<FleeDataPoint>& t1,
+                                             const std::vector<FleeDataPoint>& t2) {
+    // Flee's AddCSVTables, step for step: walk t2; t1 entries dated before a t2
+    // entry get the previous t2 value added; a t2 entry gets t1's current value
+    // (equal date) or t1's next value (earlier date). t1 entries after t2's last
+    // date are dropped, and t2 entries after t1's last date repeat t1's last date.
+    std::vector<FleeDataPoint> out;
+    if (t1.empty()) return out;  // Flee fails on an empty first file (IndexError)
+    std::size_t offset = 0;
+    double last_c2 = 0.0;
+    for (const FleeDataPoint& c2 : t2) {
+        while (c2.day > t1[offset].day) {
+            out.push_back({t1[offset].day, last_c2 + t1[offset].value});
+            if (offset + 1 < t1.size()) ++offset;
+            else break;
+        }
+        if (c2.day == t1[offset].day) {
+            out.push_back({c2.day, c2.value + t1[offset].value});
+            if (offset + 1 < t1.size()) ++offset;
+            last_c2 = c2.value;
+            continue;
+        }
+        if (c2.day < t1[offset].day) {
+            out.push_back({c2.day, c2.value + t1[offset].value});
+            last_c2 = c2.value;
+        }
+    }
+    return out;
 }
 
 double flee_count_on(const std::vector<FleeDataPoint>& data, Day day) {
     if (data.empty()) return 0.0;
-    if (day < data.front().day) return std::trunc(data.front().value);
+    if (day <= data.front().day) return std::trunc(data.front().value);
     for (std::size_t i = 1; i < data.size(); ++i) {
         if (day < data[i].day) {
             const FleeDataPoint& a = data[i - 1];

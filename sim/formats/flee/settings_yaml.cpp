@@ -3,6 +3,7 @@
 #include "formats/flee/settings_yaml.hpp"
 
 #include <charconv>
+#include <optional>
 #include <cmath>
 #include <sstream>
 
@@ -78,7 +79,75 @@ void unknown_key(Ctx& c, const YAML::Node& key_node, const std::string& prefix,
     c.problem(key_node, prefix + k, msg);
 }
 
-void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r) {
+bool read_list(Ctx& c, const YAML::Node& v, const std::string& key, double lo, double hi,
+               std::vector<double>& out) {
+    out.clear();
+    if (!v.IsSequence()) {
+        c.problem(v, key, "expected a list of numbers, e.g. [0.0, 0.1, 0.2]");
+        return false;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        double x = 0.0;
+        if (read_double(c, v[i], key + "[" + std::to_string(i) + "]", lo, hi, x)) out.push_back(x);
+        else ok = false;
+    }
+    return ok;
+}
+
+bool read_whole(Ctx& c, const YAML::Node& v, const std::string& key, int lo, int hi, int& out) {
+    double x = 0.0;
+    if (!read_double(c, v, key, lo, hi, x)) return false;
+    if (x != std::floor(x)) {
+        c.problem(v, key, "got " + v.Scalar() + ", expected a whole number");
+        return false;
+    }
+    out = static_cast<int>(x);
+    return true;
+}
+
+// move_rules.flood_rules (DFlee). Flee enables its flood rules as soon as the block
+// is given; they only act where flood_level.csv gives a level above 0.
+void parse_flood_rules(Ctx& c, const YAML::Node& m, FleeFloodRules& f) {
+    const std::string pre = "move_rules.flood_rules.";
+    f.enabled = true;
+    if (m.IsNull()) return;
+    if (!m.IsMap()) {
+        c.problem(m, "move_rules.flood_rules", "expected a mapping (flood_movechances, flood_loc_weights, ...)");
+        return;
+    }
+    static const std::vector<std::string> known = {
+        "flood_movechances", "flood_loc_weights", "flood_link_weights", "max_flood_level", "flood_forecaster",
+        "flood_forecaster_timescale", "flood_forecaster_end_time", "flood_forecaster_weights",
+        "flood_awareness_weights"};
+    check_duplicates(c, m, pre);
+    for (const auto& kv : m) {
+        const std::string k = kv.first.as<std::string>();
+        const std::string key = pre + k;
+        const YAML::Node& v = kv.second;
+        if (k == "flood_movechances") read_list(c, v, key, 0, 1, f.movechances);
+        else if (k == "flood_loc_weights") read_list(c, v, key, 0, 1e9, f.loc_weights);
+        else if (k == "flood_forecaster") read_bool(c, v, key, f.forecaster);
+        else if (k == "flood_forecaster_timescale") read_whole(c, v, key, 0, 100000, f.forecaster_timescale);
+        else if (k == "flood_forecaster_end_time") read_whole(c, v, key, 0, 10000000, f.forecaster_end_time);
+        else if (k == "flood_forecaster_weights") read_list(c, v, key, 0, 1e9, f.forecaster_weights);
+        else if (k == "flood_awareness_weights") read_list(c, v, key, 0, 1e9, f.awareness_weights);
+        else if (k == "flood_link_weights") {
+            // Flee reads it and says "not supported yet"; so does migflow (no effect).
+            if (!v.IsNull()) {
+                std::vector<double> ignored;
+                read_list(c, v, key, 0, 1e9, ignored);
+            }
+        } else if (k == "max_flood_level") {
+            double x = 0.0;
+            read_double(c, v, key, -1, 1e6, x);
+        } else {
+            unknown_key(c, kv.first, pre, known);
+        }
+    }
+}
+
+void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r, FleeFloodRules& flood) {
     struct Num {
         const char* key;
         double FleeMoveRules::*member;
@@ -121,7 +190,7 @@ void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r) {
     std::vector<std::string> known;
     for (const auto& n : nums) known.push_back(n.key);
     for (const auto& u : unsupported) known.push_back(u[0]);
-    for (const char* k : {"awareness_level", "start_on_foot", "avoid_short_stints", "flood_rules"})
+    for (const char* k : {"awareness_level", "start_on_foot", "avoid_short_stints", "flood_rules", "max_flood_level"})
         known.push_back(k);
 
     check_duplicates(c, m, "move_rules.");
@@ -144,9 +213,10 @@ void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r) {
         if (done) continue;
         if (k == "awareness_level") {
             double x = 0.0;
-            if (read_double(c, v, key, 0, 3, x)) {
+            const std::string range = "[0, " + std::to_string(max_awareness_level) + "]";
+            if (read_double(c, v, key, 0, max_awareness_level, x)) {
                 if (x != std::floor(x))
-                    c.problem(v, key, "got " + v.Scalar() + ", expected a whole number in [0, 3]");
+                    c.problem(v, key, "got " + v.Scalar() + ", expected a whole number in " + range);
                 else
                     r.awareness_level = static_cast<int>(x);
             }
@@ -155,7 +225,12 @@ void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r) {
         } else if (k == "avoid_short_stints") {
             read_bool(c, v, key, r.avoid_short_stints);
         } else if (k == "flood_rules") {
-            c.problem(kv.first, key, "not supported by migflow's flee ruleset (flood rules, DFlee)");
+            parse_flood_rules(c, v, flood);
+        } else if (k == "max_flood_level") {
+            // DFlee's examples put it here; Flee reads it only inside flood_rules and
+            // uses it nowhere. Accepted as a number.
+            double x = 0.0;
+            read_double(c, v, key, 0, 1e6, x);
         } else {
             unknown_key(c, kv.first, "move_rules.", known);
         }
@@ -192,12 +267,43 @@ void parse_conflict_driven(Ctx& c, const YAML::Node& m, FleeSpawnRules& r) {
     if (!have_count) r.displaced_per_conflict_day = r.mode == FleeSpawnMode::pop_ratio ? 0.01 : 500.0;
 }
 
+// flood_driven_spawning as a mapping, or DFlee's examples' flood_driven_spawn_mode:
+// {flood_spawn_mode (or spawn_mode), displaced_per_flood_day}.
+void parse_flood_spawn(Ctx& c, const YAML::Node& m, const std::string& pre, FleeSpawnRules& r,
+                       bool& have_list) {
+    if (m.IsNull()) return;
+    if (!m.IsMap()) {
+        c.problem(m, pre, "expected a mapping (flood_spawn_mode, displaced_per_flood_day)");
+        return;
+    }
+    check_duplicates(c, m, pre + ".");
+    for (const auto& kv : m) {
+        const std::string k = kv.first.as<std::string>();
+        const std::string key = pre + "." + k;
+        if (k == "flood_spawn_mode" || k == "spawn_mode") {
+            const std::string s = kv.second.IsScalar() ? kv.second.Scalar() : std::string();
+            std::string low;
+            for (char ch : s) low += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            if (low == "constant") r.flood_mode = FleeFloodSpawnMode::constant;
+            else if (low == "pop_ratio") r.flood_mode = FleeFloodSpawnMode::pop_ratio;
+            else if (low == "poisson") r.flood_mode = FleeFloodSpawnMode::poisson;
+            else c.problem(kv.second, key, "got `" + s + "`, expected constant, pop_ratio or poisson");
+        } else if (k == "displaced_per_flood_day") {
+            have_list = read_list(c, kv.second, key, 0, 1e12, r.displaced_per_flood_day);
+        } else {
+            unknown_key(c, kv.first, pre + ".", {"flood_spawn_mode", "spawn_mode", "displaced_per_flood_day"});
+        }
+    }
+}
+
 void parse_spawn_rules(Ctx& c, const YAML::Node& m, FleeSpawnRules& r) {
     static const std::vector<std::string> known = {
         "take_from_population", "insert_day0", "conflict_spawn_decay",
         "conflict_spawn_decay_interval", "conflict_driven_spawning", "conflict_zone_spawning_only",
-        "flood_zone_spawning_only", "flood_driven_spawning", "camps_are_sinks", "camps_are_sicks",
-        "read_from_agents_csv_file", "sum_from_camps", "empty_camps_on_day0"};
+        "flood_zone_spawning_only", "flood_driven_spawning", "flood_driven_spawn_mode", "camps_are_sinks",
+        "camps_are_sicks", "read_from_agents_csv_file", "sum_from_camps", "empty_camps_on_day0"};
+    bool conflict_only = true, flood_only = false, flood_given = false, have_list = false;
+    std::optional<YAML::Node> conflict_driven, conflict_only_node, flood_node;
     check_duplicates(c, m, "spawn_rules.");
     for (const auto& kv : m) {
         const std::string k = kv.first.as<std::string>();
@@ -223,23 +329,51 @@ void parse_spawn_rules(Ctx& c, const YAML::Node& m, FleeSpawnRules& r) {
             double x = 0.0;
             if (read_double(c, v, key, 1, 1e6, x)) r.conflict_spawn_decay_interval = static_cast<int>(x);
         } else if (k == "conflict_driven_spawning") {
-            parse_conflict_driven(c, v, r);
+            conflict_driven.emplace(v);
         } else if (k == "conflict_zone_spawning_only") {
-            bool b = true;
-            if (read_bool(c, v, key, b) && !b)
-                c.problem(v, key, "not supported by migflow's flee ruleset (spawning outside conflict zones); only true is accepted");
+            // false changes nothing by itself: only conflict locations have a spawn weight.
+            read_bool(c, v, key, conflict_only);
+            conflict_only_node.emplace(v);
+        } else if (k == "flood_zone_spawning_only") {
+            read_bool(c, v, key, flood_only);
+        } else if (k == "flood_driven_spawning") {
+            flood_node.emplace(kv.first);
+            if (v.IsMap()) {
+                flood_given = true;
+                parse_flood_spawn(c, v, key, r, have_list);
+            } else {
+                bool b = false;
+                if (read_bool(c, v, key, b)) flood_given = b;
+            }
+        } else if (k == "flood_driven_spawn_mode") {
+            parse_flood_spawn(c, v, key, r, have_list);
+        } else if (k == "empty_camps_on_day0") {
+            read_bool(c, v, key, r.empty_camps_on_day0);
         } else if (k == "sum_from_camps") {
             bool b = true;
             if (read_bool(c, v, key, b) && !b)
                 c.problem(v, key, "not supported by migflow's flee ruleset (spawning from the total file); only true is accepted");
-        } else if (k == "flood_zone_spawning_only" || k == "camps_are_sinks" || k == "camps_are_sicks" ||
-                   k == "read_from_agents_csv_file" || k == "empty_camps_on_day0") {
+        } else if (k == "camps_are_sinks" || k == "camps_are_sicks" || k == "read_from_agents_csv_file") {
             reject_unless_false(c, v, key, k.c_str());
-        } else if (k == "flood_driven_spawning") {
-            c.problem(kv.first, key, "not supported by migflow's flee ruleset (flood spawning, DFlee)");
         } else {
             unknown_key(c, kv.first, "spawn_rules.", known);
         }
+    }
+    // Flee's reading order: flood_zone_spawning_only picks the flood branch, where
+    // conflict_driven_spawning is not read at all.
+    if (conflict_only && flood_only)
+        c.problem(conflict_only_node ? *conflict_only_node : m, "spawn_rules.conflict_zone_spawning_only",
+                  "Flee stops when both conflict_zone_spawning_only (true by default) and "
+                  "flood_zone_spawning_only are true; set conflict_zone_spawning_only: false for flood spawning");
+    if (!flood_only && conflict_driven) parse_conflict_driven(c, *conflict_driven, r);
+    if (flood_only && flood_given) {
+        r.flood_driven = true;
+        if (!have_list && r.flood_mode != FleeFloodSpawnMode::pop_ratio)
+            r.displaced_per_flood_day = {0, 100, 200, 300, 500};  // Flee's default for counts
+        if (!r.take_from_population)
+            c.problem(flood_node ? *flood_node : m, "spawn_rules.flood_driven_spawning",
+                      "Flee stops when flood-driven spawning is on and take_from_population is false; "
+                      "set take_from_population: true");
     }
 }
 
@@ -254,6 +388,64 @@ void parse_names(Ctx& c, const YAML::Node& v, const std::string& key, std::vecto
         if (n.IsScalar()) out.push_back(n.Scalar());
         else c.problem(n, key, "expected a region name");
     }
+}
+
+// migflow's own key `flood_awareness` (written by import-flee from
+// demographics_floodawareness.csv): {groups: [..], default: [..], locations: {name: [..]}}.
+void parse_awareness(Ctx& c, const YAML::Node& v, FleeFloodAwareness& a) {
+    if (v.IsNull()) return;
+    if (!v.IsMap()) {
+        c.problem(v, "flood_awareness", "expected a mapping with groups, default and locations");
+        return;
+    }
+    for (const auto& kv : v) {
+        const std::string k = kv.first.as<std::string>();
+        const std::string key = "flood_awareness." + k;
+        if (k == "groups") {
+            std::vector<double> g;
+            read_list(c, kv.second, key, 0, 255, g);
+            for (double x : g) a.group_value.push_back(static_cast<int>(x));
+        } else if (k == "default") {
+            read_list(c, kv.second, key, 0, 1e12, a.default_share);
+        } else if (k == "locations") {
+            if (!kv.second.IsMap()) {
+                c.problem(kv.second, key, "expected a mapping from location name to shares");
+                continue;
+            }
+            for (const auto& l : kv.second) {
+                a.locations.push_back(l.first.as<std::string>());
+                a.location_share.emplace_back();
+                read_list(c, l.second, key + "." + a.locations.back(), 0, 1e12, a.location_share.back());
+            }
+        } else {
+            unknown_key(c, kv.first, "flood_awareness.", {"groups", "default", "locations"});
+        }
+    }
+}
+
+// What Flee needs once the flood rules are on, checked here because Flee itself only
+// fails (TypeError, ZeroDivisionError, IndexError) in the middle of a run.
+void check_flood(Ctx& c, const YAML::Node& root, const FleeSettings& s) {
+    const FleeFloodRules& f = s.flood;
+    if (s.spawn.flood_driven && (f.movechances.empty() || f.loc_weights.empty()))
+        c.problem(root, "move_rules.flood_rules",
+                  "flood-driven spawning needs flood_movechances and flood_loc_weights (Flee fails with a "
+                  "TypeError at the first flooded location without them)");
+    if (!f.forecaster) return;
+    if (f.forecaster_timescale < 1)
+        c.problem(root, "move_rules.flood_rules.flood_forecaster_timescale",
+                  "the flood forecaster needs a timescale >= 1 (Flee divides by it)");
+    if (f.forecaster_weights.size() <= static_cast<std::size_t>(f.forecaster_end_time))
+        c.problem(root, "move_rules.flood_rules.flood_forecaster_weights",
+                  "needs an entry for every day up to flood_forecaster_end_time (" +
+                      std::to_string(f.forecaster_end_time) + "); Flee indexes it by the forecast day");
+    if (f.awareness_weights.empty())
+        c.problem(root, "move_rules.flood_rules.flood_awareness_weights",
+                  "the flood forecaster needs one weight per flood-awareness group");
+    for (int g : s.flood_awareness.group_value)
+        if (g >= static_cast<int>(f.awareness_weights.size()))
+            c.problem(root, "flood_awareness.groups",
+                      "group " + std::to_string(g) + " has no entry in flood_awareness_weights");
 }
 
 // Shortest text that reads back as the same double (0.1, not 0.10000000000000001).
@@ -275,7 +467,8 @@ FleeSettings parse_flee_settings(const YAML::Node& node, const std::string& file
     }
     static const std::vector<std::string> known = {"move_rules", "spawn_rules", "optimisations",
                                                    "log_levels", "number_of_steps", "conflict_input_file",
-                                                   "idp_camps", "markers"};
+                                                   "idp_camps", "markers", "flood_zones", "flood_level_input_file",
+                                                   "flood_awareness", "data_total_extra"};
     check_duplicates(c, node, "");
     for (const auto& kv : node) {
         const std::string k = kv.first.as<std::string>();
@@ -287,7 +480,7 @@ FleeSettings parse_flee_settings(const YAML::Node& node, const std::string& file
             continue;
         }
         if (k == "move_rules") {
-            if (v.IsMap()) parse_move_rules(c, v, s.move);
+            if (v.IsMap()) parse_move_rules(c, v, s.move, s.flood);
         } else if (k == "spawn_rules") {
             if (v.IsMap()) parse_spawn_rules(c, v, s.spawn);
         } else if (k == "optimisations") {
@@ -309,9 +502,10 @@ FleeSettings parse_flee_settings(const YAML::Node& node, const std::string& file
         } else if (k == "log_levels") {
             // Accepted and ignored on purpose: it only controls Flee's own logging.
         } else if (k == "number_of_steps") {
+            // Flee's run script ignores it (the length comes from sim_period.csv or the
+            // command line); so does migflow.
             double x = -1.0;
-            if (read_double(c, v, k, -1e9, 1e9, x) && x > 0)
-                c.problem(v, k, "not supported: the run length comes from input_csv/sim_period.csv (or `days:`); only -1 is accepted");
+            read_double(c, v, k, -1e9, 1e9, x);
         } else if (k == "conflict_input_file") {
             if (!(v.IsScalar() && v.Scalar().empty()) && !v.IsNull())
                 c.problem(v, k, "not supported: conflicts are read from input_csv/conflicts.csv");
@@ -319,10 +513,20 @@ FleeSettings parse_flee_settings(const YAML::Node& node, const std::string& file
             parse_names(c, v, k, s.idp_camps);
         } else if (k == "markers") {
             parse_names(c, v, k, s.markers);
+        } else if (k == "flood_zones") {
+            parse_names(c, v, k, s.flood_zones);
+        } else if (k == "flood_level_input_file") {
+            if (v.IsScalar()) s.flood_level_input_file = v.Scalar();
+            else if (!v.IsNull()) c.problem(v, k, "expected a file name");
+        } else if (k == "flood_awareness") {
+            parse_awareness(c, v, s.flood_awareness);
+        } else if (k == "data_total_extra") {
+            read_list(c, v, k, -1e15, 1e15, s.data_total_extra);
         } else {
             unknown_key(c, kv.first, "", known);
         }
     }
+    check_flood(c, node, s);
     return s;
 }
 
@@ -353,6 +557,24 @@ std::string flee_settings_to_yaml(const FleeSettings& s, int indent) {
     os << p << "  movechance_pop_scale_factor: " << shortest(m.movechance_pop_scale_factor) << "\n";
     os << p << "  start_on_foot: " << b(m.start_on_foot) << "\n";
     os << p << "  avoid_short_stints: " << b(m.avoid_short_stints) << "\n";
+    auto list = [&](const std::vector<double>& v) {
+        std::string out = "[";
+        for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + shortest(v[i]);
+        return out + "]";
+    };
+    const FleeFloodRules& fl = s.flood;
+    if (fl.enabled) {
+        os << p << "  flood_rules:\n";
+        os << p << "    flood_movechances: " << list(fl.movechances) << "\n";
+        os << p << "    flood_loc_weights: " << list(fl.loc_weights) << "\n";
+        if (fl.forecaster) {
+            os << p << "    flood_forecaster: true\n";
+            os << p << "    flood_forecaster_timescale: " << fl.forecaster_timescale << "\n";
+            os << p << "    flood_forecaster_end_time: " << fl.forecaster_end_time << "\n";
+            os << p << "    flood_forecaster_weights: " << list(fl.forecaster_weights) << "\n";
+            os << p << "    flood_awareness_weights: " << list(fl.awareness_weights) << "\n";
+        }
+    }
     const FleeSpawnRules& r = s.spawn;
     os << p << "spawn_rules:\n";
     os << p << "  take_from_population: " << b(r.take_from_population) << "\n";
@@ -371,6 +593,16 @@ std::string flee_settings_to_yaml(const FleeSettings& s, int indent) {
         os << p << "    spawn_mode: " << mode << "\n";
         os << p << "    displaced_per_conflict_day: " << shortest(r.displaced_per_conflict_day) << "\n";
     }
+    if (r.empty_camps_on_day0) os << p << "  empty_camps_on_day0: true\n";
+    if (r.flood_driven) {
+        const char* mode = r.flood_mode == FleeFloodSpawnMode::constant ? "constant"
+                           : r.flood_mode == FleeFloodSpawnMode::pop_ratio ? "pop_ratio" : "poisson";
+        os << p << "  conflict_zone_spawning_only: false\n";
+        os << p << "  flood_zone_spawning_only: true\n";
+        os << p << "  flood_driven_spawning:\n";
+        os << p << "    flood_spawn_mode: " << mode << "\n";
+        os << p << "    displaced_per_flood_day: " << list(r.displaced_per_flood_day) << "\n";
+    }
     os << p << "optimisations:\n";
     os << p << "  hasten: " << s.hasten << "\n";
     auto names = [&](const char* key, const std::vector<std::string>& v) {
@@ -381,6 +613,19 @@ std::string flee_settings_to_yaml(const FleeSettings& s, int indent) {
     };
     names("idp_camps", s.idp_camps);
     names("markers", s.markers);
+    names("flood_zones", s.flood_zones);
+    if (!s.data_total_extra.empty()) os << p << "data_total_extra: " << list(s.data_total_extra) << "\n";
+    const FleeFloodAwareness& a = s.flood_awareness;
+    if (!a.group_value.empty()) {
+        std::vector<double> g(a.group_value.begin(), a.group_value.end());
+        os << p << "flood_awareness:\n" << p << "  groups: " << list(g) << "\n";
+        os << p << "  default: " << list(a.default_share) << "\n";
+        if (!a.locations.empty()) {
+            os << p << "  locations:\n";
+            for (std::size_t i = 0; i < a.locations.size(); ++i)
+                os << p << "    \"" << a.locations[i] << "\": " << list(a.location_share[i]) << "\n";
+        }
+    }
     return os.str();
 }
 

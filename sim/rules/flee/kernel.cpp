@@ -35,6 +35,11 @@ public:
             total_obs_.resize(std::max(total_obs_.size(), c.size()), 0.0);
             for (std::size_t t = 0; t < c.size(); ++t) total_obs_[t] += c[t];
         }
+        // Data rows Flee adds to the spawn total without scoring them (docs/FLEE.md).
+        const auto& extra = f_.data_total_extra;
+        total_obs_.resize(std::max(total_obs_.size(), extra.size()), 0.0);
+        for (std::size_t t = 0; t < extra.size(); ++t) total_obs_[t] += extra[t];
+        setup_flood();
     }
 
     void populate(const DayState& s, AgentStore& agents, DayTally& tally,
@@ -47,7 +52,7 @@ public:
         for (std::size_t k = 0; k < s_.observed.region.size(); ++k) {
             if (s_.observed.count[k].empty()) continue;
             const auto n = static_cast<std::int64_t>(std::trunc(s_.observed.count[k][0]));
-            add_agents(tally, s_.observed.region[k], n);
+            add_agents(tally, s_.observed.region[k], n, -1);
         }
         create_agents(agents);
     }
@@ -55,7 +60,8 @@ public:
     void spawn(const DayState& s, AgentStore& agents, DayTally& tally,
                std::vector<double>& residents) override {
         update_conflict(s);
-        if (f_.spawn.mode == FleeSpawnMode::data_driven) spawn_from_data(s, agents, tally, residents);
+        if (f_.spawn.flood_driven) spawn_from_flood(s, tally, residents);
+        else if (f_.spawn.mode == FleeSpawnMode::data_driven) spawn_from_data(s, agents, tally, residents);
         else spawn_from_conflict(s, tally, residents);
         create_agents(agents);
     }
@@ -81,6 +87,16 @@ public:
         std::size_t n = 0;
         for (std::size_t k = 0; k < s_.observed.count.size(); ++k)
             if (!s_.observed.count[k].empty()) n += static_cast<std::size_t>(std::max(0.0, s_.observed.count[k][0]));
+        if (f_.spawn.flood_driven) {
+            // take_from_population bounds pop_ratio by the populations; counts by day.
+            double most = 0.0;
+            for (double d : f_.spawn.displaced_per_flood_day) most = std::max(most, d);
+            double bound = 0.0;
+            for (double p : pop_) bound += p;
+            if (f_.spawn.flood_mode != FleeFloodSpawnMode::pop_ratio)
+                bound = std::min(bound, most * static_cast<double>(s_.days) * static_cast<double>(pop_.size()));
+            return n + static_cast<std::size_t>(std::min(bound, 1e8));
+        }
         if (f_.spawn.mode == FleeSpawnMode::data_driven) {
             for (std::size_t t = 1; t < total_obs_.size(); ++t)
                 n += static_cast<std::size_t>(std::max(0.0, total_obs_[t] - total_obs_[t - 1]));
@@ -117,11 +133,12 @@ private:
         }
     }
 
-    // n new agents in region r, created by create_agents() in the order of these calls.
-    void add_agents(DayTally& tally, RegionIndex r, std::int64_t n) {
+    // n new agents in region r, created by create_agents() in the order of these calls;
+    // `day` keys the draw of their flood-awareness group (-1: before day 0).
+    void add_agents(DayTally& tally, RegionIndex r, std::int64_t n, Day day) {
         if (n <= 0) return;
         tally.spawned[r] += n;
-        new_runs_.push_back({r, n});
+        new_runs_.push_back({r, n, day});
     }
 
     // The agents of the add_agents() calls since the last batch: one batch of global
@@ -136,12 +153,22 @@ private:
             for (auto id = g0; id < g1; ++id) {
                 const std::size_t i = mine.local_begin + std::size_t(id - mine.begin);
                 agents.region[i] = agents.from[i] = run.region;
+                if (!group_share_.empty()) agents.group[i] = awareness_group(run.region, run.day, id);
             }
             g += std::uint64_t(run.count);
         }
         new_runs_.clear();
         if (f_.move.start_on_foot) arrived_once_.resize(agents.size(), 0);
         if (f_.move.avoid_short_stints) recent_.resize(agents.size(), 0.0f);
+    }
+
+    // Flee draws each agent's demographics from the location's column of
+    // demographics_floodawareness.csv (or Default); keyed by the global id.
+    std::uint8_t awareness_group(RegionIndex r, Day day, std::uint64_t gid) const {
+        const std::vector<double>& cum = group_share_[static_cast<std::size_t>(r)];
+        const double u = uniform01(random_bits(stream_key(seed_, Purpose::group, day), gid)) * cum.back();
+        const auto g = std::upper_bound(cum.begin(), cum.end(), u) - cum.begin();
+        return static_cast<std::uint8_t>(std::min<std::ptrdiff_t>(g, static_cast<std::ptrdiff_t>(cum.size()) - 1));
     }
 
     void take(std::vector<double>& residents, std::size_t i, std::int64_t n) {
@@ -195,7 +222,7 @@ private:
         }
         // Agents are stored region by region; origins only depend on the draws above.
         for (std::size_t i = 0; i < R; ++i) {
-            add_agents(tally, static_cast<RegionIndex>(i), per_region[i]);
+            add_agents(tally, static_cast<RegionIndex>(i), per_region[i], t);
             take(residents, i, per_region[i]);
         }
     }
@@ -214,8 +241,65 @@ private:
                 case FleeSpawnMode::poisson: n = poisson(rate * c, key, i); break;
                 default: break;
             }
-            add_agents(tally, static_cast<RegionIndex>(i), n);
+            add_agents(tally, static_cast<RegionIndex>(i), n, s.day);
             take(residents, i, n);
+        }
+    }
+
+    // DFlee's flood-driven spawning (spawning.py): every location with flood level
+    // L > 0 spawns int(d(L)), int(d(L) x population) or Poisson(int(d(L))) agents,
+    // d interpolated in displaced_per_flood_day; take_from_population is required.
+    void spawn_from_flood(const DayState& s, DayTally& tally, std::vector<double>& residents) {
+        const auto key = stream_key(seed_, Purpose::spawn, s.day);
+        const auto& rate = f_.spawn.displaced_per_flood_day;
+        for (std::size_t i = 0; i < w_.region_count(); ++i) {
+            const double L = s.drivers.climate.size() ? s.drivers.climate[static_cast<Eigen::Index>(i)] : 0.0;
+            if (!(L > 0.0)) continue;
+            const double d = detail::flee_interp(rate, L);
+            std::int64_t n = 0;
+            switch (f_.spawn.flood_mode) {
+                case FleeFloodSpawnMode::constant: n = static_cast<std::int64_t>(d); break;
+                case FleeFloodSpawnMode::pop_ratio: n = static_cast<std::int64_t>(d * pop_[i]); break;
+                case FleeFloodSpawnMode::poisson: n = poisson(std::trunc(d), key, i); break;
+            }
+            add_agents(tally, static_cast<RegionIndex>(i), n, s.day);
+            take(residents, i, n);
+        }
+    }
+
+    // The flood levels of every day the forecaster may look at, and the awareness
+    // groups' cumulative shares per region.
+    void setup_flood() {
+        const FleeFloodRules& fr = f_.flood;
+        if (!fr.enabled) return;
+        Day last = std::max<Day>(s_.days - 1, 0);
+        if (fr.forecaster) last = std::max<Day>(last, std::min<Day>(last + fr.forecaster_timescale, fr.forecaster_end_time));
+        DriverValues dv;
+        level_by_day_.assign(static_cast<std::size_t>(last) + 1, {});
+        for (Day t = 0; t <= last; ++t) {
+            evaluate_drivers(s_, t, dv);
+            level_by_day_[static_cast<std::size_t>(t)].assign(dv.climate.data(), dv.climate.data() + dv.climate.size());
+        }
+        if (!fr.forecaster) return;
+        const FleeFloodAwareness& a = f_.flood_awareness;
+        group_weight_.clear();
+        for (int g : a.group_value)
+            group_weight_.push_back(static_cast<std::size_t>(g) < fr.awareness_weights.size() ? fr.awareness_weights[static_cast<std::size_t>(g)] : 0.0);
+        if (group_weight_.empty()) {
+            group_weight_.push_back(fr.awareness_weights.empty() ? 0.0 : fr.awareness_weights[0]);
+            return;  // one group: no draw
+        }
+        group_share_.assign(w_.region_count(), {});
+        for (std::size_t i = 0; i < w_.region_count(); ++i) {
+            const auto it = std::find(a.locations.begin(), a.locations.end(), w_.regions[i].name);
+            const std::vector<double>& share =
+                it != a.locations.end() ? a.location_share[static_cast<std::size_t>(it - a.locations.begin())] : a.default_share;
+            double acc = 0.0;
+            for (std::size_t g = 0; g < group_weight_.size(); ++g) {
+                acc += g < share.size() ? share[g] : 0.0;
+                group_share_[i].push_back(acc);
+            }
+            if (!(acc > 0.0)) group_share_[i].back() = 1.0;  // no shares: the last group
         }
     }
 
@@ -244,12 +328,9 @@ private:
     void move_run(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
                   AgentStore& a, DayTally& t);
     void move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bits, bool standing,
-                    std::uint64_t key, AgentStore& a, DayTally& t);
-    // The first link whose cumulative threshold exceeds the draw, counted without
-    // branches (the exit of a search loop is unpredictable); -1 when none is open.
-    std::int32_t choose(RegionIndex r, std::uint64_t bits) const {
-        return choose_in(tables_.link_cum, r, bits);
-    }
+                    std::uint64_t key, AgentStore& a, DayTally& t, const detail::FleeTables& T);
+    // The first link whose cumulative threshold exceeds the draw in `cum`, counted
+    // without branches; -1 when none is open.
     std::int32_t choose_in(const std::vector<std::uint64_t>& cum, RegionIndex r, std::uint64_t bits) const {
         const std::uint64_t u = bits & 0xffffffffULL;
         const auto b = w_.link_begin[r], e = w_.link_begin[r + 1];
@@ -262,13 +343,13 @@ private:
     // draws a link into a camp too full to enter (link_stay) was turned away.
     // Out of line and cold: movers that are turned away or meet a closure are few, and
     // inlined this would cost every mover registers (docs/FLEE.md, benchmarks/RESULTS.md).
-    [[gnu::noinline, gnu::cold]] void count_turned_away(RegionIndex r, std::uint64_t bits,
-                                                        std::int32_t l, DayTally& t) const {
-        if (tables_.closure_touched[r]) {
-            const std::int32_t first = choose_in(tables_.open_link_cum, r, bits);
-            if (first >= 0 && !tables_.route_open[w_.link_route[first]]) ++t.blocked_by_closure[r];
+    [[gnu::noinline, gnu::cold]] void count_turned_away(const detail::FleeTables& T, RegionIndex r,
+                                                        std::uint64_t bits, std::int32_t l, DayTally& t) const {
+        if (T.closure_touched[r]) {
+            const std::int32_t first = choose_in(T.open_link_cum, r, bits);
+            if (first >= 0 && !T.route_open[w_.link_route[first]]) ++t.blocked_by_closure[r];
         }
-        if (l >= 0 && tables_.link_stay[l]) {
+        if (l >= 0 && T.link_stay[l]) {
             ++t.turned_away_full[r];
             ++t.refused_full[w_.link_to[l]];
         }
@@ -284,7 +365,7 @@ private:
     FleeSettings f_;
     std::uint64_t seed_;
     detail::FleeStatic st_;
-    detail::FleeTables tables_;
+    std::vector<detail::FleeTables> tables_ = std::vector<detail::FleeTables>(1);  // one per flood-awareness group
     std::vector<Day> toc_;
     std::vector<std::uint8_t> was_conflict_;
     std::vector<double> pop_;
@@ -293,9 +374,14 @@ private:
     Day updated_day_ = -1;
     std::vector<std::uint8_t> arrived_once_;  // start_on_foot: has reached a location since spawning
     std::vector<float> recent_;               // avoid_short_stints: Flee's recent_travel_distance
+    std::vector<std::vector<double>> level_by_day_;  // DFlee: flood level per day and region
+    detail::FleeFloodDay flood_day_;
+    std::vector<double> group_weight_;               // flood-awareness weight per agent group
+    std::vector<std::vector<double>> group_share_;   // per region: cumulative group shares
     struct NewRun {
         RegionIndex region;
         std::int64_t count;
+        Day day;
     };
     std::vector<NewRun> new_runs_;  // agents to create in today's batch, in order
     detail::ThreadTallies partial_{w_.region_count(), w_.route_count()};
@@ -303,7 +389,17 @@ private:
 
 void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
     update_conflict(s);
-    detail::compute_flee_tables(f_, w_, st_, s, toc_, tables_);
+    const detail::FleeFloodDay* flood = nullptr;
+    if (!level_by_day_.empty()) {
+        detail::compute_flee_flood_day(f_, s.day, level_by_day_, flood_day_);
+        flood = &flood_day_;
+    }
+    // With the flood forecaster, move chances and scores depend on the agent's
+    // flood-awareness group: one set of tables per group.
+    tables_.resize(std::max<std::size_t>(1, group_weight_.size()));
+    for (std::size_t g = 0; g < tables_.size(); ++g)
+        detail::compute_flee_tables(f_, w_, st_, s, toc_, flood, group_weight_.empty() ? 1.0 : group_weight_[g],
+                                    tables_[g]);
     const auto key = stream_key(seed_, Purpose::move, s.day);
     partial_.clear();
     const std::size_t n = agents.size();
@@ -329,8 +425,28 @@ void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t fir
     // over them touches two columns and one table entry and draws one random number.
     const RegionIndex* region = a.region.data();
     const float* km_left = a.km_left.data();
-    const std::uint64_t* threshold = tables_.move_threshold.data();
     const bool track_recent = !recent_.empty();
+    if (tables_.size() > 1) {
+        // Flood forecaster: each agent reads its awareness group's tables.
+        const std::uint8_t* group = a.group.data();
+        for (std::size_t id = begin; id < end; ++id) {
+            const std::uint64_t gid = first_gid + (id - begin);
+            const detail::FleeTables& T = tables_[std::min<std::size_t>(group[id], tables_.size() - 1)];
+            if (km_left[id] <= 0.0f) {
+                const std::uint64_t bits = random_bits(key, gid);
+                if ((bits >> 32) >= T.move_threshold[region[id]]) {
+                    if (track_recent) recent_[id] *= 0.5f;
+                    continue;
+                }
+                move_agent(id, gid, bits, true, key, a, t, T);
+            } else {
+                move_agent(id, gid, 0, false, key, a, t, T);
+            }
+        }
+        return;
+    }
+    const detail::FleeTables& T = tables_[0];
+    const std::uint64_t* threshold = T.move_threshold.data();
     for (std::size_t id = begin; id < end; ++id) {
         const std::uint64_t gid = first_gid + (id - begin);
         if (km_left[id] <= 0.0f) {
@@ -339,9 +455,9 @@ void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t fir
                 if (track_recent) recent_[id] *= 0.5f;
                 continue;
             }
-            move_agent(id, gid, bits, true, key, a, t);
+            move_agent(id, gid, bits, true, key, a, t, T);
         } else {
-            move_agent(id, gid, 0, false, key, a, t);
+            move_agent(id, gid, 0, false, key, a, t, T);
         }
     }
 }
@@ -350,78 +466,98 @@ void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t fir
 // Flee's finish_travel(): each link gets a full day's credit (per-hop credit); an
 // agent that arrives having moved less than max_move_speed decides again.
 void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bits, bool standing,
-                             std::uint64_t key, AgentStore& a, DayTally& t) {
+                             std::uint64_t key, AgentStore& a, DayTally& t, const detail::FleeTables& T) {
     const FleeMoveRules& m = f_.move;
     const float speed = static_cast<float>(m.max_move_speed);
     const float walk = static_cast<float>(m.max_walk_speed);
+    // The agent's state in locals, written back once: a hop then touches only the
+    // tables and the tallies (the loop is most of the flee ruleset's time).
+    RegionIndex region = a.region[id], from = a.from[id];
+    float km_left = a.km_left[id];
+    std::int64_t* const arrivals = t.arrivals.data();
+    std::int64_t* const departures = t.departures.data();
+    const std::int32_t* const link_begin = w_.link_begin.data();
+    const std::uint64_t* const link_cum = T.link_cum.data();
     RouteIndex route = -1;  // the route of the current link, once known
     auto depart = [&](RegionIndex at, std::int32_t l) {
         const RouteIndex e = w_.link_route[l];
-        ++t.departures[at];
-        if (w_.routes[e].from == at) ++t.flow_forward[e];
-        else ++t.flow_backward[e];
+        ++departures[at];
+        ++(st_.link_forward[l] ? t.flow_forward : t.flow_backward)[e];
         route = e;
-        a.from[id] = at;
-        a.region[id] = w_.link_to[l];
-        a.km_left[id] = w_.link_km[l];
+        from = at;
+        region = w_.link_to[l];
+        km_left = w_.link_km[l];
     };
     // Flee's evolve(): the move test, then the link choice; returns the link or -1.
+    // The choice counts the links whose cumulative threshold is at or below the
+    // draw, without branches (the exit of a search loop is unpredictable).
     auto decide = [&](RegionIndex r, std::uint64_t b, bool force) -> std::int32_t {
-        if (!(force && tables_.town[r]) && (b >> 32) >= tables_.move_threshold[r]) return -1;
-        const std::int32_t l = choose(r, b);
+        if ((b >> 32) >= T.move_threshold[r] && !(force && T.town[r])) return -1;
+        const std::uint64_t u = b & 0xffffffffULL;
+        const std::int32_t lb = link_begin[r], le = link_begin[r + 1];
+        std::int32_t below = 0;
+        for (std::int32_t l = lb; l < le; ++l) below += link_cum[l] <= u;
+        const std::int32_t l = lb + below < le ? lb + below : -1;
         // One load tells whether this choice needs counting (FLEE.md "Turned away").
-        if (l < 0 || tables_.link_flags[l]) [[unlikely]] {
-            count_turned_away(r, b, l, t);
-            if (l < 0 || (tables_.link_flags[l] & detail::flee_link_stay)) return -1;
+        if (l < 0 || T.link_flags[l]) [[unlikely]] {
+            count_turned_away(T, r, b, l, t);
+            if (l < 0 || (T.link_flags[l] & detail::flee_link_stay)) return -1;
         }
         return l;
     };
+    auto write_back = [&] {
+        a.region[id] = region;
+        a.from[id] = from;
+        a.km_left[id] = km_left;
+    };
     bool new_link = false;  // the current link was entered today
     if (standing) {
-        const std::int32_t l = decide(a.region[id], bits, false);
+        const std::int32_t l = decide(region, bits, false);
         if (l < 0) {
             if (!recent_.empty()) recent_[id] *= 0.5f;
             return;
         }
-        depart(a.region[id], l);
+        depart(region, l);
         new_link = true;
+    } else {
+        bits = random_bits(key, gid);
     }
     float moved = 0.0f;
     for (int hop = 1;; ++hop) {
         const bool on_foot = !arrived_once_.empty() && !arrived_once_[id];
         const float credit = on_foot ? walk : speed;
-        const float left = a.km_left[id] - credit;
+        const float left = km_left - credit;
         moved += credit;
-        const RegionIndex dest = a.region[id];
+        const RegionIndex dest = region;
         if (!(left < 0.0f)) {
-            a.km_left[id] = left > 0.0f ? left : not_quite_there;
+            km_left = left > 0.0f ? left : not_quite_there;
             if (new_link) ++t.road_enter[dest];
             break;
         }
         moved += left;  // only the part of the credit the link needed
         if (!arrived_once_.empty()) arrived_once_[id] = 1;
         if (!new_link) ++t.road_leave[dest];
-        a.km_left[id] = 0.0f;
-        const RegionIndex src = a.from[id];
-        const RouteIndex e = new_link ? route : route_between(src, dest);
-        if (e >= 0 && !tables_.route_open[e]) {
+        km_left = 0.0f;
+        const RouteIndex e = new_link ? route : route_between(from, dest);
+        if (e >= 0 && !T.route_open[e]) {
             // The link closed while the agent was on it: back to where it started,
             // blocked by the closure (FLEE.md "Turned away").
-            a.region[id] = src;
-            ++t.arrivals[src];
-            ++t.blocked_by_closure[src];
+            region = from;
+            ++arrivals[from];
+            ++t.blocked_by_closure[from];
             break;
         }
-        ++t.arrivals[dest];
+        ++arrivals[dest];
         if (!(moved < speed)) break;
         bool force = false;
         if (!recent_.empty()) force = (recent_[id] + moved / speed) / 2.0f < 0.5f;  // Flee 2.0 changeset 1
-        const std::uint64_t b = detail::mix64(random_bits(key, gid) ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
+        const std::uint64_t b = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
         const std::int32_t l = decide(dest, b, force);
         if (l < 0) break;
         depart(dest, l);
         new_link = true;
     }
+    write_back();
     if (!recent_.empty()) recent_[id] = (recent_[id] + moved / speed) / 2.0f;
 }
 

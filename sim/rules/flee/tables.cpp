@@ -27,6 +27,7 @@ FleeStatic make_flee_static(const Scenario& s, const World& w) {
     const std::size_t n = w.region_count();
     FleeStatic st;
     st.camp.assign(n, 0), st.idp.assign(n, 0), st.transit.assign(n, 0), st.marker.assign(n, 0);
+    st.flood_zone.assign(n, 0);
     st.capacity.assign(n, 0.0), st.population.assign(n, 0.0);
     const FleeSettings f = s.flee.value_or(FleeSettings{});
     auto listed = [](const std::vector<std::string>& v, const std::string& x) {
@@ -38,12 +39,15 @@ FleeStatic make_flee_static(const Scenario& s, const World& w) {
         st.idp[i] = st.camp[i] && listed(f.idp_camps, r.name);
         st.transit[i] = r.type == RegionType::transit;
         st.marker[i] = listed(f.markers, r.name);
+        st.flood_zone[i] = listed(f.flood_zones, r.name);
         st.capacity[i] = r.capacity;
         st.population[i] = r.population;
     }
     // Flee inserts day-0 camp counts as agents and also lowers the camp's capacity by
     // them (SPEC "Start-up"); capacity_scaling applies to what is left.
-    if (f.spawn.insert_day0) {
+    // Current Flee lowers them in its data-driven spawning only (day 0 of
+    // spawn_daily_displaced), not under conflict- or flood-driven spawning.
+    if (f.spawn.insert_day0 && f.spawn.mode == FleeSpawnMode::data_driven && !f.spawn.flood_driven) {
         for (std::size_t k = 0; k < s.observed.region.size(); ++k) {
             const auto r = static_cast<std::size_t>(s.observed.region[k]);
             if (!s.observed.count[k].empty() && st.capacity[r] > 0.0)
@@ -51,15 +55,69 @@ FleeStatic make_flee_static(const Scenario& s, const World& w) {
         }
     }
     for (std::size_t i = 0; i < n; ++i) st.capacity[i] *= f.move.capacity_scaling;
+    st.link_forward.assign(w.link_to.size(), 0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (auto l = w.link_begin[i]; l < w.link_begin[i + 1]; ++l)
+            st.link_forward[static_cast<std::size_t>(l)] = w.routes[static_cast<std::size_t>(w.link_route[l])].from == static_cast<RegionIndex>(i);
     return st;
+}
+
+double flee_interp(const std::vector<double>& v, double level) {
+    if (v.empty()) return 0.0;
+    const double last = static_cast<double>(v.size() - 1);
+    if (!(level < last)) return v.back();
+    const double lo = std::max(0.0, level);
+    const auto i0 = static_cast<std::size_t>(lo);
+    return v[i0] + (lo - static_cast<double>(i0)) * (v[i0 + 1] - v[i0]);
+}
+
+void compute_flee_flood_day(const FleeSettings& f, Day day,
+                            const std::vector<std::vector<double>>& level_by_day, FleeFloodDay& out) {
+    const FleeFloodRules& fr = f.flood;
+    const std::vector<double>& level = level_by_day[static_cast<std::size_t>(day)];
+    const std::size_t n = level.size();
+    out.active = true;
+    out.score_factor.assign(n, 1.0);
+    out.chance.assign(n, -1.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!(level[i] > 0.0)) continue;
+        // Applied twice, as Flee's own DFlee runs show: once in the location score
+        // and once more in the endpoint score (docs/FLEE.md, "DFlee").
+        const double w = flee_interp(fr.loc_weights, level[i]);
+        out.score_factor[i] = w * w;
+        out.chance[i] = flee_interp(fr.movechances, level[i]);
+    }
+    // The forecaster acts on move chances up to flood_forecaster_end_time.
+    out.forecast_move = fr.forecaster && fr.forecaster_timescale >= 1 && day <= fr.forecaster_end_time;
+    if (!out.forecast_move) return;
+    // Flee's forecaster (moving.py, calculateMoveChance): over the next `timescale`
+    // days, clamped to flood_forecaster_end_time, the location weight at the
+    // forecast level (a whole number) times the weight of that forecast *day*; the
+    // move chance is scaled by sum / timescale, then by the agent's awareness weight.
+    const double T = fr.forecaster_timescale;
+    out.move_forecast.assign(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        double sum = 0.0;
+        for (int x = 1; x <= fr.forecaster_timescale; ++x) {
+            const Day fday = std::min<Day>(day + x, fr.forecaster_end_time);
+            const double L = fday < static_cast<Day>(level_by_day.size())
+                                 ? std::trunc(level_by_day[static_cast<std::size_t>(fday)][i]) : 0.0;
+            const auto k = static_cast<std::size_t>(fday);
+            if (L > 0.0) sum += flee_interp(fr.loc_weights, L) * (k < fr.forecaster_weights.size() ? fr.forecaster_weights[k] : 0.0);
+            if (fday == fr.forecaster_end_time) break;
+        }
+        out.move_forecast[i] = sum / T;
+    }
 }
 
 namespace {
 
 // Weight of one path (Flee's calculateLinkWeight, one route entry).
 double path_weight(const FleeMoveRules& m, const FleeTables& t, RegionIndex end, double km) {
-    double w = (m.weight_softening + t.score[end]) / std::pow(m.softening + km, m.distance_power) *
-               t.cap_mult[end];
+    // pow(x, 1) is x exactly: the default distance_power skips the call (deep awareness
+    // levels evaluate millions of paths a day).
+    const double d = m.distance_power == 1.0 ? m.softening + km : std::pow(m.softening + km, m.distance_power);
+    double w = (m.weight_softening + t.score[end]) / d * t.cap_mult[end];
     if (m.weight_power != 1.0) w = std::pow(w, m.weight_power);
     return w;
 }
@@ -153,7 +211,8 @@ void fill_link_table(const FleeMoveRules& m, const Links& links, const FleeStati
 }  // namespace
 
 void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic& st,
-                         const DayState& s, const std::vector<Day>& toc, FleeTables& t) {
+                         const DayState& s, const std::vector<Day>& toc, const FleeFloodDay* flood,
+                         double awareness, FleeTables& t) {
     const FleeMoveRules& m = f.move;
     const std::size_t n = w.region_count();
     t.score.resize(n), t.cap_mult.resize(n), t.move_threshold.resize(n), t.town.resize(n);
@@ -167,6 +226,7 @@ void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic
         if (camp) score *= m.camp_weight;
         if (c > 0.0)
             score *= std::pow(m.conflict_weight, flee_conflict_decay(f.spawn, s.day - toc[i]) * c);
+        if (flood) score *= flood->score_factor[i];
         t.score[i] = score;
         t.cap_mult[i] = flee_cap_multiplier(static_cast<double>(s.agents_at[i]), st.capacity[i], m.capacity_buffer);
         double chance = c > 0.0   ? m.conflict_movechance
@@ -176,8 +236,12 @@ void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic
         if (m.movechance_pop_scale_factor != 0.0)
             chance *= std::pow(std::max(st.population[i], st.capacity[i]) / m.movechance_pop_base,
                                m.movechance_pop_scale_factor);
-        t.move_threshold[i] = threshold32(chance);
-        t.town[i] = !camp && !st.transit[i] && c <= 0.0;
+        if (flood) {
+            if (flood->chance[i] >= 0.0) chance = flood->chance[i];  // replaces, as in Flee
+            if (flood->forecast_move) chance *= flood->move_forecast[i] * awareness;
+        }
+        t.move_threshold[i] = threshold32(std::clamp(chance, 0.0, 1.0));
+        t.town[i] = !camp && !st.transit[i] && !st.flood_zone[i] && c <= 0.0;
     }
     const std::size_t links = w.link_to.size();
     t.link_cum.assign(links, 0);

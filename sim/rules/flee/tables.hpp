@@ -23,11 +23,31 @@ struct FleeStatic {
     std::vector<std::uint8_t> idp;      // an idp camp
     std::vector<std::uint8_t> transit;  // forwarding hub or marker: move chance 1
     std::vector<std::uint8_t> marker;   // skipped as a path end in scoring
+    std::vector<std::uint8_t> flood_zone;  // DFlee's flood_zone: default move chance, never a town
+    std::vector<std::uint8_t> link_forward;  // per link: it runs along its route's from -> to
     std::vector<double> capacity;       // capacity x capacity_scaling minus the day-0 insert
     std::vector<double> population;     // for movechance_pop_scale_factor
 };
 
 FleeStatic make_flee_static(const Scenario& s, const World& w);
+
+// Flee's lib_math.interp: v[i0] + frac (v[i0+1] - v[i0]) at a fractional index;
+// exactly the last index gives the last entry (Flee stops there), past it too.
+double flee_interp(const std::vector<double>& v, double level);
+
+// DFlee's flood effects on one day's tables, per region (docs/FLEE.md, "DFlee").
+struct FleeFloodDay {
+    bool active = false;
+    std::vector<double> score_factor;  // flood_loc_weights at the level, squared, where it is > 0, else 1
+    std::vector<double> chance;        // flood_movechances at the level where it is > 0, else -1
+    bool forecast_move = false;        // the flood forecaster (up to its end time) scales move
+    std::vector<double> move_forecast; // chances by this x the agent's awareness weight
+};
+
+// Fills `out` for day `day`, given the flood level of every region on every day
+// up to the forecaster's horizon (`level_by_day[t][region]`).
+void compute_flee_flood_day(const FleeSettings& f, Day day,
+                            const std::vector<std::vector<double>>& level_by_day, FleeFloodDay& out);
 
 struct FleeTables {
     // Per region.
@@ -50,8 +70,11 @@ struct FleeTables {
 };
 inline constexpr std::uint8_t flee_link_stay = 1, flee_link_touched = 2;
 
-// Fills `out` for day s.day. `toc` holds each region's day of conflict onset.
+// Fills `out` for day s.day. `toc` holds each region's day of conflict onset;
+// `flood` the day's flood effects (null: none), `awareness` the weight of the
+// agents' flood-awareness group (forecaster only).
 void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic& st,
-                         const DayState& s, const std::vector<Day>& toc, FleeTables& out);
+                         const DayState& s, const std::vector<Day>& toc, const FleeFloodDay* flood,
+                         double awareness, FleeTables& out);
 
 }  // namespace migflow::detail
