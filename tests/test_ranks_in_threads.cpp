@@ -68,10 +68,18 @@ void check_same(const MemoryRecorder& a, const MemoryRecorder& b) {
     CHECK(a.arrivals == b.arrivals);
     CHECK(a.departures == b.departures);
     CHECK(a.spawned == b.spawned);
+    CHECK(a.turned_away_full == b.turned_away_full);
+    CHECK(a.blocked_by_closure == b.blocked_by_closure);
+    CHECK(a.refused_full == b.refused_full);
     CHECK(a.flow_forward == b.flow_forward);
     CHECK(a.flow_backward == b.flow_backward);
     CHECK(a.in_transit == b.in_transit);
     CHECK(a.total_agents == b.total_agents);
+    // Where agents ended, by origin: counted per process, then summed across them.
+    CHECK(a.origins.origin == b.origins.origin);
+    CHECK(a.origins.destination == b.origins.destination);
+    CHECK(a.origins.standing == b.origins.standing);
+    CHECK(a.origins.travelling == b.origins.travelling);
 }
 
 }  // namespace
