@@ -105,7 +105,9 @@ int main(int argc, char** argv) {
             std::cerr << "migflow: " << e.problems().size() << " problem(s) in the input\n";
             return 1;
         } catch (const std::exception& e) {
-            std::cerr << "migflow: error: " << e.what() << '\n';
+            std::cerr << "migflow: error";
+            if (team->size() > 1) std::cerr << " (MPI rank " << team->rank() << ")";  // which one failed
+            std::cerr << ": " << e.what() << '\n';
             return 1;
         }
     }

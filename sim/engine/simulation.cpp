@@ -149,10 +149,13 @@ void Simulation::advance(Day t, Recorder& recorder) {
         t0 = Clock::now();
         // Where every agent ended, by origin: each process counts its own agents, then
         // the pairs of all processes are summed (docs/OUTPUT.md /measures/origins).
+        // Two agreements: the local count may fail on one process alone, and that must be
+        // agreed before the others enter sum_across's collectives.
         together(*timed_team_, [&] {
             origins_ = origin_destination(origin_runs_, agents_, world_.region_count());
-            if (team_->size() > 1) origins_ = sum_across(*timed_team_, std::move(origins_));
         });
+        if (team_->size() > 1)
+            together(*timed_team_, [&] { origins_ = sum_across(*timed_team_, std::move(origins_)); });
         times_.record += seconds_since(t0);
     }
 
