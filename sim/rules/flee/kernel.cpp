@@ -266,16 +266,16 @@ private:
                                                         std::int32_t l, DayTally& t) const {
         if (tables_.closure_touched[r]) {
             const std::int32_t first = choose_in(tables_.open_link_cum, r, bits);
-            if (first >= 0 && !tables_.route_open[w_.link_route[first]]) ++t.blocked_by_closure[r];
+            if (first >= 0 && !tables_.link_open[first]) ++t.blocked_by_closure[r];
         }
         if (l >= 0 && tables_.link_stay[l]) {
             ++t.turned_away_full[r];
             ++t.refused_full[w_.link_to[l]];
         }
     }
-    RouteIndex route_between(RegionIndex from, RegionIndex to) const {
+    std::int32_t link_between(RegionIndex from, RegionIndex to) const {
         for (auto l = w_.link_begin[from]; l < w_.link_begin[from + 1]; ++l)
-            if (w_.link_to[l] == to) return w_.link_route[l];
+            if (w_.link_to[l] == to) return l;
         return -1;
     }
 
@@ -354,13 +354,13 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bi
     const FleeMoveRules& m = f_.move;
     const float speed = static_cast<float>(m.max_move_speed);
     const float walk = static_cast<float>(m.max_walk_speed);
-    RouteIndex route = -1;  // the route of the current link, once known
+    std::int32_t link = -1;  // the current link, once known
     auto depart = [&](RegionIndex at, std::int32_t l) {
         const RouteIndex e = w_.link_route[l];
+        link = l;
         ++t.departures[at];
         if (w_.routes[e].from == at) ++t.flow_forward[e];
         else ++t.flow_backward[e];
-        route = e;
         a.from[id] = at;
         a.region[id] = w_.link_to[l];
         a.km_left[id] = w_.link_km[l];
@@ -403,8 +403,8 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bi
         if (!new_link) ++t.road_leave[dest];
         a.km_left[id] = 0.0f;
         const RegionIndex src = a.from[id];
-        const RouteIndex e = new_link ? route : route_between(src, dest);
-        if (e >= 0 && !tables_.route_open[e]) {
+        const std::int32_t on = new_link ? link : link_between(src, dest);
+        if (on >= 0 && !tables_.link_open[on]) {
             // The link closed while the agent was on it: back to where it started,
             // blocked by the closure (FLEE.md "Turned away").
             a.region[id] = src;
