@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Check a migflow result file against the HDF5 layout of docs/OUTPUT.md (schema 1).
 
+Single runs, ensembles (`migflow run --replicates`) and comparisons (`migflow compare`)
+are told apart by their /ensemble or /comparison group (docs/ENSEMBLES.md).
+
 Usage: /usr/bin/python3 analysis/check_schema.py [--no-conservation] RESULT.h5 [...]
 
 Exit status 0 when every file passes, 1 otherwise (each problem on its own line).
@@ -18,7 +21,26 @@ BLOCK_DAYS = 32
 
 ROOT_ATTRS = ["schema_version", "migflow_version", "scenario_name", "scenario_file",
               "scenario_text", "seed", "ruleset", "people_per_agent", "start_date", "days",
-              "threads", "ranks", "wall_seconds", "agent_steps", "complete"]
+              "threads", "ranks", "wall_seconds", "agent_steps", "scenario_kind", "complete"]
+
+# Quantile bands of one series (docs/ENSEMBLES.md), in increasing order.
+BANDS = ["p05", "p25", "p50", "p75", "p95"]
+# Series every ensemble section has a band of (more may follow as the recorder grows).
+BANDED = {name.split("/")[1]: spec for name, spec in {
+    "series/population": (("T", "R"), "f", "people"),
+    "series/agents": (("T", "R"), "i", "agents"),
+    "series/arrivals": (("T", "R"), "i", "agents"),
+    "series/departures": (("T", "R"), "i", "agents"),
+    "series/spawned": (("T", "R"), "i", "agents"),
+    "series/turned_away_full": (("T", "R"), "i", "agents"),
+    "series/blocked_by_closure": (("T", "R"), "i", "agents"),
+    "series/refused_full": (("T", "R"), "i", "agents"),
+    "series/route_flow_forward": (("T", "E"), "i", "agents"),
+    "series/route_flow_backward": (("T", "E"), "i", "agents"),
+    "series/in_transit": (("T",), "i", "agents"),
+    "series/total_agents": (("T",), "i", "agents"),
+}.items()}
+CAMP_OUTCOMES = ["peak_population", "peak_day", "arrivals", "first_day_over_capacity"]
 
 # name -> (shape in terms of T/R/E, numpy kind: i integer, f float, S string, units)
 DATASETS = {
@@ -278,6 +300,96 @@ def check_validation(f, sizes, problems):
             problems.append("/validation/region: region index out of range")
 
 
+def check_inputs(f, problems):
+    if "inputs" not in f:
+        problems.append("missing group /inputs (the scenario's input files)")
+        return
+    for name, ds in f["inputs"].items():
+        if "path" not in ds.attrs:
+            problems.append(f"/inputs/{name}: no `path` attribute")
+
+
+def check_section(f, group, sizes, difference, problems):
+    """Bands of every series under `group`, and its per-replicate camp outcomes."""
+    if group not in f:
+        problems.append(f"missing group /{group}")
+        return
+    g = f[group]
+    for series, (shape, _, units) in BANDED.items():
+        if series not in g:
+            problems.append(f"/{group}: no bands of `{series}`")
+    for series, sg in g.items():
+        if series == "camp_outcomes" or not isinstance(sg, h5py.Group):
+            continue
+        want = None
+        if series in BANDED:
+            want = tuple(sizes[d] for d in BANDED[series][0])
+        arrays = {}
+        for q in BANDS + ["mean"]:
+            if q not in sg:
+                problems.append(f"/{group}/{series}: missing `{q}`")
+                continue
+            ds = sg[q]
+            if ds.dtype.kind != "f":
+                problems.append(f"/{group}/{series}/{q}: dtype {ds.dtype}, expected float64")
+            if ds.shape[:1] != (sizes["T"],) or (want is not None and ds.shape != want):
+                problems.append(f"/{group}/{series}/{q}: shape {ds.shape}, expected {want or ('T', '...')}")
+            for attr in ("units", "description"):
+                if attr not in ds.attrs:
+                    problems.append(f"/{group}/{series}/{q}: no `{attr}` attribute")
+            arrays[q] = ds[()]
+        if len(arrays) == len(BANDS) + 1 and not problems:
+            for lo, hi in zip(BANDS, BANDS[1:]):
+                if (arrays[lo] > arrays[hi]).any():
+                    problems.append(f"/{group}/{series}: {lo} above {hi}")
+                    break
+            if not difference and (arrays["p05"] < 0).any():
+                problems.append(f"/{group}/{series}: negative values")
+    n = sizes["N"]
+    if "camp_outcomes" not in g:
+        problems.append(f"missing group /{group}/camp_outcomes")
+        return
+    camps = g["camp_outcomes"]
+    c = camps["region"].shape[0] if "region" in camps else -1
+    for name in ["region", "name"]:
+        if name not in camps:
+            problems.append(f"/{group}/camp_outcomes: missing `{name}`")
+    for name in CAMP_OUTCOMES[:1] + CAMP_OUTCOMES[2:3] if difference else CAMP_OUTCOMES:
+        if name not in camps:
+            problems.append(f"/{group}/camp_outcomes: missing `{name}`")
+        elif camps[name].shape != (n, c):
+            problems.append(f"/{group}/camp_outcomes/{name}: shape {camps[name].shape}, "
+                            f"expected ({n}, {c})")
+
+
+def check_ensemble(f, sizes, problems):
+    """An ensemble or a comparison: seeds and bands instead of /series."""
+    top = "ensemble" if "ensemble" in f else "comparison"
+    if "replicates" not in f.attrs:
+        problems.append("root: no `replicates` attribute")
+        return
+    n = int(f.attrs["replicates"])
+    sizes = dict(sizes, N=n)
+    seeds = f.get(top + "/seeds")
+    if seeds is None or seeds.shape != (n,):
+        problems.append(f"/{top}/seeds: missing or not [{n}]")
+    elif len(set(seeds[()].tolist())) != n:
+        problems.append(f"/{top}/seeds: seeds repeat")
+    if top == "ensemble":
+        # The driver values; the dimension scales of single runs are not written here.
+        drivers = {k: v for k, v in DATASETS.items()
+                   if k in ("drivers/conflict", "drivers/economy", "drivers/climate")}
+        check_datasets(f, drivers, sizes, problems)
+        check_section(f, "ensemble", sizes, False, problems)
+    else:
+        for attr in ("baseline_scenario_name", "baseline_scenario_text"):
+            if attr not in f.attrs:
+                problems.append(f"root: no `{attr}` attribute")
+        check_section(f, "comparison/baseline", sizes, False, problems)
+        check_section(f, "comparison/scenario", sizes, False, problems)
+        check_section(f, "comparison/difference", sizes, True, problems)
+
+
 def check_file(path, conservation=True):
     """Returns the list of problems found in `path` (empty: it conforms)."""
     problems = []
@@ -301,6 +413,13 @@ def check_file(path, conservation=True):
             "R": f["regions/name"].shape[0] if "regions/name" in f else -1,
             "E": f["routes/from"].shape[0] if "routes/from" in f else -1,
         }
+        check_inputs(f, problems)
+        if "ensemble" in f or "comparison" in f:
+            static = {k: v for k, v in DATASETS.items() if k.split("/")[0] in ("time", "regions", "routes")}
+            check_datasets(f, static, sizes, problems)
+            if not problems:
+                check_ensemble(f, sizes, problems)
+            return problems
         check_datasets(f, DATASETS, sizes, problems)
         if problems:  # values are meaningless when the structure is wrong
             return problems
@@ -326,9 +445,12 @@ def main(argv):
                 print(f"{path}: {msg}", file=sys.stderr)
         else:
             with h5py.File(path, "r") as f:
-                print(f"{path}: ok (schema {int(f.attrs['schema_version'])}, "
+                kind = ("ensemble" if "ensemble" in f else "comparison" if "comparison" in f
+                        else "run")
+                n = f", N={int(f.attrs['replicates'])}" if "replicates" in f.attrs else ""
+                print(f"{path}: ok ({kind}, schema {int(f.attrs['schema_version'])}, "
                       f"T={int(f.attrs['days'])}, R={f['regions/name'].shape[0]}, "
-                      f"E={f['routes/from'].shape[0]})")
+                      f"E={f['routes/from'].shape[0]}{n})")
     return 0 if ok else 1
 
 

@@ -1,6 +1,10 @@
 """Read a migflow result file (HDF5 layout schema_version 1, docs/OUTPUT.md).
 
-Shared by plot_run.py, compare_runs.py and plot_validation.py. Reading is strict:
+Shared by plot_run.py, compare_runs.py and plot_validation.py. Ensemble files
+(`migflow run --replicates`) load their medians (p50) as the series and keep every
+band in `bands`; comparison files (`migflow compare`) load the scenario side's
+medians and keep the three sections' bands in `sections` (docs/ENSEMBLES.md).
+Reading is strict:
 a missing file, an unfinished run (root attribute complete != 1) or a missing
 dataset raises ResultError with one readable line, which the scripts print before
 exiting with status 1.
@@ -35,11 +39,17 @@ def _attr(f, key, default=None):
     return v
 
 
-REQUIRED = [
+STATIC = [
     "time/day", "time/date",
     "regions/name", "regions/type", "regions/lat", "regions/lon", "regions/country",
     "regions/capacity", "regions/initial_population",
     "routes/from", "routes/to", "routes/km",
+]
+BAND_NAMES = ["p05", "p25", "p50", "p75", "p95", "mean"]
+SERIES = ["population", "agents", "arrivals", "departures", "spawned", "route_flow_forward",
+          "route_flow_backward", "in_transit", "total_agents"]
+
+REQUIRED = STATIC + [
     "series/population", "series/agents", "series/arrivals", "series/departures",
     "series/spawned", "series/route_flow_forward", "series/route_flow_backward",
     "series/in_transit", "series/total_agents",
@@ -65,7 +75,16 @@ class Result:
                 state = "missing" if complete is None else f"= {complete}"
                 raise ResultError(f"{path}: incomplete result (root attribute 'complete' {state}); "
                                   "the run did not finish")
-            missing = [d for d in REQUIRED if d not in f]
+            self.kind = ("ensemble" if "ensemble" in f else "comparison" if "comparison" in f
+                         else "run")
+            if self.kind == "run":
+                required = REQUIRED
+            else:
+                top = "ensemble" if self.kind == "ensemble" else "comparison/scenario"
+                required = STATIC + [f"{top}/{n}/{q}" for n in SERIES for q in BAND_NAMES]
+                if self.kind == "ensemble":
+                    required += ["drivers/conflict", "drivers/economy", "drivers/climate"]
+            missing = [d for d in required if d not in f]
             if need_validation and "validation" not in f:
                 missing.append("validation (the scenario had no observed data)")
             if missing:
@@ -86,7 +105,23 @@ class Result:
             self.route_from = f["routes/from"][()].astype(int)
             self.route_to = f["routes/to"][()].astype(int)
             self.route_km = f["routes/km"][()].astype(float)
-            s = f["series"]
+            self.replicates = int(self.attrs.get("replicates") or 1)
+            self.bands = None      # ensemble: series -> {p05, ..., mean}
+            self.sections = None   # comparison: baseline/scenario/difference -> bands
+            if self.kind == "run":
+                s = f["series"]
+            else:
+                def bands_of(g):
+                    return {n: {q: g[n][q][()].astype(float) for q in BAND_NAMES}
+                            for n in g if n != "camp_outcomes" and isinstance(g[n], h5py.Group)}
+                if self.kind == "ensemble":
+                    self.bands = bands_of(f["ensemble"])
+                else:
+                    self.sections = {k: bands_of(f["comparison/" + k])
+                                     for k in ("baseline", "scenario", "difference")}
+                    self.bands = self.sections["scenario"]
+                    self.baseline_name = str(self.attrs.get("baseline_scenario_name") or "baseline")
+                s = {n: b["p50"] for n, b in self.bands.items()}  # medians stand for the series
             self.population = s["population"][()].astype(float)
             self.agents = s["agents"][()]
             self.arrivals = s["arrivals"][()]
@@ -96,8 +131,8 @@ class Result:
             self.flow_backward = s["route_flow_backward"][()]
             self.in_transit = s["in_transit"][()]
             self.total_agents = s["total_agents"][()]
-            self.drivers = {k: f["drivers/" + k][()].astype(float)
-                            for k in ("conflict", "economy", "climate")}
+            self.drivers = ({k: f["drivers/" + k][()].astype(float)
+                             for k in ("conflict", "economy", "climate")} if "drivers" in f else None)
             self.validation = None
             if "validation" in f:
                 v = f["validation"]
@@ -125,6 +160,13 @@ class Result:
         if len(self.dates) != T or len(self.region) != R:
             raise ResultError(f"{path}: inconsistent shapes: {T} days x {R} regions in "
                               f"/series/population but {len(self.dates)} dates, {len(self.region)} names")
+
+    def band(self, name, lo="p05", hi="p95", section=None):
+        """(lo, hi) arrays of a series' band, or None for a single run."""
+        bands = self.sections[section] if section else self.bands
+        if not bands or name not in bands:
+            return None
+        return bands[name][lo], bands[name][hi]
 
     def camps(self):
         return [i for i, t in enumerate(self.type) if t == "camp"]

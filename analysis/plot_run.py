@@ -1,7 +1,12 @@
 #!/usr/bin/python3
-"""Plot one migflow result file.
+"""Plot one migflow result file: a single run, an ensemble or a comparison.
 
     /usr/bin/python3 analysis/plot_run.py OUT.h5 [-o OUTDIR] [--top N]
+
+Ensembles (`migflow run --replicates N`) draw the median of each series with its
+p05-p95 band (light) and p25-p75 band (darker). Comparisons (`migflow compare`) draw
+the scenario side that way, the baseline's median dashed, and add
+  camps_difference.png  per camp: scenario - baseline paired by seed, median and bands
 
 Writes PNGs into OUTDIR (default: OUT_plots next to the file) and prints their paths:
   population.png   population per region over time: the N regions that changed most,
@@ -24,6 +29,24 @@ import numpy as np
 import mfresult
 
 
+def shade(ax, r, name, column, dates, scale=1.0, color="tab:blue", section=None):
+    """The p05-p95 and p25-p75 bands of one column of a series (nothing for a single run)."""
+    for lo, hi, alpha in (("p05", "p95", 0.15), ("p25", "p75", 0.3)):
+        band = r.band(name, lo, hi, section)
+        if band is None:
+            return
+        a, b = band
+        a = a[:, column] if column is not None else a
+        b = b[:, column] if column is not None else b
+        ax.fill_between(dates, a * scale, b * scale, color=color, alpha=alpha, lw=0)
+
+
+def band_note(r):
+    if r.kind == "run":
+        return ""
+    return f" (median of {r.replicates} replicates; bands p05–p95, p25–p75)"
+
+
 def top_changed(r, n):
     change = r.population[-1] - r.initial_population
     order = np.argsort(-np.abs(change), kind="stable")
@@ -39,6 +62,7 @@ def plot_population(r, plt, out, n):
     for k, i in enumerate(top):
         label = f"{r.region[i]} ({r.type[i]})" if r.type[i] != "settlement" else r.region[i]
         ax1.plot(d, r.population[:, i], color=colors[k % len(colors)], label=label)
+        shade(ax1, r, "population", i, d, color=colors[k % len(colors)])
         ax2.plot(d, r.population[:, i] - r.initial_population[i], color=colors[k % len(colors)],
                  label=label)
     if rest:
@@ -56,7 +80,7 @@ def plot_population(r, plt, out, n):
     for ax in (ax1, ax2):
         mfresult.date_axis(ax)
     ax2.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    fig.suptitle(f"{r.name}: population per region")
+    fig.suptitle(f"{r.name}: population per region{band_note(r)}")
     fig.tight_layout()
     return save(fig, plt, out, "population.png")
 
@@ -87,6 +111,10 @@ def plot_camps(r, plt, out):
         ax.patch.set_visible(False)
         mfresult.shade_events(ax, events)
         ax.plot(d, r.population[:, i], color="tab:blue", label="population")
+        shade(ax, r, "population", i, d)
+        if r.kind == "comparison":
+            ax.plot(d, r.sections["baseline"]["population"]["p50"][:, i], color="0.3", ls="--",
+                    label=f"population, {r.baseline_name} (median)")
         ax.plot(d, r.initial_population[i] + np.cumsum(daily), color="tab:green", ls=":",
                 label="initial population + cumulative arrivals")
         if r.capacity[i] > 0:
@@ -107,7 +135,7 @@ def plot_camps(r, plt, out):
     fig.legend(h1 + [plt.Rectangle((0, 0), 1, 1, color="tab:orange", alpha=0.35)],
                l1 + ["daily arrivals (right axis)"], loc="lower center", ncol=4 if ncol > 1 else 2,
                frameon=False)
-    fig.suptitle(f"{r.name}: camps, occupancy and arrivals")
+    fig.suptitle(f"{r.name}: camps, occupancy and arrivals{band_note(r)}")
     fig.tight_layout(rect=(0, 0.06 if ncol > 1 else 0.16, 1, 1))
     return save(fig, plt, out, "camps.png")
 
@@ -152,6 +180,7 @@ def plot_transit(r, plt, out):
     d = r.dates
     fig, axes = plt.subplots(3, 1, figsize=(10, 7.5), sharex=True)
     axes[0].plot(d, r.in_transit * ppa, color="tab:purple")
+    shade(axes[0], r, "in_transit", None, d, ppa, color="tab:purple")
     axes[0].set_ylabel("in transit (people)")
     axes[0].set_title("People travelling at the end of the day")
     axes[1].plot(d, r.total_agents, color="tab:blue", label="all agents")
@@ -175,7 +204,7 @@ def plot_transit(r, plt, out):
         mfresult.date_axis(ax)
     if events:
         axes[0].legend(frameon=False, fontsize=7)
-    fig.suptitle(f"{r.name}: movement totals")
+    fig.suptitle(f"{r.name}: movement totals{band_note(r)}")
     fig.tight_layout()
     return save(fig, plt, out, "transit.png")
 
@@ -223,6 +252,34 @@ def plot_routes(r, plt, out, n):
     return save(fig, plt, out, "route_flows.png")
 
 
+def plot_camp_differences(r, plt, out):
+    """Comparison files: per camp, the per-seed difference scenario - baseline."""
+    camps = r.camps()
+    if r.kind != "comparison" or not camps:
+        return None
+    ncol = min(3, len(camps))
+    nrow = int(np.ceil(len(camps) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.0 * nrow), squeeze=False, sharex=True)
+    d = r.dates
+    diff = r.sections["difference"]["population"]
+    for k, i in enumerate(camps):
+        ax = axes[k // ncol][k % ncol]
+        ax.axhline(0, color="k", lw=0.6)
+        shade(ax, r, "population", i, d, color="tab:red", section="difference")
+        ax.plot(d, diff["p50"][:, i], color="tab:red", label="median of the per-seed difference")
+        ax.set_title(f"{r.region[i]} ({r.country[i]})")
+        ax.set_ylabel("people, scenario − baseline")
+        ax.yaxis.set_major_formatter(mfresult.people_formatter())
+        mfresult.date_axis(ax)
+    for k in range(len(camps), nrow * ncol):
+        axes[k // ncol][k % ncol].set_visible(False)
+        axes[k // ncol - 1][k % ncol].xaxis.set_tick_params(labelbottom=True)
+    fig.suptitle(f"{r.name} − {r.baseline_name}: camp population, paired by seed "
+                 f"({r.replicates} seeds; bands p05–p95, p25–p75 of the difference)")
+    fig.tight_layout()
+    return save(fig, plt, out, "camps_difference.png")
+
+
 def weekly(x, w=7):
     if len(x) < w:
         return x
@@ -256,8 +313,9 @@ def main(argv=None):
     os.makedirs(out, exist_ok=True)
     plt = mfresult.setup_matplotlib()
     n = max(1, a.top)
-    paths = [plot_population(r, plt, out, n), plot_camps(r, plt, out), plot_drivers(r, plt, out),
-             plot_transit(r, plt, out), plot_routes(r, plt, out, n)]
+    paths = [plot_population(r, plt, out, n), plot_camps(r, plt, out),
+             plot_drivers(r, plt, out) if r.drivers else None,
+             plot_transit(r, plt, out), plot_routes(r, plt, out, n), plot_camp_differences(r, plt, out)]
     for p in paths:
         if p:
             print(p)

@@ -47,6 +47,7 @@ int check(const CheckArgs& a) {
     if (path.empty()) throw UsageError("which scenario?");
     try {
         const Scenario s = load_scenario_source(path, a.overrides);
+        for (const auto& n : s.notes) std::cerr << n << "\n";
         std::cout << summary(s) << "\n";
         return 0;
     } catch (const InputError& e) {

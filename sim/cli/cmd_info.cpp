@@ -15,6 +15,7 @@
 #include "output/hdf5_util.hpp"
 #include "cli/commands.hpp"
 #include "cli/info_outcomes.hpp"
+#include "migflow/measures/quantile.hpp"
 
 namespace migflow::cli {
 namespace {
@@ -66,14 +67,58 @@ void print_regions(const std::vector<std::string>& names, const std::vector<std:
     }
 }
 
+// Median [p05, p95] of one column of a [replicates x camps] matrix.
+std::string column_band(const std::vector<double>& m, std::size_t cols, std::size_t c, const char* sign = "") {
+    std::vector<double> v;
+    for (std::size_t k = 0; k * cols + c < m.size(); ++k) v.push_back(m[k * cols + c]);
+    std::sort(v.begin(), v.end());
+    const std::string f = std::string("%") + sign + ".0f";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, (f + " [" + f + ", " + f + "]").c_str(), quantile_sorted(v.data(), v.size(), 0.5),
+                  quantile_sorted(v.data(), v.size(), 0.05), quantile_sorted(v.data(), v.size(), 0.95));
+    return buf;
+}
+
+// Ensembles and comparisons: what was run, and per camp its peak with the band.
+void print_ensemble_info(H5::H5File& file, const std::string& path, std::ostream& out) {
+    const H5::Group root = file.openGroup("/");
+    const bool comparison = file.nameExists("/comparison");
+    const std::string top = comparison ? "/comparison" : "/ensemble";
+    const auto seeds = read_vector<std::uint64_t>(file.openDataSet(top + "/seeds"));
+    out << "file:         " << path << '\n'
+        << "kind:         " << (comparison ? "comparison (replicates paired by seed)" : "ensemble") << '\n';
+    if (comparison) out << "baseline:     " << read_string_attr(root, "baseline_scenario_name") << '\n';
+    out << "scenario:     " << read_string_attr(root, "scenario_name") << "  (" << read_string_attr(root, "scenario_file")
+        << ")\n"
+        << "ruleset:      " << read_string_attr(root, "ruleset") << '\n'
+        << "replicates:   " << seeds.size() << ", seeds " << (seeds.empty() ? 0 : seeds.front()) << " .. "
+        << (seeds.empty() ? 0 : seeds.back()) << '\n'
+        << "start date:   " << read_string_attr(root, "start_date") << '\n'
+        << "days:         " << read_int_attr(root, "days") << '\n'
+        << "migflow:      " << read_string_attr(root, "migflow_version") << ", " << read_int_attr(root, "threads")
+        << " thread(s), " << fmt(read_double_attr(root, "wall_seconds"), 2) << " s\n";
+    const std::string camps = top + (comparison ? "/difference" : "") + "/camp_outcomes";
+    const auto names = read_strings(file.openDataSet(camps + "/name"));
+    if (names.empty()) return;
+    const auto peaks = read_vector<double>(file.openDataSet(camps + "/peak_population"));
+    const auto arrivals = read_vector<double>(file.openDataSet(camps + "/arrivals"));
+    out << (comparison ? "camps, scenario - baseline per seed, median [p05, p95]: peak population; arrivals\n"
+                       : "camps, median [p05, p95] over replicates: peak population; arrivals\n");
+    for (std::size_t c = 0; c < names.size(); ++c)
+        out << "  " << names[c] << ": " << column_band(peaks, names.size(), c, comparison ? "+" : "") << "; "
+            << column_band(arrivals, names.size(), c, comparison ? "+" : "") << '\n';
+}
+
 // Everything goes to `out` first, so a file that fails half-way prints only the error.
 void print_info(const std::string& path, std::ostream& out) {
     H5::H5File file(path, H5F_ACC_RDONLY);
     H5::Group root = file.openGroup("/");
-    if (!has_attr(root, "schema_version") || !file.nameExists("/series"))
+    const bool bands = file.nameExists("/ensemble") || file.nameExists("/comparison");
+    if (!has_attr(root, "schema_version") || !(bands || file.nameExists("/series")))
         throw NotAResult("not a migflow result file (no schema_version or /series)");
     if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)
         throw NotAResult("incomplete result file (no complete=1 attribute): the run did not finish");
+    if (bands) return print_ensemble_info(file, path, out);
 
     const auto names = read_strings(file.openDataSet("/regions/name"));
     const auto types = read_strings(file.openDataSet("/regions/type"));

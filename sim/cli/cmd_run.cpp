@@ -10,9 +10,12 @@
 #include "migflow/scenario/loader.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/engine/team.hpp"
+#include "cli/ensemble_report.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_scenario.hpp"
 #include "cli/scenario_source.hpp"
 #include "cli/stop_signals.hpp"
+#include "migflow/output/ensemble_file.hpp"
 
 namespace migflow::cli {
 
@@ -26,10 +29,11 @@ struct RunArgs {
     Overrides overrides;
     bool show_progress = false;  // the default anyway: kept for scripts that pass it
     bool quiet = false;
+    std::size_t replicates = 0;  // 0: one run, the single-run layout
 };
 
-std::string output_path(const RunArgs& ra, const Scenario& s) {
-    if (!ra.output.empty()) return ra.output;
+std::string output_path(const std::string& output, const Scenario& s) {
+    if (!output.empty()) return output;
     if (!s.output.path.empty()) return s.output.path;
     return s.name + ".h5";
 }
@@ -63,9 +67,58 @@ void print_summary(const Simulation& sim, const Scenario& s, const RunSummary& s
     std::printf("output: %s\n", out.c_str());
 }
 
+void print_replicate_progress(std::size_t done, std::size_t total) {
+    std::fprintf(stderr, "\rreplicate %zu/%zu   ", done, total);
+    if (done == total) std::fputc('\n', stderr);
+}
+
+int run_ensemble(const Scenario& s, std::size_t replicates, int threads, const std::string& out, bool show) {
+    check_ensemble_memory(s, replicates, 1);
+    const auto seeds = replicate_seeds(s.seed, replicates);
+    auto reps = run_replicates(s, seeds, threads, show ? print_replicate_progress : nullptr);
+    EnsembleFileSpec spec;
+    spec.scenario = &s;
+    spec.seeds_group = "/ensemble";
+    spec.seeds = seeds;
+    spec.threads = reps.threads;
+    spec.wall_seconds = reps.wall_seconds;
+    spec.agent_steps = reps.agent_steps;
+    spec.drivers = &reps.runs.front();
+    const auto camps = camp_outcomes(s, reps.runs);
+    spec.sections.push_back({"/ensemble", ensemble_bands(reps.runs), camps});
+    write_ensemble_file(out, build_world(s), spec);
+    std::printf("%s: %d days from %s, ruleset %s, %zu replicates (seeds %llu .. %llu), %d region(s), %zu route(s)\n",
+                s.name.c_str(), s.days, format_date(s.start_date).c_str(), s.ruleset.c_str(), seeds.size(),
+                static_cast<unsigned long long>(seeds.front()), static_cast<unsigned long long>(seeds.back()),
+                int(s.regions.size()), s.routes.size());
+    print_camp_bands(s, camps);
+    std::printf("time: %.2f s wall on %d thread(s), %.3g agent-steps/s\n", reps.wall_seconds, reps.threads,
+                reps.wall_seconds > 0 ? double(reps.agent_steps) / reps.wall_seconds : 0.0);
+    std::printf("output: %s\n", out.c_str());
+    return 0;
+}
+
+// Notes the loader made (events clipped to the run), one per line on stderr.
+void print_notes(const Scenario& s) {
+    for (const auto& n : s.notes) std::fprintf(stderr, "%s\n", n.c_str());
+}
+
 int run(const RunArgs& ra, Team& team) {
     if (ra.input.empty()) throw UsageError("no scenario given");
     if (ra.show_progress && ra.quiet) throw UsageError("--progress and --quiet exclude each other");
+    return run_scenario(
+        [&] {
+            Scenario s = load_scenario_source(ra.input, ra.overrides);
+            s.seed = ra.seed.value_or(s.seed);
+            return s;
+        },
+        ra.output, ra.replicates, ra.threads, ra.quiet, team);
+}
+
+}  // namespace
+
+int run_scenario(const std::function<Scenario()>& load, const std::string& output, std::size_t replicates,
+                 int threads, bool quiet, Team& team) {
     // Under MPI every rank loads the scenario and builds the whole region graph
     // (DESIGN.md §5); rank 0 alone writes the file. Each step is agreed among the ranks,
     // so an error on any of them ends all (team.hpp: together).
@@ -75,18 +128,24 @@ int run(const RunArgs& ra, Team& team) {
     std::unique_ptr<Simulation> sim;
     std::unique_ptr<Recorder> recorder;
     together(team, [&] {
-        s = load_scenario_source(ra.input, ra.overrides);
+        s = load();
+        out = output_path(output, s);
+        if (replicates > 0) {
+            if (team.size() > 1)
+                throw std::runtime_error("--replicates runs its replicates in one process: start it without mpirun");
+            return;
+        }
         RunOptions opt;
-        opt.seed = ra.seed.value_or(s.seed);
-        opt.threads = ra.threads;
+        opt.seed = s.seed;
+        opt.threads = threads;
         opt.team = &team;
         opt.stop = &stop;
-        s.seed = opt.seed;
-        out = output_path(ra, s);
         sim = std::make_unique<Simulation>(s, opt);
         recorder = team.rank() == 0 ? make_hdf5_recorder(out) : make_null_recorder();
     });
-    const ProgressStyle style = team.rank() == 0 ? progress_style(ra.quiet) : ProgressStyle::off;
+    const ProgressStyle style = team.rank() == 0 ? progress_style(quiet) : ProgressStyle::off;
+    if (team.rank() == 0) print_notes(s);
+    if (replicates > 0) return run_ensemble(s, replicates, threads, out, style != ProgressStyle::off);
     RunSummary sum;
     try {
         sum = style == ProgressStyle::off ? sim->run(*recorder) : sim->run(*recorder, ProgressPrinter(style));
@@ -116,8 +175,6 @@ int run(const RunArgs& ra, Team& team) {
     return 0;
 }
 
-}  // namespace
-
 Command add_run_command(CLI::App& app, Team& team) {
     auto* sub = app.add_subcommand("run", "run a scenario (YAML file or Flee input directory), write HDF5");
     auto a = std::make_shared<RunArgs>();
@@ -127,6 +184,7 @@ Command add_run_command(CLI::App& app, Team& team) {
     add_seed_option(*sub, a->seed);
     add_threads_option(*sub, a->threads);
     add_set_option(*sub, a->overrides);
+    add_replicates_option(*sub, a->replicates);
     sub->add_flag("--progress", a->show_progress, "show progress on stderr (the default: redrawn on a terminal, a line per 5 % of the days in a log)");
     sub->add_flag("--quiet", a->quiet, "no progress on stderr");
     return {sub, [a, &team] { return run(*a, team); }};

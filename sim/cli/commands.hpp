@@ -17,5 +17,7 @@ Command add_params_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app, Team& team);  // team: the ranks sharing the runs
 Command add_export_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
+Command add_rerun_command(CLI::App& app, Team& team);
 
 }  // namespace migflow::cli

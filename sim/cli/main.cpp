@@ -15,7 +15,8 @@ namespace {
 using migflow::cli::Command;
 
 constexpr const char* docs_footer =
-    "Docs: docs/SCENARIO.md (input), docs/MODEL.md (equations), docs/OUTPUT.md (HDF5 layout).\n";
+    "Docs: docs/SCENARIO.md (input), docs/MODEL.md (equations), docs/OUTPUT.md (HDF5 layout),\n"
+    "docs/ENSEMBLES.md (replicates and paired comparisons).\n";
 
 // The subcommand the user named, when CLI11 got that far.
 const CLI::App* chosen(const CLI::App& app) {
@@ -67,9 +68,10 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "migflow " MIGFLOW_VERSION);
     app.require_subcommand(1);
     app.footer(docs_footer);
-    const Command commands[] = {add_run_command(app, *team),         add_check_command(app),  add_info_command(app),
-                                add_import_flee_command(app), add_params_command(app), add_sweep_command(app, *team),
-                                add_export_command(app), add_report_command(app)};
+    const Command commands[] = {add_run_command(app, *team),  add_compare_command(app), add_rerun_command(app, *team),
+                                add_check_command(app),       add_info_command(app),    add_import_flee_command(app),
+                                add_params_command(app),      add_sweep_command(app, *team), add_export_command(app),
+                                add_report_command(app)};
 
     try {
         app.parse(argc, argv);

@@ -34,6 +34,20 @@ CLI::Option* add_seed_option(CLI::App& app, std::optional<std::uint64_t>& seed) 
         ->type_name("N");
 }
 
+CLI::Option* add_replicates_option(CLI::App& app, std::size_t& replicates) {
+    return app
+        .add_option_function<std::string>(
+            "--replicates",
+            [&replicates](const std::string& v) {
+                const auto n = whole_number("--replicates", v);
+                if (n < 1 || n > 100000) throw CLI::ValidationError("--replicates takes 1 to 100000");
+                replicates = static_cast<std::size_t>(n);
+            },
+            "run seeds SEED .. SEED+N-1 side by side and write their quantile bands (p05 p25 p50 p75 p95 "
+            "mean) per series (docs/ENSEMBLES.md)")
+        ->type_name("N");
+}
+
 CLI::Option* add_set_option(CLI::App& app, Overrides& overrides) {
     return app
         .add_option_function<std::vector<std::string>>(

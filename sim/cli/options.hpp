@@ -34,6 +34,9 @@ CLI::Option* add_threads_option(CLI::App& app, int& threads);
 // --seed N: overrides the scenario's seed.
 CLI::Option* add_seed_option(CLI::App& app, std::optional<std::uint64_t>& seed);
 
+// --replicates N: 1 to 100000 seeds side by side (docs/ENSEMBLES.md).
+CLI::Option* add_replicates_option(CLI::App& app, std::size_t& replicates);
+
 // --set key.path=value, repeatable: scenario overrides in the order given.
 CLI::Option* add_set_option(CLI::App& app, Overrides& overrides);
 

@@ -3,9 +3,11 @@
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -202,13 +204,17 @@ int Simulation::stop_requested() {
 RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progress&)>& progress) {
     // With more than one thread, output is written by a thread of its own; a run asked
     // to use one thread really uses one.
-    const bool overlap_output = options_.threads != 1 && tbb::info::default_concurrency() > 1;
+    const bool overlap_output =
+        !options_.in_caller_arena && options_.threads != 1 && tbb::info::default_concurrency() > 1;
     auto async = overlap_output ? make_async_recorder(sink) : nullptr;
     Recorder& recorder = async ? *async : sink;
     // More threads than the machine's cores would not run: record what really can.
     const int cores = tbb::info::default_concurrency();
-    const int threads = options_.threads > 0 ? std::min(options_.threads, cores) : cores;
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    const int threads = options_.in_caller_arena ? tbb::this_task_arena::max_concurrency()
+                        : options_.threads > 0   ? std::min(options_.threads, cores)
+                                                 : cores;
+    std::optional<tbb::global_control> limit;
+    if (!options_.in_caller_arena) limit.emplace(tbb::global_control::max_allowed_parallelism, threads);
     threads_used_ = threads;
     const auto start = Clock::now();
 

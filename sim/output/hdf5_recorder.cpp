@@ -17,6 +17,7 @@
 #include "output/dimension_scales.hpp"
 #include "output/hdf5_util.hpp"
 #include "output/measures_writer.hpp"
+#include "output/result_header.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/output/recorder.hpp"
 #include "migflow/measures/ard.hpp"
@@ -29,7 +30,6 @@ using detail::set_attr;
 using detail::write_strings;
 using detail::write_vector;
 
-constexpr int schema_version = 1;
 constexpr std::size_t max_block_days = 32;
 constexpr std::size_t max_chunk_cols = 8192;
 constexpr std::size_t buffer_budget_bytes = 64u << 20;  // all block buffers together
@@ -97,7 +97,6 @@ public:
     void finish(const RunSummary& summary) override;
 
 private:
-    void write_static(const Scenario& s, const World& w);
     void create_series(const Scenario& s);
     void flush_block();
     void write_validation(H5::Group& root);
@@ -152,69 +151,13 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
     observed_sim_.assign(s.observed.region.size(), std::vector<double>(days_, 0.0));
 
     try {
-        H5::Group root = file_->openGroup("/");
-        set_attr(root, "schema_version", schema_version);
-        set_attr(root, "migflow_version", info.version);
-        set_attr(root, "scenario_name", s.name);
-        set_attr(root, "scenario_file", s.source_file);
-        set_attr(root, "scenario_text", s.source_text);
-        set_attr(root, "seed", info.seed);
-        set_attr(root, "ruleset", s.ruleset);
-        set_attr(root, "people_per_agent", s.agents.people_per_agent);
-        set_attr(root, "start_date", format_date(s.start_date));
-        set_attr(root, "days", static_cast<std::int64_t>(days_));
-        set_attr(root, "threads", info.threads);
-        set_attr(root, "ranks", info.ranks);
-        write_static(s, w);
+        detail::write_run_attributes(*file_, s, info.seed, info.threads, info.version);
+        { H5::Group root = file_->openGroup("/"); set_attr(root, "ranks", info.ranks); }
+        detail::write_time_and_network(*file_, s, w);
         create_series(s);
     } catch (const H5::Exception& e) {
         throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
     }
-}
-
-void Hdf5Recorder::write_static(const Scenario& s, const World& w) {
-    H5::Group time = file_->createGroup("/time");
-    std::vector<std::int32_t> day(days_);
-    std::vector<std::string> date(days_);
-    for (std::size_t t = 0; t < days_; ++t) {
-        day[t] = static_cast<std::int32_t>(t);
-        date[t] = format_date(s.start_date + static_cast<DayNumber>(t));
-    }
-    write_vector(time, "day", day, "day", "day index from the start date (day 0 = start_date)");
-    write_strings(time, "date", date, "1", "calendar date of each day, YYYY-MM-DD");
-
-    H5::Group regions = file_->createGroup("/regions");
-    std::vector<std::string> name, type, country;
-    std::vector<double> lat, lon, capacity, population;
-    for (const Region& r : w.regions) {
-        name.push_back(r.name);
-        type.emplace_back(to_string(r.type));
-        country.push_back(r.country);
-        lat.push_back(r.lat);
-        lon.push_back(r.lon);
-        capacity.push_back(r.capacity);
-        population.push_back(r.population);
-    }
-    write_strings(regions, "name", name, "1", "region name");
-    write_strings(regions, "type", type, "1", "region type: settlement, camp or transit");
-    write_strings(regions, "country", country, "1", "country of the region");
-    write_vector(regions, "lat", lat, "degrees", "latitude");
-    write_vector(regions, "lon", lon, "degrees", "longitude");
-    write_vector(regions, "capacity", capacity, "people", "capacity in people, 0 = unlimited");
-    write_vector(regions, "initial_population", population, "people",
-                 "population at the start of the run");
-
-    H5::Group routes = file_->createGroup("/routes");
-    std::vector<std::int32_t> from, to;
-    std::vector<double> km;
-    for (const Route& r : w.routes) {
-        from.push_back(r.from);
-        to.push_back(r.to);
-        km.push_back(r.km);
-    }
-    write_vector(routes, "from", from, "1", "index of the first end of the route in /regions");
-    write_vector(routes, "to", to, "1", "index of the second end of the route in /regions");
-    write_vector(routes, "km", km, "km", "route length");
 }
 
 void Hdf5Recorder::create_series(const Scenario& s) {

@@ -84,7 +84,7 @@ void load_groups(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
 }
 
 void load_output(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
-    if (n.IsNull() || !ctx.check_map(n, "output", {"file", "snapshot_every", "compression"})) return;
+    if (n.IsNull() || !ctx.check_map(n, "output", {"file", "snapshot_every", "compression", "keep_inputs"})) return;
     if (const YAML::Node f = n["file"]; f.IsDefined()) {
         if (const auto v = ctx.string(f, "output.file")) {
             if (v->empty()) ctx.problem(f, "output.file", "must not be empty (leave the key out for <name>.h5)");
@@ -96,6 +96,12 @@ void load_output(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     }
     if (const YAML::Node v = n["compression"]; v.IsDefined()) {
         if (const auto x = ctx.integer(v, "output.compression", 0, 9)) s.output.compression = static_cast<int>(*x);
+    }
+    if (const YAML::Node v = n["keep_inputs"]; v.IsDefined()) {
+        bool keep = true;
+        if (v.IsScalar() && YAML::convert<bool>::decode(v, keep)) s.output.keep_inputs = keep;
+        else ctx.problem(v, "output.keep_inputs", "got `" + (v.IsScalar() ? v.Scalar() : std::string("a non-scalar")) +
+                                                      "`, expected true or false");
     }
 }
 

@@ -369,14 +369,13 @@ void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
         const YAML::Node r = ctx.need(m, "region", key);
         const auto region = r.IsDefined() ? ctx.region(r, join_path(key, "region")) : std::nullopt;
         ok = ok && region;
-        const YAML::Node f = ctx.need(m, "from", key);
-        const auto from = f.IsDefined() ? ctx.run_day(f, join_path(key, "from"), false) : std::nullopt;
-        ok = ok && from;
-        if (const YAML::Node t = m["to"]; t.IsDefined()) {
-            const auto to = ctx.run_day(t, join_path(key, "to"), true);
-            if (to && from && *to <= *from) ctx.problem(t, join_path(key, "to"), "must be after `from`");
-            ok = ok && to && from && *to > *from;
-            if (to) sh.end = *to;
+        const auto range = ctx.event_range(m, key);
+        ok = ok && range;
+        bool dropped = false;
+        if (range) {
+            sh.start = range->start;
+            sh.end = range->end;
+            dropped = range->dropped;
         }
         sh.mode = sh.driver == DriverKind::economy ? Shock::Mode::scale : Shock::Mode::max;
         if (const YAML::Node md = m["mode"]; md.IsDefined()) {
@@ -400,9 +399,8 @@ void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
             else e = driver_range_error(ctx, sh.driver, *sev);
             if (!e.empty()) ctx.problem(sv, join_path(key, "severity"), e), ok = false;
         }
-        if (!ok) continue;
+        if (!ok || dropped) continue;
         sh.region = *region;
-        sh.start = *from;
         sh.severity = *sev;
         s.shocks.push_back(sh);
     }

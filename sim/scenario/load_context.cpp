@@ -100,6 +100,17 @@ void LoadContext::problem(const YAML::Node& at, const std::string& key, std::str
     diag.add(file, line, col, key, std::move(message));
 }
 
+void LoadContext::note(const YAML::Node& at, const std::string& key, const std::string& message) {
+    Problem p{file, 0, 0, key, "note: " + message};
+    for (const YAML::Node& o : override_nodes)
+        if (at.IsDefined() && at.is(o)) p.file = "--set";
+    if (p.file != "--set" && at.IsDefined() && at.Mark().line >= 0) {
+        p.line = at.Mark().line + 1;
+        p.column = at.Mark().column + 1;
+    }
+    notes.push_back(p.str());
+}
+
 void LoadContext::csv_problem(const std::string& csv, int line, const std::string& column,
                               std::string message) {
     // A broken 500,000-row file should not bury the first problems under the rest.
@@ -182,19 +193,38 @@ std::optional<DayNumber> LoadContext::date(const YAML::Node& n, const std::strin
     return d;
 }
 
-std::optional<Day> LoadContext::run_day(const YAML::Node& n, const std::string& key, bool is_end) {
-    const auto d = date(n, key);
-    if (!d || !dates_ok) return std::nullopt;
-    const Day t = *d - start_date;
-    const Day hi = is_end ? days : days - 1;
-    const Day lo = is_end ? 1 : 0;
-    if (t < lo || t > hi) {
-        const std::string first = format_date(start_date + lo), last = format_date(start_date + hi);
-        problem(n, key, "date " + n.Scalar() + " is outside the run: expected " + first + " to " +
-                            last + (is_end ? " (the day after the last day ends a range)" : ""));
+// One list of policy events serves several horizons: what falls outside the run is
+// clipped or dropped, with a note, never an error; a malformed date still is one.
+std::optional<LoadContext::EventRange> LoadContext::event_range(const YAML::Node& m, const std::string& key) {
+    const YAML::Node f = need(m, "from", key), t = m["to"];
+    const auto from = f.IsDefined() ? date(f, join_path(key, "from")) : std::nullopt;
+    const auto to = t.IsDefined() ? date(t, join_path(key, "to")) : std::nullopt;
+    if (!from || (t.IsDefined() && !to) || !dates_ok) return std::nullopt;
+    if (to && *to <= *from) {
+        problem(t, join_path(key, "to"), "must be after `from`");
         return std::nullopt;
     }
-    return t;
+    EventRange r;
+    r.start = *from - start_date;
+    r.end = to ? *to - start_date : never;
+    const std::string first = format_date(start_date), after = format_date(start_date + days);
+    const std::string span = "the run is " + first + " to " + format_date(start_date + days - 1);
+    if (r.end <= 0 || r.start >= days) {
+        note(m, key, "from " + f.Scalar() + (to ? " to " + t.Scalar() : std::string()) +
+                         " lies wholly outside the run (" + span + "): ignored");
+        r.dropped = true;
+        return r;
+    }
+    if (r.start < 0) {
+        note(f, join_path(key, "from"), "date " + f.Scalar() + " is before the run starts: clipped to " + first);
+        r.start = 0;
+    }
+    if (to && r.end > days) {
+        note(t, join_path(key, "to"), "date " + t.Scalar() + " is after the run ends: clipped to " + after +
+                                          " (the day after the last day)");
+        r.end = days;
+    }
+    return r;
 }
 
 std::optional<RegionIndex> LoadContext::region(const YAML::Node& n, const std::string& key) {
@@ -267,6 +297,19 @@ bool LoadContext::is_sequence(const YAML::Node& n, const std::string& key) {
     return false;
 }
 
+std::string LoadContext::read_input(const std::string& name, const std::string& path) const {
+    if (!embedded) return read_text_file(path);
+    for (const InputFile& f : *embedded)
+        if (f.path == name) return f.text;
+    throw InputError({Problem{path, 0, 0, "", "not among the files kept with the scenario"}});
+}
+
+void LoadContext::remember_input(const std::string& name, std::string text) {
+    for (const InputFile& f : inputs)
+        if (f.path == name) return;
+    inputs.push_back(InputFile{name, std::move(text)});
+}
+
 std::string LoadContext::resolve(const std::string& path) const {
     if (path.empty() || path.front() == '/' || base_dir.empty()) return path;
     return base_dir + "/" + path;
@@ -291,7 +334,9 @@ std::optional<CsvTable> LoadContext::csv(const YAML::Node& n, const std::string&
     const std::string path = resolve(*name);
     CsvTable t;
     try {
-        t = read_csv(path);
+        std::string text = read_input(*name, path);
+        t = parse_csv(text, path);
+        remember_input(*name, std::move(text));
     } catch (const InputError&) {
         problem(n, key, "cannot read CSV file `" + path + "`");
         return std::nullopt;
@@ -374,15 +419,16 @@ bool LoadContext::open_csv(const YAML::Node& n, const std::string& key,
     const auto name = string(n, key);
     if (!name) return false;
     out.file = resolve(*name);
-    if (!map_file(out)) {
+    if (embedded || !map_file(out)) {
         try {
-            out.owned_text = read_text_file(out.file);
+            out.owned_text = read_input(*name, out.file);
         } catch (const InputError&) {
             problem(n, key, "cannot read CSV file `" + out.file + "`");
             return false;
         }
         out.text = out.owned_text;
     }
+    remember_input(*name, std::string(out.text));
     out.reader.emplace(out.text);
     CsvRowView row;
     while ((out.has_header = out.reader->next(row))) {

@@ -37,7 +37,7 @@ std::optional<std::vector<std::string>> schema_children(const std::string& schem
         {"", top_keys},
         {"behaviour", param_keys(behaviour_params())},
         {"agents", param_keys(agent_params())},
-        {"output", {"file", "snapshot_every", "compression"}},
+        {"output", {"file", "snapshot_every", "compression", "keep_inputs"}},
         {"observed", {"file"}},
         {"drivers", {"conflict", "economy", "climate"}},
         {"drivers.*", {"interpolation", "default", "values", "file"}},
@@ -247,17 +247,38 @@ void load_flee(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
 
 }  // namespace detail
 
+namespace {
+
+// The scenario as run: the tree with the overrides applied, written back as YAML, so a
+// result file names the values it used (comments of the original are lost here; the
+// original text is kept beside it as Scenario::base_text).
+std::string effective_text(const YAML::Node& root, const std::string& file, const Overrides& overrides) {
+    YAML::Emitter out;
+    out << root;
+    std::string head = "# " + file + " with";
+    for (const auto& [k, v] : overrides) head += " --set " + k + "=" + v;
+    for (char& c : head)
+        if (c == '\n' || c == '\r') c = ' ';
+    return head + "\n" + out.c_str() + "\n";
+}
+
+}  // namespace
+
 Scenario load_scenario_text(const std::string& text, const std::string& name_for_errors,
-                            const std::string& base_dir, const Overrides& overrides) {
+                            const std::string& base_dir, const Overrides& overrides,
+                            const std::vector<InputFile>* files) {
     Diagnostics diag;
     detail::LoadContext ctx{name_for_errors, base_dir, diag};
+    ctx.embedded = files;
     YAML::Node root =
         detail::parse_yaml_map(text, name_for_errors, "scenario keys (name, start_date, days, ...)");
     for (const auto& [path, value] : overrides) detail::apply_override(ctx, root, path, value);
 
     const YAML::Node r = root;  // const from here on: lookups must never insert keys
     Scenario s;
-    s.source_text = text;
+    s.source_text = overrides.empty() ? text : effective_text(root, name_for_errors, overrides);
+    if (!overrides.empty()) s.base_text = text;
+    s.overrides = overrides;
     ctx.check_map(r, "", detail::top_keys);
     detail::load_header(ctx, r, s);
     if (const YAML::Node n = ctx.need(r, "regions", ""); n.IsDefined()) detail::load_regions(ctx, n, s);
@@ -271,6 +292,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
     if (const YAML::Node n = r["observed"]; n.IsDefined()) detail::load_observed(ctx, n, s);
     detail::load_flee(ctx, r, s);
     if (!diag.empty()) throw InputError(detail::in_reading_order(diag.problems()));
+    s.inputs = std::move(ctx.inputs);
+    s.notes = std::move(ctx.notes);
     return s;
 }
 

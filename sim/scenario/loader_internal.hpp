@@ -61,6 +61,9 @@ struct LoadContext {
     std::string base_dir;  // relative CSV paths resolve here
     Diagnostics& diag;
     std::vector<YAML::Node> override_nodes;  // values set by --set: reported as `--set`
+    const std::vector<InputFile>* embedded = nullptr;  // files to read instead of the disk's
+    std::vector<InputFile> inputs;                      // every file read, in order (Scenario::inputs)
+    std::vector<std::string> notes;                     // Scenario::notes
 
     std::string ruleset = "native";  // as read so far: it sets the drivers' valid range
     bool dates_ok = false;  // start_date and days are valid
@@ -77,6 +80,7 @@ struct LoadContext {
 
     void problem(const YAML::Node& at, const std::string& key, std::string message);
     void csv_problem(const std::string& csv, int line, const std::string& column, std::string message);
+    void note(const YAML::Node& at, const std::string& key, const std::string& message);
 
     // Typed scalar readers: on a wrong type or range they add a problem and return nullopt.
     std::optional<std::string> string(const YAML::Node& n, const std::string& key);
@@ -85,8 +89,16 @@ struct LoadContext {
                                      long long hi);
     std::optional<double> number_in(const YAML::Node& n, const std::string& key, double lo, double hi);
     std::optional<DayNumber> date(const YAML::Node& n, const std::string& key);
-    // A date inside the run as a Day; `to` may equal the day after the last day.
-    std::optional<Day> run_day(const YAML::Node& n, const std::string& key, bool is_end);
+    // The `from` (required) and `to` (optional: never ends) dates of an event in map `m`
+    // as run days [start, end), clipped to the run with a note; `dropped` (with a note)
+    // when the whole range lies outside the run. nullopt (problem added) for a missing
+    // or malformed date or `to` not after `from`.
+    struct EventRange {
+        Day start = 0;
+        Day end = never;
+        bool dropped = false;
+    };
+    std::optional<EventRange> event_range(const YAML::Node& m, const std::string& key);
     std::optional<RegionIndex> region(const YAML::Node& n, const std::string& key);
     // The region of a name (same answer as region_index), through flat_regions.
     std::optional<RegionIndex> find_region(std::string_view name);
@@ -100,6 +112,10 @@ struct LoadContext {
     bool is_sequence(const YAML::Node& n, const std::string& key);
 
     std::string resolve(const std::string& path) const;
+    // The text of a file the scenario names (`name` as written, `path` resolved), from
+    // `embedded` when set; throws InputError when it cannot be read.
+    std::string read_input(const std::string& name, const std::string& path) const;
+    void remember_input(const std::string& name, std::string text);
     // Reads a CSV file named in the scenario; nullopt (problem added) when unreadable.
     // Leading `#` lines are dropped unless they are the header, i.e. start with one of
     // `columns`, so that rows.front() is the header.

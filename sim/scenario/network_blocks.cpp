@@ -14,7 +14,7 @@ const std::vector<std::string> region_keys = {"name", "type", "lat", "lon", "pop
 constexpr double max_route_km = 50000.0;
 
 const std::vector<std::string> route_keys = {"from", "to", "km", "closed"};
-const std::vector<std::string> closure_keys = {"route", "region", "border", "camp", "from", "to"};
+const std::vector<std::string> closure_keys = {"route", "region", "border", "camp", "direction", "from", "to"};
 
 std::optional<RegionType> region_type(std::string_view s) {
     if (s == "settlement") return RegionType::settlement;
@@ -169,25 +169,14 @@ void load_routes_csv(LoadContext& ctx, CsvStream& t, Scenario& s) {
     }
 }
 
-// `from` (required) and `to` (optional: open-ended) of a closure-like entry.
+// `from` (required) and `to` (optional: open-ended) of a closure-like entry, clipped
+// to the run; false when it has a problem or lies wholly outside the run.
 bool load_range(LoadContext& ctx, const YAML::Node& m, const std::string& key, Day& start, Day& end) {
-    bool ok = true;
-    const YAML::Node f = ctx.need(m, "from", key);
-    if (!f.IsDefined()) ok = false;
-    else if (auto d = ctx.run_day(f, join_path(key, "from"), false)) start = *d;
-    else ok = false;
-    if (const YAML::Node t = m["to"]; t.IsDefined()) {
-        if (auto d = ctx.run_day(t, join_path(key, "to"), true)) {
-            end = *d;
-            if (ok && end <= start) {
-                ctx.problem(t, join_path(key, "to"), "must be after `from`");
-                ok = false;
-            }
-        } else {
-            ok = false;
-        }
-    }
-    return ok;
+    const auto r = ctx.event_range(m, key);
+    if (!r || r->dropped) return false;
+    start = r->start;
+    end = r->end;
+    return true;
 }
 
 void load_route_item(LoadContext& ctx, const YAML::Node& m, const std::string& key, Scenario& s) {
@@ -342,6 +331,21 @@ void load_closure_item(LoadContext& ctx, const YAML::Node& m, const std::string&
         }
         c.country_a = *a;
         c.country_b = *b;
+    }
+    if (const YAML::Node d = m["direction"]; d.IsDefined()) {
+        const auto v = ctx.string(d, join_path(key, "direction"));
+        if (!v) return;
+        if (c.kind != Closure::Kind::border) {
+            ctx.problem(d, join_path(key, "direction"), "applies to border closures only");
+            return;
+        }
+        if (*v == "entry") c.direction = Closure::Direction::entry;
+        else if (*v == "exit") c.direction = Closure::Direction::exit;
+        else if (*v == "both") c.direction = Closure::Direction::both;
+        else {
+            ctx.problem(d, join_path(key, "direction"), "got `" + *v + "`, expected entry, exit or both");
+            return;
+        }
     }
     if (ok) s.closures.push_back(c);
 }

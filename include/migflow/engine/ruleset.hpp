@@ -42,6 +42,9 @@ struct RunOptions {
     // RunStopped (on every process of a team, the same day). The library installs no
     // signal handler; the CLI sets it from one.
     const std::atomic<int>* stop = nullptr;
+    // Run in the caller's TBB arena (ensembles run replicates side by side): no
+    // process-wide thread limit, and output written on the running thread.
+    bool in_caller_arena = false;
 };
 
 class Ruleset {

@@ -20,6 +20,8 @@ struct World {
     std::vector<RegionIndex> link_to;
     std::vector<RouteIndex> link_route;
     std::vector<float> link_km;
+    std::vector<std::int32_t> link_reverse;  // per link: the same route's link the other way
+    std::vector<std::int32_t> route_link;    // per route: its link from `from` to `to`
 
     std::size_t region_count() const { return regions.size(); }
     std::size_t route_count() const { return routes.size(); }
@@ -27,9 +29,11 @@ struct World {
 
 World build_world(const Scenario& s);
 
-// Which routes and regions are open on day t, from the scenario's closures.
+// Which links and regions are open on day t, from the scenario's closures.
 struct Openness {
-    std::vector<std::uint8_t> route_open;   // per route
+    // Per link (World CSR order): travel from the link's region to link_to[l] allowed.
+    // Directed, so a border can close one way only.
+    std::vector<std::uint8_t> link_open;
     std::vector<std::uint8_t> region_open;  // per region (a closed region takes nobody in or out)
     std::vector<std::uint8_t> camp_open;    // per region (a closed camp counts as a settlement)
 };

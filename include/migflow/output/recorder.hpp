@@ -2,6 +2,7 @@
 // What to record each day (a pure function of the engine state) is separate from
 // where it goes: HDF5 for users, memory for tests.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,12 +51,36 @@ public:
     virtual void finish(const RunSummary& summary) = 0;
 };
 
+// How many values a series has per day.
+enum class SeriesWidth { regions, routes, one };
+
+// One per-day series of a MemoryRecorder, named as in the HDF5 file (docs/OUTPUT.md):
+// what ensembles iterate over, so a series added to the catalogue gets its quantiles
+// without the ensemble code naming it.
+struct SeriesView {
+    std::string group;  // "series" (outcomes of the run) or "drivers" (inputs, seed-free)
+    std::string name;
+    std::string units;
+    std::string description;
+    SeriesWidth shape = SeriesWidth::regions;
+    std::size_t days = 0;
+    std::size_t width = 0;
+    // Copies day t's `width` values, as doubles, to `out`.
+    std::function<void(std::size_t t, double* out)> row;
+};
+
 // Keeps every day's series in memory (tests, analysis from C++).
 class MemoryRecorder : public Recorder {
 public:
     void begin(const Scenario& s, const World& w, const RunInfo& info) override;
     void record(const DayRecord& day) override;
     void finish(const RunSummary& summary) override;
+
+    // Every series below, in the order of docs/OUTPUT.md. A new member belongs here too.
+    std::vector<SeriesView> series() const;
+    // Values one recorded day holds (sum of the catalogue's widths): the memory an
+    // ensemble needs is replicates x days x this x 8 bytes.
+    static std::size_t values_per_day(std::size_t regions, std::size_t routes);
 
     std::vector<std::vector<std::int64_t>> agents_at;   // [day][region]
     std::vector<std::vector<double>> population;        // [day][region]

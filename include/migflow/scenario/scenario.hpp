@@ -3,6 +3,7 @@
 // engine only reads it.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "migflow/core/date.hpp"
@@ -34,7 +35,11 @@ struct Route {
 // A closure holds on days start <= t < end.
 struct Closure {
     enum class Kind { route, region, border, camp };
+    // Border closures may close one way only (docs/SCENARIO.md): the second country of
+    // `border: [A, B]` closes `entry` (no travel A -> B) or `exit` (no travel B -> A).
+    enum class Direction { both, entry, exit };
     Kind kind = Kind::route;
+    Direction direction = Direction::both;
     RegionIndex a = no_region;  // route: one end; region/camp: the region
     RegionIndex b = no_region;  // route: other end
     RouteIndex route = -1;      // route: only this route (a route's own `closed:`); -1: all a-b routes
@@ -88,13 +93,30 @@ struct OutputSpec {
     std::string path;          // empty: <scenario name>.h5 beside the working directory
     int snapshot_every = 0;    // agent snapshots every k days; 0 = none
     int compression = 1;       // gzip level 0..9; 1: fast, and with shuffle nearly as small as 4
+    bool keep_inputs = true;   // copy the input files into /inputs (what `migflow rerun` needs)
+};
+
+// A file a scenario read (a CSV table, a Flee input file), kept in the output so that
+// the run can be repeated from the result file alone (`migflow rerun`).
+struct InputFile {
+    std::string path;  // as the scenario names it: relative to its directory (a Flee case's, for Flee)
+    std::string text;
 };
 
 struct Scenario {
     std::string name;
     std::string description;
     std::string source_file;  // where it was loaded from
-    std::string source_text;  // the scenario text as read (stored in the output)
+    // The scenario as run (stored in the output): the YAML as read, or with --set
+    // overrides the YAML tree with them applied; for a Flee directory its simsetting.yml.
+    std::string source_text;
+    std::string source_kind = "yaml";  // "yaml" or "flee_dir": how source_text and inputs load again
+    std::string base_text;             // with overrides: the text before them (comments kept)
+    std::vector<std::pair<std::string, std::string>> overrides;  // --set / sweep values, in order
+    std::vector<InputFile> inputs;     // every file the scenario read, in reading order
+    // Notes for the user that are not errors (e.g. an event clipped to the run), as
+    // `file:line:col: key: note`; the library never prints, the command line does.
+    std::vector<std::string> notes;
     DayNumber start_date = 0;
     Day days = 0;
     std::uint64_t seed = 1;

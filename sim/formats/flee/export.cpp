@@ -125,7 +125,11 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
                 case Closure::Kind::route: out << "route: [" << yq(s.regions[c.a].name) << ", " << yq(s.regions[c.b].name) << "]"; break;
                 case Closure::Kind::region: out << "region: " << yq(s.regions[c.a].name); break;
                 case Closure::Kind::camp: out << "camp: " << yq(s.regions[c.a].name); break;
-                case Closure::Kind::border: out << "border: [" << yq(c.country_a) << ", " << yq(c.country_b) << "]"; break;
+                case Closure::Kind::border:
+                    out << "border: [" << yq(c.country_a) << ", " << yq(c.country_b) << "]";
+                    if (c.direction != Closure::Direction::both)
+                        out << ", direction: " << (c.direction == Closure::Direction::entry ? "entry" : "exit");
+                    break;
             }
             out << ", from: " << format_date(s.start_date + c.start);
             if (c.end != never && c.end <= s.days) out << ", to: " << format_date(s.start_date + c.end);

@@ -568,6 +568,31 @@ struct Importer {
 
 }  // namespace
 
+namespace {
+
+// The files of a case that the import reads (simsetting.yml, input_csv/, source_data/),
+// sorted by path: kept in the result file so the run can be repeated from it alone.
+std::vector<InputFile> case_files(const fs::path& dir) {
+    std::vector<InputFile> out;
+    auto add = [&](const fs::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        out.push_back(InputFile{fs::relative(p, dir).generic_string(), ss.str()});
+    };
+    std::error_code ec;
+    if (fs::is_regular_file(dir / "simsetting.yml", ec)) add(dir / "simsetting.yml");
+    for (const char* sub : {"input_csv", "source_data"}) {
+        if (!fs::is_directory(dir / sub, ec)) continue;
+        for (const auto& e : fs::recursive_directory_iterator(dir / sub, ec))
+            if (e.is_regular_file()) add(e.path());
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return out;
+}
+
+}  // namespace
+
 bool is_flee_case_dir(const std::string& dir) {
     std::error_code ec;
     return fs::is_directory(dir, ec) && fs::exists(fs::path(dir) / "input_csv" / "locations.csv", ec);
@@ -592,6 +617,8 @@ Scenario import_flee_case(const std::string& dir) {
     im.observations();
     im.floods();
     im.d.throw_if_any();
+    s.source_kind = "flee_dir";
+    s.inputs = case_files(im.dir);
     return std::move(im.s);
 }
 

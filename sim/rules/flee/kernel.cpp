@@ -347,16 +347,16 @@ private:
                                                         std::uint64_t bits, std::int32_t l, DayTally& t) const {
         if (T.closure_touched[r]) {
             const std::int32_t first = choose_in(T.open_link_cum, r, bits);
-            if (first >= 0 && !T.route_open[w_.link_route[first]]) ++t.blocked_by_closure[r];
+            if (first >= 0 && !T.link_open[first]) ++t.blocked_by_closure[r];
         }
         if (l >= 0 && T.link_stay[l]) {
             ++t.turned_away_full[r];
             ++t.refused_full[w_.link_to[l]];
         }
     }
-    RouteIndex route_between(RegionIndex from, RegionIndex to) const {
+    std::int32_t link_between(RegionIndex from, RegionIndex to) const {
         for (auto l = w_.link_begin[from]; l < w_.link_begin[from + 1]; ++l)
-            if (w_.link_to[l] == to) return w_.link_route[l];
+            if (w_.link_to[l] == to) return l;
         return -1;
     }
 
@@ -478,12 +478,12 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bi
     std::int64_t* const departures = t.departures.data();
     const std::int32_t* const link_begin = w_.link_begin.data();
     const std::uint64_t* const link_cum = T.link_cum.data();
-    RouteIndex route = -1;  // the route of the current link, once known
+    std::int32_t link = -1;  // the current link, once known
     auto depart = [&](RegionIndex at, std::int32_t l) {
         const RouteIndex e = w_.link_route[l];
         ++departures[at];
         ++(st_.link_forward[l] ? t.flow_forward : t.flow_backward)[e];
-        route = e;
+        link = l;
         from = at;
         region = w_.link_to[l];
         km_left = w_.link_km[l];
@@ -538,8 +538,8 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bi
         if (!arrived_once_.empty()) arrived_once_[id] = 1;
         if (!new_link) ++t.road_leave[dest];
         km_left = 0.0f;
-        const RouteIndex e = new_link ? route : route_between(from, dest);
-        if (e >= 0 && !T.route_open[e]) {
+        const std::int32_t on = new_link ? link : link_between(from, dest);
+        if (on >= 0 && !T.link_open[on]) {
             // The link closed while the agent was on it: back to where it started,
             // blocked by the closure (FLEE.md "Turned away").
             region = from;

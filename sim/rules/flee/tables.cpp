@@ -124,7 +124,7 @@ double path_weight(const FleeMoveRules& m, const FleeTables& t, RegionIndex end,
 
 bool link_open(const World& w, const DayState& s, std::int32_t l, RegionIndex from) {
     const RegionIndex to = w.link_to[l];
-    return s.open.route_open[w.link_route[l]] && s.open.region_open[from] && s.open.region_open[to];
+    return s.open.link_open[l] && s.open.region_open[from] && s.open.region_open[to];
 }
 
 // What the weights see: today's closures, or none (the counterfactual of FLEE.md
@@ -264,11 +264,10 @@ void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic
             t.link_flags[l] = std::uint8_t((t.link_stay[l] ? flee_link_stay : 0) |
                                            (t.closure_touched[i] ? flee_link_touched : 0));
     }
-    t.route_open.assign(w.route_count(), 1);
-    for (std::size_t r = 0; r < w.route_count(); ++r) {
-        const Route& rt = w.routes[r];
-        t.route_open[r] = s.open.route_open[r] && s.open.region_open[rt.from] && s.open.region_open[rt.to];
-    }
+    t.link_open.resize(links);
+    for (std::size_t i = 0; i < n; ++i)
+        for (auto l = w.link_begin[i]; l < w.link_begin[i + 1]; ++l)
+            t.link_open[l] = link_open(w, s, l, static_cast<RegionIndex>(i));
 }
 
 }  // namespace migflow::detail

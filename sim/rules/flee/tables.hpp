@@ -59,7 +59,7 @@ struct FleeTables {
     // links, on a 2^32 scale (a closed link repeats its predecessor's value).
     std::vector<std::uint64_t> link_cum;
     std::vector<std::uint8_t> link_stay;  // the end is a camp with capMult < 0.5: stay today
-    std::vector<std::uint8_t> route_open;  // per route: open today (else travellers turn back)
+    std::vector<std::uint8_t> link_open;  // per link: open today (else travellers on it turn back)
     // FLEE.md "Turned away": the link table as if no closure were in force, to tell
     // movers whose first choice is closed. Filled only where closure_touched.
     std::vector<std::uint8_t> closure_touched;  // per region: one of its links is closed today

@@ -311,7 +311,7 @@ void NativeRuleset::count_turned_away(const DayState& st, RegionIndex i, double 
     const auto first = tables_.closure_touched[i] ? pick_link_without_closures(w_, tables_, i, u)
                                                   : pick_link(w_, tables_, i, u);
     if (first >= 0) {
-        if (!st.open.route_open[w_.link_route[first]]) ++tally.blocked_by_closure[i];
+        if (!st.open.link_open[first]) ++tally.blocked_by_closure[i];
     } else if (const auto full = pick_full_link(w_, tables_, i, u); full >= 0) {
         ++tally.turned_away_full[i];
         ++tally.refused_full[w_.link_to[full]];

@@ -121,7 +121,7 @@ std::vector<double> aware_log_scores(const NativeContext& ctx, const DayState& s
             double best = log_score[r];
             if (s.open.region_open[r])
                 for (auto l = w.link_begin[r]; l < w.link_begin[r + 1]; ++l)
-                    if (s.open.route_open[w.link_route[l]])
+                    if (s.open.link_open[l])
                         best = std::max(best, log_discount + cur[w.link_to[l]]);
             next[r] = best;
         }
@@ -196,11 +196,11 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
     tbb::parallel_for(std::size_t(0), R, [&](std::size_t i) {
         const auto first = w.link_begin[i], last = w.link_begin[i + 1];
         bool touched = false;
-        for (auto l = first; l < last; ++l) touched = touched || !s.open.route_open[w.link_route[l]];
+        for (auto l = first; l < last; ++l) touched = touched || !s.open.link_open[l];
         t.closure_touched[i] = touched;
         t.region_total[i] = cumulate(first, last, t.link_cumulative, [&](std::int32_t l) {
             const auto j = w.link_to[l];
-            return s.open.route_open[w.link_route[l]]
+            return s.open.link_open[l]
                        ? log_score[j] + log_cap[j] + ctx.log_link_distance[l]
                        : none;
         });

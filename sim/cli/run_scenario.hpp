@@ -1,0 +1,19 @@
+#pragma once
+// Running a scenario as `migflow run` does (one run, or an ensemble), shared with
+// `migflow rerun`.
+#include <functional>
+#include <string>
+
+#include "migflow/engine/team.hpp"
+#include "migflow/scenario/scenario.hpp"
+
+namespace migflow::cli {
+
+// Loads the scenario with `load` (on every rank of the team), prints the loader's
+// notes, runs it with its seed (replicates 0: one run; N: an ensemble, one process
+// only), writes `output` (empty: the scenario's output.file, else NAME.h5) and prints
+// a summary. Returns the exit code.
+int run_scenario(const std::function<Scenario()>& load, const std::string& output, std::size_t replicates,
+                 int threads, bool quiet, Team& team);
+
+}  // namespace migflow::cli

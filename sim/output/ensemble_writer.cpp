@@ -1,0 +1,130 @@
+// Ensemble and comparison result files: bands per series, per-replicate camp outcomes.
+#include <H5Cpp.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+
+#include "migflow/output/ensemble_file.hpp"
+#include "output/hdf5_util.hpp"
+#include "output/result_header.hpp"
+
+namespace migflow {
+
+namespace {
+
+using detail::set_attr;
+
+// Creates every missing group of an absolute path ("/comparison/difference").
+H5::Group make_groups(H5::H5File& f, const std::string& path) {
+    std::string at;
+    std::size_t pos = 1;
+    while (pos <= path.size()) {
+        const auto next = std::min(path.find('/', pos), path.size());
+        at = path.substr(0, next);
+        if (!f.nameExists(at)) f.createGroup(at);
+        pos = next + 1;
+    }
+    return f.openGroup(path);
+}
+
+void write_bands(H5::H5File& f, const std::string& group, const std::vector<Band>& bands, int level) {
+    for (const Band& b : bands) {
+        H5::Group g = make_groups(f, group + "/" + b.name);
+        set_attr(g, "units", b.units);
+        set_attr(g, "description", b.description);
+        auto put = [&](const char* name, const std::vector<double>& v, const std::string& what) {
+            if (b.shape == SeriesWidth::one) detail::write_vector(g, name, v, b.units, what);
+            else detail::write_matrix(g, name, v.data(), b.days, b.width, level, b.units, what);
+        };
+        for (std::size_t l = 0; l < band_levels.size(); ++l)
+            put(band_names[l], b.q[l],
+                "quantile " + std::to_string(band_levels[l]).substr(0, 4) +
+                    " across replicates (linear interpolation) of: " + b.description);
+        put("mean", b.mean, "mean across replicates of: " + b.description);
+    }
+}
+
+void write_camps(H5::H5File& f, const std::string& group, const Scenario& s,
+                 const std::vector<CampReplicates>& camps, std::size_t replicates) {
+    H5::Group g = make_groups(f, group + "/camp_outcomes");
+    std::vector<std::int32_t> region;
+    std::vector<std::string> name;
+    for (const CampReplicates& c : camps) {
+        region.push_back(c.region);
+        name.push_back(s.regions.at(c.region).name);
+    }
+    detail::write_vector(g, "region", region, "1", "index in /regions of each camp");
+    detail::write_strings(g, "name", name, "1", "name of each camp");
+    const std::size_t C = camps.size();
+    auto column = [&](const char* ds, std::vector<double> CampReplicates::*field, const char* units, const char* what) {
+        if (C > 0 && (camps[0].*field).empty()) return;  // not given for this section
+        std::vector<double> m(replicates * C);
+        for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t k = 0; k < replicates; ++k) m[k * C + c] = (camps[c].*field).at(k);
+        detail::write_matrix(g, ds, m.data(), replicates, C, 0, units, what);
+    };
+    column("peak_population", &CampReplicates::peak_population, "people",
+           "[replicate x camp] highest population of any day");
+    column("peak_day", &CampReplicates::peak_day, "day", "[replicate x camp] first day of the peak");
+    column("arrivals", &CampReplicates::arrivals_people, "people",
+           "[replicate x camp] arrivals over the whole run (agents x people_per_agent)");
+    column("first_day_over_capacity", &CampReplicates::first_day_over, "day",
+           "[replicate x camp] first day the population exceeds the capacity; -1: never, or no capacity");
+}
+
+}  // namespace
+
+void write_ensemble_file(const std::string& path, const World& w, const EnsembleFileSpec& spec) {
+    const Scenario& s = *spec.scenario;
+    const std::string partial = path + ".partial";
+    const int level = std::clamp(s.output.compression, 0, 9);
+    H5::Exception::dontPrint();
+    try {
+        {
+            H5::H5File f(partial, H5F_ACC_TRUNC);
+            detail::write_run_attributes(f, s, spec.seeds.empty() ? s.seed : spec.seeds.front(), spec.threads,
+                                         MIGFLOW_VERSION);
+            H5::Group root = f.openGroup("/");
+            set_attr(root, "replicates", static_cast<std::int64_t>(spec.seeds.size()));
+            set_attr(root, "ranks", 1);
+            if (spec.baseline) {
+                set_attr(root, "baseline_scenario_name", spec.baseline->name);
+                set_attr(root, "baseline_scenario_file", spec.baseline->source_file);
+                set_attr(root, "baseline_scenario_text", spec.baseline->source_text);
+            }
+            detail::write_time_and_network(f, s, w);
+            if (spec.drivers) {
+                H5::Group d = f.createGroup("/drivers");
+                for (const SeriesView& v : spec.drivers->series()) {
+                    if (v.group != "drivers") continue;
+                    std::vector<double> m(v.days * v.width);
+                    for (std::size_t t = 0; t < v.days; ++t) v.row(t, m.data() + t * v.width);
+                    detail::write_matrix(d, v.name, m.data(), v.days, v.width, level, v.units, v.description);
+                }
+            }
+            H5::Group sg = make_groups(f, spec.seeds_group);
+            set_attr(sg, "replicates", static_cast<std::int64_t>(spec.seeds.size()));
+            set_attr(sg, "seed_rule", "replicate k runs with seed + k (k = 0 .. replicates-1)");
+            set_attr(sg, "quantiles", "linear interpolation between order statistics (numpy's default)");
+            detail::write_vector(sg, "seeds", spec.seeds, "1", "seed of each replicate, in replicate order");
+            for (const EnsembleSection& sec : spec.sections) {
+                write_bands(f, sec.group, sec.bands, level);
+                write_camps(f, sec.group, s, sec.camps, spec.seeds.size());
+            }
+            set_attr(root, "wall_seconds", spec.wall_seconds);
+            set_attr(root, "agent_steps", spec.agent_steps);
+            set_attr(root, "complete", 1);  // last: readers trust nothing without it
+        }
+    } catch (const H5::Exception& e) {
+        std::error_code ec;
+        std::filesystem::remove(partial, ec);
+        throw std::runtime_error("cannot write output file " + partial + ": " + e.getDetailMsg());
+    }
+    std::error_code ec;
+    std::filesystem::rename(partial, path, ec);
+    if (ec) throw std::runtime_error("cannot rename " + partial + " to " + path + ": " + ec.message());
+}
+
+}  // namespace migflow

@@ -1,0 +1,127 @@
+// What every migflow result file opens with: root attributes, /time, /regions, /routes.
+#include "output/result_header.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "migflow/core/date.hpp"
+#include "output/hdf5_util.hpp"
+
+namespace migflow::detail {
+
+namespace {
+constexpr int schema_version = 1;
+constexpr std::size_t max_chunk_rows = 32;
+constexpr std::size_t max_chunk_cols = 8192;
+}  // namespace
+
+void write_run_attributes(H5::H5File& file, const Scenario& s, std::uint64_t seed, int threads,
+                          const std::string& version) {
+    H5::Group root = file.openGroup("/");
+    set_attr(root, "schema_version", schema_version);
+    set_attr(root, "migflow_version", version);
+    set_attr(root, "scenario_name", s.name);
+    set_attr(root, "scenario_file", s.source_file);
+    set_attr(root, "scenario_text", s.source_text);
+    set_attr(root, "seed", seed);
+    set_attr(root, "ruleset", s.ruleset);
+    set_attr(root, "people_per_agent", s.agents.people_per_agent);
+    set_attr(root, "start_date", format_date(s.start_date));
+    set_attr(root, "days", static_cast<std::int64_t>(std::max<Day>(s.days, 0)));
+    set_attr(root, "threads", threads);
+    set_attr(root, "scenario_kind", s.source_kind);
+    if (!s.overrides.empty()) {
+        std::string lines;
+        for (const auto& [k, v] : s.overrides) lines += k + "=" + v + "\n";
+        set_attr(root, "overrides", lines);
+        set_attr(root, "scenario_base_text", s.base_text);
+    }
+    // Every file the scenario read, byte for byte: with scenario_text, what `migflow
+    // rerun` needs to repeat the run from this file alone.
+    H5::Group inputs = file.createGroup("/inputs");
+    set_attr(inputs, "complete", s.output.keep_inputs ? 1 : 0);
+    for (std::size_t k = 0; k < (s.output.keep_inputs ? s.inputs.size() : 0); ++k) {
+        const std::string& text = s.inputs[k].text;
+        hsize_t dims[1] = {text.size()};
+        H5::DSetCreatPropList plist;
+        if (!text.empty()) {
+            hsize_t chunk[1] = {std::min<hsize_t>(text.size(), 1 << 20)};
+            plist.setChunk(1, chunk);
+            if (s.output.compression > 0) plist.setDeflate(static_cast<unsigned>(std::clamp(s.output.compression, 0, 9)));
+        }
+        char name[32];
+        std::snprintf(name, sizeof name, "file_%03zu", k);
+        H5::DataSet ds = inputs.createDataSet(name, H5::PredType::NATIVE_UINT8, H5::DataSpace(1, dims), plist);
+        if (!text.empty()) ds.write(text.data(), H5::PredType::NATIVE_UINT8);
+        set_attr(ds, "path", s.inputs[k].path);
+        describe(ds, "1", "bytes of an input file of the scenario, path relative to the scenario's directory");
+    }
+}
+
+void write_time_and_network(H5::H5File& file, const Scenario& s, const World& w) {
+    const auto days = static_cast<std::size_t>(std::max<Day>(s.days, 0));
+    H5::Group time = file.createGroup("/time");
+    std::vector<std::int32_t> day(days);
+    std::vector<std::string> date(days);
+    for (std::size_t t = 0; t < days; ++t) {
+        day[t] = static_cast<std::int32_t>(t);
+        date[t] = format_date(s.start_date + static_cast<DayNumber>(t));
+    }
+    write_vector(time, "day", day, "day", "day index from the start date (day 0 = start_date)");
+    write_strings(time, "date", date, "1", "calendar date of each day, YYYY-MM-DD");
+
+    H5::Group regions = file.createGroup("/regions");
+    std::vector<std::string> name, type, country;
+    std::vector<double> lat, lon, capacity, population;
+    for (const Region& r : w.regions) {
+        name.push_back(r.name);
+        type.emplace_back(to_string(r.type));
+        country.push_back(r.country);
+        lat.push_back(r.lat);
+        lon.push_back(r.lon);
+        capacity.push_back(r.capacity);
+        population.push_back(r.population);
+    }
+    write_strings(regions, "name", name, "1", "region name");
+    write_strings(regions, "type", type, "1", "region type: settlement, camp or transit");
+    write_strings(regions, "country", country, "1", "country of the region");
+    write_vector(regions, "lat", lat, "degrees", "latitude");
+    write_vector(regions, "lon", lon, "degrees", "longitude");
+    write_vector(regions, "capacity", capacity, "people", "capacity in people, 0 = unlimited");
+    write_vector(regions, "initial_population", population, "people",
+                 "population at the start of the run");
+
+    H5::Group routes = file.createGroup("/routes");
+    std::vector<std::int32_t> from, to;
+    std::vector<double> km;
+    for (const Route& r : w.routes) {
+        from.push_back(r.from);
+        to.push_back(r.to);
+        km.push_back(r.km);
+    }
+    write_vector(routes, "from", from, "1", "index of the first end of the route in /regions");
+    write_vector(routes, "to", to, "1", "index of the second end of the route in /regions");
+    write_vector(routes, "km", km, "km", "route length");
+}
+
+void write_matrix(H5::Group& g, const std::string& name, const double* data, std::size_t rows,
+                  std::size_t cols, int compression, const std::string& units,
+                  const std::string& description) {
+    hsize_t dims[2] = {rows, cols};
+    H5::DataSpace space(2, dims);
+    H5::DSetCreatPropList plist;
+    if (rows > 0 && cols > 0) {
+        hsize_t chunk[2] = {std::min(rows, max_chunk_rows), std::min(cols, max_chunk_cols)};
+        plist.setChunk(2, chunk);
+        if (compression > 0) {
+            plist.setShuffle();
+            plist.setDeflate(static_cast<unsigned>(std::clamp(compression, 0, 9)));
+        }
+    }
+    H5::DataSet ds = g.createDataSet(name, H5::PredType::NATIVE_DOUBLE, space, plist);
+    if (rows > 0 && cols > 0) ds.write(data, H5::PredType::NATIVE_DOUBLE);
+    describe(ds, units, description);
+}
+
+}  // namespace migflow::detail
