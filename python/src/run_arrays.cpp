@@ -142,6 +142,14 @@ py::dict run_to_arrays(const Scenario& s, std::uint64_t seed, int threads) {
     attrs["days"] = static_cast<std::int64_t>(T);
     attrs["threads"] = rec.info.threads;
     attrs["ranks"] = rec.info.ranks;
+    // Provenance, as the result file's header writes it (sim/output/result_header.cpp).
+    attrs["scenario_kind"] = s.source_kind;
+    if (!s.overrides.empty()) {
+        std::string lines;
+        for (const auto& [k, v] : s.overrides) lines += k + "=" + v + "\n";
+        attrs["overrides"] = lines;
+        attrs["scenario_base_text"] = s.base_text;
+    }
 
     std::vector<std::int32_t> day(T);
     std::vector<std::string> date(T);

@@ -247,7 +247,7 @@ void load_flee(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
 
 }  // namespace detail
 
-namespace {
+namespace detail {
 
 // The scenario as run: the tree with the overrides applied, written back as YAML, so a
 // result file names the values it used (comments of the original are lost here; the
@@ -262,7 +262,7 @@ std::string effective_text(const YAML::Node& root, const std::string& file, cons
     return head + "\n" + out.c_str() + "\n";
 }
 
-}  // namespace
+}  // namespace detail
 
 Scenario load_scenario_text(const std::string& text, const std::string& name_for_errors,
                             const std::string& base_dir, const Overrides& overrides,
@@ -276,7 +276,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
 
     const YAML::Node r = root;  // const from here on: lookups must never insert keys
     Scenario s;
-    s.source_text = overrides.empty() ? text : effective_text(root, name_for_errors, overrides);
+    s.source_text = overrides.empty() ? text : detail::effective_text(root, name_for_errors, overrides);
     if (!overrides.empty()) s.base_text = text;
     s.overrides = overrides;
     ctx.check_map(r, "", detail::top_keys);

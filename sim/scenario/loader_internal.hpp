@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "migflow/core/csv.hpp"
+#include "migflow/scenario/loader.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/scenario/scenario.hpp"
 
@@ -203,6 +204,9 @@ YAML::Node parse_yaml_map(const std::string& text, const std::string& file, cons
 // Applies one `--set path=value` to a YAML tree (the scenario's, or a tree holding only
 // the overridden blocks); problems are reported with file `--set`.
 void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path, const std::string& text);
+
+// The YAML text of a scenario as run: `root` with `overrides` applied, headed by them.
+std::string effective_text(const YAML::Node& root, const std::string& file, const Overrides& overrides);
 
 // Block parsers, one per top-level key family.
 void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s);

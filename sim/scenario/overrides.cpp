@@ -36,6 +36,23 @@ void apply_flee_overrides(Scenario& s, const Overrides& flee_overrides, Diagnost
     if (flee_diag.empty()) s.flee = std::move(parsed);
 }
 
+// Provenance: a YAML scenario changed in place records its overrides and the text as
+// run exactly as loading it with --set would, so its result file says what was run.
+// The YAML text alone is parsed again (small); no CSV is read.
+void record_overrides(Scenario& s, const Overrides& overrides) {
+    if (s.source_kind != "yaml") return;
+    const std::string base = s.overrides.empty() ? s.source_text : s.base_text;
+    Overrides all = s.overrides;
+    all.insert(all.end(), overrides.begin(), overrides.end());
+    Diagnostics diag;
+    detail::LoadContext ctx{s.source_file, "", diag};
+    YAML::Node root = detail::parse_yaml_map(base, s.source_file, "scenario keys");
+    for (const auto& [key, value] : all) detail::apply_override(ctx, root, key, value);
+    s.source_text = detail::effective_text(root, s.source_file, all);
+    s.base_text = base;
+    s.overrides = std::move(all);
+}
+
 }  // namespace
 
 void apply_parameter_overrides(Scenario& s, const Overrides& overrides) {
@@ -67,6 +84,7 @@ void apply_parameter_overrides(Scenario& s, const Overrides& overrides) {
     s.behaviour = changed_params.behaviour;
     s.agents = changed_params.agents;
     s.flee = std::move(changed_params.flee);
+    record_overrides(s, overrides);
 }
 
 std::optional<double> parameter_value(const Scenario& s, const std::string& key) {
