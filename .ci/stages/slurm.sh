@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Slurm stage (issue #8, docs/HPC.md): the documented sbatch scripts (scripts/slurm/)
+# Slurm stage (issue #8, docs/HPC.md): the documented sbatch scripts (docs/slurm/)
 # submitted to a real one-node Slurm that tests/slurm/ starts on this machine, awaited,
 # and their outputs checked. With an MPI build in build-mpi/ (the MPI stage, which runs
 # before this one), the hybrid ranks x threads script too. Skipped, saying why, only when

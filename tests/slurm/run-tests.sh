@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The documented Slurm scripts (scripts/slurm/, docs/HPC.md) submitted with sbatch to a
+# The documented Slurm scripts (docs/slurm/, docs/HPC.md) submitted with sbatch to a
 # real one-node Slurm that start-cluster.sh brings up, awaited, and their outputs checked
 # against the same work done without Slurm.
 #   tests/slurm/run-tests.sh BUILD_DIR [MPI_BUILD_DIR]
@@ -57,7 +57,7 @@ same_series() {  # same_series A.h5 B.h5: the datasets a run's results are made 
 
 echo "== run.sbatch: one run, threads on one node, progress lines in the batch log"
 "$MIGFLOW" run "$src/scenarios/sahel.yaml" --set days=200 -o local.h5 --quiet > /dev/null
-timeout 300 sbatch --wait -o run.log "$src/scripts/slurm/run.sbatch" "$src/scenarios/sahel.yaml" "$work/slurm.h5" --set days=200 \
+timeout 300 sbatch --wait -o run.log "$src/docs/slurm/run.sbatch" "$src/scenarios/sahel.yaml" "$work/slurm.h5" --set days=200 \
   > /dev/null && pass "run.sbatch exit 0" || fail "run.sbatch exit status $? (log: $(tail -3 run.log))"
 check "run.sbatch wrote a complete file" test -f slurm.h5 -a ! -e slurm.h5.partial
 check "its file passes the schema check" "$py" "$src/analysis/check_schema.py" slurm.h5
@@ -68,7 +68,7 @@ check "the run used the task's 2 cores as threads" "$py" -c \
   "import h5py,sys; sys.exit(int(h5py.File('slurm.h5')['/'].attrs['threads']) != 2)"
 
 echo "== run.sbatch stopped by scancel --signal=TERM: clean stop, no partial file"
-job=$(sbatch --parsable -o stop.log "$src/scripts/slurm/run.sbatch" "$src/scenarios/sahel.yaml" "$work/stop.h5" \
+job=$(sbatch --parsable -o stop.log "$src/docs/slurm/run.sbatch" "$src/scenarios/sahel.yaml" "$work/stop.h5" \
   --set days=30000)
 for _ in $(seq 1 120); do [ -e stop.h5.partial ] && break; sleep 0.5; done
 check "the long run started (partial file present)" test -e stop.h5.partial
@@ -89,7 +89,7 @@ YAML
 sed 's/^set:/output_dir: serial_out\nset:/' sweep.yaml > serial.yaml
 "$MIGFLOW" sweep serial.yaml > /dev/null 2>&1
 # One core per shard: two array tasks run at once on this 2-core node, sharing the directory.
-read -r array merge < <("$src/scripts/slurm/submit-sweep.sh" sweep.yaml 3 --cpus-per-task=1 -o "$work/%x-%j.log")
+read -r array merge < <("$src/docs/slurm/submit-sweep.sh" sweep.yaml 3 --cpus-per-task=1 -o "$work/%x-%j.log")
 check "the array and the merge ended" await 300 "$array" "$merge"
 check "the merge job completed" test "$(job_field "$merge" JobState)" = COMPLETED
 check "every shard wrote its index" test -f sweep_out/index.shard-0-of-3.csv -a -f sweep_out/index.shard-1-of-3.csv \
@@ -107,7 +107,7 @@ set: {days: 400}
 YAML
 sed 's/^set:/output_dir: long_serial\nset:/' long.yaml > long_serial.yaml
 "$MIGFLOW" sweep long_serial.yaml > /dev/null 2>&1
-read -r array merge < <("$src/scripts/slurm/submit-sweep.sh" long.yaml 2 --cpus-per-task=1 -o "$work/%x-%j.log")
+read -r array merge < <("$src/docs/slurm/submit-sweep.sh" long.yaml 2 --cpus-per-task=1 -o "$work/%x-%j.log")
 # Stopped once a run has finished and another is under way.
 for _ in $(seq 1 480); do
   compgen -G "long_out/run_*.h5" > /dev/null && compgen -G "long_out/run_*.h5.partial" > /dev/null && break
@@ -119,7 +119,7 @@ check "the merge was cancelled (its dependency failed)" test "$(job_field "$merg
 check "a shard index marks a run interrupted" grep -q ',interrupted,' long_out/index.shard-0-of-2.csv long_out/index.shard-1-of-2.csv
 check "no partial file left" test -z "$(compgen -G 'long_out/*.partial' || true)"
 done_before=$(cat long_out/index.shard-*-of-2.csv | grep -c ',done,' || true)
-read -r array merge < <("$src/scripts/slurm/submit-sweep.sh" long.yaml 2 --cpus-per-task=1 -o "$work/again-%x-%j.log")
+read -r array merge < <("$src/docs/slurm/submit-sweep.sh" long.yaml 2 --cpus-per-task=1 -o "$work/again-%x-%j.log")
 check "the resubmitted array and merge ended" await 300 "$array" "$merge"
 kept=0
 for n in $(sed -n 's/.* ran, \([0-9]*\) kept from before.*/\1/p' again-migflow-sweep-*.log); do kept=$((kept + n)); done
@@ -135,7 +135,7 @@ if [ -n "$mpi_build" ] && [ -x "$mpi_build/migflow" ]; then
   echo "== run-hybrid.sbatch: 2 ranks x 1 thread against the serial run"
   # The script's defaults are 2 nodes x 2 ranks x 16 threads; this node takes 1 x 2 x 1.
   MIGFLOW="$mpi_build/migflow" timeout 300 sbatch --wait -o hybrid.log --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 \
-    "$src/scripts/slurm/run-hybrid.sbatch" "$src/scenarios/sahel.yaml" "$work/hybrid.h5" --set days=200 > /dev/null \
+    "$src/docs/slurm/run-hybrid.sbatch" "$src/scenarios/sahel.yaml" "$work/hybrid.h5" --set days=200 > /dev/null \
     && pass "run-hybrid.sbatch exit 0" || fail "run-hybrid.sbatch exit status $? (log: $(tail -5 hybrid.log))"
   check "the 2-rank run's series equal the serial run's" same_series local.h5 hybrid.h5
 
@@ -143,7 +143,7 @@ if [ -n "$mpi_build" ] && [ -x "$mpi_build/migflow" ]; then
   sed 's/^set:/output_dir: mpi_out\nset:/' sweep.yaml > mpi_sweep.yaml
   # --overcommit: 3 tasks on this 2-core node; rank 0 mostly sleeps.
   MIGFLOW="$mpi_build/migflow" timeout 300 sbatch --wait -o sweep-mpi.log --nodes=1 --ntasks=3 --cpus-per-task=1 \
-    --overcommit "$src/scripts/slurm/sweep-mpi.sbatch" mpi_sweep.yaml > /dev/null \
+    --overcommit "$src/docs/slurm/sweep-mpi.sbatch" mpi_sweep.yaml > /dev/null \
     && pass "sweep-mpi.sbatch exit 0" || fail "sweep-mpi.sbatch exit status $? (log: $(tail -5 sweep-mpi.log))"
   check "both worker ranks ran runs" grep -q "on rank 2:" sweep-mpi.log
   check "the MPI sweep's index equals the serial sweep's" diff <(index_body mpi_out/index.csv) <(index_body serial_out/index.csv)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Submits a sweep as a job array of N shards and its merge, which starts only when every
 # shard succeeded (docs/HPC.md). Prints the two job ids: ARRAY_ID MERGE_ID.
-#   scripts/slurm/submit-sweep.sh SWEEP.yaml N [sbatch options for both jobs...]
+#   docs/slurm/submit-sweep.sh SWEEP.yaml N [sbatch options for both jobs...]
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 SWEEP.yaml N [sbatch options...]" >&2; exit 2; }
 sweep=$1 shards=$2
