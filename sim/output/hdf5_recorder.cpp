@@ -4,7 +4,9 @@
 // `block_days_` rows, and the block height is also the chunk height along time, so
 // every flush writes whole chunks (no read-modify-write of compressed chunks).
 #include <H5Cpp.h>
+#include <sys/stat.h>
 
+#include <cerrno>
 #include <algorithm>
 #include <filesystem>
 #include <limits>
@@ -15,7 +17,9 @@
 #include <vector>
 
 #include "output/hdf5_util.hpp"
+#include "output/result_seal.hpp"
 #include "migflow/core/date.hpp"
+#include "migflow/core/files.hpp"
 #include "migflow/output/recorder.hpp"
 #include "migflow/measures/ard.hpp"
 
@@ -55,7 +59,7 @@ struct SeriesBlock {
                 plist.setDeflate(static_cast<unsigned>(compression));
             }
         }
-        ds = g.createDataSet(name, detail::h5_type<T>(), space, plist);
+        ds = detail::create_dataset(g, name, detail::h5_type<T>(), space, plist);
         describe(ds, units, description);
     }
 
@@ -86,8 +90,7 @@ public:
             close_all();
         } catch (...) {
         }
-        std::error_code ec;
-        std::filesystem::remove(partial_, ec);
+        remove_if_same(partial_, partial_fd_.get());
     }
 
     void begin(const Scenario& s, const World& w, const RunInfo& info) override;
@@ -101,9 +104,12 @@ private:
     void write_validation(H5::Group& root);
     void write_snapshot(std::size_t t, const AgentStore& agents);
     void close_all();
+    void create_file(const Scenario& s);
+    void publish();
 
     std::string path_;
     std::string partial_;
+    FileHandle partial_fd_;  // holds the lock that tells other runs the partial is in use
     bool opened_ = false;
     bool finished_ = false;
 
@@ -113,7 +119,7 @@ private:
     std::size_t block_start_ = 0;  // first day of the current block
     std::size_t recorded_ = 0;     // days recorded so far (they arrive in order)
 
-    std::optional<H5::H5File> file_;  // engaged from begin() on
+    std::unique_ptr<H5::H5File> file_;  // from begin() on; leaked when HDF5 failed to close it
     SeriesBlock<double> population_, conflict_, economy_, climate_;
     SeriesBlock<std::int64_t> agents_, arrivals_, departures_, spawned_;
     SeriesBlock<std::int64_t> flow_forward_, flow_backward_;
@@ -123,14 +129,7 @@ private:
 
 void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info) {
     if (opened_) throw std::logic_error("HDF5 recorder: begin() called twice");
-    H5::Exception::dontPrint();
-    try {
-        file_.emplace(partial_, H5F_ACC_TRUNC);
-    } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot create output file " + partial_ + ": " +
-                                 e.getDetailMsg());
-    }
-    opened_ = true;
+    create_file(s);
     scenario_ = &s;
     days_ = static_cast<std::size_t>(std::max<Day>(s.days, 0));
     regions_ = w.region_count();
@@ -156,8 +155,50 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
         write_static(s, w);
         create_series(s);
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
+}
+
+// The output must not be one of the run's inputs: renaming over it would destroy the
+// very file the run was made from (`-o scenario.yaml`, an output.file naming a CSV).
+void refuse_input_overwrite(const Scenario& s, const std::string& path, const std::string& partial) {
+    for (const std::string& in : s.input_files) {
+        for (const std::string* out : {&path, &partial}) {
+            if (same_file(*out, in))
+                throw std::runtime_error("the output file " + *out + " is an input of this run (" + in +
+                                         "); choose another output file");
+        }
+    }
+}
+
+void Hdf5Recorder::create_file(const Scenario& s) {
+    H5::Exception::dontPrint();
+    refuse_input_overwrite(s, path_, partial_);
+    partial_fd_ = claim_partial_file(partial_);
+    opened_ = true;  // from here on the destructor removes the partial file
+    try {
+        H5::FileCreatPropList fcpl;
+        fcpl.setUserblock(detail::seal_bytes);
+        // The file exists (claimed above, empty): HDF5 opens it by name and truncates it.
+        file_ = std::make_unique<H5::H5File>(partial_, H5F_ACC_TRUNC, fcpl);
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error("cannot create output file " + partial_ + ": " + detail::hdf5_failure(e));
+    }
+    struct stat by_fd {}, by_name {};
+    if (::fstat(partial_fd_.get(), &by_fd) != 0 || ::lstat(partial_.c_str(), &by_name) != 0 ||
+        by_fd.st_ino != by_name.st_ino || by_fd.st_dev != by_name.st_dev)
+        throw std::runtime_error("cannot create output file " + partial_ + ": it was replaced while being created");
+}
+
+// The HDF5 file is closed: seal it (CRC-32 in the user block), fsync, rename into place,
+// fsync the directory. Only then does the complete file exist under its name.
+void Hdf5Recorder::publish() {
+    detail::seal_result_file(partial_fd_.get(), partial_);
+    if (::rename(partial_.c_str(), path_.c_str()) != 0)
+        throw std::runtime_error("cannot rename " + partial_ + " to " + path_ + ": " + creation_error(path_, errno));
+    finished_ = true;
+    partial_fd_.close();
+    sync_directory_of(path_);
 }
 
 void Hdf5Recorder::write_static(const Scenario& s, const World& w) {
@@ -301,7 +342,7 @@ void write_agent_column(H5::Group& g, const std::string& name, const std::vector
             plist.setDeflate(static_cast<unsigned>(level));
         }
     }
-    H5::DataSet ds = g.createDataSet(name, detail::h5_type<T>(), space, plist);
+    H5::DataSet ds = detail::create_dataset(g, name, detail::h5_type<T>(), space, plist);
     if (!v.empty()) ds.write(v.data(), detail::h5_type<T>());
     describe(ds, units, description);
 }
@@ -323,7 +364,7 @@ void Hdf5Recorder::write_snapshot(std::size_t t, const AgentStore& agents) {
         write_agent_column(g, "km_left", agents.km_left, level, "km",
                            "per agent: distance still to travel; 0 = standing in its region");
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
 }
 
@@ -341,7 +382,7 @@ void Hdf5Recorder::flush_block() {
         economy_.flush(block_start_, n);
         climate_.flush(block_start_, n);
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
 }
 
@@ -371,7 +412,12 @@ void Hdf5Recorder::write_validation(H5::Group& root) {
         for (std::size_t k = 0; k < K; ++k)
             for (std::size_t t = 0; t < std::min(days_, src[k].size()); ++t) buf[t * K + k] = src[k][t];
         hsize_t dims[2] = {days_, K};
-        H5::DataSet ds = g.createDataSet(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(2, dims));
+        H5::DSetCreatPropList plist;
+        if (days_ > 0) {
+            hsize_t chunk[2] = {std::min<hsize_t>(days_, 4096), K};
+            plist.setChunk(2, chunk);
+        }
+        H5::DataSet ds = detail::create_dataset(g, name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(2, dims), plist);
         if (!buf.empty()) ds.write(buf.data(), H5::PredType::NATIVE_DOUBLE);
         describe(ds, "people", description);
     };
@@ -409,28 +455,48 @@ void Hdf5Recorder::finish(const RunSummary& summary) {
         root.close();
         close_all();  // every handle closed, so the file is really closed before the rename
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
-    std::error_code ec;
-    std::filesystem::rename(partial_, path_, ec);
-    if (ec)
-        throw std::runtime_error("cannot rename " + partial_ + " to " + path_ + ": " + ec.message());
-    finished_ = true;
+    publish();
 }
 
+// Closes every handle even when one fails (a full disk fails the flush inside a close),
+// then reports the first failure. A file HDF5 failed to close stays half-closed inside
+// the library, whose exit handler would then crash: hdf5_close_failed() tells main.
 void Hdf5Recorder::close_all() {
+    std::optional<std::string> first;
+    auto attempt = [&](auto&& close) {
+        try {
+            close();
+        } catch (const H5::Exception& e) {
+            if (!first) first = detail::hdf5_failure(e);
+        }
+    };
     for (auto* s : {&population_, &conflict_, &economy_, &climate_}) {
-        s->ds.close();
+        attempt([&] { s->ds.close(); });
         s->rows = {};
     }
     for (auto* s : {&agents_, &arrivals_, &departures_, &spawned_, &flow_forward_, &flow_backward_}) {
-        s->ds.close();
+        attempt([&] { s->ds.close(); });
         s->rows = {};
     }
-    if (file_) file_->close();
+    if (file_) {
+        bool closed = false;
+        attempt([&] { file_->close(), closed = true; });
+        if (!closed) {
+            // Closing it again (its destructor would) crashes inside HDF5: let it go.
+            detail::hdf5_close_failed_flag() = true;
+            static_cast<void>(file_.release());
+        } else {
+            file_.reset();
+        }
+    }
+    if (first) throw std::runtime_error("cannot write output file " + partial_ + ": " + *first);
 }
 
 }  // namespace
+
+bool hdf5_close_failed() { return detail::hdf5_close_failed_flag(); }
 
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& path) {
     return std::make_unique<Hdf5Recorder>(path);

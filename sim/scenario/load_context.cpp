@@ -102,11 +102,8 @@ void LoadContext::problem(const YAML::Node& at, const std::string& key, std::str
 
 void LoadContext::csv_problem(const std::string& csv, int line, const std::string& column,
                               std::string message) {
-    // A broken 500,000-row file should not bury the first problems under the rest.
-    constexpr int max_per_file = 50;
-    const int n = ++csv_problem_count[csv];
-    if (n <= max_per_file) diag.add(csv, line, 0, column, std::move(message));
-    else if (n == max_per_file + 1) diag.add(csv, 0, 0, "", "more problems in this file not shown");
+    // Diagnostics keeps the first problems of a file and counts the rest.
+    diag.add(csv, line, 0, column, std::move(message));
 }
 
 std::optional<std::string> LoadContext::string(const YAML::Node& n, const std::string& key) {
@@ -289,6 +286,7 @@ std::optional<CsvTable> LoadContext::csv(const YAML::Node& n, const std::string&
     const auto name = string(n, key);
     if (!name) return std::nullopt;
     const std::string path = resolve(*name);
+    files_read.push_back(path);
     CsvTable t;
     try {
         t = read_csv(path);
@@ -374,6 +372,7 @@ bool LoadContext::open_csv(const YAML::Node& n, const std::string& key,
     const auto name = string(n, key);
     if (!name) return false;
     out.file = resolve(*name);
+    files_read.push_back(out.file);
     if (!map_file(out)) {
         try {
             out.owned_text = read_text_file(out.file);

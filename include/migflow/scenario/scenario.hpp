@@ -94,6 +94,9 @@ struct Scenario {
     std::string description;
     std::string source_file;  // where it was loaded from
     std::string source_text;  // the scenario text as read (stored in the output)
+    // Every file the scenario was read from (its YAML, CSV tables, a Flee case's files):
+    // a run never writes over one of them, and `sweep --resume` hashes them.
+    std::vector<std::string> input_files;
     DayNumber start_date = 0;
     Day days = 0;
     std::uint64_t seed = 1;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,6 +24,14 @@ using detail::to_number;
 
 namespace {
 
+// Bounds of the numbers of a Flee case (docs/FLEE.md "Bounds"): every number is checked
+// against them before it is converted or used, so no value can overflow a conversion.
+constexpr double max_days = 1000000;           // as `days:` of a native scenario
+constexpr double max_people = 1e12;            // populations, capacities, observed counts
+constexpr double max_km = 1e9;                 // route lengths
+constexpr double max_conflict_date = 1e9;      // |conflict_date|
+constexpr double max_conflict_intensity = 1e6; // conflicts.csv values
+
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
@@ -35,11 +44,13 @@ const std::string& cell(const CsvRow& r, std::size_t i) {
 
 // Reads a CSV; an unreadable file becomes a problem instead of an exception, so the
 // importer can go on and report the other files too.
-std::optional<CsvTable> read_table(const fs::path& p, Diagnostics& d, bool required) {
+std::optional<CsvTable> read_table(const fs::path& p, Diagnostics& d, bool required,
+                                   std::vector<std::string>& files_read) {
     if (!fs::exists(p)) {
         if (required) d.add(p.string(), 0, 0, "", "file not found");
         return std::nullopt;
     }
+    files_read.push_back(p.string());
     try {
         return read_csv(p.string());
     } catch (const InputError& e) {
@@ -76,6 +87,7 @@ struct Importer {
             s.flee = FleeSettings{};  // Flee's defaults
             return;
         }
+        s.input_files.push_back(p.string());
         std::ifstream in(p);
         std::stringstream ss;
         ss << in.rdbuf();
@@ -91,7 +103,7 @@ struct Importer {
 
     void period() {
         const fs::path p = dir / "input_csv" / "sim_period.csv";
-        const auto t = read_table(p, d, true);
+        const auto t = read_table(p, d, true, s.input_files);
         if (!t) return;
         bool have_start = false, have_length = false;
         for (const CsvRow& r : t->rows) {
@@ -102,16 +114,18 @@ struct Importer {
                 else d.add(t->file, r.line, 2, "StartDate", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
             } else if (k == "length") {
                 const auto v = to_number(cell(r, 1));
-                if (v && *v >= 1 && *v == std::floor(*v)) s.days = static_cast<Day>(*v), have_length = true;
-                else d.add(t->file, r.line, 2, "Length", "got `" + cell(r, 1) + "`, expected a whole number of days >= 1");
+                if (v && *v >= 1 && *v <= max_days && *v == std::floor(*v)) s.days = static_cast<Day>(*v), have_length = true;
+                else d.add(t->file, r.line, 2, "Length", "got `" + cell(r, 1) + "`, expected a whole number of days in [1, 1000000]");
             }
         }
-        if (!have_start) d.add(t->file, 0, 0, "StartDate", "missing row `StartDate,YYYY-MM-DD`");
-        if (!have_length) d.add(t->file, 0, 0, "Length", "missing row `Length,<days>`");
+        // Located after the last row: where the missing row would go.
+        const int end = t->rows.empty() ? 1 : t->rows.back().line + 1;
+        if (!have_start) d.add(t->file, end, 1, "StartDate", "missing row `StartDate,YYYY-MM-DD`");
+        if (!have_length) d.add(t->file, end, 1, "Length", "missing row `Length,<days>`");
     }
 
     void locations() {
-        const auto t = read_table(dir / "input_csv" / "locations.csv", d, true);
+        const auto t = read_table(dir / "input_csv" / "locations.csv", d, true, s.input_files);
         if (!t) return;
         const int hasten = s.flee ? s.flee->hasten : 1;
         for (const CsvRow& r : t->rows) {
@@ -122,16 +136,18 @@ struct Importer {
             reg.country = cell(r, 2);
             bool ok = !reg.name.empty();
             if (!ok) d.add(t->file, r.line, 1, "name", "empty location name");
-            auto num = [&](std::size_t c, const char* key, double& out) {
+            auto num = [&](std::size_t c, const char* key, double lo, double hi, double& out) {
                 if (cell(r, c).empty()) return;
-                if (const auto v = to_number(cell(r, c))) out = *v;
-                else d.add(t->file, r.line, static_cast<int>(c) + 1, key, "got `" + cell(r, c) + "`, expected a number"), ok = false;
+                const auto v = to_number(cell(r, c));
+                if (v && *v >= lo && *v <= hi) out = *v;
+                else d.add(t->file, r.line, static_cast<int>(c) + 1, key,
+                           "got `" + cell(r, c) + "`, expected a number in [" + short_number(lo) + ", " + short_number(hi) + "]"),
+                    ok = false;
             };
-            num(3, "latitude", reg.lat);
-            num(4, "longitude", reg.lon);
+            num(3, "latitude", -90, 90, reg.lat);
+            num(4, "longitude", -360, 360, reg.lon);
             double pop = 0.0, cdate = -1.0;
-            num(7, "population", pop);
-            if (pop < 0) d.add(t->file, r.line, 8, "population", "must be >= 0"), ok = false;
+            num(7, "population", 0, max_people, pop);
             const auto ft = flee_type(cell(r, 5));
             if (!ft) {
                 d.add(t->file, r.line, 6, "location_type",
@@ -139,7 +155,7 @@ struct Importer {
                 ok = false;
             }
             if (ft == FleeType::conflict_zone) {
-                num(6, "conflict_date", cdate);
+                num(6, "conflict_date", -max_conflict_date, max_conflict_date, cdate);
                 if (cell(r, 6).empty()) cdate = 0;
             }
             if (!ok) continue;
@@ -160,7 +176,9 @@ struct Importer {
                 continue;
             }
             type.push_back(*ft);
-            conflict_date.push_back(*ft == FleeType::conflict_zone ? static_cast<Day>(cdate) : -1);
+            // A conflict starting after the run is no conflict in it (and never converted).
+            const double cday = std::trunc(std::min<double>(cdate, s.days));
+            conflict_date.push_back(*ft == FleeType::conflict_zone ? static_cast<Day>(cday) : -1);
             s.regions.push_back(std::move(reg));
         }
         if (s.regions.empty()) d.add(t->file, 0, 0, "", "no locations");
@@ -178,20 +196,21 @@ struct Importer {
     }
 
     void routes() {
-        const auto t = read_table(dir / "input_csv" / "routes.csv", d, true);
+        const auto t = read_table(dir / "input_csv" / "routes.csv", d, true, s.input_files);
         if (!t) return;
         for (const CsvRow& r : t->rows) {
             if (r.comment || lower(cell(r, 0)) == "name1") continue;
             const auto a = region(*t, r, 0, "name1");
             const auto b = region(*t, r, 1, "name2");
             const auto km = to_number(cell(r, 2));
-            if (!km || *km <= 0) d.add(t->file, r.line, 3, "distance", "got `" + cell(r, 2) + "`, expected a number > 0");
+            if (!km || *km <= 0 || *km > max_km)
+                d.add(t->file, r.line, 3, "distance", "got `" + cell(r, 2) + "`, expected a number in (0, 1e+09]");
             // Column 4 (forced_redirection) is read by Flee 3 but not used by its move
             // rules; migflow accepts 0/1/2 or blank and ignores it likewise (docs/FLEE.md).
             const std::string& fr = cell(r, 3);
             if (!fr.empty() && fr != "0" && fr != "1" && fr != "2")
                 d.add(t->file, r.line, 4, "forced_redirection", "got `" + fr + "`, expected blank, 0, 1 or 2");
-            if (!a || !b || !km || *km <= 0) continue;
+            if (!a || !b || !km || *km <= 0 || *km > max_km) continue;
             if (*a == *b) {
                 d.add(t->file, r.line, 2, "name2", "a route must join two different locations");
                 continue;
@@ -201,7 +220,7 @@ struct Importer {
     }
 
     void closures() {
-        const auto t = read_table(dir / "input_csv" / "closures.csv", d, false);
+        const auto t = read_table(dir / "input_csv" / "closures.csv", d, false, s.input_files);
         if (!t) return;
         for (const CsvRow& r : t->rows) {
             if (r.comment || lower(cell(r, 0)) == "closure_type") continue;
@@ -260,11 +279,11 @@ struct Importer {
             }
             if (!whole(start) || *start < 0 || !whole(end)) continue;
             // Flee closes on day == start and reopens on day == end: an end before the
-            // start never reopens; an end equal to the start closes for no day.
+            // start never reopens; an end equal to the start closes for no day. Compared
+            // as read, before any conversion: days past the run may be any size.
+            if (*end == *start || *start >= s.days) continue;
             c.start = static_cast<Day>(*start);
-            c.end = *end < *start ? never : static_cast<Day>(*end);
-            if (c.end == c.start || c.start >= s.days) continue;
-            if (c.end > s.days) c.end = never;
+            c.end = *end < *start || *end > s.days ? never : static_cast<Day>(*end);
             s.closures.push_back(c);
         }
     }
@@ -280,7 +299,7 @@ struct Importer {
         for (std::size_t i = 0; i < n; ++i)
             for (Day t = 0; t < s.days; ++t)
                 value[i][t] = conflict_date[i] >= 0 && conflict_date[i] <= t ? 1.0 : 0.0;
-        const auto t = read_table(dir / "input_csv" / "conflicts.csv", d, false);
+        const auto t = read_table(dir / "input_csv" / "conflicts.csv", d, false, s.input_files);
         if (t && !t->rows.empty()) {
             // Header: `#Day,<loc>,...` (a comment row). Flee applies the file from day 1
             // on; day 0 keeps the location types (conflict_zone with conflict_date 0).
@@ -327,13 +346,14 @@ struct Importer {
                     d.add(t->file, r.line, 1, "Day", "got `" + cell(r, 0) + "`, expected a day number");
                     continue;
                 }
+                if (*day < 1 || *day >= s.days) continue;  // compared before the conversion
                 const Day dd = static_cast<Day>(*day);
-                if (dd < 1 || dd >= s.days) continue;
                 for (std::size_t c = 1; c < r.cells.size() && c - 1 < col.size(); ++c) {
                     if (col[c - 1] == no_region || r.cells[c].empty()) continue;
                     const auto v = to_number(r.cells[c]);
-                    if (!v || *v < 0) {
-                        d.add(t->file, r.line, static_cast<int>(c) + 1, head.cells[c], "got `" + r.cells[c] + "`, expected a number >= 0");
+                    if (!v || *v < 0 || *v > max_conflict_intensity) {
+                        d.add(t->file, r.line, static_cast<int>(c) + 1, head.cells[c],
+                              "got `" + r.cells[c] + "`, expected a number in [0, 1e+06]");
                         continue;
                     }
                     // Taken as given: under `ruleset: flee` conflict may exceed 1.
@@ -357,11 +377,14 @@ struct Importer {
         // Data-driven spawning needs the camp data; conflict-driven spawning does not
         // (the data then only serve validation).
         const bool needed = !s.flee || s.flee->spawn.mode == FleeSpawnMode::data_driven;
-        const auto layout = read_table(sd / "data_layout.csv", d, needed);
+        const auto layout = read_table(sd / "data_layout.csv", d, needed, s.input_files);
         if (!layout) return;
         const int hasten = s.flee ? s.flee->hasten : 1;
         std::vector<RegionIndex> camps;
         std::vector<std::vector<std::vector<detail::FleeDataPoint>>> files;  // per camp, per file
+        // (camp, file) pairs seen, with their line: the same file twice for one camp would
+        // count its people twice, which is never meant.
+        std::map<std::pair<RegionIndex, std::string>, int> listed;
         for (const CsvRow& r : layout->rows) {
             if (r.comment || lower(cell(r, 0)) == "total" || cell(r, 0).empty()) continue;
             const auto c = region(*layout, r, 0, "camp");
@@ -369,7 +392,13 @@ struct Importer {
             std::vector<std::vector<detail::FleeDataPoint>> data;
             for (std::size_t k = 1; k < r.cells.size(); ++k) {
                 if (r.cells[k].empty()) continue;
-                if (const auto t = read_table(sd / r.cells[k], d, true))
+                if (const auto [at, fresh] = listed.emplace(std::pair(*c, r.cells[k]), r.line); !fresh) {
+                    d.add(layout->file, r.line, static_cast<int>(k) + 1, "file",
+                          "`" + r.cells[k] + "` is already listed for `" + cell(r, 0) + "` on line " +
+                              std::to_string(at->second) + "; each file counts once");
+                    continue;
+                }
+                if (const auto t = read_table(sd / r.cells[k], d, true, s.input_files))
                     data.push_back(detail::read_flee_data(*t, s.start_date, hasten, d));
             }
             if (data.empty()) {
@@ -387,7 +416,7 @@ struct Importer {
             files.push_back(std::move(data));
         }
         // Registration corrections, in file order, on every file of the camp.
-        if (const auto t = read_table(dir / "input_csv" / "registration_corrections.csv", d, false)) {
+        if (const auto t = read_table(dir / "input_csv" / "registration_corrections.csv", d, false, s.input_files)) {
             for (const CsvRow& r : t->rows) {
                 if (r.comment || cell(r, 0).empty()) continue;
                 const auto date = detail::parse_flee_date(cell(r, 1));
@@ -404,8 +433,18 @@ struct Importer {
         }
         for (std::size_t k = 0; k < camps.size(); ++k) {
             std::vector<double> count(static_cast<std::size_t>(std::max<Day>(s.days, 0)), 0.0);
-            for (Day day = 0; day < s.days; ++day)
+            bool reported = false;
+            for (Day day = 0; day < s.days; ++day) {
                 for (const auto& f : files[k]) count[day] += detail::flee_count_on(f, day);
+                // Files summed and registration corrections can take a count past the bound.
+                if (!(count[day] <= max_people) && !reported) {
+                    d.add(layout->file, 0, 0, "count",
+                          "the observed count of `" + s.regions[camps[k]].name + "` on day " + std::to_string(day) +
+                              " is " + short_number(count[day]) +
+                              " after its files are summed and corrected; expected at most 1e+12");
+                    reported = true;
+                }
+            }
             s.observed.region.push_back(camps[k]);
             s.observed.count.push_back(std::move(count));
         }

@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "rules/flee/tables.hpp"
 #include "engine/thread_tallies.hpp"
+#include "migflow/core/errors.hpp"
 #include "migflow/engine/rng.hpp"
 
 namespace migflow {
@@ -193,14 +196,26 @@ private:
             if (!(c > 0.0)) continue;
             std::int64_t n = 0;
             switch (f_.spawn.mode) {
-                case FleeSpawnMode::constant: n = static_cast<std::int64_t>(rate * c); break;
-                case FleeSpawnMode::pop_ratio: n = static_cast<std::int64_t>(rate * pop_[i] * c); break;
-                case FleeSpawnMode::poisson: n = poisson(rate * c, key, i); break;
+                case FleeSpawnMode::constant: n = static_cast<std::int64_t>(checked_count(rate * c, s.day, i)); break;
+                case FleeSpawnMode::pop_ratio: n = static_cast<std::int64_t>(checked_count(rate * pop_[i] * c, s.day, i)); break;
+                case FleeSpawnMode::poisson: n = poisson(checked_count(rate * c, s.day, i), key, i); break;
                 default: break;
             }
             add_agents(tally, static_cast<RegionIndex>(i), n);
             take(residents, i, n);
         }
+    }
+
+    // New agents from a product of inputs that are each bounded (docs/FLEE.md "Bounds")
+    // but together may not be: more than 1e9 new agents at one location in one day is
+    // wrong input (and a bigger double would overflow the conversion, or take the Poisson
+    // draw hours).
+    double checked_count(double x, Day day, std::size_t region) const {
+        if (!(x <= 1e9))
+            throw std::runtime_error("flee ruleset: day " + std::to_string(day) + " would create " + short_number(x) +
+                                     " agents at `" + s_.regions[region].name +
+                                     "` (more than 1e+09): check displaced_per_conflict_day and conflicts.csv");
+        return x;
     }
 
     // Poisson by inversion, in chunks of mean <= 500 so that exp(-mean) stays finite.
