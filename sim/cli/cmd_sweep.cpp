@@ -16,7 +16,9 @@
 #include "cli/commands.hpp"
 #include "migflow/core/csv.hpp"
 #include "migflow/engine/simulation.hpp"
+#include "migflow/core/files.hpp"
 #include "migflow/sweep/plan.hpp"
+#include "migflow/sweep/resume.hpp"
 #include "cli/scenario_source.hpp"
 
 namespace migflow::cli {
@@ -80,13 +82,7 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
         }
         out << '\n';
     }
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        f << out.str();
-        if (!f) throw std::runtime_error(tmp + ": cannot write the sweep index");
-    }
-    fs::rename(tmp, path);
+    write_file_atomically(path, out.str());
 }
 
 // The run's record as its file holds it; nullopt unless the file is a complete result
@@ -94,7 +90,7 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
 std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed) {
     using namespace migflow::detail;
     std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) return std::nullopt;
+    if (!fs::is_regular_file(file, ec) || !run_file_verified(file)) return std::nullopt;
     try {
         H5::Exception::dontPrint();
         H5::H5File f(file, H5F_ACC_RDONLY);
@@ -163,8 +159,9 @@ void check_same_plan(const std::string& index, const SweepSpec& spec, const std:
 }
 
 // What every run shares and index.csv does not show: the scenario (its path and a
-// hash of its text) and the `set:` overrides. Kept beside the index for --resume.
-std::string shared_settings(const SweepSpec& spec) {
+// hash of its text), the `set:` overrides and every file any run reads (a CRC-32 of
+// each, so that a changed CSV is noticed). Kept beside the index for --resume.
+std::string shared_settings(const SweepSpec& spec, const std::vector<std::string>& inputs) {
     std::ostringstream out;
     out << "scenario " << spec.scenario << '\n';
     if (fs::is_regular_file(spec.scenario)) {
@@ -176,13 +173,14 @@ std::string shared_settings(const SweepSpec& spec) {
         out << "scenario_fnv1a " << hex << '\n';
     }
     for (const auto& [k, v] : spec.fixed) out << "set " << k << '=' << v << '\n';
+    out << input_fingerprint(inputs);
     return out.str();
 }
 
-void check_same_settings(const std::string& path, const SweepSpec& spec) {
+void check_same_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs) {
     if (!fs::exists(path)) return;  // written by an older migflow: nothing to compare
     std::ifstream in(path, std::ios::binary);
-    std::istringstream want(shared_settings(spec));
+    std::istringstream want(shared_settings(spec, inputs));
     std::string got_line, want_line;
     while (true) {
         const bool g = static_cast<bool>(std::getline(in, got_line));
@@ -195,21 +193,20 @@ void check_same_settings(const std::string& path, const SweepSpec& spec) {
     }
 }
 
-void write_settings(const std::string& path, const SweepSpec& spec) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << shared_settings(spec);
-    if (!out) throw std::runtime_error(path + ": cannot write");
+void write_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs) {
+    write_file_atomically(path, shared_settings(spec, inputs));
 }
 
 // Without --resume or --overwrite an earlier sweep's results are never replaced.
-void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& runs, const SweepArgs& sa) {
+void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& runs, const SweepArgs& sa,
+                        const std::vector<std::string>& inputs) {
     fs::create_directories(spec.output_dir);
     const std::string index = spec.output_dir + "/index.csv";
     const std::string settings = spec.output_dir + "/sweep_settings.txt";
     if (sa.resume) {
         check_same_plan(index, spec, runs);
-        check_same_settings(settings, spec);
-        return write_settings(settings, spec);
+        check_same_settings(settings, spec, inputs);
+        return write_settings(settings, spec, inputs);
     }
     bool used = fs::exists(index);
     for (const SweepRun& run : runs) used = used || fs::exists(run.output);
@@ -220,7 +217,7 @@ void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& runs
         fs::remove(index);
         for (const SweepRun& run : runs) fs::remove(run.output);
     }
-    write_settings(settings, spec);
+    write_settings(settings, spec, inputs);
 }
 
 RunResult run_one(const SweepSpec& spec, const SweepRun& run, int threads) {
@@ -247,15 +244,17 @@ int sweep(const SweepArgs& sa) {
     // Every point's scenario is checked before the first run, so a bad value in the
     // last grid cell fails now, not hours later.
     bool with_ard = false;
+    std::vector<std::string> inputs;  // every file any run reads (points may name other CSVs)
     validate_sweep(spec, runs, [&](const Overrides& o) {
         const Scenario s = load_scenario_source(spec.scenario, o);
         with_ard = with_ard || !s.observed.region.empty();
+        inputs.insert(inputs.end(), s.input_files.begin(), s.input_files.end());
     });
     if (sa.dry_run) {
         print_plan(spec, runs);
         return 0;
     }
-    prepare_output_dir(spec, runs, sa);
+    prepare_output_dir(spec, runs, sa, inputs);
     const std::string index = spec.output_dir + "/index.csv";
     std::vector<RunResult> results(runs.size());
     int reused = 0;

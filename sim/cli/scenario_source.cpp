@@ -10,8 +10,12 @@ namespace migflow::cli {
 
 Scenario load_scenario_source(const std::string& path, const Overrides& overrides) {
     namespace fs = std::filesystem;
-    if (!fs::exists(path)) throw std::runtime_error(path + ": no such file or directory");
-    if (!fs::is_directory(path)) return load_scenario(path, overrides);
+    std::error_code ec;  // never a bare `filesystem error`: say what is wrong with the path
+    const auto status = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        throw std::runtime_error(path + ": " + ec.message());
+    if (!fs::exists(status)) throw std::runtime_error(path + ": no such file or directory");
+    if (!fs::is_directory(status)) return load_scenario(path, overrides);
     if (!is_flee_case_dir(path))
         throw std::runtime_error(path + ": a directory, but not a Flee case (no input_csv/locations.csv)");
     if (!overrides.empty())

@@ -347,7 +347,7 @@ namespace {
 // Maps a regular, non-empty file: its pages come straight from the page cache, where
 // reading would copy hundreds of MB into fresh memory. False: read it instead.
 bool map_file(CsvStream& out) {
-    const int fd = ::open(out.file.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(out.file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
     if (fd < 0) return false;
     struct stat st {};
     void* p = MAP_FAILED;
@@ -427,7 +427,13 @@ YAML::Node parse_yaml_map(const std::string& text, const std::string& file, cons
         diag.add(file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg);
         diag.throw_if_any();
     }
-    if (!root.IsMap()) diag.add(file, 0, 0, "", "expected a map of " + what);
+    if (!root.IsMap()) {
+        // Where the document starts (line 1 for an empty one): every message has a place.
+        const YAML::Mark m = root.Mark();
+        const char* got = root.IsNull() ? "an empty document" : root.IsSequence() ? "a list" : "a single value";
+        diag.add(file, m.line >= 0 ? m.line + 1 : 1, m.column >= 0 ? m.column + 1 : 1, "",
+                 std::string("got ") + got + ", expected a map of " + what);
+    }
     diag.throw_if_any();
     return root;
 }

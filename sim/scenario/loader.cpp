@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "formats/flee/settings_yaml.hpp"
+#include "migflow/core/csv.hpp"
 #include "scenario/loader_internal.hpp"
 
 namespace migflow {
@@ -276,13 +277,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
 }
 
 Scenario load_scenario(const std::string& path, const Overrides& overrides) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read the scenario file"}});
+    const std::string text = read_yaml_file(path, "scenario file");
     const auto slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
-    Scenario s = load_scenario_text(text.str(), path, dir, overrides);
+    Scenario s = load_scenario_text(text, path, dir, overrides);
     s.source_file = path;
     s.input_files.insert(s.input_files.begin(), path);
     return s;

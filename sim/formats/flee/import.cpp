@@ -46,7 +46,8 @@ const std::string& cell(const CsvRow& r, std::size_t i) {
 // importer can go on and report the other files too.
 std::optional<CsvTable> read_table(const fs::path& p, Diagnostics& d, bool required,
                                    std::vector<std::string>& files_read) {
-    if (!fs::exists(p)) {
+    std::error_code ec;
+    if (!fs::exists(p, ec)) {
         if (required) d.add(p.string(), 0, 0, "", "file not found");
         return std::nullopt;
     }
@@ -88,10 +89,13 @@ struct Importer {
             return;
         }
         s.input_files.push_back(p.string());
-        std::ifstream in(p);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        s.source_text = ss.str();
+        try {
+            s.source_text = read_yaml_file(p.string(), "settings file");
+        } catch (const InputError& e) {
+            for (const Problem& pr : e.problems()) d.add(pr);
+            s.flee = FleeSettings{};
+            return;
+        }
         try {
             const YAML::Node root = YAML::Load(s.source_text);
             s.flee = parse_flee_settings(root, p.string(), d);
