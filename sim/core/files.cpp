@@ -163,6 +163,6 @@ std::size_t max_special_input_bytes() {
     return limit_from_env("MIGFLOW_MAX_SPECIAL_INPUT_BYTES", std::size_t(64) << 20);
 }
 
-std::size_t max_yaml_bytes() { return limit_from_env("MIGFLOW_MAX_YAML_BYTES", std::size_t(64) << 20); }
+std::size_t max_yaml_bytes() { return limit_from_env("MIGFLOW_MAX_YAML_BYTES", std::size_t(4) << 20); }
 
 }  // namespace migflow

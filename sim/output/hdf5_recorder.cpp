@@ -176,13 +176,14 @@ void Hdf5Recorder::create_file(const Scenario& s) {
     refuse_input_overwrite(s, path_, partial_);
     partial_fd_ = claim_partial_file(partial_);
     opened_ = true;  // from here on the destructor removes the partial file
+    errno = 0;  // HDF5's clean-up may clear its error stack: errno keeps the reason
     try {
         H5::FileCreatPropList fcpl;
         fcpl.setUserblock(detail::seal_bytes);
         // The file exists (claimed above, empty): HDF5 opens it by name and truncates it.
         file_ = std::make_unique<H5::H5File>(partial_, H5F_ACC_TRUNC, fcpl);
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot create output file " + partial_ + ": " + detail::hdf5_failure(e));
+        throw std::runtime_error("cannot create output file " + partial_ + ": " + detail::hdf5_failure(e, errno));
     }
     struct stat by_fd {}, by_name {};
     if (::fstat(partial_fd_.get(), &by_fd) != 0 || ::lstat(partial_.c_str(), &by_name) != 0 ||

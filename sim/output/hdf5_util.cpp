@@ -28,9 +28,10 @@ herr_t find_system_reason(unsigned, const H5E_error2_t* err, void* out) {
 
 }  // namespace
 
-std::string hdf5_failure(const H5::Exception& e) {
+std::string hdf5_failure(const H5::Exception& e, int saved_errno) {
     std::string reason;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_system_reason, &reason);
+    if (reason.empty() && saved_errno != 0) reason = std::strerror(saved_errno);
     std::string out = e.getDetailMsg();
     if (!reason.empty()) out += " (" + reason + ")";
     return out;

@@ -59,8 +59,10 @@ std::string creation_error(const std::string& path, int err);
 // character device such as /dev/zero): 64 MiB, or MIGFLOW_MAX_SPECIAL_INPUT_BYTES.
 std::size_t max_special_input_bytes();
 
-// Largest scenario or settings YAML file: 64 MiB, or MIGFLOW_MAX_YAML_BYTES (a YAML
-// parser keeps hundreds of bytes per byte of input; bulk data belongs in CSV files).
+// Largest scenario, sweep or settings YAML file: 4 MiB, or MIGFLOW_MAX_YAML_BYTES. yaml-cpp
+// keeps ~50 bytes per byte of block-style YAML and ~240 per byte of a flow list of short
+// items (a 5 MB line `[1,1,...]` takes 1.2 GB), so 4 MiB bounds it near 1 GB; bulk data
+// belongs in CSV files.
 std::size_t max_yaml_bytes();
 
 }  // namespace migflow

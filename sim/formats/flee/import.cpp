@@ -109,14 +109,16 @@ struct Importer {
         const fs::path p = dir / "input_csv" / "sim_period.csv";
         const auto t = read_table(p, d, true, s.input_files);
         if (!t) return;
-        bool have_start = false, have_length = false;
+        bool have_start = false, have_length = false, seen_start = false, seen_length = false;
         for (const CsvRow& r : t->rows) {
             if (r.comment) continue;
             const std::string k = lower(cell(r, 0));
             if (k == "startdate") {
+                seen_start = true;
                 if (const auto v = detail::parse_flee_date(cell(r, 1))) s.start_date = *v, have_start = true;
                 else d.add(t->file, r.line, 2, "StartDate", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
             } else if (k == "length") {
+                seen_length = true;
                 const auto v = to_number(cell(r, 1));
                 if (v && *v >= 1 && *v <= max_days && *v == std::floor(*v)) s.days = static_cast<Day>(*v), have_length = true;
                 else d.add(t->file, r.line, 2, "Length", "got `" + cell(r, 1) + "`, expected a whole number of days in [1, 1000000]");
@@ -124,8 +126,9 @@ struct Importer {
         }
         // Located after the last row: where the missing row would go.
         const int end = t->rows.empty() ? 1 : t->rows.back().line + 1;
-        if (!have_start) d.add(t->file, end, 1, "StartDate", "missing row `StartDate,YYYY-MM-DD`");
-        if (!have_length) d.add(t->file, end, 1, "Length", "missing row `Length,<days>`");
+        if (!seen_start) d.add(t->file, end, 1, "StartDate", "missing row `StartDate,YYYY-MM-DD`");
+        if (!seen_length) d.add(t->file, end, 1, "Length", "missing row `Length,<days>`");
+        if (!have_start || !have_length) s.days = 0;  // the other files are read, not the days
     }
 
     void locations() {
