@@ -402,3 +402,20 @@ TEST_CASE("sweep --resume notices a changed input CSV and reruns a damaged run f
     CHECK_THAT(err, Contains("--resume: "));
     CHECK_THAT(err, Contains("tiny_climate.csv crc32"));
 }
+
+TEST_CASE("a sweep never writes through links in its output directory", "[reliability][sweep]") {
+    TempDir dir("rel_links");
+    copy_tiny(dir.path);
+    const std::string sweep = dir.write("sweep.yaml", "scenario: tiny.yaml\nseeds: [1]\noutput_dir: runs\n");
+    const std::string a = dir.write("a.txt", "keep a"), b = dir.write("b.txt", "keep b");
+    fs::create_directories(dir.path / "runs");
+    fs::create_symlink(a, dir.path / "runs" / "index.csv.tmp");
+    fs::create_symlink(b, dir.path / "runs" / "sweep_settings.txt");
+    std::string err;
+    CHECK(run_migflow("sweep " + shell_quote(sweep), &err) == 0);
+    CHECK(slurp(a) == "keep a");
+    CHECK(slurp(b) == "keep b");
+    CHECK(fs::is_regular_file(fs::symlink_status(dir.path / "runs" / "sweep_settings.txt")));
+    CHECK_THAT(slurp(dir.path / "runs" / "sweep_settings.txt"), Contains("tiny_climate.csv crc32"));
+    CHECK_THAT(slurp(dir.path / "runs" / "index.csv"), Contains(",done,"));
+}
