@@ -175,6 +175,9 @@ TEST_CASE("an output naming an input of the run, or a link, is refused and nothi
     CHECK(run_migflow("run " + shell_quote(flee.string()) + " --quiet -o " + shell_quote(locations), &err) == 1);
     CHECK_THAT(err, Contains("is an input of this run"));
     CHECK(slurp(locations) == loc_text);
+    CHECK(run_migflow("import-flee " + shell_quote(flee.string()) + " -o " + shell_quote(locations), &err) == 1);
+    CHECK_THAT(err, Contains(locations + ": is a file of the Flee case being imported; write elsewhere"));
+    CHECK(slurp(locations) == loc_text);
 
     // A symbolic link at OUT.h5.partial is never followed.
     const std::string victim = dir.write("victim.txt", "precious");
