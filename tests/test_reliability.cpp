@@ -57,6 +57,11 @@ std::string copy_tiny(const fs::path& dir) {
 fs::path copy_case(const std::string& name, const fs::path& dir) {
     const fs::path to = dir / name;
     fs::copy(fs::path(flee_cases) / name, to, fs::copy_options::recursive);
+    // The shared cases may be read-only: the copy must be writable (and removable).
+    fs::permissions(to, fs::perms::owner_all, fs::perm_options::add);
+    for (const auto& e : fs::recursive_directory_iterator(to))
+        fs::permissions(e.path(), e.is_directory() ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write,
+                        fs::perm_options::add);
     return to;
 }
 

@@ -187,6 +187,9 @@ int main(int argc, char** argv) {
             const fs::path dir = work / "case";
             fs::remove_all(dir);
             fs::copy(c, dir, fs::copy_options::recursive);
+            fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add);  // the cases may be read-only
+            for (const auto& e : fs::recursive_directory_iterator(dir))
+                fs::permissions(e.path(), fs::perms::owner_all, fs::perm_options::add);
             const auto files = files_under(dir);
             const fs::path victim = files[r.below(files.size())];
             spit(victim, mutate(slurp(victim), r));
