@@ -41,6 +41,9 @@ DATASETS = {
     "series/arrivals": (("T", "R"), "i", "agents"),
     "series/departures": (("T", "R"), "i", "agents"),
     "series/spawned": (("T", "R"), "i", "agents"),
+    "series/turned_away_full": (("T", "R"), "i", "agents"),
+    "series/blocked_by_closure": (("T", "R"), "i", "agents"),
+    "series/refused_full": (("T", "R"), "i", "agents"),
     "series/route_flow_forward": (("T", "E"), "i", "agents"),
     "series/route_flow_backward": (("T", "E"), "i", "agents"),
     "series/in_transit": (("T",), "i", "agents"),
@@ -48,6 +51,45 @@ DATASETS = {
     "drivers/conflict": (("T", "R"), "f", None),
     "drivers/economy": (("T", "R"), "f", None),
     "drivers/climate": (("T", "R"), "f", None),
+}
+# Dimension scales (docs/OUTPUT.md "Dimension scales"), in /series and in /drivers.
+for _group in ("series", "drivers"):
+    DATASETS[_group + "/time"] = (("T",), "i", None)
+    DATASETS[_group + "/region"] = (("R",), "S", "1")
+    DATASETS[_group + "/route"] = (("E",), "i", "1")
+
+# Outcome measures (docs/OUTPUT.md "Outcome measures"). C countries, P country pairs
+# joined by a route, K regions with a capacity, M origin -> destination pairs.
+MEASURES = {
+    "countries/name": (("C",), "S", None),
+    "countries/region_country": (("R",), "i", None),
+    "countries/population": (("T", "C"), "f", "people"),
+    "countries/arrivals": (("T", "C"), "i", "agents"),
+    "countries/departures": (("T", "C"), "i", "agents"),
+    "countries/turned_away_full": (("T", "C"), "i", "agents"),
+    "countries/blocked_by_closure": (("T", "C"), "i", "agents"),
+    "countries/flow_from": (("P",), "i", None),
+    "countries/flow_to": (("P",), "i", None),
+    "countries/flow": (("T", "P"), "i", "agents"),
+    "measures/camps/region": (("K",), "i", None),
+    "measures/camps/name": (("K",), "S", None),
+    "measures/camps/capacity": (("K",), "f", "people"),
+    "measures/camps/full_above": (("K",), "f", "people"),
+    "measures/camps/first_full_day": (("K",), "i", "day"),
+    "measures/camps/first_full_date": (("K",), "S", None),
+    "measures/camps/peak_population": (("K",), "f", "people"),
+    "measures/camps/peak_day": (("K",), "i", "day"),
+    "measures/camps/peak_date": (("K",), "S", None),
+    "measures/camps/days_full": (("K",), "i", "days"),
+    "measures/camps/refused_full": (("K",), "i", "agents"),
+}
+
+ORIGINS = {
+    "measures/origins/origin": (("M",), "i", None),
+    "measures/origins/destination": (("M",), "i", None),
+    "measures/origins/standing": (("M",), "i", "agents"),
+    "measures/origins/travelling": (("M",), "i", "agents"),
+    "measures/origins/country_matrix": (("C", "C"), "i", "agents"),
 }
 
 VALIDATION = {
@@ -102,6 +144,27 @@ def check_datasets(f, spec, sizes, problems):
                 problems.append(f"/{name}: not chunked")
 
 
+def check_dimension_scales(f, problems):
+    """Every /series and /drivers dataset has time first, then route (route_*) or region."""
+    start = as_str(f.attrs["start_date"])
+    names = strings(f["regions/name"])
+    for group in ("series", "drivers"):
+        g = f[group]
+        if as_str(g["time"].attrs.get("units", "")) != "days since " + start:
+            problems.append(f"/{group}/time: units should be 'days since {start}'")
+        if [as_str(x) for x in g["region"][()]] != names:
+            problems.append(f"/{group}/region: not the names of /regions/name")
+        for name, ds in g.items():
+            if name in ("time", "region", "route"):
+                if as_str(ds.attrs.get("CLASS", b"")) != "DIMENSION_SCALE":
+                    problems.append(f"/{group}/{name}: not a dimension scale")
+                continue
+            want = ["time"] + (["route" if name.startswith("route_") else "region"] if ds.ndim == 2 else [])
+            got = [d[0].name.split("/")[-1] if len(d) else None for d in ds.dims]
+            if got != want:
+                problems.append(f"/{group}/{name}: dimension scales {got}, expected {want}")
+
+
 def check_values(f, sizes, conservation, problems):
     T, R, E = sizes["T"], sizes["R"], sizes["E"]
     types = set(strings(f["regions/type"]))
@@ -125,7 +188,8 @@ def check_values(f, sizes, conservation, problems):
 
     for name in ("series/population", "series/agents", "series/arrivals",
                  "series/departures", "series/spawned", "series/route_flow_forward",
-                 "series/route_flow_backward"):
+                 "series/route_flow_backward", "series/turned_away_full",
+                 "series/blocked_by_closure", "series/refused_full"):
         ds = f[name]
         for t0, rows in blocks(ds):
             if not np.all(np.isfinite(rows)) or (rows < 0).any():
@@ -148,6 +212,56 @@ def check_values(f, sizes, conservation, problems):
                 problems.append(f"conservation: day {t}: sum(agents) {int(standing[t - t0])} + "
                                 f"in_transit {int(in_transit[t])} != total_agents {int(total[t])}")
                 break
+
+
+def measure_sizes(f, sizes):
+    def n(name):
+        return f[name].shape[0] if name in f else -1
+    return dict(sizes, C=n("countries/name"), P=n("countries/flow_from"),
+                K=n("measures/camps/region"), M=n("measures/origins/origin"))
+
+
+def check_measures(f, sizes, conservation, problems):
+    """The outcome measures: shapes, and that they agree with the region series."""
+    sizes = measure_sizes(f, sizes)
+    T, R, C = sizes["T"], sizes["R"], sizes["C"]
+    spec = dict(MEASURES, **(ORIGINS if T > 0 else {}))
+    before = len(problems)
+    check_datasets(f, spec, sizes, problems)
+    if len(problems) > before:
+        return
+    country = f["countries/region_country"][()]
+    if R and (country.min() < 0 or country.max() >= C):
+        problems.append("/countries/region_country: index outside /countries/name")
+        return
+    names = strings(f["countries/name"])
+    if [names[c] for c in country] != strings(f["regions/country"]):
+        problems.append("/countries/region_country: does not match /regions/country")
+    onehot = np.zeros((R, C))
+    onehot[np.arange(R), country] = 1.0
+    for name in ("population", "arrivals", "departures", "turned_away_full", "blocked_by_closure"):
+        regional, national = f["series/" + name], f["countries/" + name]
+        for t0, rows in blocks(regional):
+            want = rows @ onehot
+            got = national[t0:t0 + len(rows)]
+            if not np.allclose(got, want, rtol=1e-9, atol=1e-6):
+                problems.append(f"/countries/{name}: not the sum of /series/{name} by country "
+                                f"(from day {t0})")
+                break
+    capacity = f["regions/capacity"][()]
+    if not np.array_equal(f["measures/camps/region"][()], np.flatnonzero(capacity > 0)):
+        problems.append("/measures/camps/region: not every region with capacity > 0, in order")
+    first = f["measures/camps/first_full_day"][()]
+    days_full = f["measures/camps/days_full"][()]
+    if ((first < -1) | (first >= max(T, 1))).any() or ((first == -1) != (days_full == 0)).any():
+        problems.append("/measures/camps: first_full_day and days_full disagree")
+    if "measures/origins/origin" in f and conservation:
+        total = int(f["measures/origins/standing"][()].sum() + f["measures/origins/travelling"][()].sum())
+        if total != int(f["series/total_agents"][-1]):
+            problems.append(f"/measures/origins: {total} agents, /series/total_agents ends at "
+                            f"{int(f['series/total_agents'][-1])}")
+        if int(f["measures/origins/country_matrix"][()].sum()) != total:
+            problems.append("/measures/origins/country_matrix: does not sum to the pairs' total")
 
 
 def check_validation(f, sizes, problems):
@@ -196,6 +310,8 @@ def check_file(path, conservation=True):
         if problems:  # values are meaningless when the structure is wrong
             return problems
         check_values(f, sizes, conservation, problems)
+        check_measures(f, sizes, conservation, problems)
+        check_dimension_scales(f, problems)
         check_validation(f, sizes, problems)
     return problems
 

@@ -163,6 +163,11 @@ def main(argv=None):
         put(g, "in_transit", s["in_transit"], "agents", "agents travelling at day end", np.int64, True)
         total = s["agents"].sum(axis=1) + s["in_transit"]
         put(g, "total_agents", total, "agents", "all agents", np.int64, True)
+        zeros = np.zeros((T, R), dtype=np.int64)
+        put(g, "turned_away_full", zeros, "agents", "movers that stayed, destination full", np.int64, True)
+        put(g, "blocked_by_closure", zeros, "agents", "movers whose first choice was closed", np.int64, True)
+        put(g, "refused_full", zeros, "agents", "movers the region turned away, being full", np.int64, True)
+        write_measures(f, s, population, total, dates)
         g = f.create_group("drivers")
         put(g, "conflict", s["conflict"], "1", "conflict intensity used", np.float64, True)
         put(g, "economy", s["economy"], "1", "economy index used", np.float64, True)
@@ -201,6 +206,73 @@ def main(argv=None):
         f.attrs["complete"] = np.int32(0 if a.incomplete else 1)
     print(a.out)
     return 0
+
+
+def write_measures(f, s, population, total, dates):
+    """/countries and /measures (docs/OUTPUT.md "Outcome measures") from the toy series."""
+    T, R = population.shape
+    countries = list(dict.fromkeys(r[4] for r in REGIONS))
+    country = np.array([countries.index(r[4]) for r in REGIONS], dtype=np.int32)
+    onehot = np.zeros((R, len(countries)))
+    onehot[np.arange(R), country] = 1.0
+    idx = {r[0]: i for i, r in enumerate(REGIONS)}
+    g = f.create_group("countries")
+    put(g, "name", fixed_strings(countries), "1", "country name")
+    put(g, "region_country", country, "1", "per region: index in name", np.int32)
+    put(g, "population", population @ onehot, "people", "sum over the country's regions", np.float64)
+    for name, key in (("arrivals", "arrivals"), ("departures", "departures")):
+        put(g, name, (s[key] @ onehot).astype(np.int64), "agents", "sum over the country's regions")
+    for name in ("turned_away_full", "blocked_by_closure"):
+        put(g, name, np.zeros((T, len(countries)), dtype=np.int64), "agents", "sum over the regions")
+    pairs = sorted({(country[idx[a]], country[idx[b]]) for a, b, _ in ROUTES} |
+                   {(country[idx[b]], country[idx[a]]) for a, b, _ in ROUTES})
+    pairs = [(a, b) for a, b in pairs if a != b]
+    flow = np.zeros((T, len(pairs)), dtype=np.int64)
+    for e, (a, b, _) in enumerate(ROUTES):
+        ca, cb = country[idx[a]], country[idx[b]]
+        if ca != cb:
+            flow[:, pairs.index((ca, cb))] += s["fwd"][:, e]
+            flow[:, pairs.index((cb, ca))] += s["bwd"][:, e]
+    put(g, "flow_from", [a for a, _ in pairs], "1", "country left", np.int32)
+    put(g, "flow_to", [b for _, b in pairs], "1", "country headed for", np.int32)
+    put(g, "flow", flow, "agents", "departures across the border", np.int64)
+
+    camps = [i for i, r in enumerate(REGIONS) if r[5] > 0]
+    full = population[:, camps] >= np.array([REGIONS[i][5] for i in camps]) - PEOPLE_PER_AGENT + 1e-9
+    first = np.where(full.any(axis=0), full.argmax(axis=0), -1).astype(np.int32)
+    peak_day = population[:, camps].argmax(axis=0).astype(np.int32)
+    g = f.create_group("measures/camps")
+    put(g, "region", camps, "1", "region index", np.int32)
+    put(g, "name", fixed_strings([REGIONS[i][0] for i in camps]), "1", "region name")
+    put(g, "capacity", [REGIONS[i][5] for i in camps], "people", "capacity", np.float64)
+    put(g, "full_above", [REGIONS[i][5] - PEOPLE_PER_AGENT for i in camps], "people",
+        "occupancy above which it is full", np.float64)
+    put(g, "first_full_day", first, "day", "first day full, -1 = never", np.int32)
+    put(g, "first_full_date", fixed_strings([dates[d] if d >= 0 else "" for d in first]), "1", "date")
+    put(g, "peak_population", population[:, camps].max(axis=0), "people", "peak", np.float64)
+    put(g, "peak_day", peak_day, "day", "day of the peak", np.int32)
+    put(g, "peak_date", fixed_strings([dates[d] for d in peak_day]), "1", "date of the peak")
+    put(g, "days_full", full.sum(axis=0), "days", "days full", np.int64)
+    put(g, "refused_full", np.zeros(len(camps)), "agents", "movers turned away", np.int64)
+
+    # Toy origins: every agent where it stands, those on the road from Alpha to Hub.
+    standing = s["agents"][-1]
+    g = f.create_group("measures/origins")
+    keep = np.flatnonzero(standing)
+    origin = list(keep) + [idx["Alpha"]]
+    dest = list(keep) + [idx["Hub"]]
+    order = np.lexsort((dest, origin))
+    put(g, "origin", np.array(origin)[order], "1", "origin region", np.int32)
+    put(g, "destination", np.array(dest)[order], "1", "region at the end", np.int32)
+    put(g, "standing", np.append(standing[keep], 0)[order], "agents", "standing there", np.int64)
+    put(g, "travelling", np.append(np.zeros(len(keep)), s["in_transit"][-1])[order], "agents",
+        "on the way there", np.int64)
+    matrix = np.zeros((len(countries), len(countries)), dtype=np.int64)
+    for o, d, n in zip(origin, dest, list(standing[keep]) + [s["in_transit"][-1]]):
+        matrix[country[o], country[d]] += n
+    put(g, "country_matrix", matrix, "agents", "origin country x country at the end", np.int64)
+    g.attrs["origin_runs"] = np.int64(len(origin))
+    assert matrix.sum() == total[-1]
 
 
 def ard_series(sim, obs):

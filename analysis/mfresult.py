@@ -154,6 +154,16 @@ class Result:
                     "ard_rescaled": _attr(v, "ard_rescaled", self.attrs.get("ard_rescaled")),
                     "ard_unrescaled": _attr(v, "ard_unrescaled", self.attrs.get("ard_unrescaled")),
                 }
+            # Outcome measures (docs/OUTPUT.md); None in files written before them.
+            self.camp_outcomes = None
+            if "measures/camps" in f:
+                c = f["measures/camps"]
+                self.camp_outcomes = {k: (_text(c[k][()]) if k.endswith(("name", "date")) else c[k][()])
+                                      for k in c}
+            self.countries = None
+            if "countries" in f:
+                c = f["countries"]
+                self.countries = {k: (_text(c[k][()]) if k == "name" else c[k][()]) for k in c}
         T, R = self.population.shape
         if len(self.dates) != T or len(self.region) != R:
             raise ResultError(f"{path}: inconsistent shapes: {T} days x {R} regions in "
@@ -198,3 +208,24 @@ def people_formatter():
             return f"{x / 1e3:.0f}k" if a >= 1e4 else f"{x / 1e3:.1f}k"
         return f"{x:.0f}"
     return FuncFormatter(fmt)
+
+
+def run_events(r):
+    """Closure and shock windows of a loaded result (report_events.Event), [] when none."""
+    import datetime as dt
+
+    import report_events
+    found, _note = report_events.events(r.attrs.get("scenario_text"), r.dates[0],
+                                        r.dates[-1] + dt.timedelta(days=1))
+    return found
+
+
+def shade_events(ax, events):
+    """Closure (red) and shock (orange) windows as shaded spans, each labelled once for the legend."""
+    seen = set()
+    for e in events:
+        color = "#d62728" if e.kind == "closure" else "#ff7f0e"
+        label = e.label if e.label not in seen else None
+        seen.add(e.label)
+        ax.axvspan(e.start, e.end, color=color, alpha=0.10, lw=0, label=label, zorder=0)
+        ax.axvline(e.start, color=color, lw=0.8, alpha=0.6, zorder=0)

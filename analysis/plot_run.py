@@ -9,6 +9,8 @@ Writes PNGs into OUTDIR (default: OUT_plots next to the file) and prints their p
   camps.png        each camp: occupancy against capacity, cumulative and daily arrivals
   drivers.png      conflict, economy and climate per region and day (heatmaps)
   transit.png      people in transit, total agents and new displacement per day
+Time axes show dates, with the scenario's closure (red) and shock (orange) windows
+shaded (read from the scenario text the file stores).
   route_flows.png  the N busiest routes: total flow each way, and daily flow over time
 Counts stored in agents are converted to people with the file's people_per_agent.
 Exits with status 1 and one line on stderr for a missing or incomplete file.
@@ -60,6 +62,7 @@ def plot_population(r, plt, out, n):
 
 
 def plot_camps(r, plt, out):
+    events = mfresult.run_events(r)
     camps = r.camps()
     if not camps:
         print(f"note: {r.name} has no camps; camps.png not written", file=sys.stderr)
@@ -82,6 +85,7 @@ def plot_camps(r, plt, out):
         bx.set_ylim(0, max(1.0, daily.max()) * 3)  # keep bars in the lower third
         ax.set_zorder(bx.get_zorder() + 1)
         ax.patch.set_visible(False)
+        mfresult.shade_events(ax, events)
         ax.plot(d, r.population[:, i], color="tab:blue", label="population")
         ax.plot(d, r.initial_population[i] + np.cumsum(daily), color="tab:green", ls=":",
                 label="initial population + cumulative arrivals")
@@ -163,10 +167,14 @@ def plot_transit(r, plt, out):
     axes[2].set_ylabel("people per day")
     axes[2].set_title("New displacement and departures, all regions")
     axes[2].legend(frameon=False)
+    events = mfresult.run_events(r)
     for ax in axes:
+        mfresult.shade_events(ax, events)
         ax.yaxis.set_major_formatter(mfresult.people_formatter())
         ax.set_ylim(bottom=0)
         mfresult.date_axis(ax)
+    if events:
+        axes[0].legend(frameon=False, fontsize=7)
     fig.suptitle(f"{r.name}: movement totals")
     fig.tight_layout()
     return save(fig, plt, out, "transit.png")
@@ -203,6 +211,7 @@ def plot_routes(r, plt, out, n):
             net = -net
             label = f"{r.region[r.route_to[e]]} → {r.region[r.route_from[e]]}"
         ax2.plot(r.dates, weekly(net), color=colors[k % 10], label=label)
+    mfresult.shade_events(ax2, mfresult.run_events(r))
     ax2.axhline(0, color="k", lw=0.6)
     ax2.set_ylabel("net flow in the main direction (people/day, 7-day mean)")
     ax2.yaxis.set_major_formatter(mfresult.people_formatter())

@@ -3,7 +3,7 @@
 against each swept parameter.
 
     /usr/bin/python3 analysis/plot_sweep.py SWEEP_OUT_DIR|index.csv [-o OUTDIR]
-        [--metric final_camp|ard_rescaled|ard_unrescaled|final_agents]
+        [--metric final_camp|ard_rescaled|ard_unrescaled|final_agents|camp_arrivals|peak_camp_population]
 
 Reads index.csv (only runs with status `done`) and each run's HDF5 file, and writes
 into OUTDIR (default: SWEEP_OUT_DIR/plots):
@@ -27,7 +27,7 @@ import numpy as np
 import mfresult
 
 FIXED = ["run", "point", "seed", "file", "status", "wall_s", "final_agents",
-         "ard_rescaled", "ard_unrescaled"]
+         "camp_arrivals", "peak_camp_population", "ard_rescaled", "ard_unrescaled"]
 
 
 def read_index(path):
@@ -70,11 +70,28 @@ def as_number(text):
         return None
 
 
+def categorical(values):
+    """The distinct values in first-seen order when any is not a number, else []."""
+    if all(as_number(v) is not None for v in values):
+        return []
+    seen = []
+    for v in values:
+        if v not in seen:
+            seen.append(v)
+    return seen
+
+
+def wrap(text, width):
+    import textwrap
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("sweep", help="sweep output directory or its index.csv")
     ap.add_argument("-o", "--out", help="output directory (default SWEEP/plots)")
-    ap.add_argument("--metric", choices=["final_camp", "ard_rescaled", "ard_unrescaled", "final_agents"])
+    ap.add_argument("--metric", choices=["final_camp", "ard_rescaled", "ard_unrescaled", "final_agents",
+                                             "camp_arrivals", "peak_camp_population"])
     a = ap.parse_args()
     try:
         base, swept, runs, planned = read_index(a.sweep)
@@ -101,8 +118,12 @@ def main():
     def label(p):
         return ", ".join(f"{k.split('.')[-1]}={v}" for k, v in p["values"].items()) or "all runs"
 
-    # Ensemble spread: median and 5-95 % band over seeds, per point.
-    fig, ax = plt.subplots(figsize=(10, 5.5))
+    # Ensemble spread: median and 5-95 % band over seeds, per point. Past 8 points the
+    # legend goes beside the plot, in as many columns as it takes, so it covers no line.
+    outside = len(points) > 8
+    legend_cols = 1 if not outside else int(np.ceil(len(points) / 30))
+    fig, ax = plt.subplots(figsize=(10 + (3.6 * legend_cols if outside else 0),
+                                    max(5.5, 0.16 * len(points) / legend_cols + 1.5) if outside else 5.5))
     colors = plt.cm.tab10(np.arange(10)) if len(points) <= 10 else plt.cm.viridis(np.linspace(0, 1, len(points)))
     for k, (pid, p) in enumerate(sorted(points.items())):
         n = min(len(s) for s in p["series"])
@@ -111,13 +132,16 @@ def main():
         c = colors[k % len(colors)]
         ax.fill_between(dates[:n], lo, hi, color=c, alpha=0.2, lw=0)
         ax.plot(dates[:n], med, color=c, label=f"{label(p)} ({len(p['series'])} seeds)")
-    ax.set_title(f"Total camp population: median and 5-95 % over seeds ({len(runs)} of {planned} runs)")
+    ax.set_title(wrap(f"Total camp population: median and 5-95 % over seeds ({len(runs)} of {planned} runs)", 80))
     ax.set_ylabel("people")
     ax.yaxis.set_major_formatter(mfresult.people_formatter())
     mfresult.date_axis(ax)
-    ax.legend(loc="upper left", ncol=1 if len(points) <= 8 else 2)
+    if outside:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=legend_cols, fontsize=7, frameon=False)
+    else:
+        ax.legend(loc="upper left")
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "ensemble.png"))
+    fig.savefig(os.path.join(out, "ensemble.png"), bbox_inches="tight")
     plt.close(fig)
 
     # Metric table and metric against each swept parameter.
@@ -136,21 +160,29 @@ def main():
               f"  {n:>5}  {med:>20.6g}  {lo:>11.5g}-{hi:<11.5g}")
 
     panels = max(1, len(swept))
-    fig, axes = plt.subplots(1, panels, figsize=(4.5 * panels, 4), squeeze=False)
+    fig, axes = plt.subplots(1, panels, figsize=(4.5 * panels, 4.4), squeeze=False)
     for ax, key in zip(axes[0], swept or [None]):
+        values = [p["values"][key] for _, p, *_ in table] if key else []
+        categories = categorical(values)
         for pid, p, n, med, lo, hi in table:
-            x = as_number(p["values"][key]) if key else 0.0
-            if x is None:  # a non-numeric value (e.g. a list): place points by order
-                x = float(pid)
+            x = 0.0 if not key else (categories.index(p["values"][key]) if categories
+                                     else as_number(p["values"][key]))
             ax.scatter([x] * n, p["metric"], s=10, color="0.6", zorder=2)
             ax.errorbar([x], [med], yerr=[[med - lo], [hi - med]], fmt="o", color="C0", capsize=3, zorder=3)
-        ax.set_xlabel(key or "all runs")
+        if categories:  # text values (or lists): one labelled slot each, not a number line
+            ax.set_xticks(range(len(categories)))
+            ax.set_xticklabels([wrap(c, 14) for c in categories], rotation=30 if len(categories) > 4 else 0,
+                               ha="right" if len(categories) > 4 else "center")
+            ax.set_xlim(-0.5, len(categories) - 0.5)
+            ax.grid(axis="x", visible=False)
+        ax.set_xlabel(wrap(key or "all runs", 40))
         ax.set_ylabel(metric)
-        if metric in ("final_camp", "final_agents"):
+        if metric in ("final_camp", "final_agents", "camp_arrivals", "peak_camp_population"):
             ax.yaxis.set_major_formatter(mfresult.people_formatter())
-    fig.suptitle(f"{metric} per run (grey) and per point: median with 5-95 % over seeds")
+    fig.suptitle(wrap(f"{metric} per run (grey) and per point: median with 5-95 % over seeds",
+                      max(40, 30 * panels)))
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "metric.png"))
+    fig.savefig(os.path.join(out, "metric.png"), bbox_inches="tight")
     plt.close(fig)
     for name in ("ensemble.png", "metric.png", "metric.csv"):
         print(os.path.join(out, name))

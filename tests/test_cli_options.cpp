@@ -63,6 +63,19 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
          "Usage: migflow sweep"},
         {"sweep --threads -1 x.yaml", "migflow sweep: --threads needs a whole number >= 0, got '-1'",
          "Usage: migflow sweep"},
+        {"sweep x.yaml --shard 4/4",
+         "migflow sweep: --shard 4/4: K must be in 0..3 (shards are numbered from 0, as `--array=0-3` numbers them)",
+         "Usage: migflow sweep"},
+        {"sweep x.yaml --shard 2", "migflow sweep: --shard needs K/N (shard K of N, K from 0), got '2'",
+         "Usage: migflow sweep"},
+        {"sweep x.yaml --merge --resume",
+         "migflow sweep: --merge takes no other option: it only joins the shards' indexes", "Usage: migflow sweep"},
+        {"export", "migflow export: no result file or sweep directory given", "Usage: migflow export"},
+        {"export x.h5", "migflow export: -o DIR is required", "Usage: migflow export"},
+        {"export x.h5 --format xlsx -o d", "migflow export: --format: xlsx not in {csv}", "Usage: migflow export"},
+        {"report", "migflow report: which result file?", "Usage: migflow report"},
+        {"report out.h5", "migflow report: no output given (-o report.html)", "Usage: migflow report"},
+        {"report out.h5 -o r.html --bogus", "migflow report: unknown option '--bogus'", "Usage: migflow report"},
         {"bogus", "migflow: unknown command 'bogus'", "Subcommands:"},
         {"", "migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "Subcommands:"},
     };
@@ -83,7 +96,9 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
         {"info", {"OUT.h5"}},
         {"import-flee", {"FLEE_DIR", "-o,--output"}},
         {"params", {"--markdown"}},
-        {"sweep", {"SWEEP.yaml", "--dry-run", "--threads", "--resume", "--overwrite"}},
+        {"sweep", {"SWEEP.yaml", "--dry-run", "--threads", "--resume", "--overwrite", "--shard", "--merge"}},
+        {"export", {"INPUT", "--format", "-o,--output", "--overwrite"}},
+        {"report", {"OUT.h5", "--baseline", "-o,--output", "MIGFLOW_ANALYSIS_DIR", "MIGFLOW_PYTHON"}},
     };
     for (const auto& [sub, options] : expected) {
         for (const std::string flag : {"--help", "-h"}) {
@@ -97,7 +112,7 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
     }
     const Outcome top = run_cli("--help");
     CHECK(top.code == 0);
-    for (const char* sub : {"run", "check", "info", "import-flee", "params", "sweep"})
+    for (const char* sub : {"run", "check", "info", "import-flee", "params", "sweep", "export", "report"})
         CHECK(top.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
     const Outcome version = run_cli("--version");
     CHECK(version.code == 0);

@@ -3,6 +3,7 @@
 #include <H5Cpp.h>
 
 #include <catch2/catch.hpp>
+#include <sstream>
 #include <vector>
 
 #include "test_support.hpp"
@@ -33,7 +34,12 @@ const std::vector<std::string> compared = {
     "/series/population", "/series/agents",    "/series/arrivals",
     "/series/departures", "/series/spawned",   "/series/route_flow_forward",
     "/series/route_flow_backward", "/series/in_transit", "/drivers/conflict",
-    "/drivers/climate",   "/drivers/economy"};
+    "/drivers/climate",   "/drivers/economy", "/series/turned_away_full",
+    "/series/blocked_by_closure", "/series/refused_full", "/countries/population",
+    "/countries/flow", "/measures/camps/first_full_day", "/measures/camps/peak_population",
+    "/measures/camps/days_full", "/measures/camps/refused_full", "/measures/origins/origin",
+    "/measures/origins/destination", "/measures/origins/standing",
+    "/measures/origins/travelling", "/measures/origins/country_matrix"};
 
 }  // namespace
 
@@ -102,4 +108,29 @@ TEST_CASE("agent snapshots agree with the region series", "[cli][snapshots]") {
     for (std::size_t i = 0; i < region.size(); ++i)
         if (km_left[i] == 0.0) standing[static_cast<std::size_t>(region[i])] += 1.0;
     CHECK(standing == std::vector<double>(agents.end() - 5, agents.end()));
+}
+
+TEST_CASE("progress in a log file is one line per 5 % of the days, no carriage returns", "[cli][progress]") {
+    TempDir dir("cli_progress");
+    const auto out = (dir.path / "p.h5").string();
+    const auto err = dir.path / "err";
+    // stderr is a file here, as in a batch job; 1000 days of tiny.yaml take well under a minute.
+    REQUIRE(run_shell(migflow_bin + " run " + scenarios + "tiny.yaml --set days=1000 -o " + out + " 2> " +
+                      shell_quote(err.string()) + " > /dev/null") == 0);
+    const std::string text = slurp(err);
+    CHECK(text.find('\r') == std::string::npos);
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    REQUIRE(lines.size() == 20);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        INFO(lines[i]);
+        const int day = 50 * int(i + 1);
+        CHECK(lines[i].starts_with("day " + std::to_string(day) + "/1000 (" + std::to_string(day / 10) +
+                                   "%)  agents "));
+        CHECK(lines[i].find(" agent-steps/s  elapsed ") != std::string::npos);
+    }
+    REQUIRE(run_shell(migflow_bin + " run " + scenarios + "tiny.yaml --quiet --set days=1000 -o " + out + " 2> " +
+                      shell_quote(err.string()) + " > /dev/null") == 0);
+    CHECK(slurp(err).empty());
 }

@@ -68,6 +68,10 @@ struct SyntheticDay {
             tally.arrivals[r] = t + 2 * r;
             tally.departures[r] = t + 3 * r;
             tally.spawned[r] = t * r;
+            tally.turned_away_full[r] = t + r + 1;
+            tally.blocked_by_closure[r] = 2 * t + r;
+            tally.refused_full[r] = 3 * t + r;
+            state.inbound.push_back(t % 2);
             record.population.push_back(pop_value(t, r));
         }
         for (int e = 0; e < E; ++e) {
@@ -83,11 +87,27 @@ struct SyntheticDay {
 };
 
 
+// Agents of Alpha at Camp and on their way to Hub; of Hub, at Hub.
+OriginDestination synthetic_origins() {
+    OriginDestination od;
+    od.origin = {0, 0, 2};
+    od.destination = {1, 2, 2};
+    od.standing = {5, 0, 7};
+    od.travelling = {1, 3, 0};
+    od.origin_runs = 4;
+    return od;
+}
+
 void run_recorder(Recorder& rec, const Scenario& s, const World& w, RunInfo info = {}) {
     info.seed = s.seed;
     info.threads = 2;
     rec.begin(s, w, info);
-    for (Day t = 0; t < s.days; ++t) rec.record(SyntheticDay(w, t).record);
+    const OriginDestination od = synthetic_origins();
+    for (Day t = 0; t < s.days; ++t) {
+        SyntheticDay day(w, t);
+        if (t + 1 == s.days) day.record.origins = &od;
+        rec.record(day.record);
+    }
     rec.finish({1.5, 12345, 1000 + s.days - 1});
 }
 
@@ -165,6 +185,41 @@ TEST_CASE("HDF5 recorder writes the documented layout", "[recorder]") {
     CHECK(read_all<std::int64_t>(f, "/series/spawned")[33 * 3 + 2] == 66);
     CHECK(read_all<std::int64_t>(f, "/series/in_transit")[39] == 3);
     CHECK(read_all<std::int64_t>(f, "/series/total_agents")[39] == 1039);
+    CHECK(read_all<std::int64_t>(f, "/series/turned_away_full")[33 * 3 + 2] == 36);
+    CHECK(read_all<std::int64_t>(f, "/series/blocked_by_closure")[33 * 3 + 2] == 68);
+    CHECK(read_all<std::int64_t>(f, "/series/refused_full")[39 * 3 + 1] == 118);
+
+    // Outcome measures: the camp (population 1000 + t > capacity 300) is full from day 0.
+    CHECK(read_all<std::int32_t>(f, "/measures/camps/region") == std::vector<std::int32_t>{1});
+    CHECK(detail::read_strings(f.openDataSet("/measures/camps/name")) == std::vector<std::string>{"Camp"});
+    CHECK(read_all<double>(f, "/measures/camps/full_above") == std::vector<double>{290});
+    CHECK(read_all<std::int32_t>(f, "/measures/camps/first_full_day") == std::vector<std::int32_t>{0});
+    CHECK(detail::read_strings(f.openDataSet("/measures/camps/first_full_date")) ==
+          std::vector<std::string>{"2024-02-27"});
+    CHECK(read_all<double>(f, "/measures/camps/peak_population") == std::vector<double>{pop_value(39, 1)});
+    CHECK(read_all<std::int32_t>(f, "/measures/camps/peak_day") == std::vector<std::int32_t>{39});
+    CHECK(read_all<std::int64_t>(f, "/measures/camps/days_full") == std::vector<std::int64_t>{40});
+    std::int64_t refused = 0;
+    for (Day t = 0; t < 40; ++t) refused += 3 * t + 1;
+    CHECK(read_all<std::int64_t>(f, "/measures/camps/refused_full") == std::vector<std::int64_t>{refused});
+    // Countries: Aland = Alpha + Hub, Bland = Camp; route 1 (Hub -> Camp) crosses the border.
+    CHECK(detail::read_strings(f.openDataSet("/countries/name")) ==
+          std::vector<std::string>{"Aland", "Bland"});
+    const auto cpop = read_all<double>(f, "/countries/population");
+    REQUIRE(cpop.size() == 80);
+    CHECK(cpop[17 * 2 + 0] == pop_value(17, 0) + pop_value(17, 2));
+    CHECK(cpop[17 * 2 + 1] == pop_value(17, 1));
+    CHECK(read_all<std::int64_t>(f, "/countries/departures")[5 * 2 + 0] == (5 + 0) + (5 + 6));
+    CHECK(read_all<std::int32_t>(f, "/countries/flow_from") == std::vector<std::int32_t>{0, 1});
+    CHECK(read_all<std::int32_t>(f, "/countries/flow_to") == std::vector<std::int32_t>{1, 0});
+    const auto cflow = read_all<std::int64_t>(f, "/countries/flow");
+    CHECK(cflow[9 * 2 + 0] == 7 * 9 + 1);
+    CHECK(cflow[9 * 2 + 1] == 5 * 9 + 1);
+    // Origins: the last day's pairs, and the country matrix from them.
+    CHECK(read_all<std::int32_t>(f, "/measures/origins/destination") == std::vector<std::int32_t>{1, 2, 2});
+    CHECK(read_all<std::int64_t>(f, "/measures/origins/travelling") == std::vector<std::int64_t>{1, 3, 0});
+    CHECK(read_all<std::int64_t>(f, "/measures/origins/country_matrix") ==
+          std::vector<std::int64_t>{3 + 7, 6, 0, 0});
 
     // Series are chunked along time and compressed.
     H5::DSetCreatPropList plist = f.openDataSet("/series/agents").getCreatePlist();
@@ -272,7 +327,10 @@ TEST_CASE("Result files pass the schema check and migflow info", "[recorder]") {
     const std::string log = (dir.path / "info.txt").string();
     REQUIRE(std::system((info + out + " > " + log).c_str()) == 0);
     CHECK(std::system(("grep -q 'scenario:     recorder-test' " + log).c_str()) == 0);
-    CHECK(std::system(("grep -q 'Camp: 1032[.0-9]* / 300' " + log).c_str()) == 0);
+    // The camp table: capacity 300, full from the first day, peak 1032.25 people on the
+    // last day (32), 33 days full, sum(3t + 1) = 1617 agents x 10 people turned away.
+    CHECK(std::system(("grep -Eq '^  Camp +300  2024-02-27 +1032  2024-03-30 +33 +16170$' " + log)
+                          .c_str()) == 0);
     CHECK(std::system((info + out + ".missing 2> /dev/null").c_str()) != 0);
     CHECK(std::system((info + MIGFLOW_SOURCE_DIR "/CMakeLists.txt 2> /dev/null").c_str()) != 0);
 
@@ -311,6 +369,12 @@ TEST_CASE("MemoryRecorder keeps what it is given", "[recorder]") {
     CHECK(m.arrivals[3][1] == 5);
     CHECK(m.departures[3][2] == 9);
     CHECK(m.spawned[2][2] == 4);
+    CHECK(m.turned_away_full[3][1] == 5);
+    CHECK(m.blocked_by_closure[3][1] == 7);
+    CHECK(m.refused_full[3][1] == 10);
+    CHECK(m.camps.camps().size() == 1);
+    CHECK(m.countries.days().size() == 4);
+    CHECK(m.origins.standing == std::vector<std::int64_t>{5, 0, 7});
     CHECK(m.flow_forward[1] == std::vector<std::int64_t>{7, 8});
     CHECK(m.flow_backward[3][1] == 16);
     CHECK(m.in_transit == std::vector<std::int64_t>{0, 1, 2, 3});

@@ -1,9 +1,14 @@
 #pragma once
 // Shared helpers for tests that touch files or run the `migflow` binary.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <functional>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -48,6 +53,40 @@ inline std::string shell_quote(const std::string& s) {
 inline int run_shell(const std::string& cmd) {
     const int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+// Starts a shell command line in the background as its own process (the shell execs
+// it, so the pid is the command's): for tests that send it signals.
+inline pid_t spawn_shell(const std::string& cmd) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    return pid;
+}
+
+// Polls `ready` every 10 ms for up to `timeout_s`; true once it holds.
+inline bool wait_until(const std::function<bool()>& ready, double timeout_s) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+    while (!ready()) {
+        if (std::chrono::steady_clock::now() > end) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+// Waits up to `timeout_s` for `pid` to exit; returns its exit status, or -1 when it was
+// killed by a signal or did not exit in time (it is then killed).
+inline int wait_exit(pid_t pid, double timeout_s) {
+    int status = 0;
+    const bool exited = wait_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, timeout_s);
+    if (!exited) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace migflow::test

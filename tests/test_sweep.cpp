@@ -59,6 +59,23 @@ std::vector<double> dataset(const fs::path& file, const std::string& name) {
     return v;
 }
 
+// tiny.yaml's one camp is its last region: its arrivals (agents) over the run and its
+// fullest day (people), read straight from the series.
+struct CampColumns {
+    double arrivals = 0, peak_population = 0;
+};
+CampColumns camp_columns(const fs::path& file) {
+    const auto arrivals = dataset(file, "/series/arrivals");
+    const auto population = dataset(file, "/series/population");
+    const std::size_t R = 5;
+    CampColumns c;
+    for (std::size_t i = R - 1; i < arrivals.size(); i += R) {
+        c.arrivals += arrivals[i];
+        c.peak_population = std::max(c.peak_population, population[i]);
+    }
+    return c;
+}
+
 }  // namespace
 
 TEST_CASE("a grid expands to every combination with the seeds innermost", "[sweep]") {
@@ -207,12 +224,12 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
     const auto rows = read_csv_rows(dir.path / "a/index.csv");
     REQUIRE(rows.size() == 5);
     CHECK(rows[0] == std::vector<std::string>{"run", "point", "seed", "behaviour.lambda_conflict", "file",
-                                              "status", "wall_s", "final_agents", "ard_rescaled",
-                                              "ard_unrescaled"});
+                                              "status", "wall_s", "final_agents", "camp_arrivals",
+                                              "peak_camp_population", "ard_rescaled", "ard_unrescaled"});
     for (int i = 0; i < 4; ++i) {
         INFO("run " << i);
         const auto& row = rows[i + 1];
-        REQUIRE(row.size() == 10);
+        REQUIRE(row.size() == 12);
         CHECK(row[0] == std::to_string(i));
         CHECK(row[2] == std::to_string(1 + i % 2));
         CHECK(row[3] == (i < 2 ? "0.3" : "0.6"));
@@ -221,8 +238,14 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
         const auto total = dataset(dir.path / "a" / row[4], "/series/total_agents");
         CHECK(total.size() == 25);
         CHECK(std::stoll(row[7]) == static_cast<long long>(total.back()));
-        CHECK(std::stod(row[8]) > 0.0);
-        CHECK(std::stod(row[9]) > 0.0);
+        // Camp outcomes recomputed from the run's own series (tiny.yaml: 10 people per agent).
+        const auto camp = camp_columns(dir.path / "a" / row[4]);
+        CHECK(std::stod(row[8]) == Approx(camp.arrivals * 10.0));
+        CHECK(camp.arrivals > 0);
+        CHECK(std::stod(row[9]) == Approx(camp.peak_population));
+        CHECK(camp.peak_population > 0);
+        CHECK(std::stod(row[10]) > 0.0);
+        CHECK(std::stod(row[11]) > 0.0);
     }
 
     // Results are never replaced silently; --resume keeps complete runs as they are.

@@ -14,6 +14,7 @@
 
 #include "output/hdf5_util.hpp"
 #include "cli/commands.hpp"
+#include "cli/info_outcomes.hpp"
 #include "migflow/output/result_check.hpp"
 
 namespace migflow::cli {
@@ -37,10 +38,11 @@ std::string fmt(double v, int decimals = 0) {
 // People are stored as doubles; show whole people unless the value is fractional.
 std::string people(double v) { return fmt(v, std::abs(v - std::round(v)) < 1e-9 ? 0 : 1); }
 
-// Largest regions on the last day, then every camp against its capacity.
+// Largest regions on the last day, then (files without the outcome measures) every camp
+// against its capacity.
 void print_regions(const std::vector<std::string>& names, const std::vector<std::string>& types,
                    const std::vector<double>& capacity, const std::vector<double>& final_pop,
-                   std::ostream& out) {
+                   bool list_camps, std::ostream& out) {
     const std::size_t R = names.size();
     std::vector<std::size_t> order(R);
     std::iota(order.begin(), order.end(), 0);
@@ -56,7 +58,7 @@ void print_regions(const std::vector<std::string>& names, const std::vector<std:
             << people(final_pop[order[i]]) << '\n';
 
     bool header = false;
-    for (std::size_t r = 0; r < R; ++r) {
+    for (std::size_t r = 0; r < R && list_camps; ++r) {
         if (types[r] != "camp") continue;
         if (!header) out << "camps (final population / capacity):\n";
         header = true;
@@ -160,7 +162,8 @@ void print_info(const std::string& path, std::ostream& out) {
         out << "in transit:   peak " << *peak << " agents on "
             << dates.at(static_cast<std::size_t>(peak - in_transit.begin())) << '\n';
 
-    print_regions(names, types, capacity, final_pop, out);
+    print_regions(names, types, capacity, final_pop, !file.nameExists("/measures/camps"), out);
+    print_outcomes(file, out);
 
     if (file.nameExists("/validation")) {
         H5::Group v = file.openGroup("/validation");

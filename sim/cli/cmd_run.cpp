@@ -1,7 +1,6 @@
 // `migflow run`: load a scenario (YAML or a Flee directory), run it, write HDF5.
-#include <unistd.h>
-
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
@@ -11,7 +10,9 @@
 #include "migflow/scenario/loader.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/engine/team.hpp"
+#include "cli/progress.hpp"
 #include "cli/scenario_source.hpp"
+#include "cli/stop_signals.hpp"
 
 namespace migflow::cli {
 
@@ -23,7 +24,7 @@ struct RunArgs {
     std::optional<std::uint64_t> seed;
     int threads = 0;
     Overrides overrides;
-    bool show_progress = false;  // neither flag: progress only when stderr is a terminal
+    bool show_progress = false;  // the default anyway: kept for scripts that pass it
     bool quiet = false;
 };
 
@@ -31,12 +32,6 @@ std::string output_path(const RunArgs& ra, const Scenario& s) {
     if (!ra.output.empty()) return ra.output;
     if (!s.output.path.empty()) return s.output.path;
     return s.name + ".h5";
-}
-
-void print_progress(const Progress& p) {
-    std::fprintf(stderr, "\rday %d/%d  agents %lld  %.3g agent-steps/s   ", p.day + 1, p.days,
-                 static_cast<long long>(p.agents), p.agent_steps_per_second);
-    if (p.day + 1 == p.days) std::fputc('\n', stderr);
 }
 
 void print_summary(const Simulation& sim, const Scenario& s, const RunSummary& sum,
@@ -74,6 +69,7 @@ int run(const RunArgs& ra, Team& team) {
     // Under MPI every rank loads the scenario and builds the whole region graph
     // (DESIGN.md §5); rank 0 alone writes the file. Each step is agreed among the ranks,
     // so an error on any of them ends all (team.hpp: together).
+    const std::atomic<int>& stop = install_stop_signals();  // before loading: that can take a while
     Scenario s;
     std::string out;
     std::unique_ptr<Simulation> sim;
@@ -84,13 +80,25 @@ int run(const RunArgs& ra, Team& team) {
         opt.seed = ra.seed.value_or(s.seed);
         opt.threads = ra.threads;
         opt.team = &team;
+        opt.stop = &stop;
         s.seed = opt.seed;
         out = output_path(ra, s);
         sim = std::make_unique<Simulation>(s, opt);
         recorder = team.rank() == 0 ? make_hdf5_recorder(out) : make_null_recorder();
     });
-    const bool show = team.rank() == 0 && (ra.show_progress || (!ra.quiet && isatty(STDERR_FILENO)));
-    const auto sum = show ? sim->run(*recorder, print_progress) : sim->run(*recorder);
+    const ProgressStyle style = team.rank() == 0 ? progress_style(ra.quiet) : ProgressStyle::off;
+    RunSummary sum;
+    try {
+        sum = style == ProgressStyle::off ? sim->run(*recorder) : sim->run(*recorder, ProgressPrinter(style));
+    } catch (const RunStopped& e) {
+        // Every rank stops before the same day; rank 0's recorder takes its partial file with it.
+        recorder.reset();
+        if (style == ProgressStyle::terminal) std::fputc('\n', stderr);
+        if (team.rank() == 0)
+            std::fprintf(stderr, "migflow: run stopped by %s after %d of %d days; %s not written\n",
+                         signal_name(e.reason()).c_str(), e.days_done(), s.days, out.c_str());
+        return stopped_exit_code(e.reason());
+    }
     // Agents held by each rank (the balance of AgentStore::add_batch), for the summary.
     std::vector<std::int64_t> held(std::size_t(team.size()), 0);
     held[std::size_t(team.rank())] = static_cast<std::int64_t>(sim->agents().size());
@@ -119,7 +127,7 @@ Command add_run_command(CLI::App& app, Team& team) {
     add_seed_option(*sub, a->seed);
     add_threads_option(*sub, a->threads);
     add_set_option(*sub, a->overrides);
-    sub->add_flag("--progress", a->show_progress, "show progress on stderr (default: only when it is a terminal)");
+    sub->add_flag("--progress", a->show_progress, "show progress on stderr (the default: redrawn on a terminal, a line per 5 % of the days in a log)");
     sub->add_flag("--quiet", a->quiet, "no progress on stderr");
     return {sub, [a, &team] { return run(*a, team); }};
 }

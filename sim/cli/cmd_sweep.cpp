@@ -1,25 +1,28 @@
-// `migflow sweep SWEEP.yaml`: every run of a sweep (docs/SWEEP.md), one after another,
-// each written exactly as `migflow run` writes it, with index.csv kept truthful after
-// every run so that a crash or a kill leaves an index of what really finished.
-#include <H5Cpp.h>
+// `migflow sweep SWEEP.yaml`: every run of a sweep (docs/SWEEP.md), or one shard of it
+// (docs/HPC.md), one after another, each written exactly as `migflow run` writes it,
+// with the index kept truthful after every run so that a crash, a kill or a stop signal
+// leaves an index of what really finished; `--merge` joins the shards' indexes.
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 
-#include "output/hdf5_util.hpp"
 #include "cli/commands.hpp"
-#include "migflow/core/csv.hpp"
-#include "migflow/engine/simulation.hpp"
-#include "migflow/core/files.hpp"
-#include "migflow/sweep/plan.hpp"
-#include "migflow/sweep/resume.hpp"
 #include "cli/scenario_source.hpp"
+#include "cli/stop_signals.hpp"
+#include "cli/sweep_files.hpp"
+#include "migflow/engine/simulation.hpp"
+#include "migflow/engine/team.hpp"
+#include "migflow/sweep/dealer.hpp"
+#include "migflow/sweep/lock.hpp"
+#include "migflow/sweep/plan.hpp"
+#include "migflow/sweep/shard.hpp"
 
 namespace migflow::cli {
 
@@ -32,81 +35,23 @@ struct SweepArgs {
     bool dry_run = false;
     bool resume = false;
     bool overwrite = false;
+    bool merge = false;
     int threads = 0;
+    std::string shard_text;  // --shard K/N as given
+    std::optional<SweepShard> shard;
 };
 
-// What index.csv says about one run.
-struct RunResult {
-    std::string status = "pending";  // pending, done, failed
-    double wall_s = 0.0;
-    long long final_agents = 0;
-    std::optional<double> ard_rescaled, ard_unrescaled;
-};
-
-std::string csv_cell(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-std::string number(double v, const char* fmt = "%.6g") {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, fmt, v);
-    return buf;
-}
-
-// Writes index.csv through a temporary file and a rename: readers never see half a file.
-void write_index(const std::string& path, const SweepSpec& spec, const std::vector<SweepRun>& runs,
-                 const std::vector<RunResult>& results, bool with_ard) {
-    const auto keys = swept_keys(spec);
-    std::ostringstream out;
-    out << "run,point,seed";
-    for (const auto& k : keys) out << ',' << csv_cell(k);
-    out << ",file,status,wall_s,final_agents";
-    if (with_ard) out << ",ard_rescaled,ard_unrescaled";
-    out << '\n';
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-        const SweepRun& run = runs[i];
-        const RunResult& res = results[i];
-        out << run.index << ',' << run.point << ',' << run.seed;
-        // Swept values are the last overrides of a run (after the fixed `set:` ones).
-        const std::size_t first = run.overrides.size() - keys.size();
-        for (std::size_t k = 0; k < keys.size(); ++k) out << ',' << csv_cell(run.overrides[first + k].second);
-        out << ',' << csv_cell(fs::path(run.output).filename().string()) << ',' << res.status;
-        const bool done = res.status == "done";
-        out << ',' << (done ? number(res.wall_s, "%.3f") : "") << ',' << (done ? std::to_string(res.final_agents) : "");
-        if (with_ard) {
-            out << ',' << (done && res.ard_rescaled ? number(*res.ard_rescaled, "%.8g") : "");
-            out << ',' << (done && res.ard_unrescaled ? number(*res.ard_unrescaled, "%.8g") : "");
+// The checks CLI11 cannot express; each mistake exits 2 with the usage.
+void check_sweep_args(SweepArgs& sa) {
+    if (sa.file.empty()) throw UsageError("no sweep file given");
+    if (sa.resume && sa.overwrite) throw UsageError("--resume and --overwrite exclude each other");
+    if (!sa.shard_text.empty()) try {
+            sa.shard = parse_shard(sa.shard_text);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
         }
-        out << '\n';
-    }
-    write_file_atomically(path, out.str());
-}
-
-// The run's record as its file holds it; nullopt unless the file is a complete result
-// of this seed (what --resume may reuse).
-std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed) {
-    using namespace migflow::detail;
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec) || !run_file_verified(file)) return std::nullopt;
-    try {
-        H5::Exception::dontPrint();
-        H5::H5File f(file, H5F_ACC_RDONLY);
-        const H5::Group root = f.openGroup("/");
-        if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1) return std::nullopt;
-        if (read_uint_attr(root, "seed") != seed) return std::nullopt;
-        RunResult r;
-        r.status = "done";
-        r.wall_s = read_double_attr(root, "wall_seconds");
-        r.final_agents = static_cast<long long>(read_int_attr(root, "final_agents"));
-        if (has_attr(root, "ard_rescaled")) r.ard_rescaled = read_double_attr(root, "ard_rescaled");
-        if (has_attr(root, "ard_unrescaled")) r.ard_unrescaled = read_double_attr(root, "ard_unrescaled");
-        return r;
-    } catch (const H5::Exception&) {
-        return std::nullopt;
-    }
+    if (sa.merge && (sa.resume || sa.overwrite || sa.dry_run || sa.shard))
+        throw UsageError("--merge takes no other option: it only joins the shards' indexes");
 }
 
 std::string describe_run(const SweepRun& run, const SweepSpec& spec) {
@@ -117,105 +62,93 @@ std::string describe_run(const SweepRun& run, const SweepSpec& spec) {
     return out;
 }
 
-void print_plan(const SweepSpec& spec, const std::vector<SweepRun>& runs) {
-    std::printf("sweep %s: scenario %s, %zu run(s) into %s\n", spec.file.c_str(), spec.scenario.c_str(),
-                runs.size(), spec.output_dir.c_str());
+std::string shard_text(const SweepShard& s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }
+
+void print_plan(const SweepSpec& spec, const std::vector<SweepRun>& runs, const SweepArgs& sa) {
+    std::printf("sweep %s: scenario %s, %zu run(s)%s into %s\n", spec.file.c_str(), spec.scenario.c_str(),
+                runs.size(), sa.shard ? (" in shard " + shard_text(*sa.shard)).c_str() : "",
+                spec.output_dir.c_str());
     for (const auto& [k, v] : spec.fixed) std::printf("  every run: %s=%s\n", k.c_str(), v.c_str());
     for (const SweepRun& run : runs)
         std::printf("  run %d (point %d): %s -> %s\n", run.index, run.point, describe_run(run, spec).c_str(),
                     run.output.c_str());
 }
 
-// The run files do not record a run's overrides, so --resume trusts index.csv to say
-// which plan wrote them: a sweep file edited since then must not adopt the old files.
-void check_same_plan(const std::string& index, const SweepSpec& spec, const std::vector<SweepRun>& runs) {
-    if (!fs::exists(index)) return;
-    const CsvTable t = read_csv(index);
-    const auto keys = swept_keys(spec);
-    std::vector<std::string> head = {"run", "point", "seed"};
-    head.insert(head.end(), keys.begin(), keys.end());
-    head.push_back("file");
-    auto differs = [&](const std::string& what) {
-        return std::runtime_error("--resume: " + index + " was written by another plan (" + what +
-                                  "); use a new output_dir, or --overwrite");
+// The index this invocation keeps: index.csv for the whole plan, a shard its own.
+std::string index_path(const SweepSpec& spec, const SweepArgs& sa) {
+    return spec.output_dir + "/" + (sa.shard ? shard_index_name(*sa.shard) : std::string("index.csv"));
+}
+
+// Two sweeps never write into one directory at once: a whole sweep and --merge hold
+// .sweep.lock exclusively; the shards of a job array share it (they write disjoint
+// files) and each holds its own .sweep.shard-K.lock, so one shard cannot run twice.
+struct SweepLocks {
+    std::optional<FileLock> dir, shard;
+};
+
+SweepLocks lock_output_dir(const SweepSpec& spec, const SweepArgs& sa) {
+    char host[256] = "?";
+    ::gethostname(host, sizeof host - 1);
+    const std::string note = "pid " + std::to_string(::getpid()) + " on " + host + ": migflow sweep " + sa.file +
+                             (sa.shard ? " --shard " + shard_text(*sa.shard) : sa.merge ? " --merge" : "");
+    auto busy = [&](const LockBusy& e, const std::string& what) {
+        return std::runtime_error(spec.output_dir + " " + what + (e.holder().empty() ? "" : " (" + e.holder() + ")") +
+                                  (sa.merge ? "; merge once every shard has finished"
+                                            : "; wait for it to finish, or use another output_dir"));
     };
-    if (t.rows.empty() || t.rows[0].cells.size() < head.size() ||
-        !std::equal(head.begin(), head.end(), t.rows[0].cells.begin()))
-        throw differs("its columns differ from run,point,seed,<swept keys>,file");
-    if (t.rows.size() != runs.size() + 1)
-        throw differs(std::to_string(t.rows.size() - 1) + " runs, this sweep has " + std::to_string(runs.size()));
-    for (const SweepRun& run : runs) {
-        std::vector<std::string> want = {std::to_string(run.index), std::to_string(run.point),
-                                         std::to_string(run.seed)};
-        for (std::size_t k = run.overrides.size() - keys.size(); k < run.overrides.size(); ++k)
-            want.push_back(run.overrides[k].second);
-        want.push_back(fs::path(run.output).filename().string());
-        const auto& got = t.rows[static_cast<std::size_t>(run.index) + 1].cells;
-        for (std::size_t c = 0; c < want.size(); ++c)
-            if (c >= got.size() || got[c] != want[c])
-                throw differs("run " + std::to_string(run.index) + ": " + head[c] + " was `" +
-                              (c < got.size() ? got[c] : std::string()) + "`, now `" + want[c] + "`");
+    SweepLocks locks;
+    try {
+        locks.dir.emplace(spec.output_dir + "/.sweep.lock", sa.shard ? LockMode::shared : LockMode::exclusive, note);
+    } catch (const LockBusy& e) {
+        throw busy(e, "is in use by another running migflow sweep");
     }
+    if (!locks.dir->held())
+        std::fprintf(stderr, "migflow: warning: cannot lock %s (%s): make sure no other sweep writes there\n",
+                     spec.output_dir.c_str(), locks.dir->unsupported_reason().c_str());
+    if (sa.shard && locks.dir->held()) try {
+            locks.shard.emplace(spec.output_dir + "/.sweep.shard-" + std::to_string(sa.shard->index) + ".lock",
+                                LockMode::exclusive, note);
+        } catch (const LockBusy& e) {
+            throw busy(e, "is in use by another run of shard " + shard_text(*sa.shard));
+        }
+    return locks;
 }
 
-// What every run shares and index.csv does not show: the scenario (its path and a
-// hash of its text), the `set:` overrides and every file any run reads (a CRC-32 of
-// each, so that a changed CSV is noticed). Kept beside the index for --resume.
-std::string shared_settings(const SweepSpec& spec, const std::vector<std::string>& inputs) {
-    std::ostringstream out;
-    out << "scenario " << spec.scenario << '\n';
-    if (fs::is_regular_file(spec.scenario)) {
-        std::ifstream in(spec.scenario, std::ios::binary);
-        std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: stable across builds and machines
-        for (char c; in.get(c);) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-        char hex[20];
-        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-        out << "scenario_fnv1a " << hex << '\n';
-    }
-    for (const auto& [k, v] : spec.fixed) out << "set " << k << '=' << v << '\n';
-    out << input_fingerprint(inputs);
-    return out.str();
-}
-
-void check_same_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs) {
-    if (!fs::exists(path)) return;  // written by an older migflow: nothing to compare
-    std::ifstream in(path, std::ios::binary);
-    std::istringstream want(shared_settings(spec, inputs));
-    std::string got_line, want_line;
-    while (true) {
-        const bool g = static_cast<bool>(std::getline(in, got_line));
-        const bool w = static_cast<bool>(std::getline(want, want_line));
-        if (!g && !w) return;
-        if (g != w || got_line != want_line)
-            throw std::runtime_error("--resume: " + path + " says `" + (g ? got_line : std::string("(nothing)")) +
-                                     "`, this sweep `" + (w ? want_line : std::string("(nothing)")) +
-                                     "`; use a new output_dir, or --overwrite");
-    }
-}
-
-void write_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs) {
-    write_file_atomically(path, shared_settings(spec, inputs));
+// Shards of different splits would write the same runs twice.
+void check_one_split(const SweepSpec& spec, const SweepArgs& sa) {
+    for (const SweepShard& s : shard_indexes_in(spec.output_dir))
+        if (s.count != sa.shard->count)
+            throw std::runtime_error(spec.output_dir + " holds shards of a " + std::to_string(s.count) + "-way split (" +
+                                     shard_index_name(s) + "); every shard of a sweep must use the same N: use --shard K/" +
+                                     std::to_string(s.count) + ", or --overwrite");
 }
 
 // Without --resume or --overwrite an earlier sweep's results are never replaced.
-void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& runs, const SweepArgs& sa,
+void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine, const SweepArgs& sa,
                         const std::vector<std::string>& inputs) {
-    fs::create_directories(spec.output_dir);
-    const std::string index = spec.output_dir + "/index.csv";
+    const std::string index = index_path(spec, sa);
     const std::string settings = spec.output_dir + "/sweep_settings.txt";
+    const auto shards = shard_indexes_in(spec.output_dir);
+    if (sa.shard && !sa.overwrite) check_one_split(spec, sa);
     if (sa.resume) {
-        check_same_plan(index, spec, runs);
-        check_same_settings(settings, spec, inputs);
+        check_same_plan(index, spec, mine, "--resume");
+        check_same_settings(settings, spec, inputs, "--resume");
         return write_settings(settings, spec, inputs);
     }
-    bool used = fs::exists(index);
-    for (const SweepRun& run : runs) used = used || fs::exists(run.output);
+    bool used = fs::exists(index) || (!sa.shard && !shards.empty());
+    for (const SweepRun& run : mine) used = used || fs::exists(run.output);
     if (used && !sa.overwrite)
-        throw std::runtime_error(spec.output_dir + " already holds sweep results; use --resume to finish "
-                                 "that sweep, or --overwrite to replace it");
+        throw std::runtime_error(spec.output_dir + " already holds sweep results" +
+                                 (sa.shard ? " of shard " + shard_text(*sa.shard) : std::string()) +
+                                 "; use --resume to finish that sweep, or --overwrite to replace it");
     if (sa.overwrite) {
         fs::remove(index);
-        for (const SweepRun& run : runs) fs::remove(run.output);
+        for (const SweepRun& run : mine) fs::remove(run.output);
+        // Indexes that would now describe runs that are gone: the merged one, and
+        // (for a whole sweep) every shard's, (for a shard) those of another split.
+        if (sa.shard) fs::remove(spec.output_dir + "/index.csv");
+        for (const SweepShard& s : shards)
+            if (!sa.shard || s.count != sa.shard->count) fs::remove(spec.output_dir + "/" + shard_index_name(s));
     }
     write_settings(settings, spec, inputs);
 }
@@ -225,6 +158,7 @@ RunResult run_one(const SweepSpec& spec, const SweepRun& run, int threads) {
     RunOptions opt;
     opt.seed = run.seed;
     opt.threads = threads;
+    opt.stop = &install_stop_signals();
     s.seed = run.seed;
     Simulation sim(s, opt);
     auto recorder = make_hdf5_recorder(run.output);
@@ -235,68 +169,272 @@ RunResult run_one(const SweepSpec& spec, const SweepRun& run, int threads) {
     return *r;
 }
 
-int sweep(const SweepArgs& sa) {
-    if (sa.file.empty()) throw UsageError("no sweep file given");
-    if (sa.resume && sa.overwrite) throw UsageError("--resume and --overwrite exclude each other");
+std::string resume_command(const SweepArgs& sa) {
+    return "migflow sweep " + sa.file + (sa.shard ? " --shard " + shard_text(*sa.shard) : "") + " --resume";
+}
+
+// A stop signal ends the sweep between runs or inside one; the index then says what
+// finished, what was cut short (`interrupted`) and what never started (`pending`).
+int stopped_sweep(int signal, const std::string& index, const SweepArgs& sa, std::size_t done, std::size_t total) {
+    std::fprintf(stderr, "migflow: sweep stopped by %s: %zu of %zu run(s) complete (index: %s); `%s` runs the rest\n",
+                 signal_name(signal).c_str(), done, total, index.c_str(), resume_command(sa).c_str());
+    return stopped_exit_code(signal);
+}
+
+// --merge: index.csv from the shards' indexes and the run files, exactly as a sweep
+// run in one piece would have written it. The files decide what is done.
+int merge_shards(const SweepSpec& spec, const std::vector<SweepRun>& runs) {
+    const auto shards = shard_indexes_in(spec.output_dir);
+    if (shards.empty())
+        throw std::runtime_error("--merge: " + spec.output_dir +
+                                 " holds no shard index (index.shard-K-of-N.csv): run the shards first");
+    const int n = shards.front().count;
+    for (const SweepShard& s : shards)
+        if (s.count != n)
+            throw std::runtime_error("--merge: " + spec.output_dir + " holds shards of different splits (" +
+                                     shard_index_name(shards.front()) + ", " + shard_index_name(s) +
+                                     "); run the sweep again with one N and --overwrite");
+    check_same_settings(spec.output_dir + "/sweep_settings.txt", spec, {}, "--merge");
+    std::vector<RunResult> results(runs.size());
+    bool with_ard = false;
+    std::vector<int> never_ran;
+    for (int k = 0; k < n; ++k) {
+        const SweepShard shard{k, n};
+        const std::string path = spec.output_dir + "/" + shard_index_name(shard);
+        if (!fs::exists(path)) {
+            never_ran.push_back(k);
+            continue;
+        }
+        const auto mine = shard_runs(runs, shard);
+        check_same_plan(path, spec, mine, "--merge");
+        const IndexStatuses st = read_index_statuses(path);
+        with_ard = with_ard || st.with_ard;
+        for (const SweepRun& run : mine)
+            if (auto it = st.status.find(run.index); it != st.status.end()) results[run.index].status = it->second;
+    }
+    std::string missing;
+    std::size_t done = 0;
+    for (const SweepRun& run : runs) {
+        RunResult& r = results[run.index];
+        if (auto file = read_result(run.output, run.seed)) r = *file;
+        else if (r.status == "done") r.status = "pending";  // the index said done, the file is gone
+        if (r.status == "done") ++done;
+        else if (missing.size() < 200) missing += (missing.empty() ? "" : ", ") + std::to_string(run.index) + " " + r.status;
+    }
+    const std::string index = spec.output_dir + "/index.csv";
+    write_index(index, spec, runs, results, with_ard);
+    std::printf("merge: %d shard(s), %zu run(s), %zu done\nindex: %s\n", n, runs.size(), done, index.c_str());
+    if (done == runs.size()) return 0;
+    std::string shards_missing;
+    for (int k : never_ran) shards_missing += (shards_missing.empty() ? "" : ", ") + std::to_string(k);
+    throw std::runtime_error("--merge: " + std::to_string(runs.size() - done) + " of " + std::to_string(runs.size()) +
+                             " run(s) not done (run " + missing + ")" +
+                             (never_ran.empty() ? "" : "; shard(s) " + shards_missing + " wrote no index") +
+                             ": run their shards with --resume, then --merge again");
+}
+
+// A sweep as one MPI job: rank 0 prepares the directory, deals the runs and keeps the
+// index; the other ranks run what they are dealt (RunDealer). The files are those of
+// the same sweep run by one process.
+int sweep_across_ranks(SweepArgs& sa, Team& team, const std::atomic<int>& stop) {
+    SweepSpec spec;
+    std::vector<SweepRun> runs;
+    bool with_ard = false;
+    std::optional<SweepLocks> locks;
+    std::vector<RunResult> results;
+    int reused = 0;
+    const std::string index_name = "index.csv";
+    // Rank 0 alone validates and writes; an error there ends every rank (team.hpp).
+    together(team, [&] {
+        check_sweep_args(sa);
+        if (sa.shard || sa.merge)
+            throw UsageError("--shard and --merge are for sweeps without mpirun: under MPI the ranks share the runs");
+        spec = load_sweep(sa.file);
+        runs = plan_sweep(spec);
+        if (team.rank() != 0 || sa.dry_run) return;
+        std::vector<std::string> inputs;  // every file any run reads (points may name other CSVs)
+        validate_sweep(spec, runs, [&](const Overrides& o) {
+            const Scenario s = load_scenario_source(spec.scenario, o);
+            with_ard = with_ard || !s.observed.region.empty();
+            inputs.insert(inputs.end(), s.input_files.begin(), s.input_files.end());
+        });
+        fs::create_directories(spec.output_dir);
+        locks.emplace(lock_output_dir(spec, sa));
+        prepare_output_dir(spec, runs, sa, inputs);
+        results.assign(runs.size(), RunResult{});
+        if (sa.resume)
+            for (const SweepRun& run : runs)
+                if (auto r = read_result(run.output, run.seed)) results[run.index] = *r, ++reused;
+        write_index(spec.output_dir + "/" + index_name, spec, runs, results, with_ard);
+    });
+    if (sa.dry_run) {
+        if (team.rank() == 0) print_plan(spec, runs, sa);
+        return 0;
+    }
+    const auto dealer = make_run_dealer();
+    if (team.rank() != 0) {  // a worker: ask, run, report, until told there is no more
+        int stopped_by = 0;
+        for (int next = dealer->report(-1, RunOutcome::none, 0); next >= 0;) {
+            const SweepRun& run = runs.at(static_cast<std::size_t>(next));
+            RunOutcome outcome = RunOutcome::done;
+            int signal = 0;
+            try {
+                run_one(spec, run, sa.threads);
+            } catch (const RunStopped& e) {
+                outcome = RunOutcome::interrupted, signal = stopped_by = e.reason();
+            } catch (const std::exception& e) {
+                outcome = RunOutcome::failed;
+                std::fprintf(stderr, "migflow: rank %d: sweep run %d (%s) failed: %s\n", team.rank(), run.index,
+                             describe_run(run, spec).c_str(), e.what());
+            }
+            next = dealer->report(next, outcome, signal);
+        }
+        return stopped_by ? stopped_exit_code(stopped_by) : 0;
+    }
+
+    const std::string index = spec.output_dir + "/" + index_name;
+    std::deque<int> todo;
+    for (const SweepRun& run : runs)
+        if (results[run.index].status != "done") todo.push_back(run.index);
+    std::fprintf(stderr, "sweep: %zu run(s) to run on %d rank(s), %d kept from before\n", todo.size(),
+                 team.size() - 1, reused);
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t done = static_cast<std::size_t>(reused), ran = 0;
+    int stopped_by = 0;
+    std::optional<std::string> failure;
+    for (int workers = team.size() - 1; workers > 0;) {
+        const RunReport r = dealer->next_report();
+        if (r.run >= 0) {
+            const SweepRun& run = runs.at(static_cast<std::size_t>(r.run));
+            RunResult& res = results[run.index];
+            const std::string head = "[" + std::to_string(++ran) + "/" + std::to_string(runs.size() - reused) + "] " +
+                                     fs::path(run.output).filename().string() + " (" + describe_run(run, spec) +
+                                     ") on rank " + std::to_string(r.worker);
+            std::optional<RunResult> file;
+            if (r.outcome == RunOutcome::done) file = read_result(run.output, run.seed);
+            if (file) {
+                res = *file, ++done;
+                std::fprintf(stderr, "%s: %.2f s, %lld agents\n", head.c_str(), res.wall_s, res.final_agents);
+            } else if (r.outcome == RunOutcome::interrupted) {
+                res.status = "interrupted";
+                stopped_by = stopped_by ? stopped_by : r.signal;
+                std::fprintf(stderr, "%s: interrupted\n", head.c_str());
+            } else {
+                res.status = "failed";
+                std::fprintf(stderr, "%s: failed\n", head.c_str());
+                if (!failure)
+                    failure = "sweep run " + std::to_string(run.index) + " (" + describe_run(run, spec) +
+                              ") failed on rank " + std::to_string(r.worker) + " (its message is above)";
+            }
+            write_index(index, spec, runs, results, with_ard);
+        }
+        if (const int signal = stop.load()) stopped_by = stopped_by ? stopped_by : signal;
+        // After a failure or a stop no new run starts; the runs under way finish first.
+        if (stopped_by || failure || todo.empty()) {
+            dealer->deal(r.worker, -1);
+            --workers;
+        } else {
+            dealer->deal(r.worker, todo.front());
+            todo.pop_front();
+        }
+    }
+    if (stopped_by) return stopped_sweep(stopped_by, index, sa, done, runs.size());
+    if (failure) throw std::runtime_error(*failure + "\n(index: " + index + ")");
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("sweep: %zu run(s) (%zu ran on %d rank(s), %d kept from before) in %.1f s\nindex: %s\n", runs.size(),
+                ran, team.size() - 1, reused, wall, index.c_str());
+    return 0;
+}
+
+int sweep(SweepArgs& sa, Team& team) {
+    const std::atomic<int>& stop = install_stop_signals();
+    if (team.size() > 1) return sweep_across_ranks(sa, team, stop);  // mistakes reported once, by rank 0
+    check_sweep_args(sa);
     const SweepSpec spec = load_sweep(sa.file);
     const std::vector<SweepRun> runs = plan_sweep(spec);
+    if (sa.merge) {
+        if (!fs::is_directory(spec.output_dir))
+            throw std::runtime_error("--merge: " + spec.output_dir + " does not exist: run the shards first");
+        const SweepLocks locks = lock_output_dir(spec, sa);
+        return merge_shards(spec, runs);
+    }
+    const std::vector<SweepRun> mine = sa.shard ? shard_runs(runs, *sa.shard) : runs;
 
     // Every point's scenario is checked before the first run, so a bad value in the
-    // last grid cell fails now, not hours later.
+    // last grid cell fails now, not hours later. A shard checks its own points only:
+    // its cost stays proportional to its share.
     bool with_ard = false;
     std::vector<std::string> inputs;  // every file any run reads (points may name other CSVs)
-    validate_sweep(spec, runs, [&](const Overrides& o) {
+    validate_sweep(spec, mine, [&](const Overrides& o) {
         const Scenario s = load_scenario_source(spec.scenario, o);
         with_ard = with_ard || !s.observed.region.empty();
         inputs.insert(inputs.end(), s.input_files.begin(), s.input_files.end());
     });
     if (sa.dry_run) {
-        print_plan(spec, runs);
+        print_plan(spec, mine, sa);
         return 0;
     }
-    prepare_output_dir(spec, runs, sa, inputs);
-    const std::string index = spec.output_dir + "/index.csv";
+    if (const int signal = stop.load()) {  // during validation, which can take a while: nothing written yet
+        std::fprintf(stderr, "migflow: sweep stopped by %s before its first run; nothing written\n",
+                     signal_name(signal).c_str());
+        return stopped_exit_code(signal);
+    }
+    fs::create_directories(spec.output_dir);
+    const SweepLocks locks = lock_output_dir(spec, sa);
+    prepare_output_dir(spec, mine, sa, inputs);
+    const std::string index = index_path(spec, sa);
     std::vector<RunResult> results(runs.size());
     int reused = 0;
     if (sa.resume)  // complete files of the same seed are kept; the index says so at once
-        for (const SweepRun& run : runs)
+        for (const SweepRun& run : mine)
             if (auto r = read_result(run.output, run.seed)) results[run.index] = *r, ++reused;
-    write_index(index, spec, runs, results, with_ard);
+    write_index(index, spec, mine, results, with_ard);
 
     const auto start = std::chrono::steady_clock::now();
-    for (const SweepRun& run : runs) {
-        const std::string head = "[" + std::to_string(run.index + 1) + "/" + std::to_string(runs.size()) + "] " +
+    std::size_t done = static_cast<std::size_t>(reused);
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+        const SweepRun& run = mine[i];
+        const std::string head = "[" + std::to_string(i + 1) + "/" + std::to_string(mine.size()) + "] " +
                                  fs::path(run.output).filename().string() + " (" + describe_run(run, spec) + ")";
         if (results[run.index].status == "done") {
             std::fprintf(stderr, "%s: complete already, kept\n", head.c_str());
             continue;
         }
+        if (const int signal = stop.load()) return stopped_sweep(signal, index, sa, done, mine.size());
         std::fprintf(stderr, "%s ...", head.c_str());
         std::fflush(stderr);
         try {
             results[run.index] = run_one(spec, run, sa.threads);
+        } catch (const RunStopped& e) {
+            std::fputs(" interrupted\n", stderr);
+            results[run.index].status = "interrupted";
+            write_index(index, spec, mine, results, with_ard);
+            return stopped_sweep(e.reason(), index, sa, done, mine.size());
         } catch (const std::exception& e) {
             std::fputs(" failed\n", stderr);
             results[run.index].status = "failed";
-            write_index(index, spec, runs, results, with_ard);
+            write_index(index, spec, mine, results, with_ard);
             throw std::runtime_error("sweep run " + std::to_string(run.index) + " (" + describe_run(run, spec) +
                                      ") failed: " + e.what() + "\n(index: " + index + ")");
         }
+        ++done;
         const RunResult& r = results[run.index];
         std::fprintf(stderr, " %.2f s, %lld agents", r.wall_s, r.final_agents);
         if (r.ard_rescaled) std::fprintf(stderr, ", ARD %.4g", *r.ard_rescaled);
         std::fputc('\n', stderr);
-        write_index(index, spec, runs, results, with_ard);
+        write_index(index, spec, mine, results, with_ard);
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("sweep: %zu run(s) (%zu ran, %d kept from before) in %.1f s\nindex: %s\n", runs.size(),
-                runs.size() - static_cast<std::size_t>(reused), reused, wall, index.c_str());
+    std::printf("sweep%s: %zu run(s) (%zu ran, %d kept from before) in %.1f s\nindex: %s\n",
+                sa.shard ? (" shard " + shard_text(*sa.shard)).c_str() : "", mine.size(),
+                mine.size() - static_cast<std::size_t>(reused), reused, wall, index.c_str());
+    if (sa.shard) std::printf("when every shard is done: migflow sweep %s --merge\n", sa.file.c_str());
     return 0;
 }
 
 }  // namespace
 
-Command add_sweep_command(CLI::App& app) {
+Command add_sweep_command(CLI::App& app, Team& team) {
     auto* sub = app.add_subcommand("sweep", "run a sweep: parameter grids or samples x seeds, many runs");
     auto a = std::make_shared<SweepArgs>();
     sub->add_option("SWEEP.yaml", a->file, "sweep YAML (docs/SWEEP.md)")->type_name("");
@@ -304,7 +442,12 @@ Command add_sweep_command(CLI::App& app) {
     add_threads_option(*sub, a->threads);
     sub->add_flag("--resume", a->resume, "keep the complete runs of an earlier sweep, run the rest");
     sub->add_flag("--overwrite", a->overwrite, "replace the results of an earlier sweep");
-    return {sub, [a] { return sweep(*a); }};
+    sub->add_option("--shard", a->shard_text,
+                    "run only shard K of N (runs whose index is K modulo N; K from 0), e.g. "
+                    "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT (docs/HPC.md)")
+        ->type_name("K/N");
+    sub->add_flag("--merge", a->merge, "join the shards' indexes into index.csv once every shard is done");
+    return {sub, [a, &team] { return sweep(*a, team); }};
 }
 
 }  // namespace migflow::cli

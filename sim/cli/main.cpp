@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer(docs_footer);
     const Command commands[] = {add_run_command(app, *team),         add_check_command(app),  add_info_command(app),
-                                add_import_flee_command(app), add_params_command(app), add_sweep_command(app)};
+                                add_import_flee_command(app), add_params_command(app), add_sweep_command(app, *team),
+                                add_export_command(app), add_report_command(app)};
 
     try {
         app.parse(argc, argv);

@@ -132,7 +132,8 @@ void sync_directory_of(const std::string& path) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
+    // Of this process: the shards of a sweep write the same sweep_settings.txt at once.
+    const std::string tmp = path + ".tmp" + std::to_string(::getpid());
     ::unlink(tmp.c_str());  // a stale one, or a link: unlink never follows it
     FileHandle fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
     if (!fd) throw std::runtime_error("cannot create " + tmp + ": " + creation_error(tmp, errno));

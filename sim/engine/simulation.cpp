@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <string>
 #include <utility>
 
 #include "engine/exchange.hpp"
@@ -31,7 +32,51 @@ bool is_snapshot_day(const Scenario& s, Day t) {
     return k > 0 && (t % k == 0 || t + 1 == s.days);
 }
 
+// The origin -> destination pairs of all processes, summed: each places its pairs at
+// its offset (the pair counts of the lower ranks) in one buffer, the buffers are summed
+// (so every process gets every pair), then equal pairs are added up.
+OriginDestination sum_across(Team& team, OriginDestination mine) {
+    std::int64_t below = std::int64_t(mine.size()), total = std::int64_t(mine.size());
+    std::int64_t runs = std::int64_t(mine.origin_runs);
+    team.sum_below({&below, 1});
+    team.sum({&total, 1});
+    team.sum({&runs, 1});
+    std::vector<std::int64_t> buf(static_cast<std::size_t>(total) * 4, 0);
+    for (std::size_t k = 0; k < mine.size(); ++k) {
+        auto* row = &buf[(std::size_t(below) + k) * 4];
+        row[0] = mine.origin[k], row[1] = mine.destination[k];
+        row[2] = mine.standing[k], row[3] = mine.travelling[k];
+    }
+    team.sum(buf);
+    std::vector<std::size_t> order(static_cast<std::size_t>(total));
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return std::make_pair(buf[a * 4], buf[a * 4 + 1]) < std::make_pair(buf[b * 4], buf[b * 4 + 1]);
+    });
+    OriginDestination od;
+    od.origin_runs = std::size_t(runs);
+    for (const std::size_t k : order) {
+        const auto* row = &buf[k * 4];
+        if (od.size() > 0 && od.origin.back() == row[0] && od.destination.back() == row[1]) {
+            od.standing.back() += row[2];
+            od.travelling.back() += row[3];
+            continue;
+        }
+        od.origin.push_back(RegionIndex(row[0]));
+        od.destination.push_back(RegionIndex(row[1]));
+        od.standing.push_back(row[2]);
+        od.travelling.push_back(row[3]);
+    }
+    return od;
+}
+
 }  // namespace
+
+RunStopped::RunStopped(int reason, Day days_done, Day days)
+    : std::runtime_error("run stopped after " + std::to_string(days_done) + " of " + std::to_string(days) +
+                         " days"),
+      reason_(reason),
+      days_done_(days_done) {}
 
 Simulation::Simulation(const Scenario& scenario, RunOptions options)
     : scenario_(scenario), options_(options), team_(options.team ? options.team : &solo_team()),
@@ -70,7 +115,9 @@ void Simulation::advance(Day t, Recorder& recorder) {
 
         t0 = Clock::now();
         tally_.clear();
+        const std::size_t before_spawn = agents_.size();
         ruleset_->spawn(state_, agents_, tally_, state_.residents);
+        origin_runs_.note_new_agents(agents_, before_spawn);
         // New agents stand in their region before anyone moves today.
         for (std::size_t r = 0; r < state_.agents_at.size(); ++r)
             state_.agents_at[r] += tally_.spawned[r];
@@ -98,6 +145,17 @@ void Simulation::advance(Day t, Recorder& recorder) {
     add_into(state_.inbound, tally_.road_enter, tally_.road_leave);
     times_.tally += seconds_since(t0);
 
+    if (t + 1 == scenario_.days) {
+        t0 = Clock::now();
+        // Where every agent ended, by origin: each process counts its own agents, then
+        // the pairs of all processes are summed (docs/OUTPUT.md /measures/origins).
+        together(*timed_team_, [&] {
+            origins_ = origin_destination(origin_runs_, agents_, world_.region_count());
+            if (team_->size() > 1) origins_ = sum_across(*timed_team_, std::move(origins_));
+        });
+        times_.record += seconds_since(t0);
+    }
+
     t0 = Clock::now();
     try {
         record(t, recorder);
@@ -119,7 +177,23 @@ void Simulation::record(Day t, Recorder& recorder) {
     rec.in_transit = std::accumulate(state_.inbound.begin(), state_.inbound.end(), std::int64_t(0));
     rec.total_agents = static_cast<std::int64_t>(agents_.global_count);
     rec.agents = is_snapshot_day(scenario_, t) ? &agents_ : nullptr;
+    rec.origins = t + 1 == scenario_.days ? &origins_ : nullptr;
     recorder.record(rec);
+}
+
+// The stop flag as the team sees it. The processes of an MPI run may receive a signal a
+// day apart (or only some of them): they agree, so that all stop before the same day and
+// none waits in a collective for one that has left. The reason is the flag of the lowest
+// rank that has one. One small collective a day, only when a stop flag is given.
+int Simulation::stop_requested() {
+    if (!options_.stop) return 0;
+    const int own = options_.stop->load(std::memory_order_relaxed);
+    if (team_->size() == 1) return own;
+    const int first = timed_team_->first_failed(own != 0);
+    if (first < 0) return 0;
+    std::int64_t reason = team_->rank() == first ? own : 0;
+    timed_team_->sum(std::span<std::int64_t>(&reason, 1));
+    return static_cast<int>(reason);
 }
 
 RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progress&)>& progress) {
@@ -140,6 +214,7 @@ RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progre
         info.seed = options_.seed;
         info.threads = threads;
         info.ranks = team_->size();
+        info.full = ruleset_->full_rule(world_, scenario_.agents.people_per_agent);
         recorder.begin(scenario_, world_, info);
 
         // Room for this process's share of the agents.
@@ -149,11 +224,16 @@ RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progre
         compute_openness(scenario_, world_, 0, state_.open);
         tally_.clear();
         ruleset_->populate(state_, agents_, tally_, state_.residents);
+        origin_runs_ = OriginRuns{};
+        origin_runs_.note_new_agents(agents_, 0);
         state_.agents_at = tally_.spawned;
     });
 
     RunSummary summary;
     for (Day t = 0; t < scenario_.days; ++t) {
+        // Once a day: a day is a few milliseconds to a few tenths of a second, so a stop
+        // request is honoured at once without costing the kernels anything.
+        if (const int reason = stop_requested()) throw RunStopped(reason, t, scenario_.days);
         advance(t, recorder);
         summary.agent_steps += static_cast<std::int64_t>(agents_.global_count);
         if (progress) {

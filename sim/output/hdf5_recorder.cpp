@@ -16,7 +16,9 @@
 #include <system_error>
 #include <vector>
 
+#include "output/dimension_scales.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/measures_writer.hpp"
 #include "output/result_seal.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/core/files.hpp"
@@ -102,6 +104,7 @@ private:
     void create_series(const Scenario& s);
     void flush_block();
     void write_validation(H5::Group& root);
+    void label_dimensions();
     void write_snapshot(std::size_t t, const AgentStore& agents);
     void close_all();
     void create_file(const Scenario& s);
@@ -123,6 +126,12 @@ private:
     SeriesBlock<double> population_, conflict_, economy_, climate_;
     SeriesBlock<std::int64_t> agents_, arrivals_, departures_, spawned_;
     SeriesBlock<std::int64_t> flow_forward_, flow_backward_;
+    SeriesBlock<std::int64_t> turned_away_full_, blocked_by_closure_, refused_full_;
+    const World* world_ = nullptr;
+    CampTracker camps_;
+    CountryTracker countries_;
+    // From the last day's record; it lives in the Simulation until after finish().
+    const OriginDestination* origins_ = nullptr;
     std::vector<std::int64_t> in_transit_, total_agents_;  // [T], small: kept whole
     std::vector<std::vector<double>> observed_sim_;       // [k][day] for validation
 };
@@ -131,6 +140,9 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
     if (opened_) throw std::logic_error("HDF5 recorder: begin() called twice");
     create_file(s);
     scenario_ = &s;
+    world_ = &w;
+    camps_.begin(w, s.agents.people_per_agent, info.full);
+    countries_.begin(w);
     days_ = static_cast<std::size_t>(std::max<Day>(s.days, 0));
     regions_ = w.region_count();
     routes_ = w.route_count();
@@ -248,8 +260,8 @@ void Hdf5Recorder::write_static(const Scenario& s, const World& w) {
 }
 
 void Hdf5Recorder::create_series(const Scenario& s) {
-    // 8 [T x R] and 2 [T x E] buffers of 8-byte values per buffered day.
-    const std::size_t per_day = 8 * (8 * regions_ + 2 * routes_);
+    // 11 [T x R] and 2 [T x E] buffers of 8-byte values per buffered day.
+    const std::size_t per_day = 8 * (11 * regions_ + 2 * routes_);
     block_days_ = std::clamp<std::size_t>(buffer_budget_bytes / std::max<std::size_t>(per_day, 1),
                                           1, max_block_days);
     block_days_ = std::max<std::size_t>(1, std::min(block_days_, days_));
@@ -269,6 +281,14 @@ void Hdf5Recorder::create_series(const Scenario& s) {
                          "agents departing along the route from -> to that day");
     flow_backward_.create(g, "route_flow_backward", T, E, B, level, "agents",
                           "agents departing along the route to -> from that day");
+    turned_away_full_.create(g, "turned_away_full", T, R, B, level, "agents",
+                             "movers standing in the region that stayed because their destination "
+                             "was full (docs/MODEL.md section 8, docs/FLEE.md 'Turned away')");
+    blocked_by_closure_.create(g, "blocked_by_closure", T, R, B, level, "agents",
+                               "movers standing in the region whose first choice was closed by a "
+                               "closure (docs/MODEL.md section 8, docs/FLEE.md 'Turned away')");
+    refused_full_.create(g, "refused_full", T, R, B, level, "agents",
+                         "movers the region turned away that day, being full (per destination)");
 
     H5::Group d = file_->createGroup("/drivers");
     conflict_.create(d, "conflict", T, R, B, level, "1",
@@ -297,6 +317,10 @@ void Hdf5Recorder::record(const DayRecord& rec) {
     check(tl.arrivals.size(), regions_, "arrivals");
     check(tl.departures.size(), regions_, "departures");
     check(tl.spawned.size(), regions_, "spawned");
+    check(tl.turned_away_full.size(), regions_, "turned_away_full");
+    check(tl.blocked_by_closure.size(), regions_, "blocked_by_closure");
+    check(tl.refused_full.size(), regions_, "refused_full");
+    check(st.inbound.size(), regions_, "inbound");
     check(tl.flow_forward.size(), routes_, "flow_forward");
     check(tl.flow_backward.size(), routes_, "flow_backward");
     check(static_cast<std::size_t>(st.drivers.conflict.size()), regions_, "conflict");
@@ -314,6 +338,9 @@ void Hdf5Recorder::record(const DayRecord& rec) {
     arrivals_.put(i, tl.arrivals.data());
     departures_.put(i, tl.departures.data());
     spawned_.put(i, tl.spawned.data());
+    turned_away_full_.put(i, tl.turned_away_full.data());
+    blocked_by_closure_.put(i, tl.blocked_by_closure.data());
+    refused_full_.put(i, tl.refused_full.data());
     flow_forward_.put(i, tl.flow_forward.data());
     flow_backward_.put(i, tl.flow_backward.data());
     conflict_.put(i, st.drivers.conflict.data());
@@ -324,6 +351,9 @@ void Hdf5Recorder::record(const DayRecord& rec) {
     const auto& obs_regions = scenario_->observed.region;
     for (std::size_t k = 0; k < obs_regions.size(); ++k)
         observed_sim_[k][t] = rec.population.at(static_cast<std::size_t>(obs_regions[k]));
+    camps_.observe(rec.day, rec.population, st.inbound, tl.refused_full);
+    countries_.observe(rec.population, tl);
+    if (rec.origins) origins_ = rec.origins;
     if (rec.agents) write_snapshot(t, *rec.agents);
     ++recorded_;
 }
@@ -377,6 +407,9 @@ void Hdf5Recorder::flush_block() {
         arrivals_.flush(block_start_, n);
         departures_.flush(block_start_, n);
         spawned_.flush(block_start_, n);
+        turned_away_full_.flush(block_start_, n);
+        blocked_by_closure_.flush(block_start_, n);
+        refused_full_.flush(block_start_, n);
         flow_forward_.flush(block_start_, n);
         flow_backward_.flush(block_start_, n);
         conflict_.flush(block_start_, n);
@@ -434,6 +467,19 @@ void Hdf5Recorder::write_validation(H5::Group& root) {
     set_attr(root, "ard_unrescaled", v.ard_unrescaled);
 }
 
+// Every /series and /drivers dataset gets its dimensions named (docs/OUTPUT.md).
+void Hdf5Recorder::label_dimensions() {
+    detail::DimensionLabels labels;
+    labels.start_date = format_date(scenario_->start_date);
+    labels.days = days_;
+    for (const Region& r : scenario_->regions) labels.region.push_back(r.name);
+    labels.routes = routes_;
+    for (const char* path : {"/series", "/drivers"}) {
+        H5::Group g = file_->openGroup(path);
+        detail::attach_dimension_scales(g, labels);
+    }
+}
+
 void Hdf5Recorder::finish(const RunSummary& summary) {
     if (!opened_ || finished_) throw std::logic_error("HDF5 recorder: finish() outside a run");
     if (recorded_ != days_)
@@ -448,6 +494,11 @@ void Hdf5Recorder::finish(const RunSummary& summary) {
         write_vector(series, "total_agents", total_agents_, "agents",
                      "all agents at the end of the day (standing + travelling)");
         write_validation(root);
+        detail::write_camp_measures(*file_, *scenario_, *world_, camps_);
+        detail::write_country_measures(*file_, *world_, countries_,
+                                       std::clamp(scenario_->output.compression, 0, 9));
+        if (origins_) detail::write_origin_measures(*file_, *world_, *origins_);
+        label_dimensions();
         set_attr(root, "wall_seconds", summary.wall_seconds);
         set_attr(root, "agent_steps", summary.agent_steps);
         set_attr(root, "final_agents", summary.final_agents);
@@ -477,7 +528,8 @@ void Hdf5Recorder::close_all() {
         attempt([&] { s->ds.close(); });
         s->rows = {};
     }
-    for (auto* s : {&agents_, &arrivals_, &departures_, &spawned_, &flow_forward_, &flow_backward_}) {
+    for (auto* s : {&agents_, &arrivals_, &departures_, &spawned_, &flow_forward_, &flow_backward_,
+                    &turned_away_full_, &blocked_by_closure_, &refused_full_}) {
         attempt([&] { s->ds.close(); });
         s->rows = {};
     }

@@ -15,8 +15,11 @@ void MemoryRecorder::begin(const Scenario& s, const World& w, const RunInfo& inf
     // A recorder can be reused for another run: start from nothing.
     *this = MemoryRecorder{};
     const auto days = static_cast<std::size_t>(std::max<Day>(s.days, 0));
-    for (auto* v : {&agents_at, &arrivals, &departures, &spawned, &flow_forward, &flow_backward})
+    for (auto* v : {&agents_at, &arrivals, &departures, &spawned, &turned_away_full,
+                    &blocked_by_closure, &refused_full, &flow_forward, &flow_backward})
         v->reserve(days);
+    camps.begin(w, s.agents.people_per_agent, info.full);
+    countries.begin(w);
     for (auto* v : {&population, &conflict, &economy, &climate}) v->reserve(days);
 }
 
@@ -29,6 +32,9 @@ void MemoryRecorder::record(const DayRecord& day) {
     arrivals.push_back(t.arrivals);
     departures.push_back(t.departures);
     spawned.push_back(t.spawned);
+    turned_away_full.push_back(t.turned_away_full);
+    blocked_by_closure.push_back(t.blocked_by_closure);
+    refused_full.push_back(t.refused_full);
     flow_forward.push_back(t.flow_forward);
     flow_backward.push_back(t.flow_backward);
     in_transit.push_back(day.in_transit);
@@ -36,6 +42,9 @@ void MemoryRecorder::record(const DayRecord& day) {
     conflict.push_back(to_vector(s.drivers.conflict));
     economy.push_back(to_vector(s.drivers.economy));
     climate.push_back(to_vector(s.drivers.climate));
+    camps.observe(day.day, day.population, s.inbound, t.refused_full);
+    countries.observe(day.population, t);
+    if (day.origins) origins = *day.origins;
 }
 
 void MemoryRecorder::finish(const RunSummary& s) {

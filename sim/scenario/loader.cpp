@@ -86,6 +86,8 @@ std::optional<std::vector<PathSegment>> split_path(const std::string& path, cons
     }
 }
 
+}  // namespace
+
 // Applies one `--set path=value` to the tree; problems are reported with file `--set`.
 // A --set value and everything inside it (a list or map given on the command line):
 // problems found in any of them are reported as `--set`, not at a scenario line.
@@ -155,8 +157,6 @@ void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path,
         fail("cannot set a key inside a value that is not a map");
     }
 }
-
-}  // namespace
 
 // Problems are found block by block; users read them top to bottom. The command line
 // (--set) comes first, then files in the order in which they first had a problem.

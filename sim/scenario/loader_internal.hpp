@@ -184,6 +184,10 @@ std::vector<Problem> in_reading_order(std::vector<Problem> problems);
 // message); a syntax error or another shape is thrown as InputError at once.
 YAML::Node parse_yaml_map(const std::string& text, const std::string& file, const std::string& what);
 
+// Applies one `--set path=value` to a YAML tree (the scenario's, or a tree holding only
+// the overridden blocks); problems are reported with file `--set`.
+void apply_override(LoadContext& ctx, YAML::Node& root, const std::string& path, const std::string& text);
+
 // Block parsers, one per top-level key family.
 void load_regions(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_routes(LoadContext& ctx, const YAML::Node& n, Scenario& s);

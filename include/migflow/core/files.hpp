@@ -43,7 +43,7 @@ void sync_file(int fd, const std::string& path);
 // fsync of the directory holding `path`, so that a rename into it survives a power loss.
 void sync_directory_of(const std::string& path);
 
-// Replaces `path` with `text`: writes `path.tmp` (a stale one is removed, a symbolic link
+// Replaces `path` with `text`: writes `path.tmpPID` (a stale one is removed, a symbolic link
 // is never followed), fsyncs it, renames it over `path`, fsyncs the directory. Readers see
 // the old file or the new one, never half of one.
 void write_file_atomically(const std::string& path, const std::string& text);

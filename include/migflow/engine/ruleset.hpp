@@ -1,6 +1,7 @@
 #pragma once
 // Rulesets: what agents do each day. Registered by name (sim/engine/ruleset_registry.cpp); the
 // scenario's `ruleset:` key chooses one.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,10 +27,21 @@ struct DayState {
 
 class Team;
 
+// A region r with a capacity is full when its occupancy, people there (+ people on
+// their way there, if counts_inbound), exceeds full_above[r] people.
+struct FullRule {
+    std::vector<double> full_above;  // per region; unused for regions without a capacity
+    bool counts_inbound = true;
+};
+
 struct RunOptions {
     std::uint64_t seed = 1;
     int threads = 0;        // 0: all available (per process)
     Team* team = nullptr;   // the processes sharing the run (team.hpp); null: this one alone
+    // Polled by Simulation::run before each day: a non-zero value stops the run with
+    // RunStopped (on every process of a team, the same day). The library installs no
+    // signal handler; the CLI sets it from one.
+    const std::atomic<int>* stop = nullptr;
 };
 
 class Ruleset {
@@ -47,6 +59,9 @@ public:
     virtual void move(const DayState& s, AgentStore& agents, DayTally& tally) = 0;
     // Upper bound on agents the whole run may create (for one allocation up front).
     virtual std::size_t expected_agents() const = 0;
+    // When a region with a capacity is full by this ruleset's rules (docs/OUTPUT.md
+    // /measures/camps). Default: the native admission test.
+    virtual FullRule full_rule(const World& w, double people_per_agent) const;
 };
 
 using RulesetFactory = std::unique_ptr<Ruleset> (*)(const Scenario&, const World&,

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 
 #include "migflow/output/recorder.hpp"
 #include "migflow/engine/ruleset.hpp"
@@ -26,6 +27,20 @@ struct Progress {
     double agent_steps_per_second = 0.0;
 };
 
+// Thrown by Simulation::run when RunOptions::stop was set: the run ended after
+// `days_done` whole days and its recorder was not finished (an HDF5 recorder then
+// removes its partial file). `reason` is the value the stop flag held.
+class RunStopped : public std::runtime_error {
+public:
+    RunStopped(int reason, Day days_done, Day days);
+    int reason() const { return reason_; }
+    Day days_done() const { return days_done_; }
+
+private:
+    int reason_;
+    Day days_done_;
+};
+
 namespace detail {
 class TimedTeam;
 class TallyExchange;
@@ -43,6 +58,8 @@ public:
     // Runs every day, recording each; calls `progress` after each day when set.
     // Every process must call it. An error on one process ends the run on every one:
     // that process throws its error, the others PeerFailure (team.hpp).
+    // Throws RunStopped, on every process the same day, when RunOptions::stop is set
+    // before a day begins on any of them.
     RunSummary run(Recorder& recorder, const std::function<void(const Progress&)>& progress = {});
 
     const World& world() const { return world_; }
@@ -53,8 +70,10 @@ public:
     int threads_used() const { return threads_used_; }  // per process, once run() started
     const DayState& state() const { return state_; }
     const StageTimes& stage_times() const { return times_; }
+    const OriginRuns& origin_runs() const { return origin_runs_; }
 
 private:
+    int stop_requested();
     void advance(Day t, Recorder& recorder);
     void record(Day t, Recorder& recorder);
 
@@ -70,6 +89,8 @@ private:
     DayState state_;
     DayTally tally_;
     DayRecord record_;
+    OriginRuns origin_runs_;
+    OriginDestination origins_;  // computed on the last day
     StageTimes times_;
     int threads_used_ = 0;
 };

@@ -14,6 +14,11 @@ struct DayTally {
     std::vector<std::int64_t> arrivals;     // per region: agents that reached it
     std::vector<std::int64_t> road_enter;   // per region: agents now travelling toward it
     std::vector<std::int64_t> road_leave;   // per region: agents no longer travelling toward it
+    // Movers turned away (docs/MODEL.md §8, docs/FLEE.md "Turned away"): per region
+    // where they stood, and per full region that refused them.
+    std::vector<std::int64_t> turned_away_full;    // per region: movers who stayed, destination full
+    std::vector<std::int64_t> blocked_by_closure;  // per region: movers whose first choice was closed
+    std::vector<std::int64_t> refused_full;        // per region: movers it refused, being full
     std::vector<std::int64_t> flow_forward;   // per route: departures from -> to
     std::vector<std::int64_t> flow_backward;  // per route: departures to -> from
 
@@ -38,6 +43,9 @@ void for_each_column(Tally& t, F&& f) {
     f(t.arrivals, Extent::regions, Across::summed);
     f(t.road_enter, Extent::regions, Across::summed);
     f(t.road_leave, Extent::regions, Across::summed);
+    f(t.turned_away_full, Extent::regions, Across::summed);
+    f(t.blocked_by_closure, Extent::regions, Across::summed);
+    f(t.refused_full, Extent::regions, Across::summed);
     f(t.flow_forward, Extent::routes, Across::summed);
     f(t.flow_backward, Extent::routes, Across::summed);
 }

@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "migflow/engine/ruleset.hpp"
+#include "migflow/measures/camps.hpp"
+#include "migflow/measures/countries.hpp"
+#include "migflow/measures/origins.hpp"
 
 namespace migflow {
 
@@ -15,6 +18,8 @@ struct RunInfo {
     int threads = 1;  // per process
     int ranks = 1;    // processes (MPI ranks) sharing the run
     std::string version = MIGFLOW_VERSION;
+    // When a capped region is full (the ruleset's rule); empty: the native rule.
+    FullRule full;
 };
 
 // One day, after all stages ran.
@@ -26,6 +31,8 @@ struct DayRecord {
     std::int64_t in_transit = 0;         // agents travelling at the end of the day
     std::int64_t total_agents = 0;
     const AgentStore* agents = nullptr;  // set on agent-snapshot days only (output.snapshot_every)
+    // Set on the last day only; valid until the recorder's finish() returns.
+    const OriginDestination* origins = nullptr;
 };
 
 struct RunSummary {
@@ -55,11 +62,17 @@ public:
     std::vector<std::vector<std::int64_t>> arrivals;    // [day][region]
     std::vector<std::vector<std::int64_t>> departures;  // [day][region]
     std::vector<std::vector<std::int64_t>> spawned;     // [day][region]
+    std::vector<std::vector<std::int64_t>> turned_away_full;    // [day][region]
+    std::vector<std::vector<std::int64_t>> blocked_by_closure;  // [day][region]
+    std::vector<std::vector<std::int64_t>> refused_full;        // [day][region]
     std::vector<std::vector<std::int64_t>> flow_forward;   // [day][route]
     std::vector<std::vector<std::int64_t>> flow_backward;  // [day][route]
     std::vector<std::int64_t> in_transit;               // [day]
     std::vector<std::int64_t> total_agents;             // [day]
     std::vector<std::vector<double>> conflict, economy, climate;  // [day][region]
+    CampTracker camps;
+    CountryTracker countries;
+    OriginDestination origins;  // at the end of the run
     RunSummary summary;
     bool finished = false;
 };

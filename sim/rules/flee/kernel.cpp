@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -63,6 +64,21 @@ public:
     }
 
     void move(const DayState& s, AgentStore& agents, DayTally& tally) override;
+
+    // FLEE.md "Turned away": a camp is full when agents stop entering it, capMult < 0.5,
+    // i.e. agents there > capacity x (1 + capacity_buffer) / 2, with Flee's capacity
+    // (day-0 count subtracted, capacity_scaling applied; below 1: unlimited).
+    FullRule full_rule(const World& w, double people_per_agent) const override {
+        FullRule rule;
+        rule.counts_inbound = false;  // Flee's multiplier counts the agents there only
+        rule.full_above.resize(w.region_count());
+        for (std::size_t r = 0; r < w.region_count(); ++r) {
+            const double cap = st_.capacity[r];
+            rule.full_above[r] = cap < 1.0 ? std::numeric_limits<double>::infinity()
+                                           : cap * (1.0 + f_.move.capacity_buffer) / 2.0 * people_per_agent;
+        }
+        return rule;
+    }
 
     std::size_t expected_agents() const override {
         std::size_t n = 0;
@@ -247,11 +263,30 @@ private:
     // The first link whose cumulative threshold exceeds the draw, counted without
     // branches (the exit of a search loop is unpredictable); -1 when none is open.
     std::int32_t choose(RegionIndex r, std::uint64_t bits) const {
+        return choose_in(tables_.link_cum, r, bits);
+    }
+    std::int32_t choose_in(const std::vector<std::uint64_t>& cum, RegionIndex r, std::uint64_t bits) const {
         const std::uint64_t u = bits & 0xffffffffULL;
         const auto b = w_.link_begin[r], e = w_.link_begin[r + 1];
         std::int32_t below = 0;
-        for (auto l = b; l < e; ++l) below += tables_.link_cum[l] <= u;
+        for (auto l = b; l < e; ++l) below += cum[l] <= u;
         return b + below < e ? b + below : -1;
+    }
+    // FLEE.md "Turned away": a mover at r whose first choice (the link the same draw
+    // picks were no closure in force) is closed was blocked by a closure; one that
+    // draws a link into a camp too full to enter (link_stay) was turned away.
+    // Out of line and cold: movers that are turned away or meet a closure are few, and
+    // inlined this would cost every mover registers (docs/FLEE.md, benchmarks/RESULTS.md).
+    [[gnu::noinline, gnu::cold]] void count_turned_away(RegionIndex r, std::uint64_t bits,
+                                                        std::int32_t l, DayTally& t) const {
+        if (tables_.closure_touched[r]) {
+            const std::int32_t first = choose_in(tables_.open_link_cum, r, bits);
+            if (first >= 0 && !tables_.route_open[w_.link_route[first]]) ++t.blocked_by_closure[r];
+        }
+        if (l >= 0 && tables_.link_stay[l]) {
+            ++t.turned_away_full[r];
+            ++t.refused_full[w_.link_to[l]];
+        }
     }
     RouteIndex route_between(RegionIndex from, RegionIndex to) const {
         for (auto l = w_.link_begin[from]; l < w_.link_begin[from + 1]; ++l)
@@ -349,7 +384,11 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bi
     auto decide = [&](RegionIndex r, std::uint64_t b, bool force) -> std::int32_t {
         if (!(force && tables_.town[r]) && (b >> 32) >= tables_.move_threshold[r]) return -1;
         const std::int32_t l = choose(r, b);
-        if (l < 0 || tables_.link_stay[l]) return -1;
+        // One load tells whether this choice needs counting (FLEE.md "Turned away").
+        if (l < 0 || tables_.link_flags[l]) [[unlikely]] {
+            count_turned_away(r, b, l, t);
+            if (l < 0 || (tables_.link_flags[l] & detail::flee_link_stay)) return -1;
+        }
         return l;
     };
     bool new_link = false;  // the current link was entered today
@@ -381,9 +420,11 @@ void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bi
         const RegionIndex src = a.from[id];
         const RouteIndex e = new_link ? route : route_between(src, dest);
         if (e >= 0 && !tables_.route_open[e]) {
-            // The link closed while the agent was on it: back to where it started.
+            // The link closed while the agent was on it: back to where it started,
+            // blocked by the closure (FLEE.md "Turned away").
             a.region[id] = src;
             ++t.arrivals[src];
+            ++t.blocked_by_closure[src];
             break;
         }
         ++t.arrivals[dest];

@@ -69,14 +69,26 @@ bool link_open(const World& w, const DayState& s, std::int32_t l, RegionIndex fr
     return s.open.route_open[w.link_route[l]] && s.open.region_open[from] && s.open.region_open[to];
 }
 
+// What the weights see: today's closures, or none (the counterfactual of FLEE.md
+// "Turned away"; camp closures still apply, they do not stop anyone).
+struct Links {
+    const World& w;
+    const DayState& s;
+    bool ignore_closures;
+    bool open(std::int32_t l, RegionIndex from) const {
+        return ignore_closures || link_open(w, s, l, from);
+    }
+};
+
 // Sum of the weights of every loop-free route that continues from `at` (reached via
 // `km` so far, `step` levels deep), as Flee enumerates them for awareness 2 and 3.
-double deeper(const FleeMoveRules& m, const World& w, const FleeStatic& st, const DayState& s,
-              const FleeTables& t, RegionIndex at, double km, int step, RegionIndex* path, int depth) {
+double deeper(const FleeMoveRules& m, const Links& links, const FleeStatic& st, const FleeTables& t,
+              RegionIndex at, double km, int step, RegionIndex* path, int depth) {
+    const World& w = links.w;
     double sum = 0.0;
     for (auto l = w.link_begin[at]; l < w.link_begin[at + 1]; ++l) {
         const RegionIndex to = w.link_to[l];
-        if (!link_open(w, s, l, at)) continue;
+        if (!links.open(l, at)) continue;
         bool loop = false;
         for (int k = 0; k < depth; ++k) loop = loop || path[k] == to;
         if (loop) continue;
@@ -86,10 +98,56 @@ double deeper(const FleeMoveRules& m, const World& w, const FleeStatic& st, cons
         else next_step = step - 1;  // markers do not count as a step
         if (m.awareness_level > next_step && depth < 16) {
             path[depth] = to;
-            sum += deeper(m, w, st, s, t, to, d, next_step + 1, path, depth + 1);
+            sum += deeper(m, links, st, t, to, d, next_step + 1, path, depth + 1);
         }
     }
     return sum;
+}
+
+
+// Region i's cumulative choice thresholds (SPEC step 5) on a 2^32 scale into `cum`;
+// a closed link repeats its predecessor's value, so it is never drawn.
+void fill_link_table(const FleeMoveRules& m, const Links& links, const FleeStatic& st,
+                     const FleeTables& t, RegionIndex i, std::vector<double>& weight,
+                     std::vector<std::uint64_t>& cum) {
+    const World& w = links.w;
+    const auto b = w.link_begin[i], e = w.link_begin[i + 1];
+    weight.assign(static_cast<std::size_t>(e - b), 0.0);
+    double total = 0.0;
+    int open = 0;
+    RegionIndex path[17];
+    path[0] = i;
+    for (auto l = b; l < e; ++l) {
+        if (!links.open(l, i)) continue;
+        ++open;
+        const RegionIndex to = w.link_to[l];
+        double x = 0.0;
+        if (m.awareness_level > 0) {
+            int step = 1;
+            if (!st.marker[to]) x += path_weight(m, t, to, w.link_km[l]);
+            else step = 0;
+            if (m.awareness_level > step) {
+                path[1] = to;
+                x += deeper(m, links, st, t, to, w.link_km[l], step + 1, path, 2);
+            }
+        }
+        weight[l - b] = x;
+        total += x;
+    }
+    // All-zero weights (or awareness 0): Flee weighs the open links equally.
+    const bool uniform = !(total > 0.0) || !std::isfinite(total);
+    double acc = 0.0;
+    int seen = 0;
+    for (auto l = b; l < e; ++l) {
+        if (links.open(l, i)) {
+            acc += uniform ? 1.0 : weight[l - b];
+            ++seen;
+            const double frac = seen == open ? 1.0 : acc / (uniform ? open : total);
+            cum[l] = static_cast<std::uint64_t>(std::min(frac, 1.0) * 4294967296.0);
+        } else {
+            cum[l] = l > b ? cum[l - 1] : 0;
+        }
+    }
 }
 
 }  // namespace
@@ -124,47 +182,23 @@ void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic
     const std::size_t links = w.link_to.size();
     t.link_cum.assign(links, 0);
     t.link_stay.assign(links, 0);
+    t.open_link_cum.resize(links);
+    t.link_flags.assign(links, 0);
+    t.closure_touched.assign(n, 0);
     std::vector<double> weight;
-    RegionIndex path[17];
     for (std::size_t i = 0; i < n; ++i) {
-        const auto b = w.link_begin[i], e = w.link_begin[i + 1];
-        weight.assign(static_cast<std::size_t>(e - b), 0.0);
-        double total = 0.0;
-        int open = 0;
-        path[0] = static_cast<RegionIndex>(i);
-        for (auto l = b; l < e; ++l) {
-            if (!link_open(w, s, l, static_cast<RegionIndex>(i))) continue;
-            ++open;
+        const auto r = static_cast<RegionIndex>(i);
+        fill_link_table(m, Links{w, s, false}, st, t, r, weight, t.link_cum);
+        for (auto l = w.link_begin[i]; l < w.link_begin[i + 1]; ++l) {
             const RegionIndex to = w.link_to[l];
-            double x = 0.0;
-            if (m.awareness_level > 0) {
-                int step = 1;
-                if (!st.marker[to]) x += path_weight(m, t, to, w.link_km[l]);
-                else step = 0;
-                if (m.awareness_level > step) {
-                    path[1] = to;
-                    x += deeper(m, w, st, s, t, to, w.link_km[l], step + 1, path, 2);
-                }
-            }
-            weight[l - b] = x;
-            total += x;
             const bool camp_end = st.camp[to] && s.open.camp_open[to];
-            t.link_stay[l] = camp_end && t.cap_mult[to] < 0.5;
+            t.link_stay[l] = link_open(w, s, l, r) && camp_end && t.cap_mult[to] < 0.5;
+            t.closure_touched[i] = t.closure_touched[i] || !link_open(w, s, l, r);
         }
-        // All-zero weights (or awareness 0): Flee weighs the open links equally.
-        const bool uniform = !(total > 0.0) || !std::isfinite(total);
-        double acc = 0.0;
-        int seen = 0;
-        for (auto l = b; l < e; ++l) {
-            if (link_open(w, s, l, static_cast<RegionIndex>(i))) {
-                acc += uniform ? 1.0 : weight[l - b];
-                ++seen;
-                const double frac = seen == open ? 1.0 : acc / (uniform ? open : total);
-                t.link_cum[l] = static_cast<std::uint64_t>(std::min(frac, 1.0) * 4294967296.0);
-            } else {
-                t.link_cum[l] = l > b ? t.link_cum[l - 1] : 0;
-            }
-        }
+        if (t.closure_touched[i]) fill_link_table(m, Links{w, s, true}, st, t, r, weight, t.open_link_cum);
+        for (auto l = w.link_begin[i]; l < w.link_begin[i + 1]; ++l)
+            t.link_flags[l] = std::uint8_t((t.link_stay[l] ? flee_link_stay : 0) |
+                                           (t.closure_touched[i] ? flee_link_touched : 0));
     }
     t.route_open.assign(w.route_count(), 1);
     for (std::size_t r = 0; r < w.route_count(); ++r) {

@@ -40,7 +40,15 @@ struct FleeTables {
     std::vector<std::uint64_t> link_cum;
     std::vector<std::uint8_t> link_stay;  // the end is a camp with capMult < 0.5: stay today
     std::vector<std::uint8_t> route_open;  // per route: open today (else travellers turn back)
+    // FLEE.md "Turned away": the link table as if no closure were in force, to tell
+    // movers whose first choice is closed. Filled only where closure_touched.
+    std::vector<std::uint8_t> closure_touched;  // per region: one of its links is closed today
+    std::vector<std::uint64_t> open_link_cum;   // per link, like link_cum
+    // Per link, what the kernel tests after a choice in one load: bit 0 = link_stay,
+    // bit 1 = closure_touched of the link's region.
+    std::vector<std::uint8_t> link_flags;
 };
+inline constexpr std::uint8_t flee_link_stay = 1, flee_link_touched = 2;
 
 // Fills `out` for day s.day. `toc` holds each region's day of conflict onset.
 void compute_flee_tables(const FleeSettings& f, const World& w, const FleeStatic& st,

@@ -64,12 +64,15 @@ private:
     void depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
                 DayTally& tally) const;
     void admit(AgentStore& a, std::size_t blocks, std::exception_ptr failed);
+    // Out of line and cold: inlined, it cost every mover 11 instructions (RESULTS.md).
+    [[gnu::noinline, gnu::cold]] void count_turned_away(const DayState& st, RegionIndex i, double u,
+                                                        DayTally& tally) const;
     void move_block(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
                     std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
                     std::vector<Pending>& pending) const;
-    void move_run(AgentStore& a, std::size_t begin, std::size_t end, std::uint32_t first_gid,
-                  std::uint64_t move_key, std::uint64_t dest_key, DayTally& tally,
-                  std::vector<Pending>& pending) const;
+    void move_run(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
+                  std::uint32_t first_gid, std::uint64_t move_key, std::uint64_t dest_key,
+                  DayTally& tally, std::vector<Pending>& pending) const;
 
     // MODEL.md §4: journeys last whole days. km_left holds whole days × speed, re-derived
     // each day, so float rounding never adds or drops a day (speed >= 1, km <= 50,000).
@@ -243,21 +246,23 @@ void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t be
             const std::uint64_t room = (std::uint64_t(1) << 32) - (gid & 0xffffffffULL);
             const std::size_t stop = first + std::size_t(std::min<std::uint64_t>(room, last - first));
             const auto widen = [hi](std::uint64_t key) { return hi == 0 ? key : detail::mix64(key ^ hi); };
-            move_run(a, first, stop, std::uint32_t(gid), widen(move_key), widen(dest_key), tally, pending);
+            move_run(st, a, first, stop, std::uint32_t(gid), widen(move_key), widen(dest_key), tally,
+                     pending);
             gid += stop - first;
             first = stop;
         }
     });
 }
 
-void NativeRuleset::move_run(AgentStore& a, std::size_t begin, std::size_t end,
-                             std::uint32_t first_gid, std::uint64_t move_key,
+void NativeRuleset::move_run(const DayState& st, AgentStore& a, std::size_t begin,
+                             std::size_t end, std::uint32_t first_gid, std::uint64_t move_key,
                              std::uint64_t dest_key, DayTally& tally,
                              std::vector<Pending>& pending) const {
     const std::size_t n = end - begin;
     alignas(64) std::uint8_t flag[block_size + 8] = {};
     const int G = tables_.groups;
     const auto* thr = tables_.move_threshold.data();
+    const std::uint8_t* closure_touched = tables_.closure_touched.data();
     if (G > 1)
         flag_block<true>(&a.region[begin], &a.km_left[begin], &a.group[begin], thr, G, move_key,
                          first_gid, n, flag);
@@ -288,14 +293,34 @@ void NativeRuleset::move_run(AgentStore& a, std::size_t begin, std::size_t end,
                 continue;
             }
             const auto i = a.region[id];
-            const auto u = random32(dest_key, first_gid + std::uint32_t(k)) * 0x1p-32;
+            const double u = random32(dest_key, first_gid + std::uint32_t(k)) * 0x1p-32;
             const auto link = pick_link(w_, tables_, i, u);
+            // Only where a closure bites or nowhere has room: a byte per region, read
+            // for movers alone, so the flagging pass is untouched.
+            if (link < 0 || closure_touched[i]) [[unlikely]]
+                count_turned_away(st, i, u, tally);
             if (link < 0) continue;
             if (links_[link].capped_slot >= 0)
                 pending.push_back({id, link});
             else
                 depart(a, id, i, link, tally);
         }
+    }
+}
+
+// MODEL.md §8: a mover whose first choice (the link the same draw picks were no closure
+// in force) is closed was blocked by a closure; one that stays because no destination
+// has room, closures aside, was turned away, by the region the same draw picks with
+// capacity ignored.
+void NativeRuleset::count_turned_away(const DayState& st, RegionIndex i, double u,
+                                      DayTally& tally) const {
+    const auto first = tables_.closure_touched[i] ? pick_link_without_closures(w_, tables_, i, u)
+                                                  : pick_link(w_, tables_, i, u);
+    if (first >= 0) {
+        if (!st.open.route_open[w_.link_route[first]]) ++tally.blocked_by_closure[i];
+    } else if (const auto full = pick_full_link(w_, tables_, i, u); full >= 0) {
+        ++tally.turned_away_full[i];
+        ++tally.refused_full[w_.link_to[full]];
     }
 }
 
@@ -389,7 +414,11 @@ void NativeRuleset::admit(AgentStore& a, std::size_t blocks, std::exception_ptr 
         for (const auto& p : pending_[b]) {
             if (!contested(p)) continue;
             auto& room = before_[cell(p)];
-            if (room <= 0) continue;
+            if (room <= 0) {  // MODEL.md §8: turned away, counted where it stays and by whom
+                ++tally.turned_away_full[a.region[p.agent]];
+                ++tally.refused_full[links_[p.link].to];
+                continue;
+            }
             --room;
             depart(a, p.agent, a.region[p.agent], p.link, tally);
         }

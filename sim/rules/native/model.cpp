@@ -92,7 +92,8 @@ void build_move_thresholds(const NativeContext& ctx, const DayState& s, NativeTa
     t.groups = std::max<int>(1, static_cast<int>(sc.groups.size()));
     t.move_threshold.assign(R * t.groups, 0);
     for (std::size_t r = 0; r < R; ++r) {
-        if (!s.open.region_open[r]) continue;  // nobody leaves a closed region
+        // A closed region keeps its movers home (its links are closed, §6), but they
+        // still draw: they are the movers its closure blocks (§8).
         const auto type = is_open_camp(ctx.world, s, RegionIndex(r)) ? RegionType::camp
                           : ctx.world.regions[r].type == RegionType::camp
                               ? RegionType::settlement
@@ -129,6 +130,26 @@ std::vector<double> aware_log_scores(const NativeContext& ctx, const DayState& s
     return cur;
 }
 
+// Cumulative weights of links [first, last) from their log-weights, relative to the
+// largest (log-sum-exp), so no exponent can overflow or underflow every link to 0.
+// Returns the total; 0 when no link has weight.
+template <class LogWeight>
+double cumulate(std::int32_t first, std::int32_t last, std::vector<double>& cum,
+                LogWeight&& log_weight) {
+    constexpr double none = -std::numeric_limits<double>::infinity();
+    double best = none;
+    for (auto l = first; l < last; ++l) {
+        cum[l] = log_weight(l);  // the log-weight, until the pass below
+        best = std::max(best, cum[l]);
+    }
+    double acc = 0.0;
+    for (auto l = first; l < last; ++l) {
+        if (best > none && cum[l] > none) acc += std::exp(cum[l] - best);
+        cum[l] = acc;
+    }
+    return acc;
+}
+
 }  // namespace
 
 void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTables& t) {
@@ -146,12 +167,12 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
     log_score.resize(R);
     log_cap.resize(R);
     t.quota.assign(std::size_t(ctx.capped_count), 0);
+    t.own_log_score.resize(R);
     for (std::size_t r = 0; r < R; ++r) {
         const bool camp = is_open_camp(w, s, RegionIndex(r));
-        log_score[r] = s.open.region_open[r]
-                           ? destination_log_score(b, s.drivers.conflict[r], s.drivers.climate[r],
-                                                   s.drivers.economy[r], camp, w.is_foreign[r])
-                           : none;
+        t.own_log_score[r] = destination_log_score(b, s.drivers.conflict[r], s.drivers.climate[r],
+                                                   s.drivers.economy[r], camp, w.is_foreign[r]);
+        log_score[r] = s.open.region_open[r] ? t.own_log_score[r] : none;
         const double capacity = w.regions[r].capacity;
         const double occ = occupancy(sc, s, RegionIndex(r));
         log_cap[r] = std::log(capacity_factor(occ, capacity, b.capacity_buffer));
@@ -167,23 +188,37 @@ void build_native_tables(const NativeContext& ctx, const DayState& s, NativeTabl
     // region writes only its own links: parallel over regions.
     t.link_cumulative.resize(w.link_to.size());
     t.region_total.assign(R, 0.0);
+    t.open_cumulative.resize(w.link_to.size());
+    t.open_total.assign(R, 0.0);
+    t.closure_touched.assign(R, 0);
+    t.full_cumulative.resize(w.link_to.size());
+    t.full_total.assign(R, 0.0);
     tbb::parallel_for(std::size_t(0), R, [&](std::size_t i) {
         const auto first = w.link_begin[i], last = w.link_begin[i + 1];
-        double best = none;
-        for (auto l = first; l < last; ++l) {
+        bool touched = false;
+        for (auto l = first; l < last; ++l) touched = touched || !s.open.route_open[w.link_route[l]];
+        t.closure_touched[i] = touched;
+        t.region_total[i] = cumulate(first, last, t.link_cumulative, [&](std::int32_t l) {
             const auto j = w.link_to[l];
-            const double lw = s.open.route_open[w.link_route[l]]
-                                  ? log_score[j] + log_cap[j] + ctx.log_link_distance[l]
-                                  : none;
-            t.link_cumulative[l] = lw;  // the log-weight, until the pass below
-            best = std::max(best, lw);
-        }
-        double acc = 0.0;
-        for (auto l = first; l < last; ++l) {
-            if (best > none && t.link_cumulative[l] > none) acc += std::exp(t.link_cumulative[l] - best);
-            t.link_cumulative[l] = acc;
-        }
-        t.region_total[i] = acc;
+            return s.open.route_open[w.link_route[l]]
+                       ? log_score[j] + log_cap[j] + ctx.log_link_distance[l]
+                       : none;
+        });
+        // MODEL.md §8: a closed link weighs what it would if open (awareness is not
+        // extended through a closed region); open links weigh as today.
+        if (touched)
+            t.open_total[i] = cumulate(first, last, t.open_cumulative, [&](std::int32_t l) {
+                const auto j = w.link_to[l];
+                const double score = s.open.region_open[j] ? log_score[j] : t.own_log_score[j];
+                return score + log_cap[j] + ctx.log_link_distance[l];
+            });
+        const double room_total = touched ? t.open_total[i] : t.region_total[i];
+        if (!(room_total > 0.0) && last > first)
+            t.full_total[i] = cumulate(first, last, t.full_cumulative, [&](std::int32_t l) {
+                const auto j = w.link_to[l];
+                const double score = s.open.region_open[j] ? log_score[j] : t.own_log_score[j];
+                return score + ctx.log_link_distance[l];
+            });
     });
 }
 

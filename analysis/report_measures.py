@@ -1,0 +1,158 @@
+"""The numbers the report shows: camp outcomes, country totals and flows, differences.
+
+Each measure is taken from what the file stores when it has it (/measures/camps,
+/countries: docs/OUTPUT.md; /ensemble/camp_outcomes for ensembles) and otherwise
+computed here from the series, with the same meaning:
+  - a camp is *full* on a day when it has no room for one more agent after the day's
+    moves: capacity - population < people_per_agent (the stored measure also counts
+    the people on their way there, which the series do not hold);
+  - *turned away* is the people a camp refused for being full, summed over the run
+    (only files that record /series/refused_full, per destination, have it).
+"""
+import numpy as np
+
+
+# The stored measures this reader uses (docs/OUTPUT.md); without all of them it computes.
+CAMP_FIELDS = {"name", "first_full_day", "days_full", "peak_population", "peak_day"}
+COUNTRY_FIELDS = {"name", "population"}
+FLOW_FIELDS = {"name", "flow", "flow_from", "flow_to"}
+
+
+def first_index(mask):
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else -1
+
+
+def camp_rows(v):
+    """Per region with a capacity: dict(name, country, capacity, first_full, peak, peak_date,
+    days_full, turned_away, arrivals, band fields for ensembles). Dates are datetime.date or None."""
+    stored = v.stored.get("camps")
+    if stored is not None and not CAMP_FIELDS <= set(stored):
+        stored = None  # a layout this reader does not know: compute from the series instead
+    pop = v.series("population")
+    arrivals = v.series("arrivals") if v.has("arrivals") else None
+    turned = v.series("refused_full") if v.has("refused_full") else None
+    by_name = {}
+    if stored is not None:
+        for k, name in enumerate(stored["name"]):
+            by_name[name] = k
+    ens = v.camp_outcomes
+    ens_col = {int(r): k for k, r in enumerate(ens["region"])} if ens is not None else {}
+    rows = []
+    for i in v.camps():
+        cap = v.capacity[i]
+        col = pop[:, i]
+        full = cap - col < v.people_per_agent  # no room for one more agent
+        row = {"index": i, "name": v.region[i], "country": v.country[i], "type": v.type[i],
+               "capacity": cap, "start": float(col[0]), "end": float(col[-1]),
+               "first_full": _date(v, first_index(full)), "days_full": int(full.sum()),
+               "peak": float(col.max()), "peak_date": _date(v, int(np.argmax(col))),
+               "turned_away": float(turned[:, i].sum()) if turned is not None else None,
+               "arrivals": float(arrivals[:, i].sum()) if arrivals is not None else None,
+               "source": "computed from /series"}
+        k = by_name.get(v.region[i])
+        if k is not None:
+            row.update(first_full=_date(v, int(stored["first_full_day"][k])),
+                       days_full=int(stored["days_full"][k]), peak=float(stored["peak_population"][k]),
+                       peak_date=_date(v, int(stored["peak_day"][k])), source="stored /measures/camps")
+            if "refused_full" in stored:
+                row["turned_away"] = float(stored["refused_full"][k]) * v.people_per_agent
+        c = ens_col.get(i)
+        if c is not None:
+            row["source"] = f"median of {v.replicates} replicates"
+            for key, out in (("peak_population", "peak"), ("arrivals", "arrivals")):
+                if key in ens:
+                    per_rep = ens[key][:, c]
+                    row[out] = float(np.median(per_rep))
+                    row[out + "_range"] = (float(np.percentile(per_rep, 5)), float(np.percentile(per_rep, 95)))
+            if "first_day_over_capacity" in ens:
+                days = ens["first_day_over_capacity"][:, c]
+                row["full_in"], row["runs"] = int((days >= 0).sum()), len(days)
+        rows.append(row)
+    return rows
+
+
+def _date(v, day):
+    return v.dates[day] if 0 <= day < len(v.dates) else None
+
+
+def country_totals(v):
+    """[(country, start, end, peak, arrivals)] in people, from /countries or the series."""
+    stored = v.stored.get("countries")
+    if stored is not None and COUNTRY_FIELDS <= set(stored):
+        names = list(stored["name"])
+        pop = np.asarray(stored["population"], dtype=float)
+        arr = np.asarray(stored["arrivals"], dtype=float) * v.people_per_agent if "arrivals" in stored else None
+    else:
+        names = sorted(set(v.country), key=v.country.index)
+        per_region = v.series("population")
+        members = [np.array([c == n for c in v.country]) for n in names]
+        pop = np.stack([per_region[:, m].sum(axis=1) for m in members], axis=1)
+        arr = (np.stack([v.series("arrivals")[:, m].sum(axis=1) for m in members], axis=1)
+               if v.has("arrivals") else None)
+    rows = []
+    for k, n in enumerate(names):
+        rows.append({"country": n, "series": pop[:, k], "start": float(pop[0, k]), "end": float(pop[-1, k]),
+                     "arrivals": float(arr[:, k].sum()) if arr is not None else None})
+    return rows
+
+
+def country_flows(v):
+    """{(from country, to country): people} over the run, across borders only."""
+    stored = v.stored.get("countries")
+    if stored is not None and FLOW_FIELDS <= set(stored):
+        names = list(stored["name"])
+        flow = np.asarray(stored["flow"], dtype=float).sum(axis=0) * v.people_per_agent
+        out = {}
+        for k, (a, b) in enumerate(zip(stored["flow_from"], stored["flow_to"])):
+            if a != b and flow[k] > 0:
+                out[(names[a], names[b])] = out.get((names[a], names[b]), 0.0) + float(flow[k])
+        return out
+    fwd, bwd = route_totals(v)
+    out = {}
+    for e in range(len(v.route_from)):
+        a, b = v.country[v.route_from[e]], v.country[v.route_to[e]]
+        if a == b:
+            continue
+        for key, people in (((a, b), fwd[e]), ((b, a), bwd[e])):
+            if people > 0:
+                out[key] = out.get(key, 0.0) + float(people)
+    return out
+
+
+def route_totals(v):
+    """People departing along each route over the run, forward and backward."""
+    if not v.has("route_flow_forward"):
+        return np.zeros(len(v.route_from)), np.zeros(len(v.route_from))
+    return v.series("route_flow_forward").sum(axis=0), v.series("route_flow_backward").sum(axis=0)
+
+
+def largest_difference(series_a, series_b):
+    """(difference on the day it is largest in size, that day's index, final-day difference)."""
+    d = np.asarray(series_a, dtype=float) - np.asarray(series_b, dtype=float)
+    t = int(np.argmax(np.abs(d)))
+    return float(d[t]), t, float(d[-1])
+
+
+def region_differences(v, base, diff_view=None):
+    """Per region: the population difference (v - base) over the whole period: the largest
+    and its date, the final one, and for a paired comparison file the 5-95 % band of the
+    per-seed difference on that date."""
+    pa, pb = v.series("population"), base.series("population")
+    band = diff_view.band("population") if diff_view is not None else None
+    rows = []
+    for i in range(len(v.region)):
+        if diff_view is not None:
+            d = diff_view.series("population")[:, i]
+            t = int(np.argmax(np.abs(d)))
+            peak, final = float(d[t]), float(d[-1])
+        else:
+            peak, t, final = largest_difference(pa[:, i], pb[:, i])
+        row = {"index": i, "name": v.region[i], "type": v.type[i], "country": v.country[i],
+               "peak": peak, "date": v.dates[t], "final": final,
+               "base_at_date": float(pb[t, i]), "capacity": v.capacity[i]}
+        if band is not None:
+            row["range"] = (float(band["p05"][t, i]), float(band["p95"][t, i]))
+        rows.append(row)
+    rows.sort(key=lambda r: -abs(r["peak"]))
+    return rows

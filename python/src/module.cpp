@@ -1,0 +1,164 @@
+// The compiled half of the Python package (migflow._core): scenarios as objects that
+// keep their parsed data between runs, parameter overrides, in-process runs.
+// The pure-Python half (migflow/__init__.py, _dataset.py) turns runs into xarray.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <memory>
+
+#include "migflow/core/date.hpp"
+#include "migflow/core/errors.hpp"
+#include "migflow/formats/flee/import.hpp"
+#include "migflow/scenario/loader.hpp"
+#include "migflow/scenario/overrides.hpp"
+#include "migflow/scenario/params.hpp"
+#include "run_arrays.hpp"
+
+namespace py = pybind11;
+
+namespace migflow::python {
+
+namespace {
+
+// A loaded scenario and how many runs are reading it (a parameter change while a run
+// reads the scenario on another thread would be a data race: it is refused).
+struct ScenarioHandle {
+    Scenario scenario;
+    std::atomic<int> running{0};
+
+    explicit ScenarioHandle(Scenario s) : scenario(std::move(s)) {}
+};
+
+using Handle = std::shared_ptr<ScenarioHandle>;
+
+class Running {
+public:
+    explicit Running(ScenarioHandle& h) : h_(h) { ++h_.running; }
+    ~Running() { --h_.running; }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+
+private:
+    ScenarioHandle& h_;
+};
+
+void set_parameters(ScenarioHandle& h, const Overrides& overrides) {
+    if (h.running > 0) throw std::runtime_error("cannot change a scenario while it runs");
+    apply_parameter_overrides(h.scenario, overrides);
+}
+
+py::dict run(ScenarioHandle& h, std::optional<std::uint64_t> seed, int threads,
+             const Overrides& overrides) {
+    if (threads < 0 || threads > 1024) throw py::value_error("threads takes 0 (all cores) to 1024");
+    Running guard(h);
+    const std::uint64_t used = seed.value_or(h.scenario.seed);
+    if (overrides.empty() && used == h.scenario.seed)
+        return run_to_arrays(h.scenario, used, threads);
+    Scenario changed = h.scenario;  // the parsed data is copied, never read again from files
+    apply_parameter_overrides(changed, overrides);
+    changed.seed = used;
+    return run_to_arrays(changed, used, threads);
+}
+
+py::dict parameters(const Scenario& s) {
+    py::dict out;
+    for (const auto& d : behaviour_params())
+        out[py::str("behaviour." + std::string(d.key))] = s.behaviour.*d.member;
+    for (const auto& d : agent_params())
+        out[py::str("agents." + std::string(d.key))] = s.agents.*d.member;
+    return out;
+}
+
+py::list parameter_table() {
+    py::list out;
+    auto add = [&](const std::string& block, const auto& defs) {
+        for (const auto& d : defs)
+            out.append(py::dict(py::arg("key") = block + "." + std::string(d.key),
+                                py::arg("low") = d.lo, py::arg("high") = d.hi,
+                                py::arg("integer") = d.integer,
+                                py::arg("unit") = std::string(d.unit),
+                                py::arg("meaning") = std::string(d.meaning)));
+    };
+    add("behaviour", behaviour_params());
+    add("agents", agent_params());
+    return out;
+}
+
+}  // namespace
+
+}  // namespace migflow::python
+
+PYBIND11_MODULE(_core, m) {
+    using namespace migflow;
+    using namespace migflow::python;
+    m.doc() = "migflow's compiled core; use the `migflow` package (docs/PYTHON.md)";
+    m.attr("version") = MIGFLOW_VERSION;
+
+    // Bad input: the message is the CLI's, one `file:line:col: key: message` per line.
+    static py::exception<InputError> input_error(m, "InputError", PyExc_ValueError);
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const InputError& e) {
+            input_error(e.what());
+        }
+    });
+
+    py::class_<ScenarioHandle, Handle>(m, "Scenario")
+        .def_static(
+            "from_yaml",
+            [](const std::string& path, const Overrides& set) {
+                return std::make_shared<ScenarioHandle>(load_scenario(path, set));
+            },
+            py::arg("path"), py::arg("set") = Overrides{})
+        .def_static(
+            "from_text",
+            [](const std::string& text, const std::string& name, const std::string& base_dir,
+               const Overrides& set) {
+                return std::make_shared<ScenarioHandle>(
+                    load_scenario_text(text, name, base_dir, set));
+            },
+            py::arg("text"), py::arg("name"), py::arg("base_dir"), py::arg("set") = Overrides{})
+        .def_static(
+            "from_flee",
+            [](const std::string& dir) {
+                return std::make_shared<ScenarioHandle>(import_flee_case(dir));
+            },
+            py::arg("dir"))
+        .def("copy",
+             [](const ScenarioHandle& h) { return std::make_shared<ScenarioHandle>(h.scenario); })
+        .def("set", &set_parameters, py::arg("overrides"))
+        .def("run", &run, py::arg("seed") = std::nullopt, py::arg("threads") = 0,
+             py::arg("set") = Overrides{})
+        .def("parameters", [](const ScenarioHandle& h) { return parameters(h.scenario); })
+        .def_property_readonly("name", [](const ScenarioHandle& h) { return h.scenario.name; })
+        .def_property_readonly("source_file",
+                               [](const ScenarioHandle& h) { return h.scenario.source_file; })
+        .def_property_readonly("ruleset",
+                               [](const ScenarioHandle& h) { return h.scenario.ruleset; })
+        .def_property_readonly("days", [](const ScenarioHandle& h) { return h.scenario.days; })
+        .def_property_readonly(
+            "start_date",
+            [](const ScenarioHandle& h) { return format_date(h.scenario.start_date); })
+        .def_property(
+            "seed", [](const ScenarioHandle& h) { return h.scenario.seed; },
+            [](ScenarioHandle& h, std::uint64_t seed) {
+                if (h.running > 0)
+                    throw std::runtime_error("cannot change a scenario while it runs");
+                h.scenario.seed = seed;
+            })
+        .def_property_readonly("regions",
+                               [](const ScenarioHandle& h) {
+                                   std::vector<std::string> names;
+                                   for (const Region& r : h.scenario.regions)
+                                       names.push_back(r.name);
+                                   return names;
+                               })
+        .def_property_readonly("region_types", [](const ScenarioHandle& h) {
+            std::vector<std::string> types;
+            for (const Region& r : h.scenario.regions) types.emplace_back(to_string(r.type));
+            return types;
+        });
+    m.def("parameter_table", &parameter_table);
+}

@@ -1,0 +1,185 @@
+// An in-process run: Simulation + MemoryRecorder, then the recorder's rows copied into
+// numpy arrays with the names, shapes and types of the result file's datasets.
+#include "run_arrays.hpp"
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "migflow/core/date.hpp"
+#include "migflow/engine/simulation.hpp"
+#include "migflow/measures/ard.hpp"
+
+namespace py = pybind11;
+
+namespace migflow::python {
+
+namespace {
+
+// MemoryRecorder, also keeping what the run told the recorder (the threads it used).
+class InfoRecorder final : public MemoryRecorder {
+public:
+    void begin(const Scenario& s, const World& w, const RunInfo& i) override {
+        MemoryRecorder::begin(s, w, i);
+        info = i;
+    }
+    RunInfo info;
+};
+
+// [day][column] rows -> a [T x width] array (width given: there may be no rows).
+template <class T>
+py::array_t<T> matrix(const std::vector<std::vector<T>>& rows, std::size_t width) {
+    py::array_t<T> out({rows.size(), width});
+    T* p = out.mutable_data();
+    for (const auto& r : rows) p = std::copy(r.begin(), r.end(), p);
+    return out;
+}
+
+template <class T>
+py::array_t<T> vector(const std::vector<T>& v) {
+    return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+void static_arrays(const World& w, py::dict& regions, py::dict& routes) {
+    std::vector<std::string> name, type, country;
+    std::vector<double> lat, lon, capacity, population;
+    for (const Region& r : w.regions) {
+        name.push_back(r.name);
+        type.emplace_back(to_string(r.type));
+        country.push_back(r.country);
+        lat.push_back(r.lat);
+        lon.push_back(r.lon);
+        capacity.push_back(r.capacity);
+        population.push_back(r.population);
+    }
+    regions["name"] = name;
+    regions["type"] = type;
+    regions["country"] = country;
+    regions["lat"] = vector(lat);
+    regions["lon"] = vector(lon);
+    regions["capacity"] = vector(capacity);
+    regions["initial_population"] = vector(population);
+    std::vector<std::int32_t> from, to;
+    std::vector<double> km;
+    for (const Route& r : w.routes) {
+        from.push_back(r.from);
+        to.push_back(r.to);
+        km.push_back(r.km);
+    }
+    routes["from"] = vector(from);
+    routes["to"] = vector(to);
+    routes["km"] = vector(km);
+}
+
+// /validation exactly as the HDF5 recorder computes it (hdf5_recorder.cpp write_validation).
+py::object validation(const Scenario& s, const MemoryRecorder& rec, py::dict& attrs) {
+    const Observations& obs = s.observed;
+    const std::size_t K = obs.region.size(), T = rec.population.size();
+    if (K == 0) return py::none();
+    std::size_t n = T;
+    for (const auto& c : obs.count) n = std::min(n, c.size());
+    std::vector<std::vector<double>> sim(K), ob(K), sim_all(K, std::vector<double>(T));
+    for (std::size_t k = 0; k < K; ++k) {
+        const auto r = static_cast<std::size_t>(obs.region[k]);
+        for (std::size_t t = 0; t < T; ++t) sim_all[k][t] = rec.population[t][r];
+        sim[k].assign(sim_all[k].begin(), sim_all[k].begin() + static_cast<std::ptrdiff_t>(n));
+        ob[k].assign(obs.count[k].begin(), obs.count[k].begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    const Validation v = compute_ard(sim, ob);
+    auto tk = [&](const std::vector<std::vector<double>>& src) {
+        py::array_t<double> out({T, K});
+        double* p = out.mutable_data();
+        std::fill(p, p + T * K, std::numeric_limits<double>::quiet_NaN());
+        for (std::size_t k = 0; k < K; ++k)
+            for (std::size_t t = 0; t < std::min(T, src[k].size()); ++t) p[t * K + k] = src[k][t];
+        return out;
+    };
+    std::vector<std::string> names;
+    for (RegionIndex r : obs.region)
+        names.push_back(s.regions.at(static_cast<std::size_t>(r)).name);
+    py::dict out;
+    out["region"] = vector(obs.region);
+    out["name"] = names;
+    out["observed"] = tk(obs.count);
+    out["simulated"] = tk(sim_all);
+    out["error_rescaled"] = vector(v.error_rescaled);
+    out["error_unrescaled"] = vector(v.error_unrescaled);
+    attrs["ard_rescaled"] = v.ard_rescaled;
+    attrs["ard_unrescaled"] = v.ard_unrescaled;
+    return out;
+}
+
+}  // namespace
+
+py::dict run_to_arrays(const Scenario& s, std::uint64_t seed, int threads) {
+    RunOptions opt;
+    opt.seed = seed;
+    opt.threads = threads;
+    InfoRecorder rec;
+    std::optional<Simulation> sim;
+    RunSummary sum;
+    {
+        py::gil_scoped_release no_gil;  // other Python threads run meanwhile
+        sim.emplace(s, opt);
+        sum = sim->run(rec);
+    }
+    const World& w = sim->world();
+    const std::size_t R = w.region_count(), E = w.route_count();
+    const std::size_t T = static_cast<std::size_t>(std::max<Day>(s.days, 0));
+
+    py::dict out, attrs, time, regions, routes, series, drivers;
+    attrs["schema_version"] = 1;
+    attrs["migflow_version"] = rec.info.version;
+    attrs["scenario_name"] = s.name;
+    attrs["scenario_file"] = s.source_file;
+    attrs["scenario_text"] = s.source_text;
+    attrs["seed"] = seed;
+    attrs["ruleset"] = s.ruleset;
+    attrs["people_per_agent"] = s.agents.people_per_agent;
+    attrs["start_date"] = format_date(s.start_date);
+    attrs["days"] = static_cast<std::int64_t>(T);
+    attrs["threads"] = rec.info.threads;
+    attrs["ranks"] = rec.info.ranks;
+
+    std::vector<std::int32_t> day(T);
+    std::vector<std::string> date(T);
+    for (std::size_t t = 0; t < T; ++t) {
+        day[t] = static_cast<std::int32_t>(t);
+        date[t] = format_date(s.start_date + static_cast<DayNumber>(t));
+    }
+    time["day"] = vector(day);
+    time["date"] = date;
+    static_arrays(w, regions, routes);
+
+    series["population"] = matrix(rec.population, R);
+    series["agents"] = matrix(rec.agents_at, R);
+    series["arrivals"] = matrix(rec.arrivals, R);
+    series["departures"] = matrix(rec.departures, R);
+    series["spawned"] = matrix(rec.spawned, R);
+    series["turned_away_full"] = matrix(rec.turned_away_full, R);
+    series["blocked_by_closure"] = matrix(rec.blocked_by_closure, R);
+    series["refused_full"] = matrix(rec.refused_full, R);
+    series["route_flow_forward"] = matrix(rec.flow_forward, E);
+    series["route_flow_backward"] = matrix(rec.flow_backward, E);
+    series["in_transit"] = vector(rec.in_transit);
+    series["total_agents"] = vector(rec.total_agents);
+    drivers["conflict"] = matrix(rec.conflict, R);
+    drivers["economy"] = matrix(rec.economy, R);
+    drivers["climate"] = matrix(rec.climate, R);
+
+    out["validation"] = validation(s, rec, attrs);
+    attrs["wall_seconds"] = sum.wall_seconds;
+    attrs["agent_steps"] = sum.agent_steps;
+    attrs["final_agents"] = sum.final_agents;
+    out["attrs"] = attrs;
+    out["time"] = time;
+    out["regions"] = regions;
+    out["routes"] = routes;
+    out["series"] = series;
+    out["drivers"] = drivers;
+    return out;
+}
+
+}  // namespace migflow::python

@@ -1,0 +1,110 @@
+// `migflow report OUT.h5 [--baseline BASE.h5] -o report.html`: runs analysis/report.py,
+// which writes the HTML report; this command only finds the script and the interpreter.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+#ifndef MIGFLOW_ANALYSIS_DIR
+#define MIGFLOW_ANALYSIS_DIR ""
+#endif
+
+namespace migflow::cli {
+namespace {
+
+struct ReportArgs {
+    std::string result, baseline, output;
+};
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+// Where report.py is looked for, in order: MIGFLOW_ANALYSIS_DIR, the installed copy
+// beside the binary (PREFIX/bin/migflow -> PREFIX/share/migflow/analysis), the source
+// tree the binary was built from.
+std::string find_script() {
+    if (const char* env = std::getenv("MIGFLOW_ANALYSIS_DIR"); env != nullptr && *env != '\0') {
+        const auto script = std::filesystem::path(env) / "report.py";
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(script, ec))
+            throw std::runtime_error("cannot find report.py in '" + std::string(env) +
+                                     "'; set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
+        return script.string();
+    }
+    std::vector<std::filesystem::path> dirs;
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) dirs.push_back(exe.parent_path().parent_path() / "share" / "migflow" / "analysis");
+    if (*MIGFLOW_ANALYSIS_DIR != '\0') dirs.emplace_back(MIGFLOW_ANALYSIS_DIR);
+    std::string tried;
+    for (const auto& d : dirs) {
+        if (std::filesystem::is_regular_file(d / "report.py", ec)) return (d / "report.py").string();
+        tried += (tried.empty() ? "" : ", ") + d.string();
+    }
+    throw std::runtime_error("cannot find report.py (looked in " + tried +
+                             "); set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
+}
+
+// Runs the script and passes its exit status on; its messages go straight to the terminal.
+int run_python(const std::string& python, const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(python.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::cout.flush();
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error(std::string("cannot start ") + python + ": " + std::strerror(errno));
+    if (pid == 0) {
+        execv(python.c_str(), argv.data());
+        std::cerr << "migflow report: cannot run " << python << ": " << std::strerror(errno)
+                  << " (set MIGFLOW_PYTHON to a Python 3 with h5py, numpy, matplotlib and yaml)\n";
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) throw std::runtime_error(std::string("waiting for ") + python + ": " + std::strerror(errno));
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    std::cerr << "migflow report: " << python << " ended by signal " << WTERMSIG(status) << '\n';
+    return 1;
+}
+
+int report(const ReportArgs& a) {
+    if (a.result.empty()) throw UsageError("which result file?");
+    if (a.output.empty()) throw UsageError("no output given (-o report.html)");
+    std::vector<std::string> args = {find_script(), a.result, "-o", a.output, "--prog", "migflow report"};
+    if (!a.baseline.empty()) {
+        args.push_back("--baseline");
+        args.push_back(a.baseline);
+    }
+    return run_python(env_or("MIGFLOW_PYTHON", "/usr/bin/python3"), args);
+}
+
+}  // namespace
+
+Command add_report_command(CLI::App& app) {
+    auto* sub = app.add_subcommand("report", "a self-contained HTML report of a result file, for readers of "
+                                             "pictures and tables (runs analysis/report.py)");
+    auto a = std::make_shared<ReportArgs>();
+    sub->add_option("OUT.h5", a->result, "a result file: a run, an ensemble or a comparison")->type_name("");
+    sub->add_option("--baseline", a->baseline, "a result file of the same regions and days to compare against")
+        ->type_name("BASE.h5");
+    sub->add_option("-o,--output", a->output, "the HTML file to write")->type_name("report.html");
+    sub->footer("Environment: MIGFLOW_ANALYSIS_DIR (folder of report.py; default: PREFIX/share/migflow/analysis\n"
+                "when installed, else the source tree's analysis/), MIGFLOW_PYTHON (default /usr/bin/python3).\n"
+                "Docs: analysis/README.md.");
+    return {sub, [a] { return report(*a); }};
+}
+
+}  // namespace migflow::cli

@@ -1,0 +1,21 @@
+#pragma once
+// Clean stops: SIGINT, SIGTERM and SIGHUP (Ctrl-C, `kill`, `scancel`, a Slurm time
+// limit, a closed terminal) ask the run loop to stop at the next day instead of killing
+// the process mid-write; a second signal of the same kind kills at once.
+#include <atomic>
+#include <string>
+
+namespace migflow::cli {
+
+// Installs the handlers (once; later calls return the same flag). The flag holds 0, or
+// the number of the first signal received; pass it as RunOptions::stop.
+const std::atomic<int>& install_stop_signals();
+
+// "SIGTERM", "SIGINT", ... for messages.
+std::string signal_name(int signal);
+
+// The exit status of a command stopped by `signal`: 128 + its number, as a shell
+// reports a process killed by it (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+inline int stopped_exit_code(int signal) { return 128 + signal; }
+
+}  // namespace migflow::cli

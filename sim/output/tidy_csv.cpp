@@ -1,0 +1,144 @@
+// Flattens a result file's [T], [T x R], [T x E] and [T x K] datasets into long rows,
+// a block of days at a time (a whole [T x R] series of a big run may not fit in memory).
+#include "output/tidy_csv.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+#include "output/hdf5_util.hpp"
+
+namespace migflow::detail {
+
+namespace {
+
+std::string number(double v) {
+    if (std::isnan(v)) return {};
+    char buf[32];
+    const auto r =
+        std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
+    return std::string(buf, r.ptr);
+}
+
+std::string number(std::int64_t v) {
+    return std::to_string(v);
+}
+
+std::string joined(const std::vector<std::string>& cells) {
+    std::string out;
+    for (const auto& c : cells) out += csv_cell(c) + ',';
+    return out;
+}
+
+// One dataset's rows. `labels` names the columns (regions, routes, observed regions);
+// it is empty for a [T] dataset.
+template <class T>
+void dataset_rows(const H5::DataSet& ds, const std::string& variable,
+                  const std::vector<std::string>& dates, const std::vector<std::string>& labels,
+                  const std::string& lead, std::ostream& out) {
+    const std::string unit = has_attr(ds, "units") ? read_string_attr(ds, "units") : "";
+    const std::string tail = ',' + csv_cell(variable);
+    const std::string unit_cell = ',' + csv_cell(unit) + '\n';
+    const auto dims = dims_of(ds);
+    if (dims.empty() || dims[0] != dates.size())
+        throw std::runtime_error(variable + ": " + std::to_string(dims.empty() ? 0 : dims[0]) +
+                                 " rows, expected one per day (" + std::to_string(dates.size()) +
+                                 ")");
+    if (dims.size() == 1) {
+        const auto v = read_vector<T>(ds);
+        for (std::size_t t = 0; t < v.size(); ++t)
+            out << lead << dates[t] << ',' << tail << ',' << number(v[t]) << unit_cell;
+        return;
+    }
+    const hsize_t step = std::max<hsize_t>(1, chunk_rows(ds));
+    const std::size_t width = dims[1];
+    for (hsize_t t0 = 0; t0 < dims[0]; t0 += step) {
+        const hsize_t n = std::min<hsize_t>(step, dims[0] - t0);
+        const auto rows = read_rows<T>(ds, t0, n);
+        for (hsize_t i = 0; i < n; ++i)
+            for (std::size_t c = 0; c < width; ++c)
+                out << lead << dates[t0 + i] << ',' << labels[c] << tail << ','
+                    << number(rows[i * width + c]) << unit_cell;
+    }
+}
+
+void any_dataset_rows(const H5::DataSet& ds, const std::string& variable,
+                      const std::vector<std::string>& dates, const std::vector<std::string>& labels,
+                      const std::string& lead, std::ostream& out) {
+    if (ds.getTypeClass() == H5T_INTEGER)
+        dataset_rows<std::int64_t>(ds, variable, dates, labels, lead, out);
+    else
+        dataset_rows<double>(ds, variable, dates, labels, lead, out);
+}
+
+bool is_dimension_scale(const H5::DataSet& ds) {
+    return has_attr(ds, "CLASS") && read_string_attr(ds, "CLASS") == "DIMENSION_SCALE";
+}
+
+}  // namespace
+
+std::string csv_cell(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostream& routes) {
+    const std::string head = joined(lead.names);
+    regions << head << "date,region,variable,value,unit\n";
+    routes << head << "date,route,from,to,variable,value,unit\n";
+}
+
+void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostream& regions,
+                     std::ostream& routes) {
+    H5::Exception::dontPrint();
+    try {
+        H5::H5File file(h5_path, H5F_ACC_RDONLY);
+        const H5::Group root = file.openGroup("/");
+        if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)
+            throw std::runtime_error(
+                h5_path + ": not a complete migflow result (no root attribute complete = 1)");
+        const std::string prefix = joined(lead.values);
+        const auto dates = read_strings(file.openDataSet("/time/date"));
+        std::vector<std::string> names;
+        for (const auto& n : read_strings(file.openDataSet("/regions/name")))
+            names.push_back(csv_cell(n));
+        const auto from = read_vector<std::int32_t>(file.openDataSet("/routes/from"));
+        const auto to = read_vector<std::int32_t>(file.openDataSet("/routes/to"));
+        std::vector<std::string> route_labels;  // route,from,to
+        for (std::size_t e = 0; e < from.size(); ++e)
+            route_labels.push_back(std::to_string(e) + ',' +
+                                   names.at(static_cast<std::size_t>(from[e])) + ',' +
+                                   names.at(static_cast<std::size_t>(to[e])));
+
+        for (const char* group : {"/series", "/drivers"}) {
+            const H5::Group g = file.openGroup(group);
+            for (hsize_t i = 0; i < g.getNumObjs(); ++i) {
+                if (g.getObjTypeByIdx(i) != H5G_DATASET) continue;
+                const std::string name = g.getObjnameByIdx(i);
+                const H5::DataSet ds = g.openDataSet(name);
+                if (is_dimension_scale(ds)) continue;
+                const bool over_routes = name.starts_with("route_");
+                if (over_routes)
+                    any_dataset_rows(ds, name, dates, route_labels, prefix, routes);
+                else
+                    any_dataset_rows(ds, name, dates, names, prefix, regions);
+            }
+        }
+        if (file.nameExists("/validation")) {
+            const H5::Group g = file.openGroup("/validation");
+            std::vector<std::string> observed;
+            for (const auto& n : read_strings(g.openDataSet("name")))
+                observed.push_back(csv_cell(n));
+            for (const char* name : {"observed", "simulated", "error_rescaled", "error_unrescaled"})
+                any_dataset_rows(g.openDataSet(name), name, dates, observed, prefix, regions);
+        }
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error(h5_path +
+                                 ": cannot read as a migflow result: " + e.getDetailMsg());
+    }
+}
+
+}  // namespace migflow::detail
