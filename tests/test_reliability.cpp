@@ -411,6 +411,33 @@ TEST_CASE("sweep --resume notices a changed input CSV and reruns a damaged run f
     CHECK_THAT(err, Contains("tiny_climate.csv crc32"));
 }
 
+TEST_CASE("shards check the input fingerprint on --resume; --merge keeps only intact runs", "[reliability][sweep]") {
+    TempDir dir("rel_shards");
+    copy_tiny(dir.path);
+    const std::string sweep = dir.write("sweep.yaml", "scenario: tiny.yaml\nseeds: [1, 2, 3, 4]\noutput_dir: runs\n");
+    REQUIRE(run_migflow("sweep " + shell_quote(sweep) + " --shard 0/2") == 0);
+    REQUIRE(run_migflow("sweep " + shell_quote(sweep) + " --shard 1/2") == 0);
+    std::string err;
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --merge", &err) == 0);
+
+    // A damaged run of shard 1: --merge does not count it, its shard's --resume reruns it.
+    const fs::path run1 = dir.path / "runs" / "run_001.h5";
+    std::string bytes = slurp(run1);
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+    std::ofstream(run1, std::ios::binary | std::ios::trunc) << bytes;
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --merge", &err) == 1);
+    CHECK_THAT(err, Contains("1 of 4 run(s) not done (run 1 pending)"));
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --shard 1/2 --resume", &err) == 0);
+    CHECK(check_result_file(run1.string()).status == ResultCheck::Status::sealed);
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --merge", &err) == 0);
+
+    // A changed input CSV: the other shard's --resume refuses too.
+    std::ofstream(dir.path / "tiny_climate.csv", std::ios::app) << "\n";
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --shard 0/2 --resume", &err) == 1);
+    CHECK_THAT(err, Contains("--resume: "));
+    CHECK_THAT(err, Contains("tiny_climate.csv crc32"));
+}
+
 TEST_CASE("a sweep never writes through links in its output directory", "[reliability][sweep]") {
     TempDir dir("rel_links");
     copy_tiny(dir.path);
