@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=$(cd "${1:?usage: $0 BUILD_DIR [MPI_BUILD_DIR]}" && pwd)
-mpi_build=${2:-}
+mpi_build=${2:+$(cd "$2" && pwd)}  # absolute: the tests run from a work directory
 cluster=${MIGFLOW_SLURM_DIR:-/tmp/migflow-slurm}
 export MIGFLOW="$build/migflow"
 py=/usr/bin/python3
