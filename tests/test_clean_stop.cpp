@@ -23,28 +23,6 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(slurp(p));
-    for (std::string line; std::getline(in, line);) {
-        std::vector<std::string> cells;
-        std::stringstream ls(line);
-        for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-        if (!line.empty() && line.back() == ',') cells.emplace_back();
-        rows.push_back(cells);
-    }
-    return rows;
-}
-
-std::vector<double> dataset(const fs::path& file, const std::string& name) {
-    H5::Exception::dontPrint();
-    H5::H5File f(file.string(), H5F_ACC_RDONLY);
-    auto ds = f.openDataSet(name);
-    std::vector<double> v(static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints()));
-    ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-    return v;
-}
-
 }  // namespace
 
 TEST_CASE("a signal stops a run within a second, removes its partial file and exits 128 + signal",
@@ -122,6 +100,6 @@ TEST_CASE("a sweep stopped by a signal keeps finished runs and --resume complete
     for (const char* run : {"run_000.h5", "run_001.h5", "run_002.h5"})
         for (const char* name : {"/series/population", "/series/arrivals", "/series/route_flow_forward"}) {
             INFO(run << " " << name);
-            CHECK(dataset(dir.path / "a" / run, name) == dataset(dir.path / "b" / run, name));
+            CHECK(read_dataset(dir.path / "a" / run, name) == read_dataset(dir.path / "b" / run, name));
         }
 }

@@ -21,16 +21,6 @@ int run_migflow(const std::string& args, const fs::path& log) {
     return run_shell(migflow_bin + " " + args + " > " + shell_quote(log.string()) + " 2>&1");
 }
 
-std::vector<double> read_dataset(const std::string& file, const std::string& name) {
-    H5::Exception::dontPrint();
-    H5::H5File f(file, H5F_ACC_RDONLY);
-    auto ds = f.openDataSet(name);
-    const auto n = ds.getSpace().getSimpleExtentNpoints();
-    std::vector<double> v(static_cast<std::size_t>(n));
-    ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-    return v;
-}
-
 const std::vector<std::string> compared = {
     "/series/population", "/series/agents",    "/series/arrivals",
     "/series/departures", "/series/spawned",   "/series/route_flow_forward",

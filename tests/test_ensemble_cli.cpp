@@ -27,15 +27,6 @@ bool schema_ok(const std::string& file) {
     return run_shell("/usr/bin/python3 " MIGFLOW_SOURCE_DIR "/analysis/check_schema.py " + file + " > /dev/null") == 0;
 }
 
-std::vector<double> doubles(const std::string& file, const std::string& name) {
-    H5::Exception::dontPrint();
-    H5::H5File f(file, H5F_ACC_RDONLY);
-    auto ds = f.openDataSet(name);
-    std::vector<double> v(static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints()));
-    ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-    return v;
-}
-
 std::string root_attr(const std::string& file, const std::string& name) {
     H5::H5File f(file, H5F_ACC_RDONLY);
     H5::Attribute a = f.openGroup("/").openAttribute(name);
@@ -70,13 +61,13 @@ TEST_CASE("an ensemble file is the same for 1 and 2 threads and passes the schem
     REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --replicates 4 --threads 1 -o " + one, dir.path / "log") == 0);
     REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --replicates 4 --threads 2 -o " + two, dir.path / "log") == 0);
     check_identical_datasets(one, two);
-    CHECK(doubles(one, "/ensemble/seeds") == std::vector<double>{7, 8, 9, 10});  // tiny.yaml has seed 7
+    CHECK(read_dataset(one, "/ensemble/seeds") == std::vector<double>{7, 8, 9, 10});  // tiny.yaml has seed 7
     CHECK(schema_ok(one));
     REQUIRE(run_migflow("info " + one, dir.path / "info") == 0);
     CHECK(slurp(dir.path / "info").find("replicates:   4, seeds 7 .. 10\n") != std::string::npos);
     CHECK(slurp(dir.path / "info").find("camps, median [p05, p95] over replicates") != std::string::npos);
     // The bands really spread: somewhere p05 < p95.
-    const auto lo = doubles(one, "/ensemble/arrivals/p05"), hi = doubles(one, "/ensemble/arrivals/p95");
+    const auto lo = read_dataset(one, "/ensemble/arrivals/p05"), hi = read_dataset(one, "/ensemble/arrivals/p95");
     bool spread = false;
     for (std::size_t i = 0; i < lo.size(); ++i) spread = spread || lo[i] < hi[i];
     CHECK(spread);
@@ -90,10 +81,10 @@ TEST_CASE("an ensemble of one replicate holds the single run's series in every b
     for (const auto& s : banded)
         for (const auto& q : levels) {
             INFO(s << "/" << q);
-            CHECK(doubles(ens, "/ensemble/" + s + "/" + q) == doubles(single, "/series/" + s));
+            CHECK(read_dataset(ens, "/ensemble/" + s + "/" + q) == read_dataset(single, "/series/" + s));
         }
     for (const char* d : {"/drivers/conflict", "/drivers/economy", "/drivers/climate", "/regions/capacity"})
-        CHECK(doubles(ens, d) == doubles(single, d));
+        CHECK(read_dataset(ens, d) == read_dataset(single, d));
 }
 
 TEST_CASE("compare: identical scenarios differ by exactly 0; a closure by a tight band", "[cli][ensemble]") {
@@ -105,11 +96,11 @@ TEST_CASE("compare: identical scenarios differ by exactly 0; a closure by a tigh
     for (const auto& s : banded)
         for (const auto& q : levels) {
             INFO(s << "/" << q);
-            for (double v : doubles(same, "/comparison/difference/" + s + "/" + q)) REQUIRE(v == 0.0);
-            CHECK(doubles(same, "/comparison/baseline/" + s + "/" + q) ==
-                  doubles(same, "/comparison/scenario/" + s + "/" + q));
+            for (double v : read_dataset(same, "/comparison/difference/" + s + "/" + q)) REQUIRE(v == 0.0);
+            CHECK(read_dataset(same, "/comparison/baseline/" + s + "/" + q) ==
+                  read_dataset(same, "/comparison/scenario/" + s + "/" + q));
         }
-    for (double v : doubles(same, "/comparison/difference/camp_outcomes/peak_population")) CHECK(v == 0.0);
+    for (double v : read_dataset(same, "/comparison/difference/camp_outcomes/peak_population")) CHECK(v == 0.0);
 
     // Closing the Mali-Mauritania border keeps people out of Mbera in every replicate.
     const auto diff = (dir.path / "diff.h5").string();
@@ -119,7 +110,7 @@ TEST_CASE("compare: identical scenarios differ by exactly 0; a closure by a tigh
     const std::string out = slurp(dir.path / "log");
     CHECK(out.find("4 replicates paired by seed (11 .. 14)") != std::string::npos);
     CHECK(out.find("Mbera") != std::string::npos);
-    const auto peaks = doubles(diff, "/comparison/difference/camp_outcomes/peak_population");  // [4 x camps]
+    const auto peaks = read_dataset(diff, "/comparison/difference/camp_outcomes/peak_population");  // [4 x camps]
     H5::H5File f(diff, H5F_ACC_RDONLY);
     std::vector<std::string> names;
     {
@@ -164,7 +155,7 @@ TEST_CASE("rerun repeats a run with --set overrides from the result file alone",
     check_identical_datasets(first, again);
     CHECK(root_attr(again, "scenario_text") == text);
     CHECK(root_attr(again, "overrides") == root_attr(first, "overrides"));
-    CHECK(doubles(again, "/time/day").size() == 25);
+    CHECK(read_dataset(again, "/time/day").size() == 25);
     CHECK(schema_ok(again));
 }
 

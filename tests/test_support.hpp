@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <H5Cpp.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -11,6 +13,7 @@
 #include <thread>
 #include <fstream>
 #include <sstream>
+#include <vector>
 #include <string>
 
 namespace migflow::test {
@@ -87,6 +90,30 @@ inline int wait_exit(pid_t pid, double timeout_s) {
         return -1;
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Every value of an HDF5 dataset, as doubles (any numeric type, any shape, row-major).
+inline std::vector<double> read_dataset(const std::filesystem::path& file, const std::string& name) {
+    H5::Exception::dontPrint();
+    H5::H5File f(file.string(), H5F_ACC_RDONLY);
+    auto ds = f.openDataSet(name);
+    std::vector<double> v(static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints()));
+    ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+    return v;
+}
+
+// A plain CSV file (no quoting) as rows of cells; a trailing comma ends with an empty cell.
+inline std::vector<std::vector<std::string>> csv_rows(const std::filesystem::path& p) {
+    std::vector<std::vector<std::string>> rows;
+    std::istringstream in(slurp(p));
+    for (std::string line; std::getline(in, line);) {
+        std::vector<std::string> cells;
+        std::stringstream ls(line);
+        for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
+        if (!line.empty() && line.back() == ',') cells.emplace_back();
+        rows.push_back(cells);
+    }
+    return rows;
 }
 
 }  // namespace migflow::test

@@ -37,36 +37,14 @@ std::string value_of(const SweepRun& run, const std::string& key) {
     return "(not set)";
 }
 
-std::vector<std::vector<std::string>> read_csv_rows(const fs::path& p) {
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(slurp(p));
-    for (std::string line; std::getline(in, line);) {
-        std::vector<std::string> cells;
-        std::stringstream ls(line);
-        for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-        if (!line.empty() && line.back() == ',') cells.emplace_back();
-        rows.push_back(cells);
-    }
-    return rows;
-}
-
-std::vector<double> dataset(const fs::path& file, const std::string& name) {
-    H5::Exception::dontPrint();
-    H5::H5File f(file.string(), H5F_ACC_RDONLY);
-    auto ds = f.openDataSet(name);
-    std::vector<double> v(static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints()));
-    ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-    return v;
-}
-
 // tiny.yaml's one camp is its last region: its arrivals (agents) over the run and its
 // fullest day (people), read straight from the series.
 struct CampColumns {
     double arrivals = 0, peak_population = 0;
 };
 CampColumns camp_columns(const fs::path& file) {
-    const auto arrivals = dataset(file, "/series/arrivals");
-    const auto population = dataset(file, "/series/population");
+    const auto arrivals = read_dataset(file, "/series/arrivals");
+    const auto population = read_dataset(file, "/series/population");
     const std::size_t R = 5;
     CampColumns c;
     for (std::size_t i = R - 1; i < arrivals.size(); i += R) {
@@ -221,7 +199,7 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
     REQUIRE(run_shell(bin + a + " --threads 1" + log) == 0);
     CHECK(slurp(dir.path / "log").find("[4/4] run_003.h5 (seed 2, behaviour.lambda_conflict=0.6)") !=
           std::string::npos);
-    const auto rows = read_csv_rows(dir.path / "a/index.csv");
+    const auto rows = csv_rows(dir.path / "a/index.csv");
     REQUIRE(rows.size() == 5);
     CHECK(rows[0] == std::vector<std::string>{"run", "point", "seed", "behaviour.lambda_conflict", "file",
                                               "status", "wall_s", "final_agents", "camp_arrivals",
@@ -235,7 +213,7 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
         CHECK(row[3] == (i < 2 ? "0.3" : "0.6"));
         CHECK(row[5] == "done");
         CHECK(fs::exists(dir.path / "a" / row[4]));
-        const auto total = dataset(dir.path / "a" / row[4], "/series/total_agents");
+        const auto total = read_dataset(dir.path / "a" / row[4], "/series/total_agents");
         CHECK(total.size() == 25);
         CHECK(std::stoll(row[7]) == static_cast<long long>(total.back()));
         // Camp outcomes recomputed from the run's own series (tiny.yaml: 10 people per agent).
@@ -262,7 +240,7 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
     CHECK(resumed.find("(1 ran, 3 kept from before)") != std::string::npos);
     CHECK(fs::last_write_time(dir.path / "a/run_002.h5") == before);
     CHECK(fs::exists(dir.path / "a/run_001.h5"));
-    auto rows_after = read_csv_rows(dir.path / "a/index.csv");
+    auto rows_after = csv_rows(dir.path / "a/index.csv");
     REQUIRE(rows_after.size() == rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
         INFO("row " << i);
@@ -290,11 +268,11 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
     for (const char* name : {"/series/population", "/series/agents", "/series/route_flow_forward"}) {
         INFO(name);
         for (const char* run : {"run_000.h5", "run_003.h5"})
-            CHECK(dataset(dir.path / "a" / run, name) == dataset(dir.path / "b" / run, name));
-        CHECK(dataset(dir.path / "a/run_000.h5", name) != dataset(dir.path / "a/run_001.h5", name));
+            CHECK(read_dataset(dir.path / "a" / run, name) == read_dataset(dir.path / "b" / run, name));
+        CHECK(read_dataset(dir.path / "a/run_000.h5", name) != read_dataset(dir.path / "a/run_001.h5", name));
     }
-    CHECK(dataset(dir.path / "a/run_000.h5", "/series/population") !=
-          dataset(dir.path / "a/run_002.h5", "/series/population"));
+    CHECK(read_dataset(dir.path / "a/run_000.h5", "/series/population") !=
+          read_dataset(dir.path / "a/run_002.h5", "/series/population"));
 }
 
 TEST_CASE("migflow sweep stops on a bad grid value before running anything", "[sweep][cli]") {
@@ -318,7 +296,7 @@ TEST_CASE("a failing run stops the sweep naming the run and the index says what 
     REQUIRE(run_shell(std::string(MIGFLOW_BINARY) + " sweep " + s + " --resume > " + shell_quote(log) + " 2>&1") == 1);
     CHECK(slurp(log).find("migflow: error: sweep run 1 (seed 5, agents.spawn_conflict=0.001) failed: ") !=
           std::string::npos);
-    const auto rows = read_csv_rows(dir.path / "out/index.csv");
+    const auto rows = csv_rows(dir.path / "out/index.csv");
     REQUIRE(rows.size() == 4);
     CHECK(rows[1][5] == "done");
     CHECK(rows[2][5] == "failed");

@@ -20,34 +20,12 @@ namespace {
 const std::string migflow_bin = MIGFLOW_BINARY;
 const std::string scenarios_dir = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios";
 
-std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(slurp(p));
-    for (std::string line; std::getline(in, line);) {
-        std::vector<std::string> cells;
-        std::stringstream ls(line);
-        for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-        if (!line.empty() && line.back() == ',') cells.emplace_back();
-        rows.push_back(cells);
-    }
-    return rows;
-}
-
 // The index without its wall_s column (column 6), which differs between any two runs.
 std::vector<std::vector<std::string>> index_without_times(const fs::path& p) {
     auto rows = csv_rows(p);
     for (auto& r : rows)
         if (r.size() > 6) r.erase(r.begin() + 6);
     return rows;
-}
-
-std::vector<double> dataset(const fs::path& file, const std::string& name) {
-    H5::Exception::dontPrint();
-    H5::H5File f(file.string(), H5F_ACC_RDONLY);
-    auto ds = f.openDataSet(name);
-    std::vector<double> v(static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints()));
-    ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
-    return v;
 }
 
 std::string error_of(const std::string& text) {
@@ -156,7 +134,7 @@ TEST_CASE("shards merged give the index and files of the sweep run in one piece"
         for (const char* name : {"/series/population", "/series/arrivals", "/series/route_flow_backward",
                                  "/validation/simulated"}) {
             INFO(run << " " << name);
-            CHECK(dataset(dir.path / "parts" / run, name) == dataset(dir.path / "whole" / run, name));
+            CHECK(read_dataset(dir.path / "parts" / run, name) == read_dataset(dir.path / "whole" / run, name));
         }
     }
     // The merged index serves --resume of the whole sweep like its own.
