@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "migflow/core/date.hpp"
+#include "migflow/output/network_columns.hpp"
 #include "output/hdf5_util.hpp"
 
 namespace migflow::detail {
@@ -71,38 +72,21 @@ void write_time_and_network(H5::H5File& file, const Scenario& s, const World& w)
     write_vector(time, "day", day, "day", "day index from the start date (day 0 = start_date)");
     write_strings(time, "date", date, "1", "calendar date of each day, YYYY-MM-DD");
 
+    const NetworkColumns c = network_columns(w);
     H5::Group regions = file.createGroup("/regions");
-    std::vector<std::string> name, type, country;
-    std::vector<double> lat, lon, capacity, population;
-    for (const Region& r : w.regions) {
-        name.push_back(r.name);
-        type.emplace_back(to_string(r.type));
-        country.push_back(r.country);
-        lat.push_back(r.lat);
-        lon.push_back(r.lon);
-        capacity.push_back(r.capacity);
-        population.push_back(r.population);
-    }
-    write_strings(regions, "name", name, "1", "region name");
-    write_strings(regions, "type", type, "1", "region type: settlement, camp or transit");
-    write_strings(regions, "country", country, "1", "country of the region");
-    write_vector(regions, "lat", lat, "degrees", "latitude");
-    write_vector(regions, "lon", lon, "degrees", "longitude");
-    write_vector(regions, "capacity", capacity, "people", "capacity in people, 0 = unlimited");
-    write_vector(regions, "initial_population", population, "people",
+    write_strings(regions, "name", c.region_name, "1", "region name");
+    write_strings(regions, "type", c.region_type, "1", "region type: settlement, camp or transit");
+    write_strings(regions, "country", c.region_country, "1", "country of the region");
+    write_vector(regions, "lat", c.lat, "degrees", "latitude");
+    write_vector(regions, "lon", c.lon, "degrees", "longitude");
+    write_vector(regions, "capacity", c.capacity, "people", "capacity in people, 0 = unlimited");
+    write_vector(regions, "initial_population", c.initial_population, "people",
                  "population at the start of the run");
 
     H5::Group routes = file.createGroup("/routes");
-    std::vector<std::int32_t> from, to;
-    std::vector<double> km;
-    for (const Route& r : w.routes) {
-        from.push_back(r.from);
-        to.push_back(r.to);
-        km.push_back(r.km);
-    }
-    write_vector(routes, "from", from, "1", "index of the first end of the route in /regions");
-    write_vector(routes, "to", to, "1", "index of the second end of the route in /regions");
-    write_vector(routes, "km", km, "km", "route length");
+    write_vector(routes, "from", c.route_from, "1", "index of the first end of the route in /regions");
+    write_vector(routes, "to", c.route_to, "1", "index of the second end of the route in /regions");
+    write_vector(routes, "km", c.route_km, "km", "route length");
 }
 
 void write_matrix(H5::Group& g, const std::string& name, const double* data, std::size_t rows,

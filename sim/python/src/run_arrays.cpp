@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "migflow/output/network_columns.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/measures/ard.hpp"
@@ -43,34 +44,17 @@ py::array_t<T> vector(const std::vector<T>& v) {
 }
 
 void static_arrays(const World& w, py::dict& regions, py::dict& routes) {
-    std::vector<std::string> name, type, country;
-    std::vector<double> lat, lon, capacity, population;
-    for (const Region& r : w.regions) {
-        name.push_back(r.name);
-        type.emplace_back(to_string(r.type));
-        country.push_back(r.country);
-        lat.push_back(r.lat);
-        lon.push_back(r.lon);
-        capacity.push_back(r.capacity);
-        population.push_back(r.population);
-    }
-    regions["name"] = name;
-    regions["type"] = type;
-    regions["country"] = country;
-    regions["lat"] = vector(lat);
-    regions["lon"] = vector(lon);
-    regions["capacity"] = vector(capacity);
-    regions["initial_population"] = vector(population);
-    std::vector<std::int32_t> from, to;
-    std::vector<double> km;
-    for (const Route& r : w.routes) {
-        from.push_back(r.from);
-        to.push_back(r.to);
-        km.push_back(r.km);
-    }
-    routes["from"] = vector(from);
-    routes["to"] = vector(to);
-    routes["km"] = vector(km);
+    const NetworkColumns c = network_columns(w);
+    regions["name"] = c.region_name;
+    regions["type"] = c.region_type;
+    regions["country"] = c.region_country;
+    regions["lat"] = vector(c.lat);
+    regions["lon"] = vector(c.lon);
+    regions["capacity"] = vector(c.capacity);
+    regions["initial_population"] = vector(c.initial_population);
+    routes["from"] = vector(c.route_from);
+    routes["to"] = vector(c.route_to);
+    routes["km"] = vector(c.route_km);
 }
 
 // /validation exactly as the HDF5 recorder computes it (hdf5_recorder.cpp write_validation).
