@@ -5,35 +5,32 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_support.hpp"
 #include "../sim/formats/flee/import_internal.hpp"
 #include "../sim/formats/flee/settings_yaml.hpp"
 #include "engine_fixtures.hpp"
 #include "migflow/formats/flee/import.hpp"
 
 using namespace migflow;
+using migflow::test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-}
 
 // A conflict zone A, a town B, a camp C; 6 days; C observed (c.csv). Tests overwrite
 // single files.
 fs::path tiny_case(const std::string& name) {
     const fs::path dir = fs::temp_directory_path() / ("migflow_compat_" + name);
     fs::remove_all(dir);
-    write(dir / "input_csv/locations.csv",
+    write_file(dir / "input_csv/locations.csv",
           "#name,region,country,lat,lon,location_type,conflict_date,population\n"
           "A,r,X,0,0,conflict_zone,0,1000\nB,r,X,0,1,town,,500\nC,r,Y,0,2,camp,,2000\n");
-    write(dir / "input_csv/routes.csv", "#name1,name2,distance\nA,B,50\nB,C,50\n");
-    write(dir / "input_csv/sim_period.csv", "StartDate,2020-01-01\nLength,6\n");
-    write(dir / "input_csv/conflicts.csv", "#Day,A\n0,1\n1,1\n2,1\n3,1\n4,1\n5,1\n");
-    write(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c.csv\n");
-    write(dir / "source_data/refugees.csv", "2020-01-01,0\n");
-    write(dir / "source_data/c.csv", "2020-01-01,10\n2020-01-03,30\n2020-01-06,60\n");
+    write_file(dir / "input_csv/routes.csv", "#name1,name2,distance\nA,B,50\nB,C,50\n");
+    write_file(dir / "input_csv/sim_period.csv", "StartDate,2020-01-01\nLength,6\n");
+    write_file(dir / "input_csv/conflicts.csv", "#Day,A\n0,1\n1,1\n2,1\n3,1\n4,1\n5,1\n");
+    write_file(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c.csv\n");
+    write_file(dir / "source_data/refugees.csv", "2020-01-01,0\n");
+    write_file(dir / "source_data/c.csv", "2020-01-01,10\n2020-01-03,30\n2020-01-06,60\n");
     return dir;
 }
 
@@ -62,8 +59,8 @@ bool any_warning(const Scenario& s, const std::string& text) {
 TEST_CASE("flee compat: a data_layout row naming no location is read into the spawn total only",
           "[flee][compat]") {
     const fs::path dir = tiny_case("unplaced");
-    write(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c.csv\nGhost,g.csv\n");
-    write(dir / "source_data/g.csv", "2020-01-01,5\n2020-01-06,10\n");
+    write_file(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c.csv\nGhost,g.csv\n");
+    write_file(dir / "source_data/g.csv", "2020-01-01,5\n2020-01-06,10\n");
     const Scenario s = import_flee_case(dir.string());
     REQUIRE(s.observed.region.size() == 1);  // only C is scored
     CHECK(s.flee->data_total_extra == std::vector<double>{5, 6, 7, 8, 9, 10});
@@ -79,17 +76,17 @@ TEST_CASE("flee compat: a data_layout row naming no location is read into the sp
 
 TEST_CASE("flee compat: names in the conflicts header are stripped", "[flee][compat]") {
     const fs::path dir = tiny_case("header_spaces");
-    write(dir / "input_csv/conflicts.csv", "#Day, B \n0,0\n1,0\n2,1\n3,1\n4,1\n5,1\n");
+    write_file(dir / "input_csv/conflicts.csv", "#Day, B \n0,0\n1,0\n2,1\n3,1\n4,1\n5,1\n");
     const Scenario s = import_flee_case(dir.string());
     CHECK(conflict_by_day(s, "B") == std::vector<double>{0, 0, 1, 1, 1, 1});
 }
 
 TEST_CASE("flee compat: a repeated location name keeps both copies, as Flee does", "[flee][compat]") {
     const fs::path dir = tiny_case("duplicate");
-    write(dir / "input_csv/locations.csv",
+    write_file(dir / "input_csv/locations.csv",
           "#name,region,country,lat,lon,location_type,conflict_date,population\n"
           "A,r,X,0,0,town,,1000\nB,r,X,0,1,town,,500\nC,r,Y,0,2,camp,,2000\nA,r,X,0,3,town,,300\n");
-    write(dir / "input_csv/conflicts.csv", "#Day,A\n0,1\n1,1\n2,1\n3,1\n4,1\n5,1\n");
+    write_file(dir / "input_csv/conflicts.csv", "#Day,A\n0,1\n1,1\n2,1\n3,1\n4,1\n5,1\n");
     const Scenario s = import_flee_case(dir.string());
     REQUIRE(s.regions.size() == 4);
     CHECK(s.regions[0].name == "A#1");  // the first copy, renamed
@@ -108,7 +105,7 @@ TEST_CASE("flee compat: awareness_level above 3 is read and weighs deeper paths"
     REQUIRE(d.empty());
     CHECK(f.move.awareness_level == 5);
     const fs::path dir = tiny_case("awareness5");
-    write(dir / "simsetting.yml", "move_rules:\n  awareness_level: 5\n");
+    write_file(dir / "simsetting.yml", "move_rules:\n  awareness_level: 5\n");
     const Scenario s = import_flee_case(dir.string());
     const MemoryRecorder rec = test::run_scenario(s, 1, 1);
     CHECK(rec.total_agents.back() == 60);
@@ -117,7 +114,7 @@ TEST_CASE("flee compat: awareness_level above 3 is read and weighs deeper paths"
 TEST_CASE("flee compat: empty_camps_on_day0 starts empty and shifts the observed counts",
           "[flee][compat]") {
     const fs::path dir = tiny_case("empty_camps");
-    write(dir / "simsetting.yml", "spawn_rules:\n  empty_camps_on_day0: True\n");
+    write_file(dir / "simsetting.yml", "spawn_rules:\n  empty_camps_on_day0: True\n");
     const Scenario s = import_flee_case(dir.string());
     // c.csv: 10, 20, 30, 40, 50, 60 interpolated; Flee subtracts the day-0 value.
     CHECK(s.observed.count[0] == std::vector<double>{0, 10, 20, 30, 40, 50});
@@ -128,7 +125,7 @@ TEST_CASE("flee compat: empty_camps_on_day0 starts empty and shifts the observed
 
 TEST_CASE("flee compat: conflicts.csv applies from day 0", "[flee][compat]") {
     const fs::path dir = tiny_case("day0");
-    write(dir / "input_csv/conflicts.csv", "#Day,B\n0,1\n1,1\n2,0\n3,0\n4,0\n5,0\n");
+    write_file(dir / "input_csv/conflicts.csv", "#Day,B\n0,1\n1,1\n2,0\n3,0\n4,0\n5,0\n");
     const Scenario s = import_flee_case(dir.string());
     CHECK(conflict_by_day(s, "B") == std::vector<double>{1, 1, 0, 0, 0, 0});
     // A has no column: it keeps its day-0 state (a conflict_zone with conflict_date 0).
@@ -137,7 +134,7 @@ TEST_CASE("flee compat: conflicts.csv applies from day 0", "[flee][compat]") {
 
 TEST_CASE("flee compat: the intensity is set at onset only", "[flee][compat]") {
     const fs::path dir = tiny_case("onset");
-    write(dir / "input_csv/conflicts.csv", "#Day,B\n0,0.5\n1,2\n2,0\n3,3\n4,0.25\n5,0\n");
+    write_file(dir / "input_csv/conflicts.csv", "#Day,B\n0,0.5\n1,2\n2,0\n3,3\n4,0.25\n5,0\n");
     const Scenario s = import_flee_case(dir.string());
     // 0.5 at onset; the rise to 2 changes nothing; 0 ends it; 3 starts it again.
     CHECK(conflict_by_day(s, "B") == std::vector<double>{0.5, 0.5, 0, 3, 3, 0});
@@ -153,8 +150,8 @@ TEST_CASE("flee compat: a registration correction whose date appears twice appli
     CHECK(d[2].value == 40);
     CHECK(d[3].value == 50);
     const fs::path dir = tiny_case("correction_twice");
-    write(dir / "source_data/c.csv", "2020-01-01,10\n2020-01-03,20\n2020-01-03,40\n2020-01-06,60\n");
-    write(dir / "input_csv/registration_corrections.csv", "C,2020-01-03\n");
+    write_file(dir / "source_data/c.csv", "2020-01-01,10\n2020-01-03,20\n2020-01-03,40\n2020-01-06,60\n");
+    write_file(dir / "input_csv/registration_corrections.csv", "C,2020-01-03\n");
     const Scenario s = import_flee_case(dir.string());
     CHECK(s.observed.count[0][0] == 40);
 }
@@ -171,8 +168,8 @@ TEST_CASE("flee compat: a camp listed twice uses its first row; two files merge 
     CHECK((m[1].day == 2 && m[1].value == 35));
     CHECK((m[2].day == 4 && m[2].value == 35));
     const fs::path dir = tiny_case("camp_twice");
-    write(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c.csv\nC,c2.csv\n");
-    write(dir / "source_data/c2.csv", "2020-01-01,1000\n");
+    write_file(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c.csv\nC,c2.csv\n");
+    write_file(dir / "source_data/c2.csv", "2020-01-01,1000\n");
     const Scenario s = import_flee_case(dir.string());
     CHECK(s.observed.count[0] == std::vector<double>{10, 20, 30, 40, 50, 60});
     CHECK(s.flee->data_total_extra == s.observed.count[0]);  // Flee's total counts C twice

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_support.hpp"
 #include "../sim/formats/flee/settings_yaml.hpp"
 #include "../sim/rules/flee/tables.hpp"
 #include "engine_fixtures.hpp"
@@ -15,14 +16,10 @@
 #include "migflow/scenario/loader.hpp"
 
 using namespace migflow;
+using migflow::test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-}
 
 const char* dflee_settings =
     "spawn_rules:\n  flood_zone_spawning_only: True\n  conflict_zone_spawning_only: False\n"
@@ -35,16 +32,16 @@ const char* dflee_settings =
 fs::path flood_case(const std::string& name, const std::string& settings) {
     const fs::path dir = fs::temp_directory_path() / ("migflow_dflee_" + name);
     fs::remove_all(dir);
-    write(dir / "simsetting.yml", settings);
-    write(dir / "input_csv/locations.csv",
+    write_file(dir / "simsetting.yml", settings);
+    write_file(dir / "input_csv/locations.csv",
           "#name,region,country,lat,lon,location_type,conflict_date,population\n"
           "F,r,X,0,0,flood_zone,,1000\nT,r,X,0,1,town,,\nC,r,X,0,2,camp,,5000\n");
-    write(dir / "input_csv/routes.csv", "#name1,name2,distance\nF,T,10\nT,C,10\n");
-    write(dir / "input_csv/sim_period.csv", "StartDate,2023-08-01\nLength,6\n");
-    write(dir / "input_csv/flood_level.csv", "#Day,F\n0,2\n1,2\n2,2\n3,2\n4,2\n5,2\n");
-    write(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c.csv\n");
-    write(dir / "source_data/refugees.csv", "2023-08-01,0\n");
-    write(dir / "source_data/c.csv", "2023-08-01,0\n");
+    write_file(dir / "input_csv/routes.csv", "#name1,name2,distance\nF,T,10\nT,C,10\n");
+    write_file(dir / "input_csv/sim_period.csv", "StartDate,2023-08-01\nLength,6\n");
+    write_file(dir / "input_csv/flood_level.csv", "#Day,F\n0,2\n1,2\n2,2\n3,2\n4,2\n5,2\n");
+    write_file(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c.csv\n");
+    write_file(dir / "source_data/refugees.csv", "2023-08-01,0\n");
+    write_file(dir / "source_data/c.csv", "2023-08-01,0\n");
     return dir;
 }
 
@@ -164,7 +161,7 @@ TEST_CASE("dflee: the flood forecaster holds agents until its end time", "[flee]
         std::string two = fc;
         two.replace(two.find("[1.0, 0.5, 0.0]"), 15, "[1.0, 0.5, 0.5]");
         const fs::path dir = flood_case("forecast_two", two);
-        write(dir / "input_csv/demographics_floodawareness.csv", "floodawareness,Default\n0,0.5\n1,0.5\n");
+        write_file(dir / "input_csv/demographics_floodawareness.csv", "floodawareness,Default\n0,0.5\n1,0.5\n");
         const Scenario s = import_flee_case(dir.string());
         CHECK(s.flee->flood_awareness.group_value == std::vector<int>{0, 1});
         // Day 0: chance = 1.0 x (0.5 + 0.5) / 2 x awareness weight: 0 or 0.5, so a

@@ -6,31 +6,28 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_support.hpp"
 #include "../sim/formats/flee/import_internal.hpp"
 #include "../sim/formats/flee/settings_yaml.hpp"
 #include "migflow/formats/flee/import.hpp"
 
 using namespace migflow;
+using migflow::test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-}
 
 // A small case with the quirks of real ones: quoted headers, `#` rows, trailing
 // commas, blank cells, a column for an unknown location, two files for one camp.
 fs::path make_mini_case(const std::string& name) {
     const fs::path dir = fs::temp_directory_path() / ("migflow_flee_" + name);
     fs::remove_all(dir);
-    write(dir / "simsetting.yml",
+    write_file(dir / "simsetting.yml",
           "log_levels:\n  agent: 0\n  granularity: location\n"
           "spawn_rules:\n  take_from_population: False\n  conflict_spawn_decay: [1.0, 0.5]\n  insert_day0: True\n"
           "move_rules:\n  max_move_speed: 200.0\n  camp_weight: 2.0\n  awareness_level: 1\n"
           "optimisations:\n  hasten: 2\n");
-    write(dir / "input_csv/locations.csv",
+    write_file(dir / "input_csv/locations.csv",
           "\"#name\",\"region\",\"country\",\"latitude\",\"longitude\",\"location_type\",\"conflict_date\",\"population\"\n"
           "\"A\",\"r\",\"Home\",0,0,\"conflict_zone\",0,1001\n"
           "\"B\",\"r\",\"Home\",0,1,\"town\",,\n"
@@ -38,23 +35,23 @@ fs::path make_mini_case(const std::string& name) {
           "\"C\",\"r\",\"Away\",0,3,\"camp\",,4001\n"
           "\"D\",\"r\",\"Away\",0,4,\"camp\",,\n"
           "\"E\",\"r\",\"Home\",0,5,\"conflict_zone\",3,500\n");
-    write(dir / "input_csv/routes.csv",
+    write_file(dir / "input_csv/routes.csv",
           "#name1,name2,distance,forced_redirection\nA,B,50,\nB,H,60,\nH,C,70,2\nB,D,100,\nA,E,30,\n");
-    write(dir / "input_csv/closures.csv",
+    write_file(dir / "input_csv/closures.csv",
           "#closure_type,name1,name2,closure_start,closure_end\n"
           "location,E,,2,4\ncountry,Home,Away,5,6\ncamp,D,,0,3\nlink,A,B,7,8\n"
           "remove_forced_redirection,H,C,3,0\n");
     std::string conflicts = "#Day,A,E,Ghost,\n";
     for (int t = 0; t < 10; ++t)
         conflicts += std::to_string(t) + "," + (t < 4 ? "1" : "0") + "," + (t >= 3 ? "1" : "0") + ",1,\n";
-    write(dir / "input_csv/conflicts.csv", conflicts);
-    write(dir / "input_csv/sim_period.csv", "StartDate,2020-01-01\nLength,10\n");
-    write(dir / "input_csv/registration_corrections.csv", "\"D\",\"2020-01-06\"\n\"C\",\"2020-01-01\"\n");
-    write(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c1.csv,c2.csv\nD,d.csv\n");
-    write(dir / "source_data/refugees.csv", "Date,Refugee_numbers\n2020-01-01,10\n");
-    write(dir / "source_data/c1.csv", "Date,count\n2020-01-01,100\n# a comment\n2020-01-05,300\n2020-01-09,\n");
-    write(dir / "source_data/c2.csv", "2019-12-30,10\n2020-1-3,30\n");
-    write(dir / "source_data/d.csv", ",\n2020-01-01,0\n2020-01-03,40\n2020-01-06,100\n");
+    write_file(dir / "input_csv/conflicts.csv", conflicts);
+    write_file(dir / "input_csv/sim_period.csv", "StartDate,2020-01-01\nLength,10\n");
+    write_file(dir / "input_csv/registration_corrections.csv", "\"D\",\"2020-01-06\"\n\"C\",\"2020-01-01\"\n");
+    write_file(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c1.csv,c2.csv\nD,d.csv\n");
+    write_file(dir / "source_data/refugees.csv", "Date,Refugee_numbers\n2020-01-01,10\n");
+    write_file(dir / "source_data/c1.csv", "Date,count\n2020-01-01,100\n# a comment\n2020-01-05,300\n2020-01-09,\n");
+    write_file(dir / "source_data/c2.csv", "2019-12-30,10\n2020-1-3,30\n");
+    write_file(dir / "source_data/d.csv", ",\n2020-01-01,0\n2020-01-03,40\n2020-01-06,100\n");
     return dir;
 }
 
@@ -151,8 +148,8 @@ TEST_CASE("flee data: interpolation and registration corrections", "[flee][impor
 
 TEST_CASE("flee import: problems are collected and name the file and key", "[flee][import]") {
     const fs::path dir = make_mini_case("bad");
-    write(dir / "input_csv/routes.csv", "#name1,name2,distance\nA,Bee,50\nA,B,-3\n");
-    write(dir / "simsetting.yml", "move_rules:\n  max_move_sped: 200\n  awareness_level: 13\n");
+    write_file(dir / "input_csv/routes.csv", "#name1,name2,distance\nA,Bee,50\nA,B,-3\n");
+    write_file(dir / "simsetting.yml", "move_rules:\n  max_move_sped: 200\n  awareness_level: 13\n");
     try {
         import_flee_case(dir.string());
         FAIL("expected InputError");
@@ -264,7 +261,7 @@ TEST_CASE("flee import: the written YAML scenario runs to the same result", "[fl
 
 TEST_CASE("flee import: idp camps, markers and unknown location types", "[flee][import]") {
     const fs::path dir = make_mini_case("moretypes");
-    write(dir / "input_csv/locations.csv",
+    write_file(dir / "input_csv/locations.csv",
           "#name,region,country,lat,lon,location_type,conflict_date,population\n"
           "A,r,Home,0,0,conflict_zone,0,1000\nB,r,Home,0,1,marker,,\nH,r,Home,0,2,default,,\n"
           "C,r,Away,0,3,camp,,4000\nD,r,Home,0,4,idpcamp,,300\nE,r,Home,0,5,Town,,10\n");
@@ -274,7 +271,7 @@ TEST_CASE("flee import: idp camps, markers and unknown location types", "[flee][
     CHECK(s.regions[index_of(s, "D")].type == RegionType::camp);
     CHECK(s.regions[index_of(s, "D")].capacity == 150);  // hasten 2
     CHECK(s.regions[index_of(s, "E")].type == RegionType::settlement);
-    write(dir / "input_csv/locations.csv",
+    write_file(dir / "input_csv/locations.csv",
           "#name,region,country,lat,lon,location_type,conflict_date,population\n"
           "A,r,Home,0,0,conflict_zone,0,1000\nB,r,Home,0,1,village,,\n");
     try {
@@ -298,8 +295,8 @@ TEST_CASE("flee import: a comment above the conflicts header, a camp on two layo
         ss << in.rdbuf();
         conflicts = ss.str();
     }
-    write(dir / "input_csv/conflicts.csv", "# generated by a script\n" + conflicts);
-    write(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c1.csv\nD,d.csv\nC,c2.csv\n");
+    write_file(dir / "input_csv/conflicts.csv", "# generated by a script\n" + conflicts);
+    write_file(dir / "source_data/data_layout.csv", "total,refugees.csv\nC,c1.csv\nD,d.csv\nC,c2.csv\n");
     const Scenario b = import_flee_case(dir.string());
     const auto& ca = a.driver(DriverKind::conflict), &cb = b.driver(DriverKind::conflict);
     for (std::size_t r = 0; r < a.regions.size(); ++r) {
@@ -319,8 +316,8 @@ TEST_CASE("flee import: a comment above the conflicts header, a camp on two layo
 
 TEST_CASE("flee import: bad conflicts and closure days are errors", "[flee][import]") {
     const fs::path dir = make_mini_case("bad_days");
-    write(dir / "input_csv/conflicts.csv", "#Day,Nowhere\n0,1\n1,1,1\n");
-    write(dir / "input_csv/closures.csv",
+    write_file(dir / "input_csv/conflicts.csv", "#Day,Nowhere\n0,1\n1,1,1\n");
+    write_file(dir / "input_csv/closures.csv",
           "#closure_type,name1,name2,closure_start,closure_end\ncamp,D,,-5,3\nlocation,E,,3.7,9\n");
     try {
         import_flee_case(dir.string());
@@ -337,7 +334,7 @@ TEST_CASE("flee import: bad conflicts and closure days are errors", "[flee][impo
 TEST_CASE("flee import: the YAML goes into a new folder, and intensities above 1 survive",
           "[flee][import]") {
     const fs::path dir = make_mini_case("export_new_dir");
-    write(dir / "input_csv/conflicts.csv", "#Day,A,E\n0,0,0\n1,2.5,0\n2,2.5,1\n");
+    write_file(dir / "input_csv/conflicts.csv", "#Day,A,E\n0,0,0\n1,2.5,0\n2,2.5,1\n");
     const Scenario a = import_flee_case(dir.string());
     const fs::path yaml = dir / "fresh/sub/case.yaml";
     fs::remove_all(dir / "fresh");

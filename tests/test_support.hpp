@@ -116,4 +116,10 @@ inline std::vector<std::vector<std::string>> csv_rows(const std::filesystem::pat
     return rows;
 }
 
+// Writes `text` to `p`, creating its folders (test cases laid out as real input trees).
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+}
+
 }  // namespace migflow::test
