@@ -16,6 +16,8 @@ import sys
 import h5py
 import numpy as np
 
+import mfresult
+
 SCHEMA_VERSION = 1
 BLOCK_DAYS = 32
 
@@ -393,6 +395,9 @@ def check_ensemble(f, sizes, problems):
 def check_file(path, conservation=True):
     """Returns the list of problems found in `path` (empty: it conforms)."""
     problems = []
+    damage = mfresult.seal_problem(path)
+    if damage:
+        return [f"damaged result file: {damage}"]
     try:
         f = h5py.File(path, "r")
     except OSError as e:

@@ -19,6 +19,46 @@ class ResultError(Exception):
     pass
 
 
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+SEAL_MAGIC = b"migflow result seal v1\n"
+SEAL_BYTES = 512
+
+
+def seal_problem(path):
+    """Checks the seal migflow writes in a result file's user block (docs/OUTPUT.md,
+    "Integrity") before HDF5 parses a byte of it. Returns None when the file is whole
+    (or is a plain HDF5 file without a seal), else why it is damaged."""
+    import zlib
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(SEAL_BYTES)
+            if head[:8] == HDF5_SIGNATURE:
+                return None  # unsealed: an older migflow or another tool wrote it
+            if len(head) < SEAL_BYTES or not head.startswith(SEAL_MAGIC):
+                return "neither a sealed migflow result nor an HDF5 file"
+            fields = head[len(SEAL_MAGIC):].split(b"\0", 1)[0].decode("ascii", "replace").split()
+            if len(fields) != 4 or fields[0] != "crc32" or fields[2] != "bytes":
+                return "its seal is unreadable"
+            want_crc, want_bytes = int(fields[1], 16), int(fields[3])
+            size = os.fstat(f.fileno()).st_size
+            if size != SEAL_BYTES + want_bytes:
+                return (f"it is {size} bytes long, its seal says {SEAL_BYTES + want_bytes} "
+                        "(truncated or extended)")
+            crc = 0
+            while True:
+                block = f.read(1 << 20)
+                if not block:
+                    break
+                crc = zlib.crc32(block, crc)
+            if crc != want_crc:
+                return (f"its CRC-32 is {crc:08x}, its seal says {want_crc:08x}: "
+                        "the file was damaged or changed")
+    except (OSError, ValueError) as e:
+        return f"cannot read it ({e})"
+    return None
+
+
 def _text(values):
     out = []
     for v in np.asarray(values).ravel():
@@ -65,6 +105,9 @@ class Result:
 
         if not os.path.exists(path):
             raise ResultError(f"{path}: no such file")
+        damage = seal_problem(path)
+        if damage:
+            raise ResultError(f"{path}: damaged result file: {damage}")
         try:
             f = h5py.File(path, "r")
         except OSError as e:

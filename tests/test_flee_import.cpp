@@ -156,7 +156,7 @@ TEST_CASE("flee import: problems are collected and name the file and key", "[fle
     } catch (const InputError& e) {
         const std::string what = e.what();
         CHECK_THAT(what, Catch::Contains("routes.csv:2:2: name2: unknown location `Bee`"));
-        CHECK_THAT(what, Catch::Contains("routes.csv:3:3: distance: got `-3`, expected a number > 0"));
+        CHECK_THAT(what, Catch::Contains("routes.csv:3:3: distance: got `-3`, expected a number in (0, 1e+09]"));
         CHECK_THAT(what, Catch::Contains("simsetting.yml:2:3: move_rules.max_move_sped: unknown key; did you mean `max_move_speed`?"));
         CHECK_THAT(what, Catch::Contains("simsetting.yml:3:20: move_rules.awareness_level: got 13, expected a number in [0, 12]"));
     }

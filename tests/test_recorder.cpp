@@ -228,7 +228,15 @@ TEST_CASE("HDF5 recorder writes the documented layout", "[recorder]") {
     plist.getChunk(2, chunk);
     CHECK(chunk[0] == 32);
     CHECK(chunk[1] == 3);
-    CHECK(plist.getNfilters() == 2);  // shuffle + deflate
+    REQUIRE(plist.getNfilters() == 3);  // shuffle + deflate + Fletcher-32 (docs/OUTPUT.md "Integrity")
+    unsigned flags = 0;
+    std::size_t nelmts = 0;
+    char filter_name[32];
+    CHECK(plist.getFilter(2, flags, nelmts, nullptr, sizeof filter_name, filter_name, flags) == H5Z_FILTER_FLETCHER32);
+    // Small 1-D datasets are chunked too, so that they carry the checksum.
+    H5::DSetCreatPropList small = f.openDataSet("/regions/name").getCreatePlist();
+    CHECK(small.getLayout() == H5D_CHUNKED);
+    CHECK(small.getNfilters() == 1);
 
     for (const char* name : {"/time/day", "/regions/lat", "/routes/km", "/series/arrivals",
                              "/drivers/climate", "/validation/simulated"}) {
@@ -332,6 +340,16 @@ TEST_CASE("Result files pass the schema check and migflow info", "[recorder]") {
                                   "', 'a'); del f.attrs['complete']; f.close()\"";
         REQUIRE(std::system(strip.c_str()) == 0);
         const std::string err = (dir.path / "err.txt").string();
+        // Edited in place, the file no longer matches its seal.
+        CHECK(std::system((info + out + " 2> " + err).c_str()) != 0);
+        CHECK(std::system(("grep -q 'damaged result file: its CRC-32 is' " + err).c_str()) == 0);
+        // Sealed again (as if migflow had written it so): the missing attribute is the problem.
+        const std::string reseal =
+            "/usr/bin/python3 -c \"import zlib; p = '" + out +
+            "'; b = bytearray(open(p, 'rb').read()); "
+            "h = b'migflow result seal v1\\ncrc32 %08x\\nbytes %d\\n' % (zlib.crc32(b[512:]), len(b) - 512); "
+            "b[:512] = h.ljust(512, b'\\0'); open(p, 'wb').write(b)\"";
+        REQUIRE(std::system(reseal.c_str()) == 0);
         CHECK(std::system((info + out + " 2> " + err).c_str()) != 0);
         CHECK(std::system(("grep -q 'incomplete result file' " + err).c_str()) == 0);
         CHECK(std::system(("test $(wc -l < " + err + ") -eq 1").c_str()) == 0);  // no HDF5 stack

@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "cli/info_outcomes.hpp"
 #include "migflow/measures/quantile.hpp"
+#include "migflow/output/result_check.hpp"
 
 namespace migflow::cli {
 namespace {
@@ -109,8 +110,37 @@ void print_ensemble_info(H5::H5File& file, const std::string& path, std::ostream
             << column_band(arrivals, names.size(), c, comparison ? "+" : "") << '\n';
 }
 
+// A dataset's shape as the rest of the file says it must be, before anything is read or
+// allocated from it: a damaged unsealed file must not make us allocate from its numbers.
+// `fits` bounds what is read whole: its bytes cannot exceed the file's.
+H5::DataSet shaped(const H5::H5File& file, const std::string& name, const std::vector<hsize_t>& want,
+                   std::uintmax_t file_bytes) {
+    H5::DataSet ds = file.openDataSet(name);
+    const auto got = dims_of(ds);
+    auto str = [](const std::vector<hsize_t>& d) {
+        std::string s = "[";
+        for (std::size_t i = 0; i < d.size(); ++i) s += (i ? " x " : "") + std::to_string(d[i]);
+        return s + "]";
+    };
+    if (got != want) throw NotAResult(name + " has shape " + str(got) + ", expected " + str(want));
+    hsize_t n = 1;
+    for (hsize_t x : got) n = x == 0 ? 0 : (n > file_bytes / x ? file_bytes + 1 : n * x);
+    if (got.size() == 1 && n > file_bytes / std::max<std::size_t>(ds.getDataType().getSize(), 1))
+        throw NotAResult(name + " claims more data than the file holds");
+    return ds;
+}
+
+// The first dimension of a 1-D dataset, bounded by the file's size.
+hsize_t length_of(const H5::H5File& file, const std::string& name, std::uintmax_t file_bytes) {
+    const auto d = dims_of(file.openDataSet(name));
+    if (d.size() != 1) throw NotAResult(name + " is not one-dimensional");
+    if (d[0] > file_bytes) throw NotAResult(name + " claims more entries than the file has bytes");
+    return d[0];
+}
+
 // Everything goes to `out` first, so a file that fails half-way prints only the error.
 void print_info(const std::string& path, std::ostream& out) {
+    const std::uintmax_t bytes = std::filesystem::file_size(path);
     H5::H5File file(path, H5F_ACC_RDONLY);
     H5::Group root = file.openGroup("/");
     const bool bands = file.nameExists("/ensemble") || file.nameExists("/comparison");
@@ -120,17 +150,20 @@ void print_info(const std::string& path, std::ostream& out) {
         throw NotAResult("incomplete result file (no complete=1 attribute): the run did not finish");
     if (bands) return print_ensemble_info(file, path, out);
 
-    const auto names = read_strings(file.openDataSet("/regions/name"));
-    const auto types = read_strings(file.openDataSet("/regions/type"));
-    const auto capacity = read_vector<double>(file.openDataSet("/regions/capacity"));
-    const auto routes = dims_of(file.openDataSet("/routes/km")).at(0);
-    H5::DataSet pop_ds = file.openDataSet("/series/population");
-    H5::DataSet spawned_ds = file.openDataSet("/series/spawned");
-    const auto in_transit = read_vector<std::int64_t>(file.openDataSet("/series/in_transit"));
-    const auto total_agents = read_vector<std::int64_t>(file.openDataSet("/series/total_agents"));
-    const auto dates = read_strings(file.openDataSet("/time/date"));
-    const std::size_t T = static_cast<std::size_t>(dims_of(pop_ds).at(0));
-    const std::size_t R = names.size();
+    const hsize_t R = length_of(file, "/regions/name", bytes);
+    const hsize_t T = length_of(file, "/time/date", bytes);
+    const auto routes = length_of(file, "/routes/km", bytes);
+    if (read_int_attr(root, "days") != static_cast<std::int64_t>(T))
+        throw NotAResult("/time/date has " + std::to_string(T) + " days, the attribute `days` says " +
+                         std::to_string(read_int_attr(root, "days")));
+    const auto names = read_strings(shaped(file, "/regions/name", {R}, bytes));
+    const auto types = read_strings(shaped(file, "/regions/type", {R}, bytes));
+    const auto capacity = read_vector<double>(shaped(file, "/regions/capacity", {R}, bytes));
+    H5::DataSet pop_ds = shaped(file, "/series/population", {T, R}, bytes);
+    H5::DataSet spawned_ds = shaped(file, "/series/spawned", {T, R}, bytes);
+    const auto in_transit = read_vector<std::int64_t>(shaped(file, "/series/in_transit", {T}, bytes));
+    const auto total_agents = read_vector<std::int64_t>(shaped(file, "/series/total_agents", {T}, bytes));
+    const auto dates = read_strings(shaped(file, "/time/date", {T}, bytes));
 
     out << "file:         " << path << '\n'
         << "scenario:     " << read_string_attr(root, "scenario_name") << "  ("
@@ -154,7 +187,7 @@ void print_info(const std::string& path, std::ostream& out) {
 
     // A chunk of rows at a time: a whole [T x R] series may not fit in memory for big runs.
     std::int64_t spawned = 0;
-    const hsize_t step = chunk_rows(spawned_ds);
+    const hsize_t step = std::min<hsize_t>(chunk_rows(spawned_ds), 256);
     for (hsize_t t = 0; t < T; t += step)
         for (std::int64_t v : read_rows<std::int64_t>(spawned_ds, t, std::min<hsize_t>(step, T - t)))
             spawned += v;
@@ -181,7 +214,7 @@ void print_info(const std::string& path, std::ostream& out) {
         H5::Group v = file.openGroup("/validation");
         out << "validation:   ARD " << fmt(read_double_attr(v, "ard_rescaled"), 4)
             << " (rescaled), " << fmt(read_double_attr(v, "ard_unrescaled"), 4)
-            << " (unrescaled) over " << dims_of(v.openDataSet("region")).at(0)
+            << " (unrescaled) over " << length_of(file, "/validation/region", bytes)
             << " observed region(s)\n";
     }
 }
@@ -192,6 +225,12 @@ int info(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
         std::cerr << "migflow info: " << path << ": no such file\n";
+        return 1;
+    }
+    // The seal first: HDF5 must never parse a damaged file (it may crash or loop on one).
+    const ResultCheck check = check_result_file(path);
+    if (!check.usable()) {
+        std::cerr << "migflow info: " << path << ": damaged result file: " << check.message << '\n';
         return 1;
     }
     try {

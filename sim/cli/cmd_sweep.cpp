@@ -124,15 +124,16 @@ void check_one_split(const SweepSpec& spec, const SweepArgs& sa) {
 }
 
 // Without --resume or --overwrite an earlier sweep's results are never replaced.
-void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine, const SweepArgs& sa) {
+void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine, const SweepArgs& sa,
+                        const std::vector<std::string>& inputs) {
     const std::string index = index_path(spec, sa);
     const std::string settings = spec.output_dir + "/sweep_settings.txt";
     const auto shards = shard_indexes_in(spec.output_dir);
     if (sa.shard && !sa.overwrite) check_one_split(spec, sa);
     if (sa.resume) {
         check_same_plan(index, spec, mine, "--resume");
-        check_same_settings(settings, spec, "--resume");
-        return write_settings(settings, spec);
+        check_same_settings(settings, spec, inputs, "--resume");
+        return write_settings(settings, spec, inputs);
     }
     bool used = fs::exists(index) || (!sa.shard && !shards.empty());
     for (const SweepRun& run : mine) used = used || fs::exists(run.output);
@@ -149,7 +150,7 @@ void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine
         for (const SweepShard& s : shards)
             if (!sa.shard || s.count != sa.shard->count) fs::remove(spec.output_dir + "/" + shard_index_name(s));
     }
-    write_settings(settings, spec);
+    write_settings(settings, spec, inputs);
 }
 
 RunResult run_one(const SweepSpec& spec, const SweepRun& run, int threads) {
@@ -193,7 +194,7 @@ int merge_shards(const SweepSpec& spec, const std::vector<SweepRun>& runs) {
             throw std::runtime_error("--merge: " + spec.output_dir + " holds shards of different splits (" +
                                      shard_index_name(shards.front()) + ", " + shard_index_name(s) +
                                      "); run the sweep again with one N and --overwrite");
-    check_same_settings(spec.output_dir + "/sweep_settings.txt", spec, "--merge");
+    check_same_settings(spec.output_dir + "/sweep_settings.txt", spec, {}, "--merge");
     std::vector<RunResult> results(runs.size());
     bool with_ard = false;
     std::vector<int> never_ran;
@@ -251,12 +252,15 @@ int sweep_across_ranks(SweepArgs& sa, Team& team, const std::atomic<int>& stop) 
         spec = load_sweep(sa.file);
         runs = plan_sweep(spec);
         if (team.rank() != 0 || sa.dry_run) return;
+        std::vector<std::string> inputs;  // every file any run reads (points may name other CSVs)
         validate_sweep(spec, runs, [&](const Overrides& o) {
-            with_ard = with_ard || !load_scenario_source(spec.scenario, o).observed.region.empty();
+            const Scenario s = load_scenario_source(spec.scenario, o);
+            with_ard = with_ard || !s.observed.region.empty();
+            inputs.insert(inputs.end(), s.input_files.begin(), s.input_files.end());
         });
         fs::create_directories(spec.output_dir);
         locks.emplace(lock_output_dir(spec, sa));
-        prepare_output_dir(spec, runs, sa);
+        prepare_output_dir(spec, runs, sa, inputs);
         results.assign(runs.size(), RunResult{});
         if (sa.resume)
             for (const SweepRun& run : runs)
@@ -360,9 +364,11 @@ int sweep(SweepArgs& sa, Team& team) {
     // last grid cell fails now, not hours later. A shard checks its own points only:
     // its cost stays proportional to its share.
     bool with_ard = false;
+    std::vector<std::string> inputs;  // every file any run reads (points may name other CSVs)
     validate_sweep(spec, mine, [&](const Overrides& o) {
         const Scenario s = load_scenario_source(spec.scenario, o);
         with_ard = with_ard || !s.observed.region.empty();
+        inputs.insert(inputs.end(), s.input_files.begin(), s.input_files.end());
     });
     if (sa.dry_run) {
         print_plan(spec, mine, sa);
@@ -375,7 +381,7 @@ int sweep(SweepArgs& sa, Team& team) {
     }
     fs::create_directories(spec.output_dir);
     const SweepLocks locks = lock_output_dir(spec, sa);
-    prepare_output_dir(spec, mine, sa);
+    prepare_output_dir(spec, mine, sa, inputs);
     const std::string index = index_path(spec, sa);
     std::vector<RunResult> results(runs.size());
     int reused = 0;

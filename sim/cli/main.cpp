@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/engine/team.hpp"
+#include "migflow/output/recorder.hpp"
 
 namespace {
 
@@ -48,6 +49,24 @@ int usage_error(const CLI::App& app, const CLI::App* sub, const std::string& mes
     }
     return 2;
 }
+
+}  // namespace
+
+namespace {
+
+// The exit code, after HDF5 failed to close a file without running HDF5's exit handler,
+// which would crash on that file (docs/RELIABILITY.md, "Disk full").
+int finish(int code) {
+    if (migflow::hdf5_close_failed()) {
+        std::cout.flush();
+        std::cerr.flush();
+        std::fflush(nullptr);
+        std::_Exit(code);
+    }
+    return code;
+}
+
+int run_command(const migflow::cli::Command& c, const CLI::App& app, const migflow::Team& team);
 
 }  // namespace
 
@@ -93,25 +112,32 @@ int main(int argc, char** argv) {
         return usage_error(app, sub, plain_message(e));
     }
 
-    for (const Command& c : commands) {
-        if (!c.app->parsed()) continue;
-        try {
-            return c.run();
-        } catch (const migflow::PeerFailure&) {
-            return 1;  // the rank that failed has reported it
-        } catch (const UsageError& e) {
-            return usage_error(app, c.app, e.what());
-        } catch (const migflow::InputError& e) {
-            std::cerr << e.what();
-            if (!std::string_view(e.what()).ends_with('\n')) std::cerr << '\n';
-            std::cerr << "migflow: " << e.problems().size() << " problem(s) in the input\n";
-            return 1;
-        } catch (const std::exception& e) {
-            std::cerr << "migflow: error";
-            if (team->size() > 1) std::cerr << " (MPI rank " << team->rank() << ")";  // which one failed
-            std::cerr << ": " << e.what() << '\n';
-            return 1;
-        }
-    }
+    for (const Command& c : commands)
+        if (c.app->parsed()) return finish(run_command(c, app, *team));
     return 2;  // unreachable: require_subcommand(1) guarantees one was parsed
 }
+
+namespace {
+
+int run_command(const migflow::cli::Command& c, const CLI::App& app, const migflow::Team& team) {
+    using migflow::cli::UsageError;
+    try {
+        return c.run();
+    } catch (const migflow::PeerFailure&) {
+        return 1;  // the rank that failed has reported it
+    } catch (const UsageError& e) {
+        return usage_error(app, c.app, e.what());
+    } catch (const migflow::InputError& e) {
+        std::cerr << e.what();
+        if (!std::string_view(e.what()).ends_with('\n')) std::cerr << '\n';
+        std::cerr << "migflow: " << e.problems().size() << " problem(s) in the input\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "migflow: error";
+        if (team.size() > 1) std::cerr << " (MPI rank " << team.rank() << ")";  // which one failed
+        std::cerr << ": " << e.what() << '\n';
+        return 1;
+    }
+}
+
+}  // namespace

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 
 #include "migflow/formats/flee/import.hpp"
@@ -11,8 +12,12 @@ namespace migflow::cli {
 
 Scenario load_scenario_source(const std::string& path, const Overrides& overrides) {
     namespace fs = std::filesystem;
-    if (!fs::exists(path)) throw std::runtime_error(path + ": no such file or directory");
-    if (!fs::is_directory(path)) return load_scenario(path, overrides);
+    std::error_code ec;  // never a bare `filesystem error`: say what is wrong with the path
+    const auto status = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        throw std::runtime_error(path + ": " + ec.message());
+    if (!fs::exists(status)) throw std::runtime_error(path + ": no such file or directory");
+    if (!fs::is_directory(status)) return load_scenario(path, overrides);
     if (!is_flee_case_dir(path))
         throw std::runtime_error(path + ": a directory, but not a Flee case (no input_csv/locations.csv)");
     if (!overrides.empty())
@@ -23,8 +28,15 @@ Scenario load_scenario_source(const std::string& path, const Overrides& override
     return s;
 }
 
+// As bounded as errors (Diagnostics::max_per_file): a row repeated 20,000 times warns
+// 50 times and then counts the rest.
 void print_warnings(const Scenario& s) {
-    for (const Problem& p : s.warnings) std::fprintf(stderr, "warning: %s\n", p.str().c_str());
+    std::map<std::string, int> per_file;
+    for (const Problem& p : s.warnings)
+        if (++per_file[p.file] <= Diagnostics::max_per_file) std::fprintf(stderr, "warning: %s\n", p.str().c_str());
+    for (const auto& [file, n] : per_file)
+        if (n > Diagnostics::max_per_file)
+            std::fprintf(stderr, "warning: %s: %d more warnings not shown\n", file.c_str(), n - Diagnostics::max_per_file);
 }
 
 }  // namespace migflow::cli

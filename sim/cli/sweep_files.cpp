@@ -12,6 +12,8 @@
 #include <stdexcept>
 
 #include "migflow/core/csv.hpp"
+#include "migflow/core/files.hpp"
+#include "migflow/sweep/resume.hpp"
 #include "output/camp_totals.hpp"
 #include "output/hdf5_util.hpp"
 
@@ -34,19 +36,7 @@ std::string number(double v, const char* fmt = "%.6g") {
     return buf;
 }
 
-// Through a temporary file of this process and a rename, so that a reader (or another
-// shard writing the same text) never sees half a file.
-void write_atomically(const std::string& path, const std::string& text, const std::string& what) {
-    const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        f << text;
-        if (!f) throw std::runtime_error(tmp + ": cannot write " + what);
-    }
-    fs::rename(tmp, path);
-}
-
-std::string shared_settings(const SweepSpec& spec) {
+std::string shared_settings(const SweepSpec& spec, const std::vector<std::string>& inputs) {
     std::ostringstream out;
     out << "scenario " << spec.scenario << '\n';
     if (fs::is_regular_file(spec.scenario)) {
@@ -58,7 +48,15 @@ std::string shared_settings(const SweepSpec& spec) {
         out << "scenario_fnv1a " << hex << '\n';
     }
     for (const auto& [k, v] : spec.fixed) out << "set " << k << '=' << v << '\n';
+    out << input_fingerprint(inputs);
     return out.str();
+}
+
+// The path an `input PATH ...` line of input_fingerprint() is about; empty for other lines.
+std::string input_path_of(const std::string& line) {
+    if (line.rfind("input ", 0) != 0) return {};
+    const auto end = line.find(line.find(" crc32 ") != std::string::npos ? " crc32 " : " missing");
+    return line.substr(6, end == std::string::npos ? std::string::npos : end - 6);
 }
 
 }  // namespace
@@ -89,13 +87,13 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
         }
         out << '\n';
     }
-    write_atomically(path, out.str(), "the sweep index");
+    write_file_atomically(path, out.str());
 }
 
 std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed) {
     using namespace migflow::detail;
     std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) return std::nullopt;
+    if (!fs::is_regular_file(file, ec) || !run_file_verified(file)) return std::nullopt;
     try {
         H5::Exception::dontPrint();
         H5::H5File f(file, H5F_ACC_RDONLY);
@@ -168,24 +166,34 @@ IndexStatuses read_index_statuses(const std::string& path) {
     return out;
 }
 
-void write_settings(const std::string& path, const SweepSpec& spec) {
-    write_atomically(path, shared_settings(spec), "the sweep settings");
+void write_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs) {
+    write_file_atomically(path, shared_settings(spec, inputs));
 }
 
-void check_same_settings(const std::string& path, const SweepSpec& spec, const std::string& what) {
+void check_same_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs,
+                         const std::string& what) {
     if (!fs::exists(path)) return;  // written by an older migflow: nothing to compare
+    auto differs = [&](const std::string& got, const std::string& want) {
+        return std::runtime_error(what + ": " + path + " says `" + got + "`, this sweep `" + want +
+                                  "`; use a new output_dir, or --overwrite");
+    };
     std::ifstream in(path, std::ios::binary);
-    std::istringstream want(shared_settings(spec));
-    std::string got_line, want_line;
-    while (true) {
-        const bool g = static_cast<bool>(std::getline(in, got_line));
-        const bool w = static_cast<bool>(std::getline(want, want_line));
-        if (!g && !w) return;
-        if (g != w || got_line != want_line)
-            throw std::runtime_error(what + ": " + path + " says `" + (g ? got_line : std::string("(nothing)")) +
-                                     "`, this sweep `" + (w ? want_line : std::string("(nothing)")) +
-                                     "`; use a new output_dir, or --overwrite");
-    }
+    std::vector<std::string> got, want, got_inputs;
+    std::map<std::string, std::string> want_inputs;  // path -> its line
+    for (std::string line; std::getline(in, line);)
+        (input_path_of(line).empty() ? got : got_inputs).push_back(line);
+    std::istringstream w(shared_settings(spec, inputs));
+    for (std::string line; std::getline(w, line);)
+        if (const std::string p = input_path_of(line); p.empty()) want.push_back(line);
+        else want_inputs[p] = line;
+    for (std::size_t i = 0; i < std::max(got.size(), want.size()); ++i)
+        if (i >= got.size() || i >= want.size() || got[i] != want[i])
+            throw differs(i < got.size() ? got[i] : "(nothing)", i < want.size() ? want[i] : "(nothing)");
+    // An input both know must be unchanged. Inputs only one side reads are let be: a
+    // shard (or --merge) fingerprints the files of its own points only.
+    for (const std::string& line : got_inputs)
+        if (auto it = want_inputs.find(input_path_of(line)); it != want_inputs.end() && it->second != line)
+            throw differs(line, it->second);
 }
 
 }  // namespace migflow::cli

@@ -44,8 +44,11 @@ struct IndexStatuses {
 IndexStatuses read_index_statuses(const std::string& path);
 
 // sweep_settings.txt: what every run shares and the index does not show (the scenario,
-// a hash of its text, the `set:` overrides). Written atomically: shards write it at once.
-void write_settings(const std::string& path, const SweepSpec& spec);
-void check_same_settings(const std::string& path, const SweepSpec& spec, const std::string& what);
+// a hash of its text, the `set:` overrides, a CRC-32 of every input file `inputs` names).
+// Written atomically: shards write it at once. The check refuses a changed input that
+// both the file and `inputs` name; inputs only one side names are not compared.
+void write_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs);
+void check_same_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs,
+                         const std::string& what);
 
 }  // namespace migflow::cli

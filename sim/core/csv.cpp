@@ -1,10 +1,16 @@
 // CSV as users bring it (Flee inputs, spreadsheets): one pass, a small state machine.
 #include "migflow/core/csv.hpp"
 
-#include <filesystem>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
 
 #include "migflow/core/errors.hpp"
+#include "migflow/core/files.hpp"
 
 namespace migflow {
 
@@ -135,20 +141,50 @@ CsvTable parse_csv(const std::string& input, const std::string& file_for_errors)
 }
 
 std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError({Problem{path, 0, 0, "", "cannot read file"}});
+    auto fail = [&](const std::string& why) { return InputError({Problem{path, 0, 0, "", why}}); };
+    // O_NONBLOCK: opening a FIFO nobody writes to must not wait forever (reads then
+    // block normally, and end when the last writer closes).
+    FileHandle fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) throw fail("cannot read file");
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw fail("cannot read file");
+    if (S_ISDIR(st.st_mode)) throw fail("cannot read file: it is a directory");
+    const bool regular = S_ISREG(st.st_mode);
+    if (!regular) ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+    // A device or a pipe may never end (/dev/zero): read at most this much of it.
+    const std::size_t limit = regular ? std::numeric_limits<std::size_t>::max() : max_special_input_bytes();
     std::string text;
-    std::error_code ec;
-    if (const auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(size);
+    if (regular) text.reserve(static_cast<std::size_t>(st.st_size));
     char buf[1 << 16];
-    try {
-        for (std::streamsize n; (n = in.rdbuf()->sgetn(buf, sizeof buf)) > 0;)
-            text.append(buf, static_cast<std::size_t>(n));
-    } catch (const std::ios_base::failure&) {
-        // A read error (a directory, say): keep what was read, as `stream << rdbuf()`
-        // does, which swallows the filebuf's exception.
+    while (true) {
+        const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw fail(std::string("cannot read file: ") + std::strerror(errno));
+        if (n == 0) break;
+        if (text.size() + static_cast<std::size_t>(n) > limit)
+            throw fail("not a regular file and longer than " + std::to_string(limit) +
+                       " bytes (MIGFLOW_MAX_SPECIAL_INPUT_BYTES raises the limit)");
+        text.append(buf, static_cast<std::size_t>(n));
     }
-    if (in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read file"}});
+    return text;
+}
+
+std::string read_yaml_file(const std::string& path, const std::string& what) {
+    std::string text;
+    try {
+        text = read_text_file(path);
+    } catch (const InputError& e) {
+        std::string why = e.problems().front().message;
+        if (why == "cannot read file") why = "cannot read the " + what;
+        throw InputError({Problem{path, 0, 0, "", why}});
+    }
+    const std::size_t limit = max_yaml_bytes();
+    if (text.size() > limit)
+        throw InputError({Problem{path, 0, 0, "",
+                                  "the " + what + " is " + std::to_string(text.size()) + " bytes, more than the " +
+                                      std::to_string(limit) +
+                                      " a YAML file may have (put bulk data in CSV files; "
+                                      "MIGFLOW_MAX_YAML_BYTES raises the limit)"}});
     return text;
 }
 

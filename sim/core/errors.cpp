@@ -51,8 +51,24 @@ std::string Problem::str() const {
 InputError::InputError(std::vector<Problem> problems)
     : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
 
+void Diagnostics::add(Problem p) {
+    FileCount& c = per_file_[p.file];
+    if (++c.problems <= max_per_file) {
+        problems_.push_back(std::move(p));
+        return;
+    }
+    const int hidden = c.problems - max_per_file;
+    std::string msg = std::to_string(hidden) + " more problem(s) in this file not shown";
+    if (hidden == 1) {
+        c.summary_at = problems_.size();
+        problems_.push_back(Problem{p.file, 0, 0, "", std::move(msg), true});
+    } else {
+        problems_[c.summary_at].message = std::move(msg);
+    }
+}
+
 void Diagnostics::add(std::string file, int line, int column, std::string key, std::string message) {
-    problems_.push_back(Problem{std::move(file), line, column, std::move(key), std::move(message)});
+    add(Problem{std::move(file), line, column, std::move(key), std::move(message)});
 }
 
 void Diagnostics::throw_if_any() const {

@@ -29,6 +29,8 @@ void write_vlen_strings(H5::Group& g, const std::string& name, const std::vector
     for (const auto& s : v) ptrs.push_back(s.c_str());
     hsize_t dims[1] = {v.size()};
     const H5::StrType type = utf8_vlen_type();
+    // Contiguous: HDF5 refuses filters (Fletcher-32 too) on variable-length strings; the
+    // same names are in /regions/name, which carries one.
     H5::DataSet ds = g.createDataSet(name, type, H5::DataSpace(1, dims));
     if (!v.empty()) ds.write(ptrs.data(), type);
     describe(ds, "1", "region names: the region dimension's coordinate (same as /regions/name)");

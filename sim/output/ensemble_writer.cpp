@@ -8,6 +8,7 @@
 
 #include "migflow/output/ensemble_file.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/sealed_file.hpp"
 #include "output/result_header.hpp"
 
 namespace migflow {
@@ -78,12 +79,15 @@ void write_camps(H5::H5File& f, const std::string& group, const Scenario& s,
 
 void write_ensemble_file(const std::string& path, const World& w, const EnsembleFileSpec& spec) {
     const Scenario& s = *spec.scenario;
-    const std::string partial = path + ".partial";
+    std::vector<std::string> inputs = s.input_files;
+    if (spec.baseline) inputs.insert(inputs.end(), spec.baseline->input_files.begin(), spec.baseline->input_files.end());
+    detail::SealedFile out(path);
+    out.create(inputs);
     const int level = std::clamp(s.output.compression, 0, 9);
     H5::Exception::dontPrint();
     try {
         {
-            H5::H5File f(partial, H5F_ACC_TRUNC);
+            H5::H5File& f = out.file();
             detail::write_run_attributes(f, s, spec.seeds.empty() ? s.seed : spec.seeds.front(), spec.threads,
                                          MIGFLOW_VERSION);
             H5::Group root = f.openGroup("/");
@@ -117,14 +121,11 @@ void write_ensemble_file(const std::string& path, const World& w, const Ensemble
             set_attr(root, "agent_steps", spec.agent_steps);
             set_attr(root, "complete", 1);  // last: readers trust nothing without it
         }
+        if (auto failed = out.close()) throw std::runtime_error("cannot write output file " + out.partial() + ": " + *failed);
     } catch (const H5::Exception& e) {
-        std::error_code ec;
-        std::filesystem::remove(partial, ec);
-        throw std::runtime_error("cannot write output file " + partial + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + out.partial() + ": " + detail::hdf5_failure(e));
     }
-    std::error_code ec;
-    std::filesystem::rename(partial, path, ec);
-    if (ec) throw std::runtime_error("cannot rename " + partial + " to " + path + ": " + ec.message());
+    out.publish();
 }
 
 }  // namespace migflow

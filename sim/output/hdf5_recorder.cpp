@@ -5,6 +5,7 @@
 // every flush writes whole chunks (no read-modify-write of compressed chunks).
 #include <H5Cpp.h>
 
+#include <cerrno>
 #include <algorithm>
 #include <filesystem>
 #include <limits>
@@ -18,7 +19,9 @@
 #include "output/hdf5_util.hpp"
 #include "output/measures_writer.hpp"
 #include "output/result_header.hpp"
+#include "output/sealed_file.hpp"
 #include "migflow/core/date.hpp"
+#include "migflow/core/files.hpp"
 #include "migflow/output/recorder.hpp"
 #include "migflow/measures/ard.hpp"
 
@@ -57,7 +60,7 @@ struct SeriesBlock {
                 plist.setDeflate(static_cast<unsigned>(compression));
             }
         }
-        ds = g.createDataSet(name, detail::h5_type<T>(), space, plist);
+        ds = detail::create_dataset(g, name, detail::h5_type<T>(), space, plist);
         describe(ds, units, description);
     }
 
@@ -79,17 +82,15 @@ struct SeriesBlock {
 
 class Hdf5Recorder final : public Recorder {
 public:
-    explicit Hdf5Recorder(std::string path) : path_(std::move(path)), partial_(path_ + ".partial") {}
+    explicit Hdf5Recorder(std::string path) : out_(std::move(path)) {}
 
     ~Hdf5Recorder() override {
-        if (finished_ || !opened_) return;
-        // Unfinished (an exception during the run): leave nothing that looks like output.
+        if (out_.published() || !out_.created()) return;
+        // Unfinished (an exception during the run): the datasets first, then out_ removes the file.
         try {
             close_all();
         } catch (...) {
         }
-        std::error_code ec;
-        std::filesystem::remove(partial_, ec);
     }
 
     void begin(const Scenario& s, const World& w, const RunInfo& info) override;
@@ -104,10 +105,8 @@ private:
     void write_snapshot(std::size_t t, const AgentStore& agents);
     void close_all();
 
-    std::string path_;
-    std::string partial_;
-    bool opened_ = false;
-    bool finished_ = false;
+    detail::SealedFile out_;
+    const std::string& partial_ = out_.partial();  // named in messages
 
     const Scenario* scenario_ = nullptr;
     std::size_t days_ = 0, regions_ = 0, routes_ = 0;
@@ -115,7 +114,6 @@ private:
     std::size_t block_start_ = 0;  // first day of the current block
     std::size_t recorded_ = 0;     // days recorded so far (they arrive in order)
 
-    std::optional<H5::H5File> file_;  // engaged from begin() on
     SeriesBlock<double> population_, conflict_, economy_, climate_;
     SeriesBlock<std::int64_t> agents_, arrivals_, departures_, spawned_;
     SeriesBlock<std::int64_t> flow_forward_, flow_backward_;
@@ -130,15 +128,8 @@ private:
 };
 
 void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info) {
-    if (opened_) throw std::logic_error("HDF5 recorder: begin() called twice");
-    H5::Exception::dontPrint();
-    try {
-        file_.emplace(partial_, H5F_ACC_TRUNC);
-    } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot create output file " + partial_ + ": " +
-                                 e.getDetailMsg());
-    }
-    opened_ = true;
+    if (out_.created()) throw std::logic_error("HDF5 recorder: begin() called twice");
+    out_.create(s.input_files);
     scenario_ = &s;
     world_ = &w;
     camps_.begin(w, s.agents.people_per_agent, info.full);
@@ -151,12 +142,12 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
     observed_sim_.assign(s.observed.region.size(), std::vector<double>(days_, 0.0));
 
     try {
-        detail::write_run_attributes(*file_, s, info.seed, info.threads, info.version);
-        { H5::Group root = file_->openGroup("/"); set_attr(root, "ranks", info.ranks); }
-        detail::write_time_and_network(*file_, s, w);
+        detail::write_run_attributes(out_.file(), s, info.seed, info.threads, info.version);
+        { H5::Group root = out_.file().openGroup("/"); set_attr(root, "ranks", info.ranks); }
+        detail::write_time_and_network(out_.file(), s, w);
         create_series(s);
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
 }
 
@@ -169,7 +160,7 @@ void Hdf5Recorder::create_series(const Scenario& s) {
     const int level = std::clamp(s.output.compression, 0, 9);
     const std::size_t T = days_, R = regions_, E = routes_, B = block_days_;
 
-    H5::Group g = file_->createGroup("/series");
+    H5::Group g = out_.file().createGroup("/series");
     population_.create(g, "population", T, R, B, level, "people",
                        "people in the region after the day's moves (residents + agents x people_per_agent)");
     agents_.create(g, "agents", T, R, B, level, "agents",
@@ -191,7 +182,7 @@ void Hdf5Recorder::create_series(const Scenario& s) {
     refused_full_.create(g, "refused_full", T, R, B, level, "agents",
                          "movers the region turned away that day, being full (per destination)");
 
-    H5::Group d = file_->createGroup("/drivers");
+    H5::Group d = out_.file().createGroup("/drivers");
     conflict_.create(d, "conflict", T, R, B, level, "1",
                      "conflict intensity in [0,1] used on that day, shocks applied");
     economy_.create(d, "economy", T, R, B, level, "1",
@@ -201,7 +192,7 @@ void Hdf5Recorder::create_series(const Scenario& s) {
 }
 
 void Hdf5Recorder::record(const DayRecord& rec) {
-    if (!opened_ || finished_) throw std::logic_error("HDF5 recorder: record() outside begin/finish");
+    if (!out_.created() || out_.published()) throw std::logic_error("HDF5 recorder: record() outside begin/finish");
     if (rec.day < 0 || static_cast<std::size_t>(rec.day) != recorded_ || recorded_ >= days_)
         throw std::logic_error("HDF5 recorder: expected day " + std::to_string(recorded_) + " of " +
                                std::to_string(days_) + ", got day " + std::to_string(rec.day));
@@ -274,20 +265,20 @@ void write_agent_column(H5::Group& g, const std::string& name, const std::vector
             plist.setDeflate(static_cast<unsigned>(level));
         }
     }
-    H5::DataSet ds = g.createDataSet(name, detail::h5_type<T>(), space, plist);
+    H5::DataSet ds = detail::create_dataset(g, name, detail::h5_type<T>(), space, plist);
     if (!v.empty()) ds.write(v.data(), detail::h5_type<T>());
     describe(ds, units, description);
 }
 
 void Hdf5Recorder::write_snapshot(std::size_t t, const AgentStore& agents) {
     try {
-        if (!file_->nameExists("/snapshots")) {
-            H5::Group g = file_->createGroup("/snapshots");
+        if (!out_.file().nameExists("/snapshots")) {
+            H5::Group g = out_.file().createGroup("/snapshots");
             set_attr(g, "every", scenario_->output.snapshot_every);
         }
         char name[32];
         std::snprintf(name, sizeof name, "/snapshots/day_%05zu", t);
-        H5::Group g = file_->createGroup(name);
+        H5::Group g = out_.file().createGroup(name);
         set_attr(g, "day", static_cast<std::int64_t>(t));
         set_attr(g, "date", format_date(scenario_->start_date + static_cast<DayNumber>(t)));
         const int level = std::clamp(scenario_->output.compression, 0, 9);
@@ -296,7 +287,7 @@ void Hdf5Recorder::write_snapshot(std::size_t t, const AgentStore& agents) {
         write_agent_column(g, "km_left", agents.km_left, level, "km",
                            "per agent: distance still to travel; 0 = standing in its region");
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
 }
 
@@ -317,7 +308,7 @@ void Hdf5Recorder::flush_block() {
         economy_.flush(block_start_, n);
         climate_.flush(block_start_, n);
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
 }
 
@@ -335,7 +326,7 @@ void Hdf5Recorder::write_validation(H5::Group& root) {
     }
     const Validation v = compute_ard(sim, ob);
 
-    H5::Group g = file_->createGroup("/validation");
+    H5::Group g = out_.file().createGroup("/validation");
     std::vector<std::string> names;
     for (RegionIndex r : obs.region) names.push_back(scenario_->regions.at(r).name);
     write_vector(g, "region", obs.region, "1", "index in /regions of each observed region");
@@ -347,7 +338,12 @@ void Hdf5Recorder::write_validation(H5::Group& root) {
         for (std::size_t k = 0; k < K; ++k)
             for (std::size_t t = 0; t < std::min(days_, src[k].size()); ++t) buf[t * K + k] = src[k][t];
         hsize_t dims[2] = {days_, K};
-        H5::DataSet ds = g.createDataSet(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(2, dims));
+        H5::DSetCreatPropList plist;
+        if (days_ > 0) {
+            hsize_t chunk[2] = {std::min<hsize_t>(days_, 4096), K};
+            plist.setChunk(2, chunk);
+        }
+        H5::DataSet ds = detail::create_dataset(g, name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(2, dims), plist);
         if (!buf.empty()) ds.write(buf.data(), H5::PredType::NATIVE_DOUBLE);
         describe(ds, "people", description);
     };
@@ -371,29 +367,29 @@ void Hdf5Recorder::label_dimensions() {
     for (const Region& r : scenario_->regions) labels.region.push_back(r.name);
     labels.routes = routes_;
     for (const char* path : {"/series", "/drivers"}) {
-        H5::Group g = file_->openGroup(path);
+        H5::Group g = out_.file().openGroup(path);
         detail::attach_dimension_scales(g, labels);
     }
 }
 
 void Hdf5Recorder::finish(const RunSummary& summary) {
-    if (!opened_ || finished_) throw std::logic_error("HDF5 recorder: finish() outside a run");
+    if (!out_.created() || out_.published()) throw std::logic_error("HDF5 recorder: finish() outside a run");
     if (recorded_ != days_)
         throw std::logic_error("HDF5 recorder: finish() after " + std::to_string(recorded_) +
                                " of " + std::to_string(days_) + " days");
     flush_block();
     try {
-        H5::Group root = file_->openGroup("/");
-        H5::Group series = file_->openGroup("/series");
+        H5::Group root = out_.file().openGroup("/");
+        H5::Group series = out_.file().openGroup("/series");
         write_vector(series, "in_transit", in_transit_, "agents",
                      "agents travelling at the end of the day");
         write_vector(series, "total_agents", total_agents_, "agents",
                      "all agents at the end of the day (standing + travelling)");
         write_validation(root);
-        detail::write_camp_measures(*file_, *scenario_, *world_, camps_);
-        detail::write_country_measures(*file_, *world_, countries_,
+        detail::write_camp_measures(out_.file(), *scenario_, *world_, camps_);
+        detail::write_country_measures(out_.file(), *world_, countries_,
                                        std::clamp(scenario_->output.compression, 0, 9));
-        if (origins_) detail::write_origin_measures(*file_, *world_, *origins_);
+        if (origins_) detail::write_origin_measures(out_.file(), *world_, *origins_);
         label_dimensions();
         set_attr(root, "wall_seconds", summary.wall_seconds);
         set_attr(root, "agent_steps", summary.agent_steps);
@@ -403,29 +399,39 @@ void Hdf5Recorder::finish(const RunSummary& summary) {
         root.close();
         close_all();  // every handle closed, so the file is really closed before the rename
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + partial_ + ": " + e.getDetailMsg());
+        throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
-    std::error_code ec;
-    std::filesystem::rename(partial_, path_, ec);
-    if (ec)
-        throw std::runtime_error("cannot rename " + partial_ + " to " + path_ + ": " + ec.message());
-    finished_ = true;
+    out_.publish();
 }
 
+// Closes every handle even when one fails (a full disk fails the flush inside a close),
+// then reports the first failure. A file HDF5 failed to close stays half-closed inside
+// the library, whose exit handler would then crash: hdf5_close_failed() tells main.
 void Hdf5Recorder::close_all() {
+    std::optional<std::string> first;
+    auto attempt = [&](auto&& close) {
+        try {
+            close();
+        } catch (const H5::Exception& e) {
+            if (!first) first = detail::hdf5_failure(e);
+        }
+    };
     for (auto* s : {&population_, &conflict_, &economy_, &climate_}) {
-        s->ds.close();
+        attempt([&] { s->ds.close(); });
         s->rows = {};
     }
     for (auto* s : {&agents_, &arrivals_, &departures_, &spawned_, &flow_forward_, &flow_backward_,
                     &turned_away_full_, &blocked_by_closure_, &refused_full_}) {
-        s->ds.close();
+        attempt([&] { s->ds.close(); });
         s->rows = {};
     }
-    if (file_) file_->close();
+    if (auto failed = out_.close(); failed && !first) first = std::move(failed);
+    if (first) throw std::runtime_error("cannot write output file " + partial_ + ": " + *first);
 }
 
 }  // namespace
+
+bool hdf5_close_failed() { return detail::hdf5_close_failed_flag(); }
 
 std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& path) {
     return std::make_unique<Hdf5Recorder>(path);

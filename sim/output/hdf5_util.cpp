@@ -14,6 +14,31 @@ H5::StrType utf8_vlen_type() {
 
 namespace {
 
+// The last `error message = '...'` (an errno text from a system call) on the stack.
+herr_t find_system_reason(unsigned, const H5E_error2_t* err, void* out) {
+    if (err == nullptr || err->desc == nullptr) return 0;
+    const std::string desc = err->desc;
+    const std::string tag = "error message = '";
+    const auto at = desc.find(tag);
+    if (at == std::string::npos) return 0;
+    const auto end = desc.find('\'', at + tag.size());
+    *static_cast<std::string*>(out) = desc.substr(at + tag.size(), end == std::string::npos ? end : end - at - tag.size());
+    return 0;
+}
+
+}  // namespace
+
+std::string hdf5_failure(const H5::Exception& e, int saved_errno) {
+    std::string reason;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_system_reason, &reason);
+    if (reason.empty() && saved_errno != 0) reason = std::strerror(saved_errno);
+    std::string out = e.getDetailMsg();
+    if (!reason.empty()) out += " (" + reason + ")";
+    return out;
+}
+
+namespace {
+
 // Replace rather than fail, so that finish() may rewrite an attribute set in begin().
 H5::Attribute fresh_attr(H5::H5Object& obj, const std::string& name, const H5::DataType& type) {
     if (obj.attrExists(name)) obj.removeAttr(name);
@@ -54,6 +79,21 @@ void set_attr(H5::H5Object& obj, const std::string& name, int value) {
     set_scalar(obj, name, static_cast<std::int64_t>(value));
 }
 
+H5::DataSet create_dataset(H5::Group& g, const std::string& name, const H5::DataType& type,
+                           const H5::DataSpace& space, H5::DSetCreatPropList plist) {
+    if (plist.getLayout() == H5D_CHUNKED) plist.setFletcher32();
+    return g.createDataSet(name, type, space, plist);
+}
+
+H5::DSetCreatPropList chunked_1d(std::size_t n, std::size_t max_chunk) {
+    H5::DSetCreatPropList plist;
+    if (n > 0) {
+        hsize_t chunk[1] = {std::min(n, max_chunk)};
+        plist.setChunk(1, chunk);
+    }
+    return plist;
+}
+
 void describe(H5::DataSet& ds, const std::string& units, const std::string& description) {
     set_attr(ds, "units", units);
     set_attr(ds, "description", description);
@@ -70,7 +110,7 @@ void write_strings(H5::Group& g, const std::string& name, const std::vector<std:
     for (std::size_t i = 0; i < v.size(); ++i) std::memcpy(&buf[i * len], v[i].data(), v[i].size());
     hsize_t dims[1] = {v.size()};
     H5::DataSpace space(1, dims);
-    H5::DataSet ds = g.createDataSet(name, t, space);
+    H5::DataSet ds = create_dataset(g, name, t, space, chunked_1d(v.size()));
     if (!v.empty()) ds.write(buf.data(), t);
     describe(ds, units, description);
 }

@@ -11,6 +11,19 @@
 
 namespace migflow::detail {
 
+// Set when HDF5 failed to close a file (see hdf5_close_failed() in recorder.hpp).
+inline bool& hdf5_close_failed_flag() {
+    static bool failed = false;
+    return failed;
+}
+
+// What failed and why, for a message: the C++ API's "H5Dclose failed" plus the system's
+// reason from the bottom of HDF5's error stack ("No space left on device"), when there
+// is one. Call it in the catch block, before any other HDF5 call clears the stack.
+// `saved_errno` (errno right after the failed call, 0 if unknown) is the fallback reason
+// when HDF5's stack has none (it is cleared by the C++ API's own clean-up on some paths).
+std::string hdf5_failure(const H5::Exception& e, int saved_errno = 0);
+
 // HDF5 types of the values we store, in the file's (native little-endian) layout.
 template <class T>
 const H5::PredType& h5_type();
@@ -36,6 +49,17 @@ void set_attr(H5::H5Object& obj, const std::string& name, std::int64_t value);
 void set_attr(H5::H5Object& obj, const std::string& name, std::uint64_t value);
 void set_attr(H5::H5Object& obj, const std::string& name, int value);
 
+// Every dataset of a result file is created here. Chunked datasets get HDF5's Fletcher-32
+// checksum, so a changed byte in their data is a read error, never a wrong number;
+// `plist` may set chunks and compression first. 1-D data one writes whole gets chunks
+// from chunked_1d().
+H5::DataSet create_dataset(H5::Group& g, const std::string& name, const H5::DataType& type,
+                           const H5::DataSpace& space, H5::DSetCreatPropList plist = H5::DSetCreatPropList());
+
+// A creation property list with chunks of up to `max_chunk` entries for a 1-D dataset of
+// `n` entries (contiguous when n == 0: HDF5 refuses empty chunks).
+H5::DSetCreatPropList chunked_1d(std::size_t n, std::size_t max_chunk = 1 << 16);
+
 // Every dataset says what it holds.
 void describe(H5::DataSet& ds, const std::string& units, const std::string& description);
 
@@ -45,7 +69,7 @@ void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v
                   const std::string& units, const std::string& description) {
     hsize_t dims[1] = {v.size()};
     H5::DataSpace space(1, dims);
-    H5::DataSet ds = g.createDataSet(name, h5_type<T>(), space);
+    H5::DataSet ds = create_dataset(g, name, h5_type<T>(), space, chunked_1d(v.size()));
     if (!v.empty()) ds.write(v.data(), h5_type<T>());
     describe(ds, units, description);
 }

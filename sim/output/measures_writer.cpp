@@ -26,13 +26,15 @@ void write_table(H5::Group& g, const std::string& name, const std::vector<Row>& 
     }
     hsize_t dims[2] = {rows.size(), cols};
     H5::DSetCreatPropList plist;
-    if (rows.size() > 0 && cols > 0 && compression > 0) {
+    if (rows.size() > 0 && cols > 0) {  // chunked even uncompressed: create_dataset adds Fletcher-32
         hsize_t chunk[2] = {std::min<hsize_t>(rows.size(), 64), std::min<hsize_t>(cols, 8192)};
         plist.setChunk(2, chunk);
-        plist.setShuffle();
-        plist.setDeflate(static_cast<unsigned>(compression));
+        if (compression > 0) {
+            plist.setShuffle();
+            plist.setDeflate(static_cast<unsigned>(compression));
+        }
     }
-    H5::DataSet ds = g.createDataSet(name, h5_type<T>(), H5::DataSpace(2, dims), plist);
+    H5::DataSet ds = create_dataset(g, name, h5_type<T>(), H5::DataSpace(2, dims), plist);
     if (!buf.empty()) ds.write(buf.data(), h5_type<T>());
     describe(ds, units, description);
 }

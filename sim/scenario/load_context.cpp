@@ -113,11 +113,8 @@ void LoadContext::note(const YAML::Node& at, const std::string& key, const std::
 
 void LoadContext::csv_problem(const std::string& csv, int line, const std::string& column,
                               std::string message) {
-    // A broken 500,000-row file should not bury the first problems under the rest.
-    constexpr int max_per_file = 50;
-    const int n = ++csv_problem_count[csv];
-    if (n <= max_per_file) diag.add(csv, line, 0, column, std::move(message));
-    else if (n == max_per_file + 1) diag.add(csv, 0, 0, "", "more problems in this file not shown");
+    // Diagnostics keeps the first problems of a file and counts the rest.
+    diag.add(csv, line, 0, column, std::move(message));
 }
 
 std::optional<std::string> LoadContext::string(const YAML::Node& n, const std::string& key) {
@@ -332,6 +329,7 @@ std::optional<CsvTable> LoadContext::csv(const YAML::Node& n, const std::string&
     const auto name = string(n, key);
     if (!name) return std::nullopt;
     const std::string path = resolve(*name);
+    if (!embedded) files_read.push_back(path);
     CsvTable t;
     try {
         std::string text = read_input(*name, path);
@@ -394,7 +392,7 @@ namespace {
 // Maps a regular, non-empty file: its pages come straight from the page cache, where
 // reading would copy hundreds of MB into fresh memory. False: read it instead.
 bool map_file(CsvStream& out) {
-    const int fd = ::open(out.file.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(out.file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
     if (fd < 0) return false;
     struct stat st {};
     void* p = MAP_FAILED;
@@ -419,6 +417,7 @@ bool LoadContext::open_csv(const YAML::Node& n, const std::string& key,
     const auto name = string(n, key);
     if (!name) return false;
     out.file = resolve(*name);
+    if (!embedded) files_read.push_back(out.file);
     if (embedded || !map_file(out)) {
         try {
             out.owned_text = read_input(*name, out.file);
@@ -474,7 +473,13 @@ YAML::Node parse_yaml_map(const std::string& text, const std::string& file, cons
         diag.add(file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg);
         diag.throw_if_any();
     }
-    if (!root.IsMap()) diag.add(file, 0, 0, "", "expected a map of " + what);
+    if (!root.IsMap()) {
+        // Where the document starts (line 1 for an empty one): every message has a place.
+        const YAML::Mark m = root.Mark();
+        const char* got = root.IsNull() ? "an empty document" : root.IsSequence() ? "a list" : "a single value";
+        diag.add(file, m.line >= 0 ? m.line + 1 : 1, m.column >= 0 ? m.column + 1 : 1, "",
+                 std::string("got ") + got + ", expected a map of " + what);
+    }
     diag.throw_if_any();
     return root;
 }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "formats/flee/settings_yaml.hpp"
+#include "migflow/core/csv.hpp"
 #include "scenario/loader_internal.hpp"
 
 namespace migflow {
@@ -165,7 +166,7 @@ std::vector<Problem> in_reading_order(std::vector<Problem> problems) {
         if (std::find(files.begin(), files.end(), p.file) == files.end()) files.push_back(p.file);
     auto rank = [&](const Problem& p) { return std::find(files.begin(), files.end(), p.file) - files.begin(); };
     std::stable_sort(problems.begin(), problems.end(), [&](const Problem& a, const Problem& b) {
-        return std::tuple(rank(a), a.line, a.column) < std::tuple(rank(b), b.line, b.column);
+        return std::tuple(rank(a), a.summary, a.line, a.column) < std::tuple(rank(b), b.summary, b.line, b.column);
     });
     return problems;
 }
@@ -291,6 +292,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
     if (const YAML::Node n = r["output"]; n.IsDefined()) detail::load_output(ctx, n, s);
     if (const YAML::Node n = r["observed"]; n.IsDefined()) detail::load_observed(ctx, n, s);
     detail::load_flee(ctx, r, s);
+    s.input_files = std::move(ctx.files_read);
     if (!diag.empty()) throw InputError(detail::in_reading_order(diag.problems()));
     s.inputs = std::move(ctx.inputs);
     s.notes = std::move(ctx.notes);
@@ -298,14 +300,12 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
 }
 
 Scenario load_scenario(const std::string& path, const Overrides& overrides) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read the scenario file"}});
+    const std::string text = read_yaml_file(path, "scenario file");
     const auto slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
-    Scenario s = load_scenario_text(text.str(), path, dir, overrides);
+    Scenario s = load_scenario_text(text, path, dir, overrides);
     s.source_file = path;
+    s.input_files.insert(s.input_files.begin(), path);
     return s;
 }
 

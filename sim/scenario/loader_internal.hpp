@@ -65,6 +65,7 @@ struct LoadContext {
     const std::vector<InputFile>* embedded = nullptr;  // files to read instead of the disk's
     std::vector<InputFile> inputs;                      // every file read, in order (Scenario::inputs)
     std::vector<std::string> notes;                     // Scenario::notes
+    std::vector<std::string> files_read;     // CSV files opened (Scenario::input_files)
 
     std::string ruleset = "native";  // as read so far: it sets the drivers' valid range
     bool dates_ok = false;  // start_date and days are valid
@@ -72,7 +73,6 @@ struct LoadContext {
     Day days = 0;
     RegionMap region_index;
     std::vector<std::string> region_names;
-    std::unordered_map<std::string, int> csv_problem_count;
     // region_index as a flat open-addressing table of region numbers + 1 (0 = empty),
     // for the million lookups of a big route file: a node-based map costs a cache miss
     // or two per lookup. Built on first use, rebuilt when regions were added since.

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "migflow/core/csv.hpp"
 #include "migflow/formats/flee/import.hpp"
 #include "migflow/engine/rng.hpp"
 #include "scenario/loader_internal.hpp"
@@ -286,13 +287,10 @@ SweepSpec load_sweep_text(const std::string& text, const std::string& name_for_e
 }
 
 SweepSpec load_sweep(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read the sweep file"}});
+    const std::string text = read_yaml_file(path, "sweep file");
     const auto slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
-    return load_sweep_text(text.str(), path, dir);
+    return load_sweep_text(text, path, dir);
 }
 
 std::vector<std::string> swept_keys(const SweepSpec& spec) {

@@ -48,6 +48,12 @@ private:
 };
 
 // The whole file as text; throws InputError naming the file when it cannot be read.
+// A file that is not a regular file (a FIFO, /dev/zero) is read up to
+// max_special_input_bytes() (core/files.hpp), then refused.
 std::string read_text_file(const std::string& path);
+
+// A YAML file (scenario, sweep, simsetting.yml) as text, refused beyond max_yaml_bytes():
+// a YAML parser keeps hundreds of bytes per byte read. `what` names it in the message.
+std::string read_yaml_file(const std::string& path, const std::string& what);
 
 }  // namespace migflow

@@ -2,6 +2,7 @@
 // Setup errors: every problem found in the input is collected, then reported at once.
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace migflow {
@@ -14,6 +15,7 @@ struct Problem {
     int column = 0;
     std::string key;
     std::string message;
+    bool summary = false;  // "N more problem(s) in this file not shown": listed after the file's others
 
     std::string str() const;
 };
@@ -29,9 +31,14 @@ private:
 };
 
 // Collects problems so that a loader reports every one of them, not just the first.
+// Bounded: after `max_per_file` problems of one file the rest are only counted, in one
+// closing line per file, so a broken 500,000-row file cannot bury the first problems
+// (or take quadratic time and gigabytes to report).
 class Diagnostics {
 public:
-    void add(Problem p) { problems_.push_back(std::move(p)); }
+    static constexpr int max_per_file = 50;
+
+    void add(Problem p);
     void add(std::string file, int line, int column, std::string key, std::string message);
     bool empty() const { return problems_.empty(); }
     const std::vector<Problem>& problems() const { return problems_; }
@@ -39,6 +46,11 @@ public:
 
 private:
     std::vector<Problem> problems_;
+    struct FileCount {
+        int problems = 0;
+        std::size_t summary_at = 0;  // index of the file's summary in problems_
+    };
+    std::unordered_map<std::string, FileCount> per_file_;
 };
 
 // A number as messages show it: `%g` (0.001, 1e+09, 50).

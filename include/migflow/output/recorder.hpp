@@ -109,6 +109,11 @@ std::unique_ptr<Recorder> make_hdf5_recorder(const std::string& path);
 // Keeps nothing (the ranks of a run across processes other than rank 0).
 std::unique_ptr<Recorder> make_null_recorder();
 
+// True once HDF5 failed to close a result file (a full disk, a failing device): the
+// HDF5 library then holds a half-closed file that its exit handler would crash on, so
+// the process must end with std::_Exit after reporting the error (sim/cli/main.cpp).
+bool hdf5_close_failed();
+
 // Writes through `inner` on a background thread, so output overlaps the simulation.
 // Same calls, same order, same result; an error in the writer surfaces at the next
 // record() or at finish(). Days with agent snapshots are written synchronously.

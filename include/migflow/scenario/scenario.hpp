@@ -117,6 +117,9 @@ struct Scenario {
     // Notes for the user that are not errors (e.g. an event clipped to the run), as
     // `file:line:col: key: note`; the library never prints, the command line does.
     std::vector<std::string> notes;
+    // The same files by the path they were opened at: a run never writes over one of
+    // them, and `sweep --resume` hashes them (empty for a scenario rebuilt from `inputs`).
+    std::vector<std::string> input_files;
     DayNumber start_date = 0;
     Day days = 0;
     std::uint64_t seed = 1;

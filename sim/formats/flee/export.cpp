@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "migflow/core/files.hpp"
+
 #include "formats/flee/settings_yaml.hpp"
 #include "migflow/formats/flee/import.hpp"
 
@@ -57,6 +59,11 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
     const std::string f_regions = stem + "_regions.csv", f_routes = stem + "_routes.csv",
                       f_conflict = stem + "_conflict.csv", f_observed = stem + "_observed.csv",
                       f_flood = stem + "_flood_level.csv";
+    // Never over one of the case's own files (`-o case/input_csv/locations.csv`).
+    for (const fs::path& p : {yaml, dir / f_regions, dir / f_routes, dir / f_conflict, dir / f_observed, dir / f_flood})
+        for (const std::string& in : s.input_files)
+            if (same_file(p.string(), in))
+                throw InputError({Problem{p.string(), 0, 0, "", "is a file of the Flee case being imported; write elsewhere"}});
     {
         auto out = open_out(dir / f_regions);
         out << "name,type,lat,lon,population,capacity,country\n";

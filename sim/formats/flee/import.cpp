@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,6 +23,14 @@ namespace fs = std::filesystem;
 using detail::to_number;
 
 namespace {
+
+// Bounds of the numbers of a Flee case (docs/FLEE.md "Bounds"): every number is checked
+// against them before it is converted or used, so no value can overflow a conversion.
+constexpr double max_days = 1000000;           // as `days:` of a native scenario
+constexpr double max_people = 1e12;            // populations, capacities, observed counts
+constexpr double max_km = 1e9;                 // route lengths
+constexpr double max_conflict_date = 1e9;      // |conflict_date|
+constexpr double max_conflict_intensity = 1e6; // conflicts.csv values
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -41,11 +50,14 @@ const std::string& cell(const CsvRow& r, std::size_t i) {
 
 // Reads a CSV; an unreadable file becomes a problem instead of an exception, so the
 // importer can go on and report the other files too.
-std::optional<CsvTable> read_table(const fs::path& p, Diagnostics& d, bool required) {
-    if (!fs::exists(p)) {
+std::optional<CsvTable> read_table(const fs::path& p, Diagnostics& d, bool required,
+                                   std::vector<std::string>& files_read) {
+    std::error_code ec;
+    if (!fs::exists(p, ec)) {
         if (required) d.add(p.string(), 0, 0, "", "file not found");
         return std::nullopt;
     }
+    files_read.push_back(p.string());
     try {
         return read_csv(p.string());
     } catch (const InputError& e) {
@@ -88,10 +100,14 @@ struct Importer {
             s.flee = FleeSettings{};  // Flee's defaults
             return;
         }
-        std::ifstream in(p);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        s.source_text = ss.str();
+        s.input_files.push_back(p.string());
+        try {
+            s.source_text = read_yaml_file(p.string(), "settings file");
+        } catch (const InputError& e) {
+            for (const Problem& pr : e.problems()) d.add(pr);
+            s.flee = FleeSettings{};
+            return;
+        }
         try {
             const YAML::Node root = YAML::Load(s.source_text);
             s.flee = parse_flee_settings(root, p.string(), d);
@@ -103,27 +119,32 @@ struct Importer {
 
     void period() {
         const fs::path p = dir / "input_csv" / "sim_period.csv";
-        const auto t = read_table(p, d, true);
+        const auto t = read_table(p, d, true, s.input_files);
         if (!t) return;
-        bool have_start = false, have_length = false;
+        bool have_start = false, have_length = false, seen_start = false, seen_length = false;
         for (const CsvRow& r : t->rows) {
             if (r.comment) continue;
             const std::string k = lower(cell(r, 0));
             if (k == "startdate") {
+                seen_start = true;
                 if (const auto v = detail::parse_flee_date(cell(r, 1))) s.start_date = *v, have_start = true;
                 else d.add(t->file, r.line, 2, "StartDate", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
             } else if (k == "length") {
+                seen_length = true;
                 const auto v = to_number(cell(r, 1));
-                if (v && *v >= 1 && *v == std::floor(*v)) s.days = static_cast<Day>(*v), have_length = true;
-                else d.add(t->file, r.line, 2, "Length", "got `" + cell(r, 1) + "`, expected a whole number of days >= 1");
+                if (v && *v >= 1 && *v <= max_days && *v == std::floor(*v)) s.days = static_cast<Day>(*v), have_length = true;
+                else d.add(t->file, r.line, 2, "Length", "got `" + cell(r, 1) + "`, expected a whole number of days in [1, 1000000]");
             }
         }
-        if (!have_start) d.add(t->file, 0, 0, "StartDate", "missing row `StartDate,YYYY-MM-DD`");
-        if (!have_length) d.add(t->file, 0, 0, "Length", "missing row `Length,<days>`");
+        // Located after the last row: where the missing row would go.
+        const int end = t->rows.empty() ? 1 : t->rows.back().line + 1;
+        if (!seen_start) d.add(t->file, end, 1, "StartDate", "missing row `StartDate,YYYY-MM-DD`");
+        if (!seen_length) d.add(t->file, end, 1, "Length", "missing row `Length,<days>`");
+        if (!have_start || !have_length) s.days = 0;  // the other files are read, not the days
     }
 
     void locations() {
-        const auto t = read_table(dir / "input_csv" / "locations.csv", d, true);
+        const auto t = read_table(dir / "input_csv" / "locations.csv", d, true, s.input_files);
         if (!t) return;
         const int hasten = s.flee ? s.flee->hasten : 1;
         for (const CsvRow& r : t->rows) {
@@ -134,16 +155,18 @@ struct Importer {
             reg.country = cell(r, 2);
             bool ok = !reg.name.empty();
             if (!ok) d.add(t->file, r.line, 1, "name", "empty location name");
-            auto num = [&](std::size_t c, const char* key, double& out) {
+            auto num = [&](std::size_t c, const char* key, double lo, double hi, double& out) {
                 if (cell(r, c).empty()) return;
-                if (const auto v = to_number(cell(r, c))) out = *v;
-                else d.add(t->file, r.line, static_cast<int>(c) + 1, key, "got `" + cell(r, c) + "`, expected a number"), ok = false;
+                const auto v = to_number(cell(r, c));
+                if (v && *v >= lo && *v <= hi) out = *v;
+                else d.add(t->file, r.line, static_cast<int>(c) + 1, key,
+                           "got `" + cell(r, c) + "`, expected a number in [" + short_number(lo) + ", " + short_number(hi) + "]"),
+                    ok = false;
             };
-            num(3, "latitude", reg.lat);
-            num(4, "longitude", reg.lon);
+            num(3, "latitude", -90, 90, reg.lat);
+            num(4, "longitude", -360, 360, reg.lon);
             double pop = 0.0, cdate = -1.0;
-            num(7, "population", pop);
-            if (pop < 0) d.add(t->file, r.line, 8, "population", "must be >= 0"), ok = false;
+            num(7, "population", 0, max_people, pop);
             const auto ft = flee_type(cell(r, 5));
             if (!ft) {
                 d.add(t->file, r.line, 6, "location_type",
@@ -152,7 +175,7 @@ struct Importer {
                 ok = false;
             }
             if (ft == FleeType::conflict_zone) {
-                num(6, "conflict_date", cdate);
+                num(6, "conflict_date", -max_conflict_date, max_conflict_date, cdate);
                 if (cell(r, 6).empty()) cdate = 0;
             }
             if (!ok) continue;
@@ -179,7 +202,9 @@ struct Importer {
             }
             copies[reg.name].push_back(at);
             type.push_back(*ft);
-            conflict_date.push_back(*ft == FleeType::conflict_zone ? static_cast<Day>(cdate) : -1);
+            // A conflict starting after the run is no conflict in it (and never converted).
+            const double cday = std::trunc(std::min<double>(cdate, s.days));
+            conflict_date.push_back(*ft == FleeType::conflict_zone ? static_cast<Day>(cday) : -1);
             s.regions.push_back(std::move(reg));
         }
         if (s.regions.empty()) d.add(t->file, 0, 0, "", "no locations");
@@ -207,20 +232,21 @@ struct Importer {
     }
 
     void routes() {
-        const auto t = read_table(dir / "input_csv" / "routes.csv", d, true);
+        const auto t = read_table(dir / "input_csv" / "routes.csv", d, true, s.input_files);
         if (!t) return;
         for (const CsvRow& r : t->rows) {
             if (r.comment || lower(cell(r, 0)) == "name1") continue;
             const auto a = region(*t, r, 0, "name1");
             const auto b = region(*t, r, 1, "name2");
             const auto km = to_number(cell(r, 2));
-            if (!km || *km <= 0) d.add(t->file, r.line, 3, "distance", "got `" + cell(r, 2) + "`, expected a number > 0");
+            if (!km || *km <= 0 || *km > max_km)
+                d.add(t->file, r.line, 3, "distance", "got `" + cell(r, 2) + "`, expected a number in (0, 1e+09]");
             // Column 4 (forced_redirection) is read by Flee 3 but not used by its move
             // rules; migflow accepts 0/1/2 or blank and ignores it likewise (docs/FLEE.md).
             const std::string& fr = cell(r, 3);
             if (!fr.empty() && fr != "0" && fr != "1" && fr != "2")
                 d.add(t->file, r.line, 4, "forced_redirection", "got `" + fr + "`, expected blank, 0, 1 or 2");
-            if (!a || !b || !km || *km <= 0) continue;
+            if (!a || !b || !km || *km <= 0 || *km > max_km) continue;
             if (*a == *b) {
                 d.add(t->file, r.line, 2, "name2", "a route must join two different locations");
                 continue;
@@ -230,7 +256,7 @@ struct Importer {
     }
 
     void closures() {
-        const auto t = read_table(dir / "input_csv" / "closures.csv", d, false);
+        const auto t = read_table(dir / "input_csv" / "closures.csv", d, false, s.input_files);
         if (!t) return;
         for (const CsvRow& r : t->rows) {
             if (r.comment || lower(cell(r, 0)) == "closure_type") continue;
@@ -289,11 +315,11 @@ struct Importer {
             }
             if (!whole(start) || *start < 0 || !whole(end)) continue;
             // Flee closes on day == start and reopens on day == end: an end before the
-            // start never reopens; an end equal to the start closes for no day.
+            // start never reopens; an end equal to the start closes for no day. Compared
+            // as read, before any conversion: days past the run may be any size.
+            if (*end == *start || *start >= s.days) continue;
             c.start = static_cast<Day>(*start);
-            c.end = *end < *start ? never : static_cast<Day>(*end);
-            if (c.end == c.start || c.start >= s.days) continue;
-            if (c.end > s.days) c.end = never;
+            c.end = *end < *start || *end > s.days ? never : static_cast<Day>(*end);
             s.closures.push_back(c);
         }
     }
@@ -314,7 +340,7 @@ struct Importer {
         for (std::size_t i = 0; i < n; ++i)
             for (Day t = 0; t < days; ++t)
                 value[i][t] = conflict_date[i] >= 0 && conflict_date[i] <= t ? 1.0 : 0.0;
-        const auto t = read_table(dir / "input_csv" / "conflicts.csv", d, false);
+        const auto t = read_table(dir / "input_csv" / "conflicts.csv", d, false, s.input_files);
         if (t && !t->rows.empty()) {
             // With a conflicts file Flee ignores conflict_date after day 0: locations
             // without a column keep their day-0 state.
@@ -356,14 +382,14 @@ struct Importer {
                     d.add(t->file, r.line, 1, "Day", "got `" + cell(r, 0) + "`, expected a day number");
                     continue;
                 }
+                if (*day >= days) continue;  // compared before the conversion
                 const Day dd = static_cast<Day>(*day);
-                if (dd >= days) continue;
                 for (std::size_t c = 1; c < r.cells.size() && c - 1 < col.size(); ++c) {
                     if (col[c - 1] == no_region || trim(r.cells[c]).empty()) continue;
                     const auto v = to_number(trim(r.cells[c]));
-                    if (!v || *v < 0) {
+                    if (!v || *v < 0 || *v > max_conflict_intensity) {
                         d.add(t->file, r.line, static_cast<int>(c) + 1, col_name[c - 1],
-                              "got `" + r.cells[c] + "`, expected a number >= 0");
+                              "got `" + r.cells[c] + "`, expected a number in [0, 1e+06]");
                         continue;
                     }
                     // Taken as given: under `ruleset: flee` conflict may exceed 1.
@@ -404,7 +430,7 @@ struct Importer {
         // Data-driven spawning needs the camp data; conflict- and flood-driven
         // spawning do not (the data then only serve validation).
         const bool needed = !s.flee || (s.flee->spawn.mode == FleeSpawnMode::data_driven && !s.flee->spawn.flood_driven);
-        const auto layout = read_table(sd / "data_layout.csv", d, needed);
+        const auto layout = read_table(sd / "data_layout.csv", d, needed, s.input_files);
         if (!layout) return;
         const int hasten = s.flee ? s.flee->hasten : 1;
         struct Row {
@@ -425,7 +451,12 @@ struct Importer {
             // are read by Flee and then never looked up.
             for (std::size_t k = 1; !total && k < r.cells.size(); ++k) {
                 if (r.cells[k].empty()) continue;
-                if (const auto t = read_table(sd / r.cells[k], d, true))
+                if (std::find(r.cells.begin() + 1, r.cells.begin() + static_cast<std::ptrdiff_t>(k), r.cells[k]) !=
+                    r.cells.begin() + static_cast<std::ptrdiff_t>(k))
+                    s.warnings.push_back({layout->file, r.line, static_cast<int>(k) + 1, "file",
+                                          "`" + r.cells[k] + "` is listed again on this row: Flee adds its counts "
+                                          "once more, here too"});
+                if (const auto t = read_table(sd / r.cells[k], d, true, s.input_files))
                     data.push_back(detail::read_flee_data(*t, s.start_date, hasten, d));
             }
             bool any_file = false;
@@ -453,7 +484,7 @@ struct Importer {
                                   "the first row is `" + rows.front().name + "`, not `total`: Flee leaves the first "
                                   "row out of the daily spawn total"});
         // Registration corrections, in file order, on the name's (merged) table.
-        if (const auto t = read_table(dir / "input_csv" / "registration_corrections.csv", d, false)) {
+        if (const auto t = read_table(dir / "input_csv" / "registration_corrections.csv", d, false, s.input_files)) {
             for (const CsvRow& r : t->rows) {
                 if (r.comment || cell(r, 0).empty()) continue;
                 const auto date = detail::parse_flee_date(cell(r, 1));
@@ -476,7 +507,16 @@ struct Importer {
         std::vector<std::vector<double>> count(names.size(), std::vector<double>(days, 0.0));
         const bool empty_start = s.flee && s.flee->spawn.empty_camps_on_day0;
         for (std::size_t k = 0; k < names.size(); ++k) {
-            for (Day day = 0; day < s.days; ++day) count[k][day] = detail::flee_count_on(tables[k], day);
+            for (Day day = 0; day < s.days; ++day) {
+                count[k][day] = detail::flee_count_on(tables[k], day);
+                // Merged files and registration corrections can take a count past the bound.
+                if (!(std::abs(count[k][day]) <= max_people)) {
+                    d.add(layout->file, 0, 0, "count",
+                          "the observed count of `" + names[k] + "` on day " + std::to_string(day) + " is " +
+                              short_number(count[k][day]) + " after its files are merged and corrected; expected at most 1e+12");
+                    break;
+                }
+            }
             // empty_camps_on_day0: Flee subtracts the day-0 count from every value.
             if (empty_start && days > 0) {
                 const double at0 = count[k][0];
@@ -535,7 +575,7 @@ struct Importer {
                                                             : dir / f.flood_level_input_file;
         DriverSpec& climate = s.driver(DriverKind::climate);
         climate.series.assign(s.regions.size(), TimeSeries{});
-        const auto t = read_table(p, d, true);
+        const auto t = read_table(p, d, true, s.input_files);
         if (!t) return;
         detail::read_flood_levels(*t, copies, s.days, climate, d);
         // Flee interpolates these lists at the level (lib_math.interp): a level past
@@ -553,7 +593,7 @@ struct Importer {
         covers(f.flood.loc_weights, "flood_loc_weights");
         covers(f.spawn.displaced_per_flood_day, "displaced_per_flood_day");
         if (!f.flood.forecaster) return;
-        if (const auto a = read_table(dir / "input_csv" / "demographics_floodawareness.csv", d, false)) {
+        if (const auto a = read_table(dir / "input_csv" / "demographics_floodawareness.csv", d, false, s.input_files)) {
             detail::read_flood_awareness(*a, f.flood_awareness, d);
             for (int g : f.flood_awareness.group_value)
                 if (g >= static_cast<int>(f.flood.awareness_weights.size()))

@@ -43,8 +43,9 @@ std::vector<FleeDataPoint> read_flee_data(const CsvTable& t, DayNumber start_dat
         }
         if (count.empty()) continue;  // Flee skips rows without a count
         const auto v = to_number(count);
-        if (!v) {
-            d.add(t.file, row.line, 2, "count", "got `" + count + "`, expected a number");
+        // Bounded (docs/FLEE.md "Bounds"): counts become agent numbers by conversion.
+        if (!v || *v < 0 || *v > 1e12) {
+            d.add(t.file, row.line, 2, "count", "got `" + count + "`, expected a number in [0, 1e+12]");
             continue;
         }
         out.push_back(FleeDataPoint{*day - start_date, *v / static_cast<double>(hasten)});

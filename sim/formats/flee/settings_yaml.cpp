@@ -6,6 +6,7 @@
 #include <optional>
 #include <cmath>
 #include <sstream>
+#include <unordered_set>
 
 namespace migflow {
 
@@ -59,14 +60,13 @@ void reject_unless_false(Ctx& c, const YAML::Node& n, const std::string& key, co
                               "); only false is accepted");
 }
 
-// Flags a key given twice (yaml-cpp keeps the first silently).
+// Flags a key given twice (yaml-cpp keeps the first silently): once per repetition,
+// in one pass, so that a key repeated thousands of times costs no more than it is long.
 void check_duplicates(Ctx& c, const YAML::Node& map, const std::string& prefix) {
-    std::vector<std::string> seen;
+    std::unordered_set<std::string> seen;
     for (const auto& kv : map) {
-        const std::string k = kv.first.as<std::string>();
-        for (const auto& s : seen)
-            if (s == k) c.problem(kv.first, prefix + k, "given more than once");
-        seen.push_back(k);
+        const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+        if (!seen.insert(k).second) c.problem(kv.first, prefix + k, "given more than once");
     }
 }
 

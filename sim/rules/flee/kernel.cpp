@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "rules/flee/tables.hpp"
 #include "engine/thread_tallies.hpp"
+#include "migflow/core/errors.hpp"
 #include "migflow/engine/rng.hpp"
 
 namespace migflow {
@@ -236,9 +239,9 @@ private:
             if (!(c > 0.0)) continue;
             std::int64_t n = 0;
             switch (f_.spawn.mode) {
-                case FleeSpawnMode::constant: n = static_cast<std::int64_t>(rate * c); break;
-                case FleeSpawnMode::pop_ratio: n = static_cast<std::int64_t>(rate * pop_[i] * c); break;
-                case FleeSpawnMode::poisson: n = poisson(rate * c, key, i); break;
+                case FleeSpawnMode::constant: n = static_cast<std::int64_t>(checked_count(rate * c, s.day, i)); break;
+                case FleeSpawnMode::pop_ratio: n = static_cast<std::int64_t>(checked_count(rate * pop_[i] * c, s.day, i)); break;
+                case FleeSpawnMode::poisson: n = poisson(checked_count(rate * c, s.day, i), key, i); break;
                 default: break;
             }
             add_agents(tally, static_cast<RegionIndex>(i), n, s.day);
@@ -258,9 +261,9 @@ private:
             const double d = detail::flee_interp(rate, L);
             std::int64_t n = 0;
             switch (f_.spawn.flood_mode) {
-                case FleeFloodSpawnMode::constant: n = static_cast<std::int64_t>(d); break;
-                case FleeFloodSpawnMode::pop_ratio: n = static_cast<std::int64_t>(d * pop_[i]); break;
-                case FleeFloodSpawnMode::poisson: n = poisson(std::trunc(d), key, i); break;
+                case FleeFloodSpawnMode::constant: n = static_cast<std::int64_t>(checked_count(d, s.day, i)); break;
+                case FleeFloodSpawnMode::pop_ratio: n = static_cast<std::int64_t>(checked_count(d * pop_[i], s.day, i)); break;
+                case FleeFloodSpawnMode::poisson: n = poisson(std::trunc(checked_count(d, s.day, i)), key, i); break;
             }
             add_agents(tally, static_cast<RegionIndex>(i), n, s.day);
             take(residents, i, n);
@@ -301,6 +304,18 @@ private:
             }
             if (!(acc > 0.0)) group_share_[i].back() = 1.0;  // no shares: the last group
         }
+    }
+
+    // New agents from a product of inputs that are each bounded (docs/FLEE.md "Bounds")
+    // but together may not be: more than 1e9 new agents at one location in one day is
+    // wrong input (and a bigger double would overflow the conversion, or take the Poisson
+    // draw hours).
+    double checked_count(double x, Day day, std::size_t region) const {
+        if (!(x <= 1e9))
+            throw std::runtime_error("flee ruleset: day " + std::to_string(day) + " would create " + short_number(x) +
+                                     " agents at `" + s_.regions[region].name +
+                                     "` (more than 1e+09): check displaced_per_conflict_day and conflicts.csv");
+        return x;
     }
 
     // Poisson by inversion, in chunks of mean <= 500 so that exp(-mean) stays finite.

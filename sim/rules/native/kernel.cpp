@@ -212,8 +212,14 @@ void NativeRuleset::depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::
 // Pass 1 of the kernel, the only work done for every agent: flags the agents that need
 // attention today (travellers, and those whose draw says they leave). Branch-free and
 // written so the compiler vectorises it; the AVX2 clone is chosen at run time.
+// Sanitizer builds take the default clone: TSan crashes in the IFUNC resolver.
+#ifdef MIGFLOW_NO_TARGET_CLONES
+#define MIGFLOW_CLONES
+#else
+#define MIGFLOW_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
 template <bool grouped>
-__attribute__((target_clones("avx2", "default"))) void flag_block(
+MIGFLOW_CLONES void flag_block(
     const RegionIndex* __restrict region, const float* __restrict km_left,
     const std::uint8_t* __restrict group, const std::uint32_t* __restrict thr, int G,
     std::uint64_t key, std::uint32_t first_id, std::size_t n, std::uint8_t* __restrict flag) {

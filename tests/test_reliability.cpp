@@ -1,0 +1,499 @@
+// Faults and hostile inputs (docs/RELIABILITY.md): two runs on one output, outputs that
+// name inputs, symbolic links, huge numbers in Flee inputs, a full disk, damaged result
+// files, unbounded inputs, messages without a place, sweep --resume after changes.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "migflow/core/csv.hpp"
+#include "migflow/core/errors.hpp"
+#include "migflow/core/files.hpp"
+#include "migflow/engine/simulation.hpp"
+#include "migflow/formats/flee/import.hpp"
+#include "migflow/output/recorder.hpp"
+#include "migflow/output/result_check.hpp"
+#include "migflow/scenario/loader.hpp"
+#include "test_support.hpp"
+
+using namespace migflow;
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using migflow::test::run_shell;
+using migflow::test::shell_quote;
+using migflow::test::slurp;
+using migflow::test::TempDir;
+
+namespace {
+
+const std::string bin = MIGFLOW_BINARY;
+const std::string scenarios = MIGFLOW_SOURCE_DIR "/scenarios";
+const std::string flee_cases = MIGFLOW_FLEE_CASES;
+
+// Runs `migflow ARGS` with stderr to a file; returns the exit status (-1: killed by a signal).
+int run_migflow(const std::string& args, std::string* err = nullptr, const std::string& prefix = "") {
+    TempDir d("rel_err");
+    const std::string e = (d.path / "err").string();
+    const int rc = run_shell(prefix + shell_quote(bin) + " " + args + " > /dev/null 2> " + shell_quote(e));
+    if (err) *err = slurp(e);
+    return rc;
+}
+
+// A copy of scenarios/tiny.yaml and its CSV in `dir`.
+std::string copy_tiny(const fs::path& dir) {
+    fs::copy_file(scenarios + "/tiny.yaml", dir / "tiny.yaml");
+    fs::copy_file(scenarios + "/tiny_climate.csv", dir / "tiny_climate.csv");
+    return (dir / "tiny.yaml").string();
+}
+
+fs::path copy_case(const std::string& name, const fs::path& dir) {
+    const fs::path to = dir / name;
+    fs::copy(fs::path(flee_cases) / name, to, fs::copy_options::recursive);
+    // The shared cases may be read-only: the copy must be writable (and removable).
+    fs::permissions(to, fs::perms::owner_all, fs::perm_options::add);
+    for (const auto& e : fs::recursive_directory_iterator(to))
+        fs::permissions(e.path(), e.is_directory() ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write,
+                        fs::perm_options::add);
+    return to;
+}
+
+void replace_in(const fs::path& file, const std::string& from, const std::string& to) {
+    std::string text = slurp(file);
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
+
+// Forwards to an HDF5 recorder; on day 0 a second recorder tries the same output.
+struct SecondWriterOnDayZero final : Recorder {
+    Recorder& inner;
+    std::string path;
+    const Scenario* s = nullptr;
+    const World* w = nullptr;
+    std::string refusal;
+    SecondWriterOnDayZero(Recorder& r, std::string p) : inner(r), path(std::move(p)) {}
+    void begin(const Scenario& sc, const World& wo, const RunInfo& info) override {
+        s = &sc, w = &wo;
+        inner.begin(sc, wo, info);
+    }
+    void record(const DayRecord& day) override {
+        if (day.day == 0) {
+            auto second = make_hdf5_recorder(path);
+            RunInfo other;
+            other.seed = 99;
+            try {
+                second->begin(*s, *w, other);
+            } catch (const std::exception& e) {
+                refusal = e.what();
+            }
+        }
+        inner.record(day);
+    }
+    void finish(const RunSummary& sum) override { inner.finish(sum); }
+};
+
+}  // namespace
+
+TEST_CASE("a second run on the same output is refused and the first publishes its own data",
+          "[reliability][output]") {
+    TempDir dir("rel_two");
+    const std::string out = (dir.path / "out.h5").string();
+    Scenario s = load_scenario(scenarios + "/tiny.yaml");
+    RunOptions opt;
+    opt.seed = 11;
+    opt.threads = 1;
+    Simulation sim(s, opt);
+    auto hdf5 = make_hdf5_recorder(out);
+    SecondWriterOnDayZero rec(*hdf5, out);
+    sim.run(rec);
+    hdf5.reset();
+    CHECK_THAT(rec.refusal, Contains("another migflow run is writing " + out + ".partial"));
+    CHECK(check_result_file(out).status == ResultCheck::Status::sealed);
+    CHECK(!fs::exists(out + ".partial"));
+
+    // The command line: a .partial held by a live process (its lock) is left alone.
+    const std::string out2 = (dir.path / "held.h5").string();
+    FileHandle held = claim_partial_file(out2 + ".partial");
+    REQUIRE(::write(held.get(), "theirs", 6) == 6);
+    std::string err;
+    CHECK(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(out2), &err) == 1);
+    CHECK_THAT(err, Contains("another migflow run is writing " + out2 + ".partial now"));
+    CHECK(slurp(out2 + ".partial") == "theirs");
+    CHECK(!fs::exists(out2));
+}
+
+TEST_CASE("the .partial of a killed run is replaced by the next run", "[reliability][output]") {
+    TempDir dir("rel_killed");
+    const std::string out = (dir.path / "out.h5").string();
+    // A process holding the .partial, killed with SIGKILL: its lock goes with it.
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        FileHandle h = claim_partial_file(out + ".partial");
+        (void)::write(h.get(), "half a file", 11);
+        ::pause();
+        ::_exit(0);
+    }
+    for (int i = 0; i < 500 && !fs::exists(out + ".partial"); ++i) ::usleep(10000);
+    ::usleep(50000);
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(fs::exists(out + ".partial"));  // kill -9 leaves it: nothing can remove it then
+    CHECK(!fs::exists(out));                // but nothing looks complete
+
+    std::string err;
+    CHECK(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(out), &err) == 0);
+    CHECK(err.empty());
+    CHECK(check_result_file(out).status == ResultCheck::Status::sealed);
+    CHECK(!fs::exists(out + ".partial"));
+}
+
+TEST_CASE("an output naming an input of the run, or a link, is refused and nothing is written",
+          "[reliability][output]") {
+    TempDir dir("rel_inputs");
+    const std::string yaml = copy_tiny(dir.path);
+    const std::string yaml_text = slurp(yaml), csv_text = slurp(dir.path / "tiny_climate.csv");
+    std::string err;
+    CHECK(run_migflow("run " + shell_quote(yaml) + " --quiet -o " + shell_quote(yaml), &err) == 1);
+    CHECK_THAT(err, Contains("the output file " + yaml + " is an input of this run"));
+    // output.file naming the scenario's own CSV (resolved against the working directory).
+    const std::string csv = (dir.path / "tiny_climate.csv").string();
+    CHECK(run_migflow("run " + shell_quote(yaml) + " --quiet --set output.file=" + shell_quote(csv), &err) == 1);
+    CHECK_THAT(err, Contains("is an input of this run (" + csv + ")"));
+    CHECK(slurp(yaml) == yaml_text);
+    CHECK(slurp(csv) == csv_text);
+
+    // A Flee case's own file.
+    const fs::path flee = copy_case("burundi", dir.path);
+    const std::string locations = (flee / "input_csv" / "locations.csv").string();
+    const std::string loc_text = slurp(locations);
+    CHECK(run_migflow("run " + shell_quote(flee.string()) + " --quiet -o " + shell_quote(locations), &err) == 1);
+    CHECK_THAT(err, Contains("is an input of this run"));
+    CHECK(slurp(locations) == loc_text);
+    CHECK(run_migflow("import-flee " + shell_quote(flee.string()) + " -o " + shell_quote(locations), &err) == 1);
+    CHECK_THAT(err, Contains(locations + ": is a file of the Flee case being imported; write elsewhere"));
+    CHECK(slurp(locations) == loc_text);
+
+    // A symbolic link at OUT.h5.partial is never followed.
+    const std::string victim = dir.write("victim.txt", "precious");
+    const std::string out = (dir.path / "out.h5").string();
+    fs::create_symlink(victim, out + ".partial");
+    CHECK(run_migflow("run " + shell_quote(yaml) + " --quiet -o " + shell_quote(out), &err) == 1);
+    CHECK_THAT(err, Contains("cannot create " + out + ".partial: it is a symbolic link"));
+    CHECK(slurp(victim) == "precious");
+    CHECK(!fs::exists(out));
+}
+
+TEST_CASE("ensemble and comparison files are sealed, never over an input or through a link",
+          "[reliability][output]") {
+    TempDir dir("rel_ensemble");
+    const std::string yaml = copy_tiny(dir.path);
+    const std::string yaml_text = slurp(yaml);
+    std::string err;
+    const std::string ens = (dir.path / "ens.h5").string();
+    REQUIRE(run_migflow("run " + shell_quote(yaml) + " --quiet --replicates 3 -o " + shell_quote(ens), &err) == 0);
+    CHECK(check_result_file(ens).status == ResultCheck::Status::sealed);
+    CHECK(!fs::exists(ens + ".partial"));
+
+    CHECK(run_migflow("run " + shell_quote(yaml) + " --quiet --replicates 2 -o " + shell_quote(yaml), &err) == 1);
+    CHECK_THAT(err, Contains("the output file " + yaml + " is an input of this run"));
+    CHECK(slurp(yaml) == yaml_text);
+    // The baseline's files are inputs of a comparison too.
+    const std::string other = dir.write("other.yaml", yaml_text);
+    CHECK(run_migflow("compare " + shell_quote(other) + " " + shell_quote(yaml) + " --quiet --replicates 2 -o " +
+                          shell_quote(yaml), &err) == 1);
+    CHECK_THAT(err, Contains("is an input of this run"));
+    CHECK(slurp(yaml) == yaml_text);
+
+    const std::string victim = dir.write("victim.txt", "precious");
+    const std::string cmp = (dir.path / "cmp.h5").string();
+    fs::create_symlink(victim, cmp + ".partial");
+    CHECK(run_migflow("compare " + shell_quote(other) + " " + shell_quote(yaml) + " --quiet --replicates 2 -o " +
+                          shell_quote(cmp), &err) == 1);
+    CHECK_THAT(err, Contains("cannot create " + cmp + ".partial: it is a symbolic link"));
+    CHECK(slurp(victim) == "precious");
+    CHECK(!fs::exists(cmp));
+    fs::remove(cmp + ".partial");
+    REQUIRE(run_migflow("compare " + shell_quote(other) + " " + shell_quote(yaml) + " --quiet --replicates 2 -o " +
+                            shell_quote(cmp), &err) == 0);
+    CHECK(check_result_file(cmp).status == ResultCheck::Status::sealed);
+}
+
+TEST_CASE("huge numbers in a Flee case are refused or mean what they say, never overflow",
+          "[reliability][flee]") {
+    TempDir dir("rel_flee");
+    const fs::path c = copy_case("burundi", dir.path);
+    const Scenario before = import_flee_case(c.string());
+
+    // A closure starting beyond the run is no closure; one ending beyond it lasts to the end.
+    std::ofstream(c / "input_csv" / "closures.csv", std::ios::app)
+        << "location,Bujumbura,,9223372036854775807,9223372036854775808\n"
+        << "location,Kabarore,,3,1e300\n";
+    const Scenario s = import_flee_case(c.string());
+    REQUIRE(s.closures.size() == before.closures.size() + 1);
+    CHECK(s.closures.back().start == 3);
+    CHECK(s.closures.back().end == never);
+
+    replace_in(c / "input_csv" / "conflicts.csv", "\n1, 1, 0", "\n1, 1e300, 0");
+    replace_in(c / "source_data" / "rwa-mahama.csv", "\n2015-", "\n2015-05-02,1e308\n2015-");
+    auto problems = [&] {
+        try {
+            import_flee_case(c.string());
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    std::string what = problems();
+    CHECK_THAT(what, Contains("conflicts.csv:3:2: Bujumbura: got `1e300`, expected a number in [0, 1e+06]"));
+    CHECK_THAT(what, Contains("rwa-mahama.csv"));
+    CHECK_THAT(what, Contains("count: got `1e308`, expected a number in [0, 1e+12]"));
+    replace_in(c / "input_csv" / "sim_period.csv", "Length,396", "Length,3000000000");
+    what = problems();
+    CHECK_THAT(what, Contains("sim_period.csv:2:2: Length: got `3000000000`, expected a whole number of days in [1, 1000000]"));
+    CHECK_THAT(what, !Contains("missing row"));
+}
+
+TEST_CASE("a full disk fails the run cleanly: a message, exit 1, no file left", "[reliability][output]") {
+    // Injected write failure: RLIMIT_FSIZE (ulimit -f, SIGXFSZ ignored) makes HDF5's writes
+    // fail with EFBIG at a chosen size, through the same paths as ENOSPC. Several sizes, so
+    // the failure lands in creation, in the day blocks and in the final close.
+    TempDir dir("rel_full");
+    const std::string out = (dir.path / "out.h5").string();
+    for (int kib : {1, 8, 24, 48, 64}) {
+        CAPTURE(kib);
+        std::string err;
+        const std::string limit = "trap '' XFSZ; ulimit -f " + std::to_string(kib) + "; ";
+        const int rc = run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(out), &err,
+                               limit);
+        CHECK(rc == 1);
+        CHECK_THAT(err, Contains("migflow: error: cannot "));
+        CHECK_THAT(err, Contains("File too large"));
+        CHECK(!fs::exists(out));
+        CHECK(!fs::exists(out + ".partial"));
+    }
+
+    // In a sweep the run is marked failed in index.csv and the sweep says why.
+    const std::string yaml = copy_tiny(dir.path);
+    dir.write("sweep.yaml", "scenario: tiny.yaml\nseeds: [1, 2]\noutput_dir: runs\n");
+    std::string err;
+    const int rc = run_migflow("sweep " + shell_quote((dir.path / "sweep.yaml").string()), &err,
+                           "trap '' XFSZ; ulimit -f 48; ");
+    CHECK(rc == 1);
+    CHECK_THAT(err, Contains("sweep run 0 (seed 1) failed: cannot write output file"));
+    const std::string index = slurp(dir.path / "runs" / "index.csv");
+    CHECK_THAT(index, Contains(",failed,"));
+}
+
+TEST_CASE("damaged result files are reported, never crash or hang a reader", "[reliability][output]") {
+    TempDir dir("rel_damage");
+    const std::string good = (dir.path / "good.h5").string();
+    REQUIRE(run_migflow("run " + shell_quote(flee_cases + "/burundi") + " --quiet --seed 3 -o " + shell_quote(good)) == 0);
+    REQUIRE(check_result_file(good).status == ResultCheck::Status::sealed);
+    const auto size = fs::file_size(good);
+    const std::string bytes = slurp(good);
+    // One byte changed at 200 offsets spread over the file, each file read by `migflow info`.
+    int reported = 0, read = 0;
+    std::string list;
+    for (int k = 0; k < 200; ++k) {
+        const std::size_t at = static_cast<std::size_t>(k) * (size - 1) / 199;
+        std::string damaged = bytes;
+        damaged[at] = static_cast<char>(damaged[at] ^ 0x5a);
+        const std::string path = (dir.path / ("d" + std::to_string(k) + ".h5")).string();
+        std::ofstream(path, std::ios::binary) << damaged;
+        list += " " + shell_quote(path);
+        std::string err;
+        const int rc = run_migflow("info " + shell_quote(path), &err, "timeout 20 ");
+        CAPTURE(at, err);
+        REQUIRE((rc == 0 || rc == 1));
+        (rc == 1 ? reported : read) += 1;
+        if (rc == 1 && at >= 512) CHECK_THAT(err, Contains("damaged result file"));
+    }
+    CHECK(reported >= 190);  // only bytes of the seal's padding may change unnoticed
+    // The Python reader (analysis/mfresult.py) on the same files, in one interpreter.
+    const std::string py = "timeout 120 /usr/bin/python3 -c " +
+                           shell_quote("import sys; sys.path.insert(0, '" MIGFLOW_SOURCE_DIR "/analysis')\n"
+                                       "import mfresult\n"
+                                       "bad = 0\n"
+                                       "for p in sys.argv[1:]:\n"
+                                       "    try: mfresult.load(p)\n"
+                                       "    except mfresult.ResultError: bad += 1\n"
+                                       "print(bad)\n") +
+                           " " + list;
+    CHECK(run_shell(py + " > " + shell_quote((dir.path / "py.txt").string())) == 0);
+    CHECK(std::stoi(slurp(dir.path / "py.txt")) == reported);
+}
+
+TEST_CASE("inputs that never end, repeated keys and rows are bounded", "[reliability][input]") {
+    TempDir dir("rel_bounds");
+    const std::string yaml = copy_tiny(dir.path);
+    // A driver CSV naming /dev/zero: read up to the limit, then refused.
+    replace_in(yaml, "file: tiny_climate.csv", "file: /dev/zero");
+    std::string err;
+    CHECK(run_migflow("check " + shell_quote(yaml), &err, "MIGFLOW_MAX_SPECIAL_INPUT_BYTES=1000000 timeout 20 ") == 1);
+    CHECK_THAT(err, Contains("cannot read CSV file `/dev/zero`"));
+    // A FIFO nobody writes to: no wait.
+    const std::string fifo = (dir.path / "fifo.csv").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    replace_in(yaml, "file: /dev/zero", "file: fifo.csv");
+    CHECK(run_migflow("check " + shell_quote(yaml), &err, "timeout 20 ") == 1);
+    CHECK_THAT(err, Contains("fifo.csv"));
+    try {
+        read_text_file("/dev/zero");
+        FAIL("read /dev/zero whole");
+    } catch (const InputError& e) {
+        CHECK_THAT(e.what(), Contains("/dev/zero: not a regular file and longer than 67108864 bytes"));
+    }
+
+    // A Flee settings key repeated 20,000 times: one pass, at most 50 messages + a count.
+    const fs::path c = copy_case("burundi", dir.path);
+    std::string settings = "move_rules:\n";
+    for (int i = 0; i < 20000; ++i) settings += "  max_move_speed: 200\n";
+    std::ofstream(c / "simsetting.yml", std::ios::trunc) << settings;
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<Problem> problems;
+    try {
+        import_flee_case(c.string());
+    } catch (const InputError& e) {
+        problems = e.problems();
+    }
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 10);
+    REQUIRE(problems.size() == Diagnostics::max_per_file + 1);
+    CHECK_THAT(problems[0].str(), Contains("simsetting.yml:3:3: move_rules.max_move_speed: given more than once"));
+    CHECK(problems.back().str() == (c / "simsetting.yml").string() + ": 19949 more problem(s) in this file not shown");
+    fs::remove(c / "simsetting.yml");
+
+    // A data_layout row repeated 20,000 times: Flee uses the first row's data (so do we),
+    // each repeat is a warning, and the command line prints 50 of them and a count.
+    const Scenario once = import_flee_case(c.string());
+    {
+        std::ofstream layout(c / "source_data" / "data_layout.csv", std::ios::app);
+        for (int i = 0; i < 20000; ++i) layout << "Mahama,rwa-mahama.csv\n";
+    }
+    const Scenario repeated = import_flee_case(c.string());
+    REQUIRE(repeated.observed.count.size() == once.observed.count.size());
+    for (std::size_t k = 0; k < once.observed.count.size(); ++k) CHECK(repeated.observed.count[k] == once.observed.count[k]);
+    REQUIRE(repeated.warnings.size() >= 20000);
+    CHECK_THAT(repeated.warnings[0].str(), Contains("data_layout.csv:7:1: camp: `Mahama` is given again: Flee uses the data of its first row"));
+    std::string warned;
+    CHECK(run_migflow("check " + shell_quote(c.string()), &warned, "timeout 60 ") == 0);
+    CHECK_THAT(warned, Contains("data_layout.csv: 199") && Contains("more warnings not shown"));
+    CHECK(std::count(warned.begin(), warned.end(), '\n') < 60);
+
+    // A scenario YAML beyond the YAML limit is refused before parsing.
+    std::string err2;
+    CHECK(run_migflow("check " + shell_quote(scenarios + "/tiny.yaml"), &err2, "MIGFLOW_MAX_YAML_BYTES=100 ") == 1);
+    CHECK_THAT(err2, Contains("a YAML file may have (put bulk data in CSV files; MIGFLOW_MAX_YAML_BYTES raises the limit)"));
+    // A 5 MB flow list on one line (1.2 GB and 40 s in yaml-cpp): refused by default.
+    std::string flow = "name: x\nlist: [";
+    for (int i = 0; i < 2500000; ++i) flow += "1,";
+    const std::string big = dir.write("big.yaml", flow + "1]\n");
+    CHECK(run_migflow("check " + shell_quote(big), &err2, "timeout 20 ") == 1);
+    CHECK_THAT(err2, Contains(big + ": the scenario file is 5000018 bytes, more than the 4194304 a YAML file may have"));
+}
+
+TEST_CASE("every message has a place or a reason", "[reliability][errors]") {
+    TempDir dir("rel_msgs");
+    const fs::path c = copy_case("burundi", dir.path);
+    std::ofstream(c / "input_csv" / "sim_period.csv", std::ios::trunc) << "StartDate,2015-05-01\n";
+    std::string what;
+    try {
+        import_flee_case(c.string());
+    } catch (const InputError& e) {
+        what = e.what();
+    }
+    CHECK_THAT(what, Contains("sim_period.csv:2:1: Length: missing row `Length,<days>`"));
+
+    const std::string list = dir.write("list.yaml", "# a list\n- a\n- b\n");
+    std::string err;
+    CHECK(run_migflow("check " + shell_quote(list), &err) == 1);
+    CHECK_THAT(err, Contains(list + ":2:1: got a list, expected a map of"));
+
+    const std::string long_name = (dir.path / (std::string(300, 'x') + ".yaml")).string();
+    CHECK(run_migflow("check " + shell_quote(long_name), &err) == 1);
+    CHECK_THAT(err, Contains("File name too long"));
+    CHECK(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(long_name), &err) == 1);
+    CHECK_THAT(err, Contains(".partial: the file name is longer than the file system allows"));
+    CHECK(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o /nonexistent/dir/out.h5", &err) == 1);
+    CHECK_THAT(err, Contains("cannot create /nonexistent/dir/out.h5.partial: the directory `/nonexistent/dir` does not exist"));
+}
+
+TEST_CASE("sweep --resume notices a changed input CSV and reruns a damaged run file", "[reliability][sweep]") {
+    TempDir dir("rel_resume");
+    copy_tiny(dir.path);
+    const std::string sweep = dir.write("sweep.yaml", "scenario: tiny.yaml\nseeds: [1, 2]\noutput_dir: runs\n");
+    REQUIRE(run_migflow("sweep " + shell_quote(sweep)) == 0);
+    const fs::path run0 = dir.path / "runs" / "run_000.h5";
+    REQUIRE(fs::exists(run0));
+
+    // A byte of a complete run changed: --resume runs it again instead of adopting it.
+    std::string bytes = slurp(run0);
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+    std::ofstream(run0, std::ios::binary | std::ios::trunc) << bytes;
+    std::string err;
+    CHECK(run_migflow("sweep --resume " + shell_quote(sweep), &err) == 0);
+    CHECK_THAT(err, Contains("[1/2] run_000.h5 (seed 1) ..."));
+    CHECK_THAT(err, Contains("[2/2] run_001.h5 (seed 2): complete already, kept"));
+    CHECK(check_result_file(run0.string()).status == ResultCheck::Status::sealed);
+
+    // The scenario's climate CSV changed: the old runs are not this sweep's any more.
+    std::ofstream(dir.path / "tiny_climate.csv", std::ios::app) << "\n";
+    CHECK(run_migflow("sweep --resume " + shell_quote(sweep), &err) == 1);
+    CHECK_THAT(err, Contains("--resume: "));
+    CHECK_THAT(err, Contains("tiny_climate.csv crc32"));
+}
+
+TEST_CASE("shards check the input fingerprint on --resume; --merge keeps only intact runs", "[reliability][sweep]") {
+    TempDir dir("rel_shards");
+    copy_tiny(dir.path);
+    const std::string sweep = dir.write("sweep.yaml", "scenario: tiny.yaml\nseeds: [1, 2, 3, 4]\noutput_dir: runs\n");
+    REQUIRE(run_migflow("sweep " + shell_quote(sweep) + " --shard 0/2") == 0);
+    REQUIRE(run_migflow("sweep " + shell_quote(sweep) + " --shard 1/2") == 0);
+    std::string err;
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --merge", &err) == 0);
+
+    // A damaged run of shard 1: --merge does not count it, its shard's --resume reruns it.
+    const fs::path run1 = dir.path / "runs" / "run_001.h5";
+    std::string bytes = slurp(run1);
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+    std::ofstream(run1, std::ios::binary | std::ios::trunc) << bytes;
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --merge", &err) == 1);
+    CHECK_THAT(err, Contains("1 of 4 run(s) not done (run 1 pending)"));
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --shard 1/2 --resume", &err) == 0);
+    CHECK(check_result_file(run1.string()).status == ResultCheck::Status::sealed);
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --merge", &err) == 0);
+
+    // A changed input CSV: the other shard's --resume refuses too.
+    std::ofstream(dir.path / "tiny_climate.csv", std::ios::app) << "\n";
+    CHECK(run_migflow("sweep " + shell_quote(sweep) + " --shard 0/2 --resume", &err) == 1);
+    CHECK_THAT(err, Contains("--resume: "));
+    CHECK_THAT(err, Contains("tiny_climate.csv crc32"));
+}
+
+TEST_CASE("a sweep never writes through links in its output directory", "[reliability][sweep]") {
+    TempDir dir("rel_links");
+    copy_tiny(dir.path);
+    const std::string sweep = dir.write("sweep.yaml", "scenario: tiny.yaml\nseeds: [1]\noutput_dir: runs\n");
+    const std::string a = dir.write("a.txt", "keep a"), b = dir.write("b.txt", "keep b");
+    fs::create_directories(dir.path / "runs");
+    fs::create_symlink(a, dir.path / "runs" / "index.csv.tmp");
+    fs::create_symlink(b, dir.path / "runs" / "sweep_settings.txt");
+    std::string err;
+    CHECK(run_migflow("sweep " + shell_quote(sweep), &err) == 0);
+    CHECK(slurp(a) == "keep a");
+    CHECK(slurp(b) == "keep b");
+    CHECK(fs::is_regular_file(fs::symlink_status(dir.path / "runs" / "sweep_settings.txt")));
+    CHECK_THAT(slurp(dir.path / "runs" / "sweep_settings.txt"), Contains("tiny_climate.csv crc32"));
+    CHECK_THAT(slurp(dir.path / "runs" / "index.csv"), Contains(",done,"));
+}
