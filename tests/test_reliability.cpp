@@ -230,6 +230,32 @@ TEST_CASE("ensemble and comparison files are sealed, never over an input or thro
     CHECK(check_result_file(cmp).status == ResultCheck::Status::sealed);
 }
 
+TEST_CASE("export and rerun check the seal; export never writes through a link", "[reliability][output]") {
+    TempDir dir("rel_readers");
+    const std::string good = (dir.path / "good.h5").string();
+    REQUIRE(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(good)) == 0);
+    std::string bytes = slurp(good);
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x5a);
+    const std::string bad = dir.write("bad.h5", bytes);
+    std::string err;
+    CHECK(run_migflow("export " + shell_quote(bad) + " --format csv -o " + shell_quote((dir.path / "csv").string()), &err) == 1);
+    CHECK_THAT(err, Contains(bad + ": damaged result file"));
+    CHECK(!fs::exists(dir.path / "csv"));
+    CHECK(run_migflow("rerun " + shell_quote(bad) + " --quiet -o " + shell_quote((dir.path / "again.h5").string()), &err) == 1);
+    CHECK_THAT(err, Contains(bad + ": damaged result file"));
+
+    const std::string victim = dir.write("victim.txt", "precious");
+    fs::create_directories(dir.path / "csv2");
+    fs::create_symlink(victim, dir.path / "csv2" / "regions.csv.partial");
+    CHECK(run_migflow("export " + shell_quote(good) + " --format csv -o " + shell_quote((dir.path / "csv2").string()), &err) == 1);
+    CHECK_THAT(err, Contains("regions.csv.partial: it is a symbolic link"));
+    CHECK(slurp(victim) == "precious");
+    CHECK(!fs::exists(dir.path / "csv2" / "regions.csv"));
+    fs::remove(dir.path / "csv2" / "regions.csv.partial");
+    CHECK(run_migflow("export " + shell_quote(good) + " --format csv -o " + shell_quote((dir.path / "csv2").string()), &err) == 0);
+    CHECK(fs::file_size(dir.path / "csv2" / "regions.csv") > 100);
+}
+
 TEST_CASE("huge numbers in a Flee case are refused or mean what they say, never overflow",
           "[reliability][flee]") {
     TempDir dir("rel_flee");

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "migflow/core/csv.hpp"
+#include "migflow/core/files.hpp"
 #include "output/tidy_csv.hpp"
 
 namespace migflow::cli {
@@ -34,6 +35,9 @@ public:
                 throw std::runtime_error(path + " exists; use --overwrite to replace it");
             final_.push_back(path);
         }
+        // Claimed as a run's output is (exclusive, locked, never through a link), then
+        // written by name: the file is the one just created.
+        for (const auto& p : final_) claims_.push_back(claim_partial_file(p + ".partial"));
         regions.open(final_[0] + ".partial", std::ios::binary | std::ios::trunc);
         routes.open(final_[1] + ".partial", std::ios::binary | std::ios::trunc);
         if (!regions || !routes) throw std::runtime_error(dir + ": cannot write");
@@ -43,15 +47,17 @@ public:
         std::error_code ec;
         regions.close();
         routes.close();
-        for (const auto& p : final_) fs::remove(p + ".partial", ec);
+        for (std::size_t k = 0; k < claims_.size(); ++k) remove_if_same(final_[k] + ".partial", claims_[k].get());
         if (created_dir_) fs::remove(dir_, ec);  // only if empty: a failed export leaves nothing new
     }
     void commit() {
         regions.close();
         routes.close();
         if (!regions || !routes) throw std::runtime_error(final_[0] + ": cannot write");
+        for (std::size_t k = 0; k < final_.size(); ++k) sync_file(claims_[k].get(), final_[k] + ".partial");
         for (const auto& p : final_) fs::rename(p + ".partial", p);
         done_ = true;
+        sync_directory_of(final_[0]);
     }
     const std::vector<std::string>& paths() const { return final_; }
 
@@ -61,6 +67,7 @@ private:
     std::string dir_;
     bool created_dir_ = false;
     std::vector<std::string> final_;
+    std::vector<FileHandle> claims_;  // their locks tell another export the files are in use
     bool done_ = false;
 };
 

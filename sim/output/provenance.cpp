@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "migflow/formats/flee/import.hpp"
+#include "migflow/output/result_check.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "output/hdf5_util.hpp"
 
@@ -66,6 +67,7 @@ RecordedRun read_recorded_run(const std::string& path) {
     std::string kind, text, source_file, base_text, overrides;
     std::vector<InputFile> inputs;
     try {
+        require_usable_result(path);  // HDF5 must never parse a damaged file
         H5::H5File f(path, H5F_ACC_RDONLY);
         const H5::Group root = f.openGroup("/");
         if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "migflow/output/result_check.hpp"
 #include "output/hdf5_util.hpp"
 
 namespace migflow::detail {
@@ -95,6 +96,7 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                      std::ostream& routes) {
     H5::Exception::dontPrint();
     try {
+        require_usable_result(h5_path);  // HDF5 must never parse a damaged file
         H5::H5File file(h5_path, H5F_ACC_RDONLY);
         const H5::Group root = file.openGroup("/");
         if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)

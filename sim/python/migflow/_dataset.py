@@ -95,6 +95,11 @@ def read_file(path):
     """The raw dict of `build` from a result file (h5py)."""
     import h5py
 
+    from . import _core
+
+    status, why = _core.check_result_file(path)
+    if status == "damaged":
+        raise ValueError(f"{path}: damaged result file: {why}")
     with h5py.File(path, "r") as f:
         if f.attrs.get("complete") != 1:
             raise ValueError(f"{path}: not a complete migflow result (no root attribute complete = 1)")

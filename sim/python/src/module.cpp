@@ -10,6 +10,7 @@
 #include "migflow/core/date.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/formats/flee/import.hpp"
+#include "migflow/output/result_check.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "migflow/scenario/overrides.hpp"
 #include "migflow/scenario/params.hpp"
@@ -161,4 +162,12 @@ PYBIND11_MODULE(_core, m) {
             return types;
         });
     m.def("parameter_table", &parameter_table);
+    // The seal check of `migflow info` (result_check.hpp), before h5py parses a byte.
+    m.def("check_result_file", [](const std::string& path) {
+        const ResultCheck c = check_result_file(path);
+        const char* status = c.status == ResultCheck::Status::sealed     ? "sealed"
+                             : c.status == ResultCheck::Status::unsealed ? "unsealed"
+                                                                         : "damaged";
+        return std::pair<std::string, std::string>(status, c.message);
+    });
 }
