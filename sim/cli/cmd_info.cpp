@@ -230,7 +230,9 @@ int info(const std::string& path) {
     // The seal first: HDF5 must never parse a damaged file (it may crash or loop on one).
     const ResultCheck check = check_result_file(path);
     if (!check.usable()) {
-        std::cerr << "migflow info: " << path << ": damaged result file: " << check.message << '\n';
+        std::cerr << "migflow info: " << path
+                  << (check.status == ResultCheck::Status::foreign ? ": not a migflow result file: " : ": damaged result file: ")
+                  << check.message << '\n';
         return 1;
     }
     try {

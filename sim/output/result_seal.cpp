@@ -78,7 +78,7 @@ ResultCheck check_result_file(const std::string& path) {
     const ssize_t got = ::pread(fd.get(), header, detail::seal_bytes, 0);
     if (got >= 8 && std::memcmp(header, hdf5_signature, 8) == 0) return {Status::unsealed, {}};
     if (got < static_cast<ssize_t>(detail::seal_bytes) || std::strncmp(header, magic, sizeof magic - 1) != 0)
-        return damaged("neither a sealed migflow result nor an HDF5 file");
+        return {Status::foreign, "neither a sealed migflow result nor an HDF5 file"};
     unsigned crc_want = 0;
     unsigned long long n = 0;
     if (std::sscanf(header + sizeof magic - 1, "crc32 %8x\nbytes %llu\n", &crc_want, &n) != 2)
@@ -99,6 +99,8 @@ ResultCheck check_result_file(const std::string& path) {
 
 void require_usable_result(const std::string& path) {
     const ResultCheck c = check_result_file(path);
+    if (c.status == ResultCheck::Status::foreign)
+        throw std::runtime_error(path + ": cannot read as a migflow result: " + c.message);
     if (!c.usable()) throw std::runtime_error(path + ": damaged result file: " + c.message);
 }
 

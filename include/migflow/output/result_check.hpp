@@ -11,12 +11,13 @@ struct ResultCheck {
     enum class Status {
         sealed,    // the seal is there and the bytes match it
         unsealed,  // a plain HDF5 file (an older migflow, another tool): nothing to check
-        damaged,   // the seal does not match, or the file is neither sealed nor HDF5
+        damaged,   // the seal does not match
+        foreign,   // neither sealed nor HDF5 (a YAML named by mistake, or a damaged seal's magic)
     };
     Status status = Status::damaged;
-    std::string message;  // why, when damaged
+    std::string message;  // why, when damaged or foreign
 
-    bool usable() const { return status != Status::damaged; }
+    bool usable() const { return status == Status::sealed || status == Status::unsealed; }
 };
 
 // Reads the whole file once (CRC-32 at a few GB/s).

@@ -100,6 +100,8 @@ def read_file(path):
     status, why = _core.check_result_file(path)
     if status == "damaged":
         raise ValueError(f"{path}: damaged result file: {why}")
+    if status == "foreign":
+        raise ValueError(f"{path}: cannot read as a migflow result: {why}")
     with h5py.File(path, "r") as f:
         if f.attrs.get("complete") != 1:
             raise ValueError(f"{path}: not a complete migflow result (no root attribute complete = 1)")

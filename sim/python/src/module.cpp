@@ -167,6 +167,7 @@ PYBIND11_MODULE(_core, m) {
         const ResultCheck c = check_result_file(path);
         const char* status = c.status == ResultCheck::Status::sealed     ? "sealed"
                              : c.status == ResultCheck::Status::unsealed ? "unsealed"
+                             : c.status == ResultCheck::Status::foreign  ? "foreign"
                                                                          : "damaged";
         return std::pair<std::string, std::string>(status, c.message);
     });
