@@ -3,16 +3,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <variant>
 #include <vector>
 
 #include "migflow/core/date.hpp"
 #include "migflow/output/network_columns.hpp"
+#include "migflow/output/run_attributes.hpp"
 #include "output/hdf5_util.hpp"
 
 namespace migflow::detail {
 
 namespace {
-constexpr int schema_version = 1;
 constexpr std::size_t max_chunk_rows = 32;
 constexpr std::size_t max_chunk_cols = 8192;
 }  // namespace
@@ -20,24 +21,8 @@ constexpr std::size_t max_chunk_cols = 8192;
 void write_run_attributes(H5::H5File& file, const Scenario& s, std::uint64_t seed, int threads,
                           const std::string& version) {
     H5::Group root = file.openGroup("/");
-    set_attr(root, "schema_version", schema_version);
-    set_attr(root, "migflow_version", version);
-    set_attr(root, "scenario_name", s.name);
-    set_attr(root, "scenario_file", s.source_file);
-    set_attr(root, "scenario_text", s.source_text);
-    set_attr(root, "seed", seed);
-    set_attr(root, "ruleset", s.ruleset);
-    set_attr(root, "people_per_agent", s.agents.people_per_agent);
-    set_attr(root, "start_date", format_date(s.start_date));
-    set_attr(root, "days", static_cast<std::int64_t>(std::max<Day>(s.days, 0)));
-    set_attr(root, "threads", threads);
-    set_attr(root, "scenario_kind", s.source_kind);
-    if (!s.overrides.empty()) {
-        std::string lines;
-        for (const auto& [k, v] : s.overrides) lines += k + "=" + v + "\n";
-        set_attr(root, "overrides", lines);
-        set_attr(root, "scenario_base_text", s.base_text);
-    }
+    for (const RunAttribute& a : run_attributes(s, seed, threads, version))
+        std::visit([&](const auto& v) { set_attr(root, a.name, v); }, a.value);
     // Every file the scenario read, byte for byte: with scenario_text, what `migflow
     // rerun` needs to repeat the run from this file alone.
     H5::Group inputs = file.createGroup("/inputs");

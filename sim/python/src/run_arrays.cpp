@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <variant>
 
 #include "migflow/output/network_columns.hpp"
+#include "migflow/output/run_attributes.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/measures/ard.hpp"
@@ -114,26 +116,10 @@ py::dict run_to_arrays(const Scenario& s, std::uint64_t seed, int threads) {
     const std::size_t T = static_cast<std::size_t>(std::max<Day>(s.days, 0));
 
     py::dict out, attrs, time, regions, routes, series, drivers;
-    attrs["schema_version"] = 1;
-    attrs["migflow_version"] = rec.info.version;
-    attrs["scenario_name"] = s.name;
-    attrs["scenario_file"] = s.source_file;
-    attrs["scenario_text"] = s.source_text;
-    attrs["seed"] = seed;
-    attrs["ruleset"] = s.ruleset;
-    attrs["people_per_agent"] = s.agents.people_per_agent;
-    attrs["start_date"] = format_date(s.start_date);
-    attrs["days"] = static_cast<std::int64_t>(T);
-    attrs["threads"] = rec.info.threads;
+    // The result file's header attributes (sim/output/run_attributes.cpp), then `ranks`.
+    for (const RunAttribute& a : run_attributes(s, seed, rec.info.threads, rec.info.version))
+        std::visit([&](const auto& v) { attrs[py::str(a.name)] = v; }, a.value);
     attrs["ranks"] = rec.info.ranks;
-    // Provenance, as the result file's header writes it (sim/output/result_header.cpp).
-    attrs["scenario_kind"] = s.source_kind;
-    if (!s.overrides.empty()) {
-        std::string lines;
-        for (const auto& [k, v] : s.overrides) lines += k + "=" + v + "\n";
-        attrs["overrides"] = lines;
-        attrs["scenario_base_text"] = s.base_text;
-    }
 
     std::vector<std::int32_t> day(T);
     std::vector<std::string> date(T);
