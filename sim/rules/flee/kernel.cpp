@@ -2,6 +2,7 @@
 // engine's agent columns. Region work once per day (tables.cpp); the agent
 // kernel is parallel over fixed blocks and reads only start-of-day tables, so 1 and
 // N threads give identical results.
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "rules/flee/tables.hpp"
+#include "rules/flee/walks.hpp"
 #include "engine/thread_tallies.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/engine/rng.hpp"
@@ -20,9 +22,22 @@ namespace migflow {
 namespace {
 
 constexpr std::size_t block_size = 1 << 11;
+// Nodes per location in the walk tables: about one per `agents_per_walk_node` agents
+// there on average, so that building them costs less than the agents they serve, and
+// at most max_walk_nodes, so that the day's tables stay in the caches (more nodes
+// cover more hops but cost more misses: benchmarks/RESULTS.md, "Flee ruleset").
+constexpr double agents_per_walk_node = 8.0;
+constexpr std::size_t min_walk_nodes = 16, max_walk_nodes = 192;
 // Travellers with exactly the link length covered have not arrived (Flee's test is
 // strict); they keep this token distance so that km_left stays > 0 on the road.
 constexpr float not_quite_there = 1e-3f;
+
+// The agent takes walk node v as where it is (from < 0: keeps its own).
+inline void end_at(RegionIndex& region, RegionIndex& from, float& km_left, const detail::FleeWalkNode& v) {
+    region = v.region;
+    if (v.from >= 0) from = v.from;
+    km_left = v.km_left > 0.0f ? v.km_left : 0.0f;
+}
 
 class FleeRuleset final : public Ruleset {
 public:
@@ -338,12 +353,50 @@ private:
         return n;
     }
 
+    // An agent's journey while its day is resolved, in locals (written back once).
+    struct Leg {
+        RegionIndex region, from;
+        float km_left;
+        float moved = 0.0f;     // km credited today
+        std::int32_t link = -1; // the current link, once known
+        bool new_link = false;  // the current link was entered today
+    };
     void move_block(std::size_t begin, std::size_t end, std::uint64_t key, AgentStore& a,
-                    DayTally& tally);
+                    DayTally& tally, std::uint32_t* ended);
     void move_run(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
-                  AgentStore& a, DayTally& t);
+                  AgentStore& a, DayTally& t, std::uint32_t* ended);
     void move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bits, bool standing,
                     std::uint64_t key, AgentStore& a, DayTally& t, const detail::FleeTables& T);
+    void walk_run(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
+                  AgentStore& a, DayTally& t, std::uint32_t* ended);
+    void walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a, DayTally& t,
+                        std::uint32_t* ended);
+    void walk_on(std::size_t id, std::uint64_t bits, Leg& g, DayTally& t, std::uint32_t* ended);
+    void travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t,
+                const detail::FleeTables& T);
+    // Flee's evolve(): the move test, then the link choice; returns the link or -1.
+    // The choice counts the links whose cumulative threshold is at or below the
+    // draw, without branches (the exit of a search loop is unpredictable).
+    std::int32_t decide(RegionIndex r, std::uint64_t b, bool force, DayTally& t,
+                        const detail::FleeTables& T) const {
+        if ((b >> 32) >= T.move_threshold[r] && !(force && T.town[r])) return -1;
+        const std::int32_t l = choose_in(T.link_cum, r, b);
+        // One load tells whether this choice needs counting (FLEE.md "Turned away").
+        if (l < 0 || T.link_flags[l]) [[unlikely]] {
+            count_turned_away(T, r, b, l, t);
+            if (l < 0 || (T.link_flags[l] & detail::flee_link_stay)) return -1;
+        }
+        return l;
+    }
+    void depart(Leg& g, RegionIndex at, std::int32_t l, DayTally& t) const {
+        ++t.departures[at];
+        ++(st_.link_forward[l] ? t.flow_forward : t.flow_backward)[w_.link_route[l]];
+        g.link = l;
+        g.from = at;
+        g.region = w_.link_to[l];
+        g.km_left = w_.link_km[l];
+        g.new_link = true;
+    }
     // The first link whose cumulative threshold exceeds the draw in `cum`, counted
     // without branches; -1 when none is open.
     std::int32_t choose_in(const std::vector<std::uint64_t>& cum, RegionIndex r, std::uint64_t bits) const {
@@ -400,6 +453,13 @@ private:
     };
     std::vector<NewRun> new_runs_;  // agents to create in today's batch, in order
     detail::ThreadTallies partial_{w_.region_count(), w_.route_count()};
+    // The day's walk tables (docs/FLEE.md "How a day's hops are resolved") and, per
+    // thread, how many agents ended their walks at each node.
+    bool use_walks_ = false;
+    bool any_closed_ = false;  // a link is closed today
+    detail::FleeWalkTables walks_;
+    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> ended_;
+    std::vector<std::int64_t> ended_total_, through_;
 };
 
 void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
@@ -415,27 +475,50 @@ void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
     for (std::size_t g = 0; g < tables_.size(); ++g)
         detail::compute_flee_tables(f_, w_, st_, s, toc_, flood, group_weight_.empty() ? 1.0 : group_weight_[g],
                                     tables_[g]);
+    const detail::FleeTables& T0 = tables_[0];
+    any_closed_ = std::find(T0.link_open.begin(), T0.link_open.end(), 0) != T0.link_open.end();
+    // Walks need agents that differ only by where they are: not with short-stint
+    // forcing (each agent's recent travel) nor with one table per awareness group.
+    use_walks_ = !f_.move.avoid_short_stints && tables_.size() == 1;
+    if (use_walks_) {
+        // From the day's counts, the same on every process.
+        double agents = 0.0;
+        for (const auto c : s.agents_at) agents += static_cast<double>(c);
+        const double want = agents / static_cast<double>(std::max<std::size_t>(1, w_.region_count())) / agents_per_walk_node;
+        const auto nodes = static_cast<std::size_t>(std::clamp(want, double(min_walk_nodes), double(max_walk_nodes)));
+        detail::compute_flee_walks(T0, w_, static_cast<float>(f_.move.max_move_speed), nodes, walks_);
+    }
+    const std::size_t nodes = use_walks_ ? walks_.node_count : 0;
+    for (auto& e : ended_) e.assign(nodes, 0);
     const auto key = stream_key(seed_, Purpose::move, s.day);
     partial_.clear();
     const std::size_t n = agents.size();
     const std::size_t blocks = (n + block_size - 1) / block_size;
     tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
-        move_block(b * block_size, std::min(n, (b + 1) * block_size), key, agents, partial_.local());
+        auto& ended = ended_.local();
+        if (ended.size() != nodes) ended.assign(nodes, 0);
+        move_block(b * block_size, std::min(n, (b + 1) * block_size), key, agents, partial_.local(), ended.data());
     });
     partial_.add_to(tally);
+    if (!use_walks_) return;
+    ended_total_.assign(nodes, 0);
+    for (const auto& e : ended_)
+        if (e.size() == nodes)
+            for (std::size_t k = 0; k < nodes; ++k) ended_total_[k] += e[k];
+    detail::add_flee_walk_tallies(walks_, w_, st_.link_forward, ended_total_, through_, tally);
 }
 
 // Writes only agents [begin, end) and their own entries of recent_/arrived_once_.
 void FleeRuleset::move_block(std::size_t begin, std::size_t end, std::uint64_t key, AgentStore& a,
-                             DayTally& t) {
+                             DayTally& t, std::uint32_t* ended) {
     // Draws are keyed by global id: runs of consecutive ids (AgentStore::for_each_run).
     a.for_each_run(begin, end, [&](std::size_t first, std::size_t last, std::uint64_t first_gid) {
-        move_run(first, last, first_gid, key, a, t);
+        move_run(first, last, first_gid, key, a, t, ended);
     });
 }
 
 void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t first_gid,
-                           std::uint64_t key, AgentStore& a, DayTally& t) {
+                           std::uint64_t key, AgentStore& a, DayTally& t, std::uint32_t* ended) {
     // Fast path first: most agents stand in a camp and fail the move test, so the loop
     // over them touches two columns and one table entry and draws one random number.
     const RegionIndex* region = a.region.data();
@@ -460,6 +543,7 @@ void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t fir
         }
         return;
     }
+    if (use_walks_) return walk_run(begin, end, first_gid, key, a, t, ended);
     const detail::FleeTables& T = tables_[0];
     const std::uint64_t* threshold = T.move_threshold.data();
     for (std::size_t id = begin; id < end; ++id) {
@@ -477,103 +561,266 @@ void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t fir
     }
 }
 
-// One agent that moves today: the link choice of a standing agent (`standing`), then
-// Flee's finish_travel(): each link gets a full day's credit (per-hop credit); an
-// agent that arrives having moved less than max_move_speed decides again.
+// move_run() with the walk tables. The movers' table lookups are random accesses into
+// tables of a few MB: they are queued in batches and prefetched, so that a batch's
+// cache misses overlap instead of following one another.
+void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t first_gid,
+                           std::uint64_t key, AgentStore& a, DayTally& t, std::uint32_t* ended) {
+    const detail::FleeTables& T = tables_[0];
+    const RegionIndex* region = a.region.data();
+    const float* km_left = a.km_left.data();
+    const std::uint64_t* threshold = T.move_threshold.data();
+    const detail::FleeWalkHead* head = walks_.head.data();
+    const bool on_foot = !arrived_once_.empty();  // start_on_foot: walks once arrived
+    const float speed = static_cast<float>(f_.move.max_move_speed);
+    constexpr int batch = 16;
+    struct Mover {
+        std::size_t id;
+        std::uint64_t bits;
+        std::uint32_t node;
+        int walk;
+        const detail::FleeWalks* W;
+        Leg g;
+    } queue[batch];
+    int queued = 0;
+    auto write_back = [&](const Mover& m) {
+        a.region[m.id] = m.g.region;
+        a.from[m.id] = m.g.from;
+        a.km_left[m.id] = m.g.km_left;
+    };
+    // The queued movers' walks, in waves: each wave does one walk of every mover still
+    // going, its lookups prefetched one step ahead for all of them.
+    auto flush = [&] {
+        for (int i = 0; i < queued; ++i) {
+            const detail::FleeWalkHead& h = head[region[queue[i].id]];
+            queue[i].node = detail::flee_alias_pick(h.moving, h.moving_size, 1, static_cast<std::uint32_t>(queue[i].bits));
+            __builtin_prefetch(h.nodes + queue[i].node);
+            __builtin_prefetch(ended + h.offset + queue[i].node, 1);
+        }
+        int going = 0;
+        for (int i = 0; i < queued; ++i) {
+            Mover& m = queue[i];
+            const detail::FleeWalkHead& h = head[region[m.id]];
+            ++ended[h.offset + m.node];
+            const detail::FleeWalkNode& v = h.nodes[m.node];
+            if (!(v.km_left < 0.0f)) {
+                end_at(a.region[m.id], a.from[m.id], a.km_left[m.id], v);
+                continue;
+            }
+            m.g = Leg{region[m.id], a.from[m.id], 0.0f};
+            end_at(m.g.region, m.g.from, m.g.km_left, v);
+            m.g.moved = v.km;
+            m.walk = 1;
+            queue[going++] = m;
+        }
+        while (going > 0) {
+            int kept = 0;
+            for (int i = 0; i < going; ++i) {
+                Mover& m = queue[i];
+                m.W = &walks_.at[m.g.region];
+                const std::uint64_t b = detail::mix64(m.bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(m.walk)));
+                if (m.W->per_hop) {
+                    // Closures here: the per-hop path for the rest of the day.
+                    const std::int32_t l = decide(m.g.region, b, false, t, T);
+                    if (l >= 0) {
+                        depart(m.g, m.g.region, l, t);
+                        travel(m.id, m.bits, m.walk + 1, m.g, t, T);
+                    }
+                    write_back(m);
+                    continue;
+                }
+                const auto u = static_cast<std::uint32_t>(b >> 32);
+                m.node = u;
+                __builtin_prefetch(m.W->any.data() + ((static_cast<std::uint64_t>(u) * m.W->any.size()) >> 32));
+                queue[kept++] = m;
+            }
+            going = kept;
+            for (int i = 0; i < going; ++i) {
+                Mover& m = queue[i];
+                m.node = detail::flee_alias_pick(m.W->any.data(), static_cast<std::uint32_t>(m.W->any.size()), 0, m.node);
+                __builtin_prefetch(m.W->nodes.data() + m.node);
+                __builtin_prefetch(m.W->parent.data() + m.node);
+            }
+            kept = 0;
+            for (int i = 0; i < going; ++i) {
+                Mover& m = queue[i];
+                const detail::FleeWalks& W = *m.W;
+                // The walk was drawn for an agent with no km credited: this one stops at
+                // the first arrival on the way where its km reach max_move_speed (km only
+                // grow along a walk, so that is the shallowest such node).
+                std::uint32_t stop = m.node;
+                std::int32_t q = W.end[m.node] == detail::WalkEnd::arrive ? static_cast<std::int32_t>(m.node) : W.parent[m.node];
+                while (q > 0 && !(m.g.moved + W.nodes[q].km < speed)) {
+                    stop = static_cast<std::uint32_t>(q);
+                    q = W.parent[q];
+                }
+                ++ended[walks_.head[m.g.region].offset + stop];
+                const detail::FleeWalkNode& v = W.nodes[stop];
+                if (stop > 0) end_at(m.g.region, m.g.from, m.g.km_left, v);
+                if (stop > 0 && v.km_left < 0.0f && m.g.moved + v.km < speed) {
+                    m.g.moved += v.km;
+                    ++m.walk;
+                    queue[kept++] = m;
+                } else {
+                    write_back(m);
+                }
+            }
+            going = kept;
+        }
+        queued = 0;
+    };
+    for (std::size_t id = begin; id < end; ++id) {
+        const std::uint64_t gid = first_gid + (id - begin);
+        if (km_left[id] > 0.0f) {
+            walk_from_road(id, gid, key, a, t, ended);
+            continue;
+        }
+        const std::uint64_t bits = random_bits(key, gid);
+        const RegionIndex r = region[id];
+        if ((bits >> 32) >= threshold[r]) continue;
+        const detail::FleeWalkHead& h = head[r];
+        if (h.moving_size == 0 || (on_foot && !arrived_once_[id])) {
+            // Per-hop path (closures here, or on foot), or no link out (stays).
+            if (walks_.at[r].per_hop || (on_foot && !arrived_once_[id])) move_agent(id, gid, bits, true, key, a, t, T);
+            continue;
+        }
+        __builtin_prefetch(h.moving + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
+        queue[queued++] = {id, bits, 0, 0, nullptr, Leg{}};
+        if (queued == batch) flush();
+    }
+    flush();
+}
+
+// One agent that moves today on the per-hop path: the link choice of a standing agent
+// (`standing`), then Flee's finish_travel() (travel()).
 void FleeRuleset::move_agent(std::size_t id, std::uint64_t gid, std::uint64_t bits, bool standing,
                              std::uint64_t key, AgentStore& a, DayTally& t, const detail::FleeTables& T) {
-    const FleeMoveRules& m = f_.move;
-    const float speed = static_cast<float>(m.max_move_speed);
-    const float walk = static_cast<float>(m.max_walk_speed);
-    // The agent's state in locals, written back once: a hop then touches only the
-    // tables and the tallies (the loop is most of the flee ruleset's time).
-    RegionIndex region = a.region[id], from = a.from[id];
-    float km_left = a.km_left[id];
-    std::int64_t* const arrivals = t.arrivals.data();
-    std::int64_t* const departures = t.departures.data();
-    const std::int32_t* const link_begin = w_.link_begin.data();
-    const std::uint64_t* const link_cum = T.link_cum.data();
-    std::int32_t link = -1;  // the current link, once known
-    auto depart = [&](RegionIndex at, std::int32_t l) {
-        const RouteIndex e = w_.link_route[l];
-        ++departures[at];
-        ++(st_.link_forward[l] ? t.flow_forward : t.flow_backward)[e];
-        link = l;
-        from = at;
-        region = w_.link_to[l];
-        km_left = w_.link_km[l];
-    };
-    // Flee's evolve(): the move test, then the link choice; returns the link or -1.
-    // The choice counts the links whose cumulative threshold is at or below the
-    // draw, without branches (the exit of a search loop is unpredictable).
-    auto decide = [&](RegionIndex r, std::uint64_t b, bool force) -> std::int32_t {
-        if ((b >> 32) >= T.move_threshold[r] && !(force && T.town[r])) return -1;
-        const std::uint64_t u = b & 0xffffffffULL;
-        const std::int32_t lb = link_begin[r], le = link_begin[r + 1];
-        std::int32_t below = 0;
-        for (std::int32_t l = lb; l < le; ++l) below += link_cum[l] <= u;
-        const std::int32_t l = lb + below < le ? lb + below : -1;
-        // One load tells whether this choice needs counting (FLEE.md "Turned away").
-        if (l < 0 || T.link_flags[l]) [[unlikely]] {
-            count_turned_away(T, r, b, l, t);
-            if (l < 0 || (T.link_flags[l] & detail::flee_link_stay)) return -1;
-        }
-        return l;
-    };
-    auto write_back = [&] {
-        a.region[id] = region;
-        a.from[id] = from;
-        a.km_left[id] = km_left;
-    };
-    bool new_link = false;  // the current link was entered today
+    Leg g{a.region[id], a.from[id], a.km_left[id]};
     if (standing) {
-        const std::int32_t l = decide(region, bits, false);
+        const std::int32_t l = decide(g.region, bits, false, t, T);
         if (l < 0) {
             if (!recent_.empty()) recent_[id] *= 0.5f;
             return;
         }
-        depart(region, l);
-        new_link = true;
+        depart(g, g.region, l, t);
     } else {
         bits = random_bits(key, gid);
     }
-    float moved = 0.0f;
-    for (int hop = 1;; ++hop) {
+    travel(id, bits, 1, g, t, T);
+    a.region[id] = g.region;
+    a.from[id] = g.from;
+    a.km_left[id] = g.km_left;
+    if (!recent_.empty()) recent_[id] = (recent_[id] + g.moved / static_cast<float>(f_.move.max_move_speed)) / 2.0f;
+}
+
+// Flee's finish_travel() from the agent's current link: each link gets a full day's
+// credit (per-hop credit); an agent that arrives having moved less than
+// max_move_speed decides again. Hop h's decision draws mix64(bits ^ C h).
+void FleeRuleset::travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t,
+                         const detail::FleeTables& T) {
+    const FleeMoveRules& m = f_.move;
+    const float speed = static_cast<float>(m.max_move_speed);
+    const float walk = static_cast<float>(m.max_walk_speed);
+    for (;; ++hop) {
         const bool on_foot = !arrived_once_.empty() && !arrived_once_[id];
         const float credit = on_foot ? walk : speed;
-        const float left = km_left - credit;
-        moved += credit;
-        const RegionIndex dest = region;
+        const float left = g.km_left - credit;
+        g.moved += credit;
+        const RegionIndex dest = g.region;
         if (!(left < 0.0f)) {
-            km_left = left > 0.0f ? left : not_quite_there;
-            if (new_link) ++t.road_enter[dest];
+            g.km_left = left > 0.0f ? left : not_quite_there;
+            if (g.new_link) ++t.road_enter[dest];
             break;
         }
-        moved += left;  // only the part of the credit the link needed
+        g.moved += left;  // only the part of the credit the link needed
         if (!arrived_once_.empty()) arrived_once_[id] = 1;
-        if (!new_link) ++t.road_leave[dest];
-        km_left = 0.0f;
-        const std::int32_t on = new_link ? link : link_between(from, dest);
+        if (!g.new_link) ++t.road_leave[dest];
+        g.km_left = 0.0f;
+        const std::int32_t on = g.new_link ? g.link : link_between(g.from, dest);
         if (on >= 0 && !T.link_open[on]) {
             // The link closed while the agent was on it: back to where it started,
             // blocked by the closure (FLEE.md "Turned away").
-            region = from;
-            ++arrivals[from];
-            ++t.blocked_by_closure[from];
+            g.region = g.from;
+            ++t.arrivals[g.from];
+            ++t.blocked_by_closure[g.from];
             break;
         }
-        ++arrivals[dest];
-        if (!(moved < speed)) break;
+        ++t.arrivals[dest];
+        if (!(g.moved < speed)) break;
         bool force = false;
-        if (!recent_.empty()) force = (recent_[id] + moved / speed) / 2.0f < 0.5f;  // Flee 2.0 changeset 1
+        if (!recent_.empty()) force = (recent_[id] + g.moved / speed) / 2.0f < 0.5f;  // Flee 2.0 changeset 1
         const std::uint64_t b = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
-        const std::int32_t l = decide(dest, b, force);
+        const std::int32_t l = decide(dest, b, force, t, T);
         if (l < 0) break;
-        depart(dest, l);
-        new_link = true;
+        depart(g, dest, l, t);
     }
-    write_back();
-    if (!recent_.empty()) recent_[id] = (recent_[id] + moved / speed) / 2.0f;
+}
+
+// An agent on a link since an earlier day: the first hop's credit (travel()'s first
+// step), then walks from where it arrives.
+void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a,
+                                 DayTally& t, std::uint32_t* ended) {
+    const detail::FleeTables& T = tables_[0];
+    const float speed = static_cast<float>(f_.move.max_move_speed);
+    Leg g{a.region[id], a.from[id], a.km_left[id]};
+    const float left = g.km_left - speed;
+    if (!(left < 0.0f)) {
+        a.km_left[id] = left > 0.0f ? left : not_quite_there;
+        return;
+    }
+    g.moved = speed + left;
+    ++t.road_leave[g.region];
+    g.km_left = 0.0f;
+    const std::int32_t on = any_closed_ ? link_between(g.from, g.region) : -1;
+    if (on >= 0 && !T.link_open[on]) {
+        g.region = g.from;
+        ++t.arrivals[g.from];
+        ++t.blocked_by_closure[g.from];
+    } else {
+        ++t.arrivals[g.region];
+        if (g.moved < speed) walk_on(id, random_bits(key, gid), g, t, ended);
+    }
+    a.region[id] = g.region;
+    a.from[id] = g.from;
+    a.km_left[id] = g.km_left;
+}
+
+// The agent stands at g.region with g.moved km credited and decides again: it draws a
+// walk from `any` there and stops at the first arrival on it where its km reach
+// max_move_speed. Walk k draws mix64(bits ^ C k), as hop k does on the per-hop path,
+// which takes over where a closure touches a location's links.
+void FleeRuleset::walk_on(std::size_t id, std::uint64_t bits, Leg& g, DayTally& t, std::uint32_t* ended) {
+    const detail::FleeTables& T = tables_[0];
+    const float speed = static_cast<float>(f_.move.max_move_speed);
+    for (int walk = 1;; ++walk) {
+        const detail::FleeWalks& W = walks_.at[g.region];
+        const std::uint64_t b = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(walk)));
+        if (W.per_hop) {
+            const std::int32_t l = decide(g.region, b, false, t, T);
+            if (l >= 0) {
+                depart(g, g.region, l, t);
+                travel(id, bits, walk + 1, g, t, T);
+            }
+            return;
+        }
+        const std::uint32_t n = detail::flee_alias_pick(W.any.data(), static_cast<std::uint32_t>(W.any.size()), 0,
+                                                        static_cast<std::uint32_t>(b >> 32));
+        // The walk was drawn for an agent with no km credited: this one stops at the
+        // first arrival on the way where its km reach max_move_speed (km only grow
+        // along a walk, so that is the shallowest such node).
+        std::uint32_t stop = n;
+        std::int32_t q = W.end[n] == detail::WalkEnd::arrive ? static_cast<std::int32_t>(n) : W.parent[n];
+        while (q > 0 && !(g.moved + W.nodes[q].km < speed)) {
+            stop = static_cast<std::uint32_t>(q);
+            q = W.parent[q];
+        }
+        ++ended[walks_.head[g.region].offset + stop];
+        if (stop == 0) return;  // stays
+        const detail::FleeWalkNode& v = W.nodes[stop];
+        end_at(g.region, g.from, g.km_left, v);
+        if (!(v.km_left < 0.0f) || !(g.moved + v.km < speed)) return;
+        g.moved += v.km;
+    }
 }
 
 }  // namespace

@@ -1,0 +1,88 @@
+#pragma once
+// Internal: the flee ruleset's walk tables (docs/FLEE.md "How a day's hops are
+// resolved"): per location and day, every walk of up to a few hops an agent can make
+// from it with its probability, so that one draw and one table lookup resolve
+// several hops. Exposed for tests/test_flee_rules.cpp.
+#include <cstdint>
+#include <vector>
+
+#include "rules/flee/tables.hpp"
+#include "migflow/engine/world.hpp"
+
+namespace migflow::detail {
+
+enum class WalkEnd : std::uint8_t {
+    root,         // the location itself: the agent stays
+    arrive,       // reached this node's region over `link` and stands there
+    road,         // took `link` and is still on it (the link is longer than a day's credit)
+    turned_away,  // drew `link` into a full camp and stayed at `region`
+};
+
+// What the kernel reads of the node an agent's walk ends at (16 bytes: a day's nodes
+// must stay in the caches).
+struct FleeWalkNode {
+    RegionIndex region = 0;  // where the agent is (on road: the region it heads to)
+    RegionIndex from = 0;    // the region departed last (turned_away: as at the parent)
+    // road: km still to go (> 0); arrive: 0, or -1 when the walk stops here although
+    // the agent may go on deciding (the table's size limit, or a location whose choices
+    // need the per-hop path): the kernel goes on from `region` with `km` covered.
+    float km_left = 0.0f;
+    float km = 0.0f;  // km covered from the root to here over arrivals (arrive)
+};
+
+// One alias-table entry (Vose): index i = u * n >> 32; the node is the entry's own
+// (first + i) when the fraction u * n mod 2^32 is below `p`, else `alias`.
+struct FleeAlias {
+    std::uint32_t p = 0;
+    std::uint32_t alias = 0;
+};
+
+// Node index drawn from `table` (n entries for nodes first..first+n-1) with 32 random bits.
+inline std::uint32_t flee_alias_pick(const FleeAlias* table, std::uint32_t n, std::uint32_t first,
+                                     std::uint32_t u) {
+    const std::uint64_t x = static_cast<std::uint64_t>(u) * n;
+    const std::uint32_t i = static_cast<std::uint32_t>(x >> 32);
+    const FleeAlias& e = table[i];
+    return static_cast<std::uint32_t>(x) < e.p ? first + i : e.alias;
+}
+
+struct FleeWalks {
+    // Nodes in order of expansion (a parent before its children); node 0 is the root.
+    std::vector<FleeWalkNode> nodes;
+    std::vector<std::int32_t> parent;  // per node; -1 at the root
+    std::vector<std::int32_t> link;    // per node: link taken (turned_away: the link refused)
+    std::vector<WalkEnd> end;          // per node
+    std::vector<FleeAlias> moving;     // over nodes 1.., given that the root's move test passed
+    std::vector<FleeAlias> any;        // over all nodes: an agent that arrived and decides here
+    // The per-hop path decides here (a closure touches the location's links: FLEE.md
+    // "Turned away" counts need the first choice without closures); no tables.
+    bool per_hop = false;
+};
+
+// Per region, what the kernel's first lookup needs, in one small array.
+struct FleeWalkHead {
+    const FleeAlias* moving = nullptr;
+    const FleeWalkNode* nodes = nullptr;
+    std::uint32_t moving_size = 0;  // 0: no walk (per-hop path, or no link out)
+    std::uint32_t offset = 0;       // global index of node 0
+};
+
+struct FleeWalkTables {
+    std::vector<FleeWalks> at;        // per region
+    std::vector<FleeWalkHead> head;   // per region
+    std::size_t node_count = 0;       // all regions' nodes
+};
+
+// Fills `out` from the day's tables: walks of about `max_nodes` nodes per location (the
+// most likely first; at least the first hop), for agents credited `speed` km per hop.
+void compute_flee_walks(const FleeTables& t, const World& w, float speed, std::size_t max_nodes,
+                        FleeWalkTables& out);
+
+// Adds the day's tallies of the walks that `ended[offset + node]` agents ended at
+// (every node on the way to an end node was passed; `through` is scratch).
+void add_flee_walk_tallies(const FleeWalkTables& walks, const World& w,
+                           const std::vector<std::uint8_t>& link_forward,
+                           const std::vector<std::int64_t>& ended, std::vector<std::int64_t>& through,
+                           DayTally& tally);
+
+}  // namespace migflow::detail
