@@ -369,9 +369,8 @@ private:
                     std::uint64_t key, AgentStore& a, DayTally& t, const detail::FleeTables& T);
     void walk_run(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
                   AgentStore& a, DayTally& t, std::uint32_t* ended);
-    void walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a, DayTally& t,
-                        std::uint32_t* ended);
-    void walk_on(std::size_t id, std::uint64_t bits, Leg& g, DayTally& t, std::uint32_t* ended);
+    void walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a, DayTally& t);
+    void hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t);
     void travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t,
                 const detail::FleeTables& T);
     // Flee's evolve(): the move test, then the link choice; returns the link or -1.
@@ -572,14 +571,11 @@ void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t fir
     const std::uint64_t* threshold = T.move_threshold.data();
     const detail::FleeWalkHead* head = walks_.head.data();
     const bool on_foot = !arrived_once_.empty();  // start_on_foot: walks once arrived
-    const float speed = static_cast<float>(f_.move.max_move_speed);
     constexpr int batch = 16;
     struct Mover {
         std::size_t id;
         std::uint64_t bits;
         std::uint32_t node;
-        int walk;
-        const detail::FleeWalks* W;
         Leg g;
     } queue[batch];
     int queued = 0;
@@ -588,8 +584,8 @@ void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t fir
         a.from[m.id] = m.g.from;
         a.km_left[m.id] = m.g.km_left;
     };
-    // The queued movers' walks, in waves: each wave does one walk of every mover still
-    // going, its lookups prefetched one step ahead for all of them.
+    // The queued movers' walks, their nodes prefetched for all of them first; then the
+    // hops of those whose walk goes on.
     auto flush = [&] {
         for (int i = 0; i < queued; ++i) {
             const detail::FleeWalkHead& h = head[region[queue[i].id]];
@@ -610,69 +606,18 @@ void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t fir
             m.g = Leg{region[m.id], a.from[m.id], 0.0f};
             end_at(m.g.region, m.g.from, m.g.km_left, v);
             m.g.moved = v.km;
-            m.walk = 1;
             queue[going++] = m;
         }
-        while (going > 0) {
-            int kept = 0;
-            for (int i = 0; i < going; ++i) {
-                Mover& m = queue[i];
-                m.W = &walks_.at[m.g.region];
-                const std::uint64_t b = detail::mix64(m.bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(m.walk)));
-                if (m.W->per_hop) {
-                    // Closures here: the per-hop path for the rest of the day.
-                    const std::int32_t l = decide(m.g.region, b, false, t, T);
-                    if (l >= 0) {
-                        depart(m.g, m.g.region, l, t);
-                        travel(m.id, m.bits, m.walk + 1, m.g, t, T);
-                    }
-                    write_back(m);
-                    continue;
-                }
-                const auto u = static_cast<std::uint32_t>(b >> 32);
-                m.node = u;
-                __builtin_prefetch(m.W->any.data() + ((static_cast<std::uint64_t>(u) * m.W->any.size()) >> 32));
-                queue[kept++] = m;
-            }
-            going = kept;
-            for (int i = 0; i < going; ++i) {
-                Mover& m = queue[i];
-                m.node = detail::flee_alias_pick(m.W->any.data(), static_cast<std::uint32_t>(m.W->any.size()), 0, m.node);
-                __builtin_prefetch(m.W->nodes.data() + m.node);
-                __builtin_prefetch(m.W->parent.data() + m.node);
-            }
-            kept = 0;
-            for (int i = 0; i < going; ++i) {
-                Mover& m = queue[i];
-                const detail::FleeWalks& W = *m.W;
-                // The walk was drawn for an agent with no km credited: this one stops at
-                // the first arrival on the way where its km reach max_move_speed (km only
-                // grow along a walk, so that is the shallowest such node).
-                std::uint32_t stop = m.node;
-                std::int32_t q = W.end[m.node] == detail::WalkEnd::arrive ? static_cast<std::int32_t>(m.node) : W.parent[m.node];
-                while (q > 0 && !(m.g.moved + W.nodes[q].km < speed)) {
-                    stop = static_cast<std::uint32_t>(q);
-                    q = W.parent[q];
-                }
-                ++ended[walks_.head[m.g.region].offset + stop];
-                const detail::FleeWalkNode& v = W.nodes[stop];
-                if (stop > 0) end_at(m.g.region, m.g.from, m.g.km_left, v);
-                if (stop > 0 && v.km_left < 0.0f && m.g.moved + v.km < speed) {
-                    m.g.moved += v.km;
-                    ++m.walk;
-                    queue[kept++] = m;
-                } else {
-                    write_back(m);
-                }
-            }
-            going = kept;
+        for (int i = 0; i < going; ++i) {
+            hop_on(queue[i].id, queue[i].bits, 1, queue[i].g, t);
+            write_back(queue[i]);
         }
         queued = 0;
     };
     for (std::size_t id = begin; id < end; ++id) {
         const std::uint64_t gid = first_gid + (id - begin);
         if (km_left[id] > 0.0f) {
-            walk_from_road(id, gid, key, a, t, ended);
+            walk_from_road(id, gid, key, a, t);
             continue;
         }
         const std::uint64_t bits = random_bits(key, gid);
@@ -685,7 +630,7 @@ void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t fir
             continue;
         }
         __builtin_prefetch(h.moving + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
-        queue[queued++] = {id, bits, 0, 0, nullptr, Leg{}};
+        queue[queued++] = {id, bits, 0, Leg{}};
         if (queued == batch) flush();
     }
     flush();
@@ -756,10 +701,56 @@ void FleeRuleset::travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, Da
     }
 }
 
+// The hops of an agent whose walk went on, one at a time with the link alias tables
+// (small enough for the L1/L2 caches; walk tables drawn for an agent with km already
+// covered would mostly be cut short, and cost as much).
+// Hop h draws mix64(bits ^ C h): the move test in the high half, the link in the low.
+void FleeRuleset::hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t) {
+    const detail::FleeTables& T = tables_[0];
+    const float speed = static_cast<float>(f_.move.max_move_speed);
+    const std::int32_t* const link_begin = w_.link_begin.data();
+    const detail::FleeAlias* const alias = walks_.link_alias.data();
+    for (;; ++hop) {
+        const RegionIndex d = g.region;
+        const std::uint64_t b = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
+        if (T.closure_touched[d]) [[unlikely]] {
+            const std::int32_t l = decide(d, b, false, t, T);
+            if (l >= 0) {
+                depart(g, d, l, t);
+                travel(id, bits, hop + 1, g, t, T);
+            }
+            return;
+        }
+        if ((b >> 32) >= T.move_threshold[d]) return;
+        const std::int32_t lb = link_begin[d], k = link_begin[d + 1] - lb;
+        if (k == 0) return;
+        const auto l = static_cast<std::int32_t>(detail::flee_alias_pick(
+            alias + lb, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(lb), static_cast<std::uint32_t>(b)));
+        if (T.link_stay[l]) [[unlikely]] {
+            ++t.turned_away_full[d];
+            ++t.refused_full[w_.link_to[l]];
+            return;
+        }
+        ++t.departures[d];
+        ++(st_.link_forward[l] ? t.flow_forward : t.flow_backward)[w_.link_route[l]];
+        g.from = d;
+        g.region = w_.link_to[l];
+        const float over = w_.link_km[l] - speed;
+        if (!(over < 0.0f)) {
+            g.km_left = over > 0.0f ? over : not_quite_there;
+            ++t.road_enter[g.region];
+            return;
+        }
+        ++t.arrivals[g.region];
+        g.moved += w_.link_km[l];
+        if (!(g.moved < speed)) return;
+    }
+}
+
 // An agent on a link since an earlier day: the first hop's credit (travel()'s first
-// step), then walks from where it arrives.
+// step), then hops on from where it arrives.
 void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a,
-                                 DayTally& t, std::uint32_t* ended) {
+                                 DayTally& t) {
     const detail::FleeTables& T = tables_[0];
     const float speed = static_cast<float>(f_.move.max_move_speed);
     Leg g{a.region[id], a.from[id], a.km_left[id]};
@@ -778,49 +769,11 @@ void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_
         ++t.blocked_by_closure[g.from];
     } else {
         ++t.arrivals[g.region];
-        if (g.moved < speed) walk_on(id, random_bits(key, gid), g, t, ended);
+        if (g.moved < speed) hop_on(id, random_bits(key, gid), 1, g, t);
     }
     a.region[id] = g.region;
     a.from[id] = g.from;
     a.km_left[id] = g.km_left;
-}
-
-// The agent stands at g.region with g.moved km credited and decides again: it draws a
-// walk from `any` there and stops at the first arrival on it where its km reach
-// max_move_speed. Walk k draws mix64(bits ^ C k), as hop k does on the per-hop path,
-// which takes over where a closure touches a location's links.
-void FleeRuleset::walk_on(std::size_t id, std::uint64_t bits, Leg& g, DayTally& t, std::uint32_t* ended) {
-    const detail::FleeTables& T = tables_[0];
-    const float speed = static_cast<float>(f_.move.max_move_speed);
-    for (int walk = 1;; ++walk) {
-        const detail::FleeWalks& W = walks_.at[g.region];
-        const std::uint64_t b = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(walk)));
-        if (W.per_hop) {
-            const std::int32_t l = decide(g.region, b, false, t, T);
-            if (l >= 0) {
-                depart(g, g.region, l, t);
-                travel(id, bits, walk + 1, g, t, T);
-            }
-            return;
-        }
-        const std::uint32_t n = detail::flee_alias_pick(W.any.data(), static_cast<std::uint32_t>(W.any.size()), 0,
-                                                        static_cast<std::uint32_t>(b >> 32));
-        // The walk was drawn for an agent with no km credited: this one stops at the
-        // first arrival on the way where its km reach max_move_speed (km only grow
-        // along a walk, so that is the shallowest such node).
-        std::uint32_t stop = n;
-        std::int32_t q = W.end[n] == detail::WalkEnd::arrive ? static_cast<std::int32_t>(n) : W.parent[n];
-        while (q > 0 && !(g.moved + W.nodes[q].km < speed)) {
-            stop = static_cast<std::uint32_t>(q);
-            q = W.parent[q];
-        }
-        ++ended[walks_.head[g.region].offset + stop];
-        if (stop == 0) return;  // stays
-        const detail::FleeWalkNode& v = W.nodes[stop];
-        end_at(g.region, g.from, g.km_left, v);
-        if (!(v.km_left < 0.0f) || !(g.moved + v.km < speed)) return;
-        g.moved += v.km;
-    }
 }
 
 }  // namespace

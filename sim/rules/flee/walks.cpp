@@ -1,6 +1,7 @@
 // The flee ruleset's walk tables (docs/FLEE.md "How a day's hops are resolved"): the
-// walks of a few hops from each location, built once per location and day from the
-// day's move chances and link choices, and the day's tallies from the walks' ends.
+// likeliest walks of a few hops from each location and its link choice as an alias
+// table, built once per location and day from the day's move chances and link
+// thresholds; and the day's tallies from the walks' ends.
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -22,6 +23,7 @@ struct Scratch {
     std::vector<std::uint32_t> small, large;
     std::vector<double> scaled;
     std::vector<std::pair<double, std::uint32_t>> open;
+    std::vector<FleeAlias> hop;
 };
 
 // Vose's alias table over `n` weights starting at node `first`.
@@ -60,7 +62,7 @@ void build_walks(const FleeTables& t, const World& w, float speed, std::size_t m
     out.nodes.clear(), out.parent.clear(), out.link.clear(), out.end.clear();
     out.per_hop = t.closure_touched[r];
     if (out.per_hop) {
-        out.moving.clear(), out.any.clear();
+        out.moving.clear();
         return;
     }
     auto add = [&](const FleeWalkNode& v, std::int32_t parent, std::int32_t link, WalkEnd end, double prob) {
@@ -139,7 +141,6 @@ void build_walks(const FleeTables& t, const World& w, float speed, std::size_t m
         s.weight[n] = s.prob[n] * (1.0 - move) + p * std::max(0.0, left);
     }
     const auto n = static_cast<std::uint32_t>(out.nodes.size());
-    build_alias(s.weight.data(), 0, n, s, out.any);
     if (n > 1) build_alias(s.weight.data() + 1, 1, n - 1, s, out.moving);
     else out.moving.clear();
 }
@@ -151,8 +152,20 @@ void compute_flee_walks(const FleeTables& t, const World& w, float speed, std::s
     const std::size_t R = w.region_count();
     out.at.resize(R);
     static tbb::enumerable_thread_specific<Scratch> scratch;
+    out.link_alias.resize(w.link_to.size());
     tbb::parallel_for(std::size_t(0), R, [&](std::size_t r) {
-        build_walks(t, w, speed, max_nodes, static_cast<RegionIndex>(r), scratch.local(), out.at[r]);
+        Scratch& s = scratch.local();
+        build_walks(t, w, speed, max_nodes, static_cast<RegionIndex>(r), s, out.at[r]);
+        const auto b = w.link_begin[r], e = w.link_begin[r + 1];
+        if (out.at[r].per_hop || b == e) return;
+        s.prob.resize(std::size_t(e - b));
+        std::uint64_t prev = 0;
+        for (auto l = b; l < e; ++l) {
+            s.prob[std::size_t(l - b)] = static_cast<double>(t.link_cum[l] - prev);
+            prev = t.link_cum[l];
+        }
+        build_alias(s.prob.data(), static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e - b), s, s.hop);
+        std::copy(s.hop.begin(), s.hop.end(), out.link_alias.begin() + b);
     });
     out.head.resize(R);
     std::size_t total = 0;

@@ -1,8 +1,8 @@
 #pragma once
 // Internal: the flee ruleset's walk tables (docs/FLEE.md "How a day's hops are
-// resolved"): per location and day, every walk of up to a few hops an agent can make
-// from it with its probability, so that one draw and one table lookup resolve
-// several hops. Exposed for tests/test_flee_rules.cpp.
+// resolved"): per location and day, the likeliest walks of a few hops an agent can
+// make from it with their probabilities, so that one draw and one table lookup
+// resolve several hops; and each location's link choice as an alias table.
 #include <cstdint>
 #include <vector>
 
@@ -25,7 +25,7 @@ struct FleeWalkNode {
     RegionIndex from = 0;    // the region departed last (turned_away: as at the parent)
     // road: km still to go (> 0); arrive: 0, or -1 when the walk stops here although
     // the agent may go on deciding (the table's size limit, or a location whose choices
-    // need the per-hop path): the kernel goes on from `region` with `km` covered.
+    // need the per-hop path): the kernel hops on from `region` with `km` covered.
     float km_left = 0.0f;
     float km = 0.0f;  // km covered from the root to here over arrivals (arrive)
 };
@@ -53,7 +53,6 @@ struct FleeWalks {
     std::vector<std::int32_t> link;    // per node: link taken (turned_away: the link refused)
     std::vector<WalkEnd> end;          // per node
     std::vector<FleeAlias> moving;     // over nodes 1.., given that the root's move test passed
-    std::vector<FleeAlias> any;        // over all nodes: an agent that arrived and decides here
     // The per-hop path decides here (a closure touches the location's links: FLEE.md
     // "Turned away" counts need the first choice without closures); no tables.
     bool per_hop = false;
@@ -71,6 +70,9 @@ struct FleeWalkTables {
     std::vector<FleeWalks> at;        // per region
     std::vector<FleeWalkHead> head;   // per region
     std::size_t node_count = 0;       // all regions' nodes
+    // Per link (World CSR order): each region's link choice as an alias table over its
+    // links (entries link_begin[r]..), for the hops after a walk that goes on.
+    std::vector<FleeAlias> link_alias;
 };
 
 // Fills `out` from the day's tables: walks of about `max_nodes` nodes per location (the
