@@ -369,8 +369,9 @@ private:
                     std::uint64_t key, AgentStore& a, DayTally& t, const detail::FleeTables& T);
     void walk_run(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
                   AgentStore& a, DayTally& t, std::uint32_t* ended);
-    void walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a, DayTally& t);
-    void hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t);
+    void walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a, DayTally& t,
+                        std::uint32_t* hops);
+    void hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t, std::uint32_t* hops);
     void travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t,
                 const detail::FleeTables& T);
     // Flee's evolve(): the move test, then the link choice; returns the link or -1.
@@ -487,7 +488,8 @@ void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
         const auto nodes = static_cast<std::size_t>(std::clamp(want, double(min_walk_nodes), double(max_walk_nodes)));
         detail::compute_flee_walks(T0, w_, static_cast<float>(f_.move.max_move_speed), nodes, walks_);
     }
-    const std::size_t nodes = use_walks_ ? walks_.node_count : 0;
+    // Per thread: agents per walk end node, then hops per link (hop_on()).
+    const std::size_t nodes = use_walks_ ? walks_.node_count + w_.link_to.size() : 0;
     for (auto& e : ended_) e.assign(nodes, 0);
     const auto key = stream_key(seed_, Purpose::move, s.day);
     partial_.clear();
@@ -609,7 +611,7 @@ void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t fir
             queue[going++] = m;
         }
         for (int i = 0; i < going; ++i) {
-            hop_on(queue[i].id, queue[i].bits, 1, queue[i].g, t);
+            hop_on(queue[i].id, queue[i].bits, 1, queue[i].g, t, ended + walks_.node_count);
             write_back(queue[i]);
         }
         queued = 0;
@@ -617,7 +619,7 @@ void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t fir
     for (std::size_t id = begin; id < end; ++id) {
         const std::uint64_t gid = first_gid + (id - begin);
         if (km_left[id] > 0.0f) {
-            walk_from_road(id, gid, key, a, t);
+            walk_from_road(id, gid, key, a, t, ended + walks_.node_count);
             continue;
         }
         const std::uint64_t bits = random_bits(key, gid);
@@ -701,48 +703,49 @@ void FleeRuleset::travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, Da
     }
 }
 
-// The hops of an agent whose walk went on, one at a time with the link alias tables
-// (small enough for the L1/L2 caches; walk tables drawn for an agent with km already
-// covered would mostly be cut short, and cost as much).
-// Hop h draws mix64(bits ^ C h): the move test in the high half, the link in the low.
-void FleeRuleset::hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t) {
+// The hops of an agent whose walk went on (or that arrived from a road), one at a time:
+// each location's move test and link choice are one alias table (small enough for the
+// L1/L2 caches; walk tables drawn for an agent with km already covered would mostly be
+// cut short). Hop k draws 32 bits, two hops to a mix64(bits ^ C2 k'); hops are counted
+// per link and thread (`hops`), made into tallies after the day.
+void FleeRuleset::hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t, std::uint32_t* hops) {
     const detail::FleeTables& T = tables_[0];
     const float speed = static_cast<float>(f_.move.max_move_speed);
     const std::int32_t* const link_begin = w_.link_begin.data();
-    const detail::FleeAlias* const alias = walks_.link_alias.data();
+    const detail::FleeAlias* const alias = walks_.hop_alias.data();
+    std::uint64_t b = 0;
     for (;; ++hop) {
         const RegionIndex d = g.region;
-        const std::uint64_t b = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
         if (T.closure_touched[d]) [[unlikely]] {
-            const std::int32_t l = decide(d, b, false, t, T);
+            // The per-hop path with its own draws (keys C k, as travel() uses).
+            const std::uint64_t b64 = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
+            const std::int32_t l = decide(d, b64, false, t, T);
             if (l >= 0) {
                 depart(g, d, l, t);
                 travel(id, bits, hop + 1, g, t, T);
             }
             return;
         }
-        if ((b >> 32) >= T.move_threshold[d]) return;
+        if (hop & 1) b = detail::mix64(bits ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(hop)));
+        const auto u = static_cast<std::uint32_t>((hop & 1) ? b >> 32 : b);
         const std::int32_t lb = link_begin[d], k = link_begin[d + 1] - lb;
-        if (k == 0) return;
-        const auto l = static_cast<std::int32_t>(detail::flee_alias_pick(
-            alias + lb, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(lb), static_cast<std::uint32_t>(b)));
+        const auto o = static_cast<std::int32_t>(detail::flee_alias_pick(alias + lb + d, static_cast<std::uint32_t>(k) + 1, 0, u));
+        if (o == k) return;  // stays
+        const std::int32_t l = lb + o;
         if (T.link_stay[l]) [[unlikely]] {
             ++t.turned_away_full[d];
             ++t.refused_full[w_.link_to[l]];
             return;
         }
-        ++t.departures[d];
-        ++(st_.link_forward[l] ? t.flow_forward : t.flow_backward)[w_.link_route[l]];
+        ++hops[l];
         g.from = d;
         g.region = w_.link_to[l];
-        const float over = w_.link_km[l] - speed;
-        if (!(over < 0.0f)) {
-            g.km_left = over > 0.0f ? over : not_quite_there;
-            ++t.road_enter[g.region];
+        const float km = w_.link_km[l];
+        if (!(km < speed)) {
+            g.km_left = km - speed > 0.0f ? km - speed : not_quite_there;
             return;
         }
-        ++t.arrivals[g.region];
-        g.moved += w_.link_km[l];
+        g.moved += km;
         if (!(g.moved < speed)) return;
     }
 }
@@ -750,7 +753,7 @@ void FleeRuleset::hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, Da
 // An agent on a link since an earlier day: the first hop's credit (travel()'s first
 // step), then hops on from where it arrives.
 void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a,
-                                 DayTally& t) {
+                                 DayTally& t, std::uint32_t* hops) {
     const detail::FleeTables& T = tables_[0];
     const float speed = static_cast<float>(f_.move.max_move_speed);
     Leg g{a.region[id], a.from[id], a.km_left[id]};
@@ -769,7 +772,7 @@ void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_
         ++t.blocked_by_closure[g.from];
     } else {
         ++t.arrivals[g.region];
-        if (g.moved < speed) hop_on(id, random_bits(key, gid), 1, g, t);
+        if (g.moved < speed) hop_on(id, random_bits(key, gid), 1, g, t, hops);
     }
     a.region[id] = g.region;
     a.from[id] = g.from;

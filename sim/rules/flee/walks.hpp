@@ -70,9 +70,11 @@ struct FleeWalkTables {
     std::vector<FleeWalks> at;        // per region
     std::vector<FleeWalkHead> head;   // per region
     std::size_t node_count = 0;       // all regions' nodes
-    // Per link (World CSR order): each region's link choice as an alias table over its
-    // links (entries link_begin[r]..), for the hops after a walk that goes on.
-    std::vector<FleeAlias> link_alias;
+    // Per region r, its move test and link choice as one alias table over k + 1
+    // outcomes (link link_begin[r] + i for i < k, stay for i = k), at entries
+    // link_begin[r] + r ..: the hops after a walk that goes on.
+    std::vector<FleeAlias> hop_alias;
+    float speed = 0.0f;  // the km credited per hop the tables were built for
 };
 
 // Fills `out` from the day's tables: walks of about `max_nodes` nodes per location (the
@@ -80,11 +82,12 @@ struct FleeWalkTables {
 void compute_flee_walks(const FleeTables& t, const World& w, float speed, std::size_t max_nodes,
                         FleeWalkTables& out);
 
-// Adds the day's tallies of the walks that `ended[offset + node]` agents ended at
-// (every node on the way to an end node was passed; `through` is scratch).
+// Adds the day's tallies of the walks that `counts[offset + node]` agents ended at
+// (every node on the way to an end node was passed; `through` is scratch) and of the
+// hops taken with hop_alias, `counts[node_count + link]` per link.
 void add_flee_walk_tallies(const FleeWalkTables& walks, const World& w,
                            const std::vector<std::uint8_t>& link_forward,
-                           const std::vector<std::int64_t>& ended, std::vector<std::int64_t>& through,
+                           const std::vector<std::int64_t>& counts, std::vector<std::int64_t>& through,
                            DayTally& tally);
 
 }  // namespace migflow::detail
