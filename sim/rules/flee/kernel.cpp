@@ -1,12 +1,14 @@
 // The flee ruleset: Flee 3's rules (shared/flee/SPEC.md, docs/FLEE.md) on the
-// engine's agent columns. Region work once per day (tables.cpp); the agent
+// engine's agent columns. Region work once per day (tables.cpp, walks.cpp); the agent
 // kernel is parallel over fixed blocks and reads only start-of-day tables, so 1 and
 // N threads give identical results.
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -37,6 +39,24 @@ inline void end_at(RegionIndex& region, RegionIndex& from, float& km_left, const
     region = v.region;
     if (v.from >= 0) from = v.from;
     km_left = v.km_left > 0.0f ? v.km_left : 0.0f;
+}
+
+// The fast move test of every agent in a run, vectorised (32-bit draws, as the native
+// kernel's flag_block): flag = travelling, or standing and Bernoulli(move chance).
+// Sanitizer builds take the default clone: TSan crashes in the IFUNC resolver.
+#ifdef MIGFLOW_NO_TARGET_CLONES
+#define FLEE_CLONES
+#else
+#define FLEE_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+FLEE_CLONES void flee_flag_block(const RegionIndex* __restrict region, const float* __restrict km_left,
+                                 const std::uint32_t* __restrict thr, std::uint64_t key, std::uint32_t first_id,
+                                 std::size_t n, std::uint8_t* __restrict flag) {
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint32_t t = thr[region[k]];
+        const std::uint32_t u = random32(key, first_id + std::uint32_t(k));
+        flag[k] = std::uint8_t((u < t) | (t == always32) | (km_left[k] > 0.0f));
+    }
 }
 
 class FleeRuleset final : public Ruleset {
@@ -369,8 +389,9 @@ private:
                     std::uint64_t key, AgentStore& a, DayTally& t, const detail::FleeTables& T);
     void walk_run(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
                   AgentStore& a, DayTally& t, std::uint32_t* ended);
-    void walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a, DayTally& t,
-                        std::uint32_t* hops);
+    void walk_from_road(std::size_t id, std::uint64_t bits, AgentStore& a, DayTally& t, std::uint32_t* hops);
+    void walk_part(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
+                   AgentStore& a, DayTally& t, std::uint32_t* ended);
     void hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t, std::uint32_t* hops);
     void travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t,
                 const detail::FleeTables& T);
@@ -456,6 +477,7 @@ private:
     // The day's walk tables (docs/FLEE.md "How a day's hops are resolved") and, per
     // thread, how many agents ended their walks at each node.
     bool use_walks_ = false;
+    std::vector<std::uint32_t> move32_;  // per region: bernoulli32(move chance) for the flag pass
     bool any_closed_ = false;  // a link is closed today
     detail::FleeWalkTables walks_;
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> ended_;
@@ -481,6 +503,9 @@ void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
     // forcing (each agent's recent travel) nor with one table per awareness group.
     use_walks_ = !f_.move.avoid_short_stints && tables_.size() == 1;
     if (use_walks_) {
+        move32_.resize(w_.region_count());
+        for (std::size_t r = 0; r < move32_.size(); ++r)
+            move32_[r] = bernoulli32(static_cast<double>(T0.move_threshold[r]) * 0x1.0p-32);
         // From the day's counts, the same on every process.
         double agents = 0.0;
         for (const auto c : s.agents_at) agents += static_cast<double>(c);
@@ -567,12 +592,31 @@ void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t fir
 // cache misses overlap instead of following one another.
 void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t first_gid,
                            std::uint64_t key, AgentStore& a, DayTally& t, std::uint32_t* ended) {
+    // The fast move test takes a 32-bit index: ids past 2^32 use the low 32 bits with
+    // the key mixed with the high ones, so runs are also cut at multiples of 2^32 (as
+    // in the native kernel).
+    while (begin < end) {
+        const std::uint64_t hi = first_gid >> 32;
+        const std::uint64_t room = (std::uint64_t(1) << 32) - (first_gid & 0xffffffffULL);
+        const std::size_t stop = begin + std::size_t(std::min<std::uint64_t>(room, end - begin));
+        walk_part(begin, stop, first_gid, hi == 0 ? key : detail::mix64(key ^ hi), a, t, ended);
+        first_gid += stop - begin;
+        begin = stop;
+    }
+}
+
+void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t first_gid,
+                            std::uint64_t key, AgentStore& a, DayTally& t, std::uint32_t* ended) {
     const detail::FleeTables& T = tables_[0];
     const RegionIndex* region = a.region.data();
     const float* km_left = a.km_left.data();
-    const std::uint64_t* threshold = T.move_threshold.data();
     const detail::FleeWalkHead* head = walks_.head.data();
     const bool on_foot = !arrived_once_.empty();  // start_on_foot: walks once arrived
+    // The walk's and hops' draws: 64 bits per agent from a stream of their own.
+    const std::uint64_t walk_key = detail::mix64(key ^ 0x243f6a8885a308d3ULL);
+    const std::size_t n = end - begin;
+    alignas(64) std::uint8_t flag[block_size + 8] = {};
+    flee_flag_block(&region[begin], &km_left[begin], move32_.data(), key, static_cast<std::uint32_t>(first_gid), n, flag);
     constexpr int batch = 16;
     struct Mover {
         std::size_t id;
@@ -616,24 +660,36 @@ void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t fir
         }
         queued = 0;
     };
-    for (std::size_t id = begin; id < end; ++id) {
-        const std::uint64_t gid = first_gid + (id - begin);
-        if (km_left[id] > 0.0f) {
-            walk_from_road(id, gid, key, a, t, ended + walks_.node_count);
-            continue;
+    // Only flagged agents (travellers, and standing agents that passed the move test),
+    // found eight flags at a time, then by bit scan.
+    for (std::size_t w = 0; w < n; w += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, flag + w, 8);
+        while (word != 0) {
+            const int byte = std::countr_zero(word) / 8;
+            word &= ~(std::uint64_t(0xff) << (8 * byte));
+            const std::size_t k = w + std::size_t(byte);
+            if (k >= n) break;
+            const std::size_t id = begin + k;
+            const std::uint64_t gid = first_gid + k;
+            const std::uint64_t bits = random_bits(walk_key, gid);
+            if (km_left[id] > 0.0f) {
+                walk_from_road(id, bits, a, t, ended + walks_.node_count);
+                continue;
+            }
+            const RegionIndex r = region[id];
+            const detail::FleeWalkHead& h = head[r];
+            if (h.moving_size == 0 || (on_foot && !arrived_once_[id])) {
+                // Per-hop path (closures here, or on foot), or no link out (stays). The
+                // move test is passed: decide() sees high bits of 0.
+                if (walks_.at[r].per_hop || (on_foot && !arrived_once_[id]))
+                    move_agent(id, gid, bits & 0xffffffffULL, true, walk_key, a, t, T);
+                continue;
+            }
+            __builtin_prefetch(h.moving + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
+            queue[queued++] = {id, bits, 0, Leg{}};
+            if (queued == batch) flush();
         }
-        const std::uint64_t bits = random_bits(key, gid);
-        const RegionIndex r = region[id];
-        if ((bits >> 32) >= threshold[r]) continue;
-        const detail::FleeWalkHead& h = head[r];
-        if (h.moving_size == 0 || (on_foot && !arrived_once_[id])) {
-            // Per-hop path (closures here, or on foot), or no link out (stays).
-            if (walks_.at[r].per_hop || (on_foot && !arrived_once_[id])) move_agent(id, gid, bits, true, key, a, t, T);
-            continue;
-        }
-        __builtin_prefetch(h.moving + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
-        queue[queued++] = {id, bits, 0, Leg{}};
-        if (queued == batch) flush();
     }
     flush();
 }
@@ -752,8 +808,8 @@ void FleeRuleset::hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, Da
 
 // An agent on a link since an earlier day: the first hop's credit (travel()'s first
 // step), then hops on from where it arrives.
-void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_t key, AgentStore& a,
-                                 DayTally& t, std::uint32_t* hops) {
+void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t bits, AgentStore& a, DayTally& t,
+                                 std::uint32_t* hops) {
     const detail::FleeTables& T = tables_[0];
     const float speed = static_cast<float>(f_.move.max_move_speed);
     Leg g{a.region[id], a.from[id], a.km_left[id]};
@@ -772,7 +828,7 @@ void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t gid, std::uint64_
         ++t.blocked_by_closure[g.from];
     } else {
         ++t.arrivals[g.region];
-        if (g.moved < speed) hop_on(id, random_bits(key, gid), 1, g, t, hops);
+        if (g.moved < speed) hop_on(id, bits, 1, g, t, hops);
     }
     a.region[id] = g.region;
     a.from[id] = g.from;
