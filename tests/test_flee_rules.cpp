@@ -1,7 +1,9 @@
 // The flee ruleset driven directly (no recorder): tables, tallies, determinism.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
+#include <map>
 #include <tbb/global_control.h>
 
 #include "../sim/rules/flee/tables.hpp"
@@ -392,5 +394,86 @@ TEST_CASE("flee ruleset: avoid_short_stints forces agents out of towns after sho
         d.step(1);
         CHECK(d.agents.region[0] == 3);  // 60 + 60 km hops are short: forced on to D
         CHECK(d.consistent());
+    }
+}
+
+namespace {
+
+// A line of `n` settlements `km` apart, every agent standing at the first one.
+Scenario line_of_towns(int n, double km, double speed, std::int64_t agents) {
+    Scenario s;
+    s.name = "line";
+    s.days = 1;
+    s.ruleset = "flee";
+    FleeSettings f;
+    f.move.max_move_speed = speed;
+    s.flee = f;
+    for (int i = 0; i < n; ++i) {
+        Region r;
+        r.name = "T" + std::to_string(i);
+        r.type = RegionType::settlement;
+        r.country = "X";
+        r.population = 1000;
+        s.regions.push_back(r);
+        if (i > 0) s.routes.push_back({i - 1, i, km});
+    }
+    s.observed.region = {0};
+    s.observed.count = {{static_cast<double>(agents)}};
+    return s;
+}
+
+// Rule 4 hop by hop as a distribution (docs/FLEE.md): where an agent standing at the
+// first town ends the day. Towns have move chance 0.3 and, all alike, links of equal
+// weight; km are whole numbers, so the km covered are exact map keys.
+std::vector<double> line_end_chances(int n, double km, double speed) {
+    const double move = 0.3;
+    std::vector<double> end(static_cast<std::size_t>(n), 0.0);
+    std::map<std::pair<int, double>, double> deciding{{{0, 0.0}, 1.0}};
+    while (!deciding.empty()) {
+        const auto [state, p] = *deciding.begin();
+        deciding.erase(deciding.begin());
+        const auto [at, moved] = state;
+        end[static_cast<std::size_t>(at)] += p * (1.0 - move);
+        std::vector<int> next;
+        if (at > 0) next.push_back(at - 1);
+        if (at + 1 < n) next.push_back(at + 1);
+        for (int to : next) {
+            const double q = p * move / static_cast<double>(next.size());
+            if (moved + km < speed) deciding[{to, moved + km}] += q;
+            else end[static_cast<std::size_t>(to)] += q;
+        }
+    }
+    return end;
+}
+
+}  // namespace
+
+TEST_CASE("flee ruleset: a day's walks end where the hop-by-hop rule does", "[flee][rules]") {
+    // 30 km links and 250 km of credit: up to 9 hops a day, more walks than a walk
+    // table holds, so agents also hop on past its end (docs/FLEE.md "How a day's hops
+    // are resolved"). 100 km links: every walk fits in the table.
+    for (const double km : {30.0, 100.0}) {
+        const int n = 7;
+        const std::int64_t agents = 200000;
+        const Scenario s = line_of_towns(n, km, 250.0, agents);
+        Driver d(s, 5);
+        d.step(0);
+        REQUIRE(d.consistent());
+        REQUIRE(d.agents.size() == static_cast<std::size_t>(agents));
+        const auto chance = line_end_chances(n, km, 250.0);
+        std::int64_t hops = 0;
+        for (int i = 0; i < n; ++i) {
+            const double mean = static_cast<double>(agents) * chance[static_cast<std::size_t>(i)];
+            const double sd = std::sqrt(mean * (1.0 - chance[static_cast<std::size_t>(i)]));
+            INFO("km " << km << ", town " << i << ": expected " << mean);
+            CHECK(std::abs(static_cast<double>(d.st.agents_at[static_cast<std::size_t>(i)]) - mean) <= 5.0 * sd + 1.0);
+            hops += d.days[0].departures[static_cast<std::size_t>(i)];
+        }
+        // Nobody ends on a road (links shorter than a day's credit), and every hop
+        // departs from one town and arrives at another.
+        std::int64_t arrivals = 0;
+        for (int i = 0; i < n; ++i) arrivals += d.days[0].arrivals[static_cast<std::size_t>(i)];
+        CHECK(arrivals == hops);
+        CHECK(hops > 0);
     }
 }
