@@ -614,6 +614,7 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
     const bool on_foot = !arrived_once_.empty();  // start_on_foot: walks once arrived
     // The walk's and hops' draws: 64 bits per agent from a stream of their own.
     const std::uint64_t walk_key = detail::mix64(key ^ 0x243f6a8885a308d3ULL);
+    const float speed = static_cast<float>(f_.move.max_move_speed);
     const std::size_t n = end - begin;
     alignas(64) std::uint8_t flag[block_size + 8] = {};
     flee_flag_block(&region[begin], &km_left[begin], move32_.data(), key, static_cast<std::uint32_t>(first_gid), n, flag);
@@ -672,11 +673,14 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
             if (k >= n) break;
             const std::size_t id = begin + k;
             const std::uint64_t gid = first_gid + k;
-            const std::uint64_t bits = random_bits(walk_key, gid);
             if (km_left[id] > 0.0f) {
-                walk_from_road(id, bits, a, t, ended + walks_.node_count);
+                // Still on the road after today's credit: only km_left changes.
+                const float left = km_left[id] - speed;
+                if (!(left < 0.0f)) a.km_left[id] = left > 0.0f ? left : not_quite_there;
+                else walk_from_road(id, random_bits(walk_key, gid), a, t, ended + walks_.node_count);
                 continue;
             }
+            const std::uint64_t bits = random_bits(walk_key, gid);
             const RegionIndex r = region[id];
             const detail::FleeWalkHead& h = head[r];
             if (h.moving_size == 0 || (on_foot && !arrived_once_[id])) {
