@@ -30,9 +30,7 @@ constexpr std::size_t block_size = 1 << 11;
 // cover more hops but cost more misses: benchmarks/RESULTS.md, "Flee ruleset").
 constexpr double agents_per_walk_node = 8.0;
 constexpr std::size_t min_walk_nodes = 16, max_walk_nodes = 192;
-// Travellers with exactly the link length covered have not arrived (Flee's test is
-// strict); they keep this token distance so that km_left stays > 0 on the road.
-constexpr float not_quite_there = 1e-3f;
+constexpr float not_quite_there = detail::flee_not_quite_there;
 
 // The agent takes walk node v as where it is (from < 0: keeps its own).
 inline void end_at(RegionIndex& region, RegionIndex& from, float& km_left, const detail::FleeWalkNode& v) {

@@ -13,10 +13,6 @@ namespace migflow::detail {
 
 namespace {
 
-// Agents credited exactly a link's length have not arrived (Flee's test is strict):
-// the kernel's token distance for them (rules/flee/kernel.cpp).
-constexpr float not_quite_there = 1e-3f;
-
 struct Scratch {
     std::vector<double> prob;    // per node: chance that a walk passes it
     std::vector<double> weight;  // per node: chance that a walk ends there
@@ -124,7 +120,7 @@ void build_walks(const FleeTables& t, const World& w, float speed, std::size_t m
                 const float over = km - speed;
                 if (!(over < 0.0f)) {
                     end = WalkEnd::road;
-                    c.km_left = over > 0.0f ? over : not_quite_there;
+                    c.km_left = over > 0.0f ? over : flee_not_quite_there;
                 } else {
                     c.km = out.nodes[n].km + km;
                     // Still credit left: decides again there, on the per-hop path

@@ -11,6 +11,10 @@
 
 namespace migflow::detail {
 
+// Travellers with exactly the link length covered have not arrived (Flee's test is
+// strict); they keep this token distance so that km_left stays > 0 on the road.
+inline constexpr float flee_not_quite_there = 1e-3f;
+
 enum class WalkEnd : std::uint8_t {
     root,         // the location itself: the agent stays
     arrive,       // reached this node's region over `link` and stands there
