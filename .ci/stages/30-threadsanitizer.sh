@@ -23,15 +23,16 @@ if [ ! -f "$tbb_prefix/lib/cmake/TBB/TBBConfig.cmake" ]; then
   rm -rf "$work/tbb-src" && mkdir -p "$work/tbb-src"
   tar -xf "$work"/onetbb_*.orig.tar.* -C "$work/tbb-src" --strip-components=1
   cmake -S "$work/tbb-src" -B "$work/tbb-build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTBB_SANITIZE=thread \
-    -DTBB_TEST=OFF -DTBB_EXAMPLES=OFF -DTBB_STRICT=OFF -DCMAKE_INSTALL_PREFIX="$tbb_prefix" >/dev/null
-  cmake --build "$work/tbb-build" -j2 --target tbb
-  cmake --install "$work/tbb-build" --component runtime >/dev/null
-  cmake --install "$work/tbb-build" --component devel >/dev/null
+    -DTBB_TEST=OFF -DTBB_EXAMPLES=OFF -DTBB_STRICT=OFF -DTBBMALLOC_BUILD=OFF -DCMAKE_CXX_FLAGS=-w \
+    -DCMAKE_INSTALL_PREFIX="$tbb_prefix" >/dev/null
+  cmake --build "$work/tbb-build" -j2 >/dev/null
+  cmake --install "$work/tbb-build" >/dev/null
 fi
 cmake -S . -B "$work/migflow" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DMIGFLOW_SANITIZE=thread -DMIGFLOW_BENCH=OFF \
   -DMIGFLOW_PYTHON=OFF -DTBB_DIR="$tbb_prefix/lib/cmake/TBB"
 cmake --build "$work/migflow" -j2 --target migflow_tests migflow
 # The tests that run the engine on several threads: determinism across thread counts,
-# ranks as threads, sweeps and ensembles (parallel runs), the engine and rules suites.
+# ranks as threads, sweeps and ensembles (parallel runs), the engine and rules suites;
+# not the shard tests, which time whole sweeps of the (10x slower) TSan binary.
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-  "$work/migflow/tests/migflow_tests" "[determinism],[ranks],[engine],[rules],[ensemble],[sweep],[flee]"
+  "$work/migflow/tests/migflow_tests" "[determinism],[ranks],[engine],[rules],[ensemble],[sweep]~[shard],[flee]"
