@@ -58,6 +58,31 @@ TEST_CASE("a signal stops a run within a second, removes its partial file and ex
     }
 }
 
+TEST_CASE("a signal stops an ensemble or a comparison within seconds, with nothing written", "[cli][stop][ensemble]") {
+    TempDir dir("stop_ensemble");
+    const std::string sahel = scenarios + "sahel.yaml";
+    const std::vector<std::tuple<std::string, std::string, std::string>> commands = {
+        {"ensemble", "run " + sahel + " --replicates 4", "ens.h5"},
+        {"comparison", "compare " + sahel + " " + sahel + " --replicates 4", "cmp.h5"}};
+    for (const auto& [kind, command, file] : commands) {
+        INFO(kind);
+        const auto out = (dir.path / file).string();
+        const auto log = (dir.path / (kind + ".log")).string();
+        // 30000 days a replicate: minutes, far longer than the test waits.
+        const pid_t pid = spawn_shell(migflow_bin + " " + command + " --set days=30000 --quiet -o " + out + " > " +
+                                      shell_quote(log) + " 2>&1");
+        REQUIRE(pid > 0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // loaded, replicates running
+        const auto t0 = std::chrono::steady_clock::now();
+        REQUIRE(::kill(pid, SIGINT) == 0);
+        CHECK(wait_exit(pid, 20.0) == 130);
+        CHECK(seconds_since(t0) < 5.0);
+        CHECK_FALSE(fs::exists(out));
+        CHECK_FALSE(fs::exists(out + ".partial"));
+        CHECK_THAT(slurp(log), Catch::Matchers::Contains("migflow: " + kind + " stopped by SIGINT; " + out + " not written\n"));
+    }
+}
+
 TEST_CASE("a sweep stopped by a signal keeps finished runs and --resume completes exactly the rest",
           "[sweep][cli][stop]") {
     TempDir dir("stop_sweep");

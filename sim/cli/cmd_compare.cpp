@@ -9,6 +9,8 @@
 #include "cli/commands.hpp"
 #include "cli/ensemble_report.hpp"
 #include "cli/scenario_source.hpp"
+#include "cli/stop_signals.hpp"
+#include "migflow/engine/simulation.hpp"
 #include "migflow/output/ensemble_file.hpp"
 
 namespace migflow::cli {
@@ -58,10 +60,18 @@ int compare(const CompareArgs& ca) {
     check_ensemble_memory(base, ca.replicates, 2);
     const bool show = ca.show_progress || (!ca.quiet && isatty(STDERR_FILENO));
     const auto seeds = replicate_seeds(seed, ca.replicates);
-    if (show) std::fprintf(stderr, "baseline %s\n", base.name.c_str());
-    auto a = run_replicates(base, seeds, ca.threads, show ? print_progress : nullptr);
-    if (show) std::fprintf(stderr, "scenario %s\n", scen.name.c_str());
-    auto b = run_replicates(scen, seeds, ca.threads, show ? print_progress : nullptr);
+    const std::atomic<int>& stop = install_stop_signals();
+    Replicates a, b;
+    try {
+        if (show) std::fprintf(stderr, "baseline %s\n", base.name.c_str());
+        a = run_replicates(base, seeds, ca.threads, show ? print_progress : nullptr, &stop);
+        if (show) std::fprintf(stderr, "scenario %s\n", scen.name.c_str());
+        b = run_replicates(scen, seeds, ca.threads, show ? print_progress : nullptr, &stop);
+    } catch (const RunStopped& e) {
+        std::fprintf(stderr, "%smigflow: comparison stopped by %s; %s not written\n", show ? "\n" : "",
+                     signal_name(e.reason()).c_str(), ca.output.c_str());
+        return stopped_exit_code(e.reason());
+    }
 
     EnsembleFileSpec spec;
     spec.scenario = &scen;

@@ -72,10 +72,18 @@ void print_replicate_progress(std::size_t done, std::size_t total) {
     if (done == total) std::fputc('\n', stderr);
 }
 
-int run_ensemble(const Scenario& s, std::size_t replicates, int threads, const std::string& out, bool show) {
+int run_ensemble(const Scenario& s, std::size_t replicates, int threads, const std::string& out, bool show,
+                 const std::atomic<int>& stop) {
     check_ensemble_memory(s, replicates, 1);
     const auto seeds = replicate_seeds(s.seed, replicates);
-    auto reps = run_replicates(s, seeds, threads, show ? print_replicate_progress : nullptr);
+    Replicates reps;
+    try {
+        reps = run_replicates(s, seeds, threads, show ? print_replicate_progress : nullptr, &stop);
+    } catch (const RunStopped& e) {
+        std::fprintf(stderr, "%smigflow: ensemble stopped by %s; %s not written\n", show ? "\n" : "",
+                     signal_name(e.reason()).c_str(), out.c_str());
+        return stopped_exit_code(e.reason());
+    }
     EnsembleFileSpec spec;
     spec.scenario = &s;
     spec.seeds_group = "/ensemble";
@@ -145,7 +153,7 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
     });
     const ProgressStyle style = team.rank() == 0 ? progress_style(quiet) : ProgressStyle::off;
     if (team.rank() == 0) print_notes(s);
-    if (replicates > 0) return run_ensemble(s, replicates, threads, out, style != ProgressStyle::off);
+    if (replicates > 0) return run_ensemble(s, replicates, threads, out, style != ProgressStyle::off, stop);
     RunSummary sum;
     try {
         sum = style == ProgressStyle::off ? sim->run(*recorder) : sim->run(*recorder, ProgressPrinter(style));

@@ -65,7 +65,7 @@ void check_ensemble_memory(const Scenario& s, std::size_t replicates, int runs_s
 }
 
 Replicates run_replicates(const Scenario& s, const std::vector<std::uint64_t>& seeds, int threads,
-                          const std::function<void(std::size_t, std::size_t)>& done) {
+                          const std::function<void(std::size_t, std::size_t)>& done, const std::atomic<int>* stop) {
     const auto start = std::chrono::steady_clock::now();
     const int cores = tbb::info::default_concurrency();
     Replicates out;
@@ -84,6 +84,7 @@ Replicates run_replicates(const Scenario& s, const std::vector<std::uint64_t>& s
                 RunOptions o;
                 o.seed = seeds[k];
                 o.in_caller_arena = true;
+                o.stop = stop;
                 Simulation sim(s, o);
                 steps[k] = sim.run(out.runs[k]).agent_steps;
                 if (done) {

@@ -2,6 +2,7 @@
 // Ensembles (docs/ENSEMBLES.md): one scenario run with N seeds side by side in one
 // process, reduced to per-day quantiles across the replicates; a comparison of two
 // scenarios pairs their replicates by seed (common random numbers).
+#include <atomic>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -37,8 +38,11 @@ struct Replicates {
 // Runs `s` once per seed, replicates in parallel over `threads` TBB workers (0: all),
 // each keeping its series in memory. Results do not depend on `threads`.
 // `done(k, n)` is called after each finished replicate (from worker threads, serialised).
+// A non-zero `*stop` (a stop signal, cli/stop_signals.hpp) ends every replicate before
+// its next day and throws RunStopped.
 Replicates run_replicates(const Scenario& s, const std::vector<std::uint64_t>& seeds, int threads,
-                          const std::function<void(std::size_t done, std::size_t total)>& done = {});
+                          const std::function<void(std::size_t done, std::size_t total)>& done = {},
+                          const std::atomic<int>* stop = nullptr);
 
 // Quantiles (band_levels) and mean, per day and column, of one series across replicates.
 struct Band {
