@@ -19,5 +19,7 @@ Command add_export_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_rerun_command(CLI::App& app, Team& team);
+Command add_calibrate_command(CLI::App& app, Team& team);  // team: the ranks sharing each evaluation
+Command add_validate_command(CLI::App& app, Team& team);
 
 }  // namespace migflow::cli

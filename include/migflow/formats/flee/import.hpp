@@ -22,3 +22,19 @@ Scenario import_flee_case(const std::string& dir);
 void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml);
 
 }  // namespace migflow
+
+namespace migflow {
+
+// The share of a conflict location's people displaced per day at conflict 1 that a Flee
+// case gets under the native model (agents.spawn_conflict) until calibrated.
+inline constexpr double native_flee_spawn_conflict = 0.001;
+
+// `s` (as returned by import_flee_case) under the native model: ruleset native, no
+// `flee:` block; conflict and climate clamped to [0, 1]; each observed camp holds its
+// day-0 count as residents (Flee's insert_day0); nobody is an agent before the run
+// (mobile_fraction 0) and conflict displaces native_flee_spawn_conflict a day; speed
+// Flee's max_move_speed. Other coefficients keep the native defaults. A scenario that
+// is not a Flee one is returned unchanged.
+Scenario flee_case_as_native(Scenario s);
+
+}  // namespace migflow

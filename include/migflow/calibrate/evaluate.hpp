@@ -1,0 +1,56 @@
+#pragma once
+// One evaluation of a calibration: every case run with every seed at the given values of
+// the fitted coefficients, in process (no result file), scored against its observed data.
+// The cases are loaded once; an evaluation only changes the parameter blocks.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "migflow/calibrate/spec.hpp"
+#include "migflow/engine/team.hpp"
+#include "migflow/scenario/scenario.hpp"
+
+namespace migflow {
+
+// The overrides that set `values` (one per parameter, in spec order); numbers written so
+// that they read back as the same double.
+Overrides parameter_overrides(const std::vector<CalibrationParameter>& parameters, const std::vector<double>& values);
+
+// A number as text that reads back as the same double (%.17g, shortened when exact).
+std::string exact_number(double v);
+
+// A case as calibration runs it: the scenario as loaded (Flee case converted under
+// `ruleset: native`, the case's `set:` applied). Throws InputError for a case that cannot
+// be scored (no observed data) or a `set:` the scenario refuses.
+Scenario load_calibration_case(const CalibrationCase& c);
+
+class CalibrationEvaluator {
+public:
+    // Loads `cases` (every one of spec.cases when empty: indices into spec.cases) once.
+    // threads: 0 = all cores. team: the evaluation's runs are shared out over its
+    // processes (null: this one alone); every process must then call evaluate together.
+    CalibrationEvaluator(const CalibrationSpec& spec, std::vector<std::size_t> cases, int threads, Team* team);
+    ~CalibrationEvaluator();
+
+    // Score of each evaluated case (mean over the seeds), in the order of `cases`.
+    // Identical for any thread or process count.
+    std::vector<double> evaluate(const std::vector<double>& values);
+
+    const std::vector<std::size_t>& cases() const { return cases_; }
+    // The parameter values of the first case as loaded (the default start).
+    std::vector<double> loaded_values() const;
+
+private:
+    const CalibrationSpec& spec_;
+    std::vector<std::size_t> cases_;
+    int threads_;
+    Team* team_;
+    struct Loaded;
+    std::vector<std::unique_ptr<Loaded>> loaded_;
+};
+
+// The objective of an evaluation: the mean of its cases' scores.
+double total_objective(const std::vector<double>& case_scores);
+
+}  // namespace migflow

@@ -1,0 +1,187 @@
+// One calibration evaluation: cases x seeds run side by side in one TBB arena (and shared
+// out over MPI ranks), each with a recorder that keeps only the observed regions' counts.
+#include "migflow/calibrate/evaluate.hpp"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+
+#include "migflow/calibrate/objective.hpp"
+#include "migflow/engine/simulation.hpp"
+#include "migflow/formats/flee/import.hpp"
+#include "migflow/scenario/overrides.hpp"
+
+namespace migflow {
+
+namespace {
+
+// Keeps the daily population of the observed regions and nothing else: a calibration
+// run writes no file and holds no series it does not score.
+class ObservedRecorder final : public Recorder {
+public:
+    explicit ObservedRecorder(const Observations& obs) : obs_(obs), counts_(obs.region.size()) {}
+    void begin(const Scenario& s, const World&, const RunInfo&) override {
+        for (auto& c : counts_) c.reserve(static_cast<std::size_t>(std::max<Day>(s.days, 0)));
+    }
+    void record(const DayRecord& day) override {
+        for (std::size_t k = 0; k < counts_.size(); ++k)
+            counts_[k].push_back(day.population[static_cast<std::size_t>(obs_.region[k])]);
+    }
+    void finish(const RunSummary&) override {}
+    const std::vector<std::vector<double>>& counts() const { return counts_; }
+
+private:
+    const Observations& obs_;
+    std::vector<std::vector<double>> counts_;
+};
+
+// The observed counts cut to the days both the run and the data cover, as the result
+// file's /validation does (hdf5_recorder.cpp write_validation).
+double score(CalibrationObjective o, const Observations& obs, std::vector<std::vector<double>> sim) {
+    std::size_t n = sim.empty() ? 0 : sim.front().size();
+    for (const auto& c : obs.count) n = std::min(n, c.size());
+    std::vector<std::vector<double>> ob(obs.count.size());
+    for (std::size_t k = 0; k < ob.size(); ++k) {
+        ob[k].assign(obs.count[k].begin(), obs.count[k].begin() + static_cast<std::ptrdiff_t>(n));
+        sim[k].resize(n);
+    }
+    return score_run(o, sim, ob);
+}
+
+}  // namespace
+
+std::string exact_number(double v) {
+    char buf[40];
+    for (int precision : {15, 16, 17}) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+        if (std::strtod(buf, nullptr) == v) break;
+    }
+    return buf;
+}
+
+Overrides parameter_overrides(const std::vector<CalibrationParameter>& parameters, const std::vector<double>& values) {
+    Overrides out;
+    for (std::size_t i = 0; i < parameters.size(); ++i) out.emplace_back(parameters[i].key, exact_number(values.at(i)));
+    return out;
+}
+
+Scenario load_calibration_case(const CalibrationCase& c) {
+    Scenario s;
+    if (std::filesystem::is_directory(c.path)) {
+        s = import_flee_case(c.path);
+        if (c.native) s = flee_case_as_native(std::move(s));
+        apply_parameter_overrides(s, c.set);
+    } else {
+        s = load_scenario(c.path, c.set);
+    }
+    if (s.observed.region.empty())
+        throw InputError({Problem{c.path, 0, 0, "observed", "case `" + c.name + "` has no observed data to score"}});
+    return s;
+}
+
+struct CalibrationEvaluator::Loaded {
+    Scenario scenario;
+};
+
+CalibrationEvaluator::CalibrationEvaluator(const CalibrationSpec& spec, std::vector<std::size_t> cases, int threads,
+                                           Team* team)
+    : spec_(spec), cases_(std::move(cases)), threads_(threads), team_(team) {
+    if (cases_.empty()) {
+        cases_.resize(spec.cases.size());
+        std::iota(cases_.begin(), cases_.end(), std::size_t{0});
+    }
+    std::vector<Problem> problems;
+    for (std::size_t i : cases_) {
+        const CalibrationCase& c = spec.cases.at(i);
+        try {
+            auto l = std::make_unique<Loaded>();
+            l->scenario = load_calibration_case(c);
+            for (const CalibrationParameter& p : spec.parameters)
+                if (l->scenario.ruleset == "flee" && !p.key.starts_with("flee."))
+                    problems.push_back({spec.file, c.line, c.column, "parameters." + p.key,
+                                        "has no effect on case `" + c.name + "`, which runs Flee's rules "
+                                        "(give it `ruleset: native`, or fit flee.* keys)"});
+                else if (l->scenario.ruleset != "flee" && p.key.starts_with("flee."))
+                    problems.push_back({spec.file, c.line, c.column, "parameters." + p.key,
+                                        "has no effect on case `" + c.name + "`, which runs the native model"});
+            loaded_.push_back(std::move(l));
+        } catch (const InputError& e) {
+            problems.insert(problems.end(), e.problems().begin(), e.problems().end());
+        }
+    }
+    if (!problems.empty()) throw InputError(problems);
+}
+
+CalibrationEvaluator::~CalibrationEvaluator() = default;
+
+std::vector<double> CalibrationEvaluator::loaded_values() const {
+    std::vector<double> v;
+    const Scenario& s = loaded_.front()->scenario;
+    for (const CalibrationParameter& p : spec_.parameters) {
+        const auto x = parameter_value(s, p.key);
+        v.push_back(std::clamp(x.value_or(0.5 * (p.lo + p.hi)), p.lo, p.hi));
+    }
+    return v;
+}
+
+std::vector<double> CalibrationEvaluator::evaluate(const std::vector<double>& values) {
+    const Overrides set = parameter_overrides(spec_.parameters, values);
+    const std::size_t C = cases_.size(), S = spec_.seeds.size(), N = C * S;
+    // One copy of each case with the values applied, shared by its seeds (runs only read it).
+    std::vector<Scenario> changed(C);
+    for (std::size_t c = 0; c < C; ++c) {
+        changed[c] = loaded_[c]->scenario;
+        apply_parameter_overrides(changed[c], set);
+    }
+    // Run k = (case k / S, seed k % S) runs on process k % size; the scores travel as
+    // their bit patterns (every other process adds 0), so the sum is exact.
+    const int rank = team_ ? team_->rank() : 0, size = team_ ? team_->size() : 1;
+    std::vector<double> run_score(N, 0.0);
+    auto run_share = [&] {
+        const int cores = tbb::info::default_concurrency();
+        tbb::task_arena arena(threads_ > 0 ? std::min(threads_, cores) : cores);
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, N, 1), [&](const auto& range) {
+                for (std::size_t k = range.begin(); k < range.end(); ++k) {
+                    if (static_cast<int>(k % static_cast<std::size_t>(size)) != rank) continue;
+                    const Scenario& s = changed[k / S];
+                    RunOptions o;
+                    o.seed = spec_.seeds[k % S];
+                    o.in_caller_arena = true;
+                    ObservedRecorder rec(s.observed);
+                    Simulation sim(s, o);
+                    sim.run(rec);
+                    run_score[k] = score(spec_.objective, s.observed, rec.counts());
+                }
+            });
+        });
+    };
+    if (team_ && size > 1) {
+        together(*team_, run_share);
+        std::vector<std::int64_t> bits(N);
+        for (std::size_t k = 0; k < N; ++k) bits[k] = std::bit_cast<std::int64_t>(run_score[k]);
+        team_->sum(bits);
+        for (std::size_t k = 0; k < N; ++k) run_score[k] = std::bit_cast<double>(bits[k]);
+    } else {
+        run_share();
+    }
+    std::vector<double> out(C, 0.0);
+    for (std::size_t c = 0; c < C; ++c) {
+        for (std::size_t s = 0; s < S; ++s) out[c] += run_score[c * S + s];
+        out[c] /= static_cast<double>(S);
+    }
+    return out;
+}
+
+double total_objective(const std::vector<double>& case_scores) {
+    double sum = 0.0;
+    for (double v : case_scores) sum += v;
+    return case_scores.empty() ? 0.0 : sum / static_cast<double>(case_scores.size());
+}
+
+}  // namespace migflow

@@ -1,0 +1,88 @@
+// `migflow calibrate CALIBRATION.yaml`: fit coefficients to observed counts over one or
+// more cases jointly (docs/CALIBRATION.md); writes best.yaml, history.csv and
+// convergence.svg, and continues a stopped calibration with --resume.
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/stop_signals.hpp"
+#include "migflow/calibrate/calibrate.hpp"
+
+namespace migflow::cli {
+
+namespace {
+
+struct CalibrateArgs {
+    std::string file, output_dir;
+    int threads = 0;
+    int budget = 0;  // 0: the file's
+    bool resume = false, overwrite = false, quiet = false;
+};
+
+void print_result(const CalibrationSpec& spec, const CalibrationEvaluator& ev, const CalibrationResult& r,
+                  const std::string& dir) {
+    const CalibrationRow& best = r.history[r.best];
+    const int computed = static_cast<int>(r.history.size()) - r.replayed;
+    std::printf("calibration %s: %zu evaluation(s) (%d replayed from history.csv), %s\n", spec.file.c_str(),
+                r.history.size(), r.replayed, r.stop_reason.c_str());
+    std::printf("best: evaluation %d, %s %.6g\n", best.evaluation, to_string(spec.objective).c_str(), best.total);
+    for (std::size_t c = 0; c < ev.cases().size(); ++c)
+        std::printf("  %-24s %.6g\n", spec.cases[ev.cases()[c]].name.c_str(), best.case_scores[c]);
+    for (std::size_t i = 0; i < spec.parameters.size(); ++i)
+        std::printf("  %s = %s\n", spec.parameters[i].key.c_str(), exact_number(best.values[i]).c_str());
+    double eval_s = 0.0;
+    for (std::size_t i = static_cast<std::size_t>(r.replayed); i < r.history.size(); ++i) eval_s += r.history[i].wall_seconds;
+    const double runs = static_cast<double>(ev.cases().size() * spec.seeds.size());
+    if (computed > 0)
+        std::printf("wall %.1f s; %.3f s per evaluation (%zu case(s) x %zu seed(s): %.3f s per run)\n", r.wall_seconds,
+                    eval_s / computed, ev.cases().size(), spec.seeds.size(), eval_s / computed / runs);
+    if (!dir.empty()) std::printf("wrote %s/best.yaml, history.csv, convergence.svg\n", dir.c_str());
+}
+
+int calibrate(const CalibrateArgs& a, Team& team) {
+    if (a.file.empty()) throw UsageError("no calibration file given");
+    if (a.resume && a.overwrite) throw UsageError("--resume and --overwrite exclude each other");
+    CalibrationSpec spec = load_calibration(a.file);
+    if (!a.output_dir.empty()) spec.output_dir = a.output_dir;
+    if (a.budget > 0) spec.budget = a.budget;
+    CalibrationEvaluator ev(spec, {}, a.threads, &team);
+    CalibrationOptions o;
+    o.output_dir = spec.output_dir;
+    o.resume = a.resume;
+    o.overwrite = a.overwrite;
+    o.write = team.rank() == 0;
+    o.stop = &install_stop_signals();
+    if (!a.quiet && team.rank() == 0)
+        o.progress = [&](const CalibrationRow& row, const CalibrationRow& best) {
+            if (row.evaluation == best.evaluation || row.evaluation % 25 == 0)
+                std::fprintf(stderr, "evaluation %d/%d: %.6g (best %.6g at %d), %.2f s\n", row.evaluation, spec.budget,
+                             row.total, best.total, best.evaluation, row.wall_seconds);
+        };
+    const CalibrationResult r = run_calibration(spec, ev, o);
+    if (team.rank() == 0) print_result(spec, ev, r, spec.output_dir);
+    if (r.stopped) {
+        const int signal = o.stop->load();
+        std::fprintf(stderr, "migflow: stopped by %s after evaluation %zu; `--resume` continues\n",
+                     signal_name(signal).c_str(), r.history.size());
+        return stopped_exit_code(signal);
+    }
+    return 0;
+}
+
+}  // namespace
+
+Command add_calibrate_command(CLI::App& app, Team& team) {
+    auto* sub = app.add_subcommand("calibrate", "fit model coefficients to observed counts over one or more cases");
+    auto a = std::make_shared<CalibrateArgs>();
+    sub->add_option("CALIBRATION.yaml", a->file, "calibration file (docs/CALIBRATION.md)")->type_name("");
+    sub->add_option("-o,--output-dir", a->output_dir, "folder for best.yaml, history.csv, convergence.svg "
+                                                      "(default: the file's output_dir)")->type_name("DIR");
+    sub->add_option("--budget", a->budget, "evaluations at most (default: the file's budget)")
+        ->type_name("N")->check(CLI::Range(1, 1000000));
+    add_threads_option(*sub, a->threads);
+    sub->add_flag("--resume", a->resume, "continue the calibration in the output folder (replays history.csv)");
+    sub->add_flag("--overwrite", a->overwrite, "replace a calibration already in the output folder");
+    sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");
+    return {sub, [a, &team] { return calibrate(*a, team); }};
+}
+
+}  // namespace migflow::cli

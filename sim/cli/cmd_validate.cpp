@@ -1,0 +1,67 @@
+// `migflow validate CALIBRATION.yaml`: leave-one-case-out cross-validation of a
+// calibration (docs/VALIDATION.md): each case scored with coefficients fitted without it.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.hpp"
+#include "migflow/calibrate/validate.hpp"
+
+namespace migflow::cli {
+
+namespace {
+
+struct ValidateArgs {
+    std::string file, output_dir;
+    int threads = 0;
+    int budget = 0;
+    bool resume = false, overwrite = false, quiet = false;
+};
+
+void write_text(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw std::runtime_error(p.string() + ": cannot write");
+}
+
+int validate(const ValidateArgs& a, Team& team) {
+    if (a.file.empty()) throw UsageError("no calibration file given");
+    if (a.resume && a.overwrite) throw UsageError("--resume and --overwrite exclude each other");
+    CalibrationSpec spec = load_calibration(a.file);
+    const std::string dir = a.output_dir.empty() ? spec.output_dir + "/validation" : a.output_dir;
+    if (a.budget > 0) spec.budget = a.budget;
+    auto progress = [&](const std::string& line) {
+        if (!a.quiet && team.rank() == 0) std::fprintf(stderr, "%s\n", line.c_str());
+    };
+    const CrossValidation cv =
+        cross_validate(spec, a.threads, &team, dir, a.resume, a.overwrite, team.rank() == 0, progress);
+    if (team.rank() != 0) return 0;
+    const std::string table = validation_markdown(spec, cv);
+    write_text(std::filesystem::path(dir) / "validation.md", table);
+    write_text(std::filesystem::path(dir) / "validation.csv", validation_csv(spec, cv));
+    std::printf("leave-one-case-out validation of %s (%s, budget %d per fit, %zu seed(s)), %.1f s:\n\n%s\n",
+                spec.file.c_str(), to_string(spec.objective).c_str(), spec.budget, spec.seeds.size(), cv.wall_seconds,
+                table.c_str());
+    std::printf("wrote %s/validation.md, validation.csv (fits in %s/all, %s/without_<case>)\n", dir.c_str(),
+                dir.c_str(), dir.c_str());
+    return 0;
+}
+
+}  // namespace
+
+Command add_validate_command(CLI::App& app, Team& team) {
+    auto* sub = app.add_subcommand("validate", "leave-one-case-out cross-validation of a calibration");
+    auto a = std::make_shared<ValidateArgs>();
+    sub->add_option("CALIBRATION.yaml", a->file, "calibration file with two or more cases")->type_name("");
+    sub->add_option("-o,--output-dir", a->output_dir, "folder for the fits and the table "
+                                                      "(default: the file's output_dir/validation)")->type_name("DIR");
+    sub->add_option("--budget", a->budget, "evaluations per fit (default: the file's budget)")
+        ->type_name("N")->check(CLI::Range(1, 1000000));
+    add_threads_option(*sub, a->threads);
+    sub->add_flag("--resume", a->resume, "continue the fits in the output folder");
+    sub->add_flag("--overwrite", a->overwrite, "replace fits already in the output folder");
+    sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");
+    return {sub, [a, &team] { return validate(*a, team); }};
+}
+
+}  // namespace migflow::cli
