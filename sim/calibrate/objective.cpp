@@ -17,11 +17,11 @@ double arrivals_deviance(const std::vector<std::vector<double>>& sim, const std:
         if (sim[k].size() != obs[k].size())
             throw std::invalid_argument("arrivals_deviance: every series needs the same number of days");
         for (std::size_t t = 1; t < obs[k].size(); ++t) {
-            const double y = std::max(0.0, obs[k][t] - obs[k][t - 1]);
-            // A floor of half a person: a day the model sends nobody where people arrived
-            // costs a finite (large) amount instead of an infinite one.
-            const double mu = std::max(0.5, sim[k][t] - sim[k][t - 1]);
-            sum += (y > 0.0 ? y * std::log(y / mu) : 0.0) - (y - mu);
+            // Half a person added to both: a day the model sends nobody where people
+            // arrived costs a finite (large) amount, and a perfect fit still scores 0.
+            const double y = std::max(0.0, obs[k][t] - obs[k][t - 1]) + 0.5;
+            const double mu = std::max(0.0, sim[k][t] - sim[k][t - 1]) + 0.5;
+            sum += y * std::log(y / mu) - (y - mu);
             ++n;
         }
     }
