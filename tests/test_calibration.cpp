@@ -260,3 +260,29 @@ TEST_CASE("validation: each case is scored with coefficients fitted without it",
     }
     CHECK(validation_markdown(spec, cv).find("| a |  | ") != std::string::npos);
 }
+
+TEST_CASE("migflow calibrate: writes its three files; bad input exits 1 with the located problems", "[calibrate][cli]") {
+    TempDir dir("calibrate_cli");
+    const std::string cal = two_case_calibration(dir.path, "budget: 6\noutput_dir: fit\n");
+    const std::string bin = MIGFLOW_BINARY;
+    const auto out = dir.path / "stdout", err = dir.path / "stderr";
+    auto run = [&](const std::string& args) {
+        return run_shell(bin + " " + args + " > " + shell_quote(out.string()) + " 2> " + shell_quote(err.string()));
+    };
+    REQUIRE(run("calibrate -q " + shell_quote(cal)) == 0);
+    CHECK(slurp(out).find("best: evaluation") != std::string::npos);
+    for (const char* f : {"best.yaml", "history.csv", "convergence.svg", "calibration.txt"})
+        CHECK(std::filesystem::exists(dir.path / "fit" / f));
+    // A second run neither overwrites nor resumes without being told.
+    CHECK(run("calibrate -q " + shell_quote(cal)) == 1);
+    CHECK(slurp(err).find("holds a calibration already: --resume continues it, --overwrite replaces it") !=
+          std::string::npos);
+    CHECK(run("calibrate -q --resume --budget 8 " + shell_quote(cal)) == 0);
+    CHECK(slurp(out).find("8 evaluation(s) (6 replayed from history.csv)") != std::string::npos);
+
+    write_file(dir.path / "bad.yaml", "cases: [a.yaml]\nparameters: {behaviour.beta_camp: [0, 1]}\nbudget: many\n");
+    CHECK(run("calibrate " + shell_quote((dir.path / "bad.yaml").string())) == 1);
+    CHECK(slurp(err).find("bad.yaml:3:9: budget: got `many`") != std::string::npos);
+    CHECK(slurp(err).find("migflow: 1 problem(s) in the input") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.path / "bad_out"));
+}

@@ -86,6 +86,14 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
         {"report", "migflow report: which result file?", "Usage: migflow report"},
         {"report out.h5", "migflow report: no output given (-o report.html)", "Usage: migflow report"},
         {"report out.h5 -o r.html --bogus", "migflow report: unknown option '--bogus'", "Usage: migflow report"},
+        {"calibrate", "migflow calibrate: no calibration file given", "Usage: migflow calibrate"},
+        {"calibrate x.yaml --resume --overwrite", "migflow calibrate: --resume and --overwrite exclude each other",
+         "Usage: migflow calibrate"},
+        {"calibrate x.yaml --budget 0", "migflow calibrate: --budget takes 1 to 1000000 evaluations",
+         "Usage: migflow calibrate"},
+        {"validate", "migflow validate: no calibration file given", "Usage: migflow validate"},
+        {"validate x.yaml --resume --overwrite", "migflow validate: --resume and --overwrite exclude each other",
+         "Usage: migflow validate"},
         {"bogus", "migflow: unknown command 'bogus'", "Subcommands:"},
         {"", "migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "Subcommands:"},
     };
@@ -109,6 +117,8 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
         {"sweep", {"SWEEP.yaml", "--dry-run", "--threads", "--resume", "--overwrite", "--shard", "--merge"}},
         {"export", {"INPUT", "--format", "-o,--output", "--overwrite"}},
         {"report", {"OUT.h5", "--baseline", "-o,--output", "MIGFLOW_ANALYSIS_DIR", "MIGFLOW_PYTHON"}},
+        {"calibrate", {"CALIBRATION.yaml", "-o,--output-dir", "--budget", "--threads", "--resume", "--overwrite", "--quiet"}},
+        {"validate", {"CALIBRATION.yaml", "-o,--output-dir", "--budget", "--threads", "--resume", "--overwrite", "--quiet"}},
     };
     for (const auto& [sub, options] : expected) {
         for (const std::string flag : {"--help", "-h"}) {
@@ -122,7 +132,7 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
     }
     const Outcome top = run_cli("--help");
     CHECK(top.code == 0);
-    for (const char* sub : {"run", "check", "info", "import-flee", "params", "sweep", "export", "report"})
+    for (const char* sub : {"run", "check", "info", "import-flee", "params", "sweep", "export", "report", "calibrate", "validate"})
         CHECK(top.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
     const Outcome version = run_cli("--version");
     CHECK(version.code == 0);

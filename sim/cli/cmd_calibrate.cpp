@@ -76,8 +76,7 @@ Command add_calibrate_command(CLI::App& app, Team& team) {
     sub->add_option("CALIBRATION.yaml", a->file, "calibration file (docs/CALIBRATION.md)")->type_name("");
     sub->add_option("-o,--output-dir", a->output_dir, "folder for best.yaml, history.csv, convergence.svg "
                                                       "(default: the file's output_dir)")->type_name("DIR");
-    sub->add_option("--budget", a->budget, "evaluations at most (default: the file's budget)")
-        ->type_name("N")->check(CLI::Range(1, 1000000));
+    add_budget_option(*sub, a->budget);
     add_threads_option(*sub, a->threads);
     sub->add_flag("--resume", a->resume, "continue the calibration in the output folder (replays history.csv)");
     sub->add_flag("--overwrite", a->overwrite, "replace a calibration already in the output folder");

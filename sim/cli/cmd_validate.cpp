@@ -55,8 +55,7 @@ Command add_validate_command(CLI::App& app, Team& team) {
     sub->add_option("CALIBRATION.yaml", a->file, "calibration file with two or more cases")->type_name("");
     sub->add_option("-o,--output-dir", a->output_dir, "folder for the fits and the table "
                                                       "(default: the file's output_dir/validation)")->type_name("DIR");
-    sub->add_option("--budget", a->budget, "evaluations per fit (default: the file's budget)")
-        ->type_name("N")->check(CLI::Range(1, 1000000));
+    add_budget_option(*sub, a->budget);
     add_threads_option(*sub, a->threads);
     sub->add_flag("--resume", a->resume, "continue the fits in the output folder");
     sub->add_flag("--overwrite", a->overwrite, "replace fits already in the output folder");

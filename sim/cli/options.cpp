@@ -48,6 +48,19 @@ CLI::Option* add_replicates_option(CLI::App& app, std::size_t& replicates) {
         ->type_name("N");
 }
 
+CLI::Option* add_budget_option(CLI::App& app, int& budget) {
+    return app
+        .add_option_function<std::string>(
+            "--budget",
+            [&budget](const std::string& v) {
+                const auto n = whole_number("--budget", v);
+                if (n < 1 || n > 1000000) throw CLI::ValidationError("--budget takes 1 to 1000000 evaluations");
+                budget = static_cast<int>(n);
+            },
+            "evaluations at most (default: the calibration file's budget)")
+        ->type_name("N");
+}
+
 CLI::Option* add_set_option(CLI::App& app, Overrides& overrides) {
     return app
         .add_option_function<std::vector<std::string>>(

@@ -37,6 +37,9 @@ CLI::Option* add_seed_option(CLI::App& app, std::optional<std::uint64_t>& seed);
 // --replicates N: 1 to 100000 seeds side by side (docs/ENSEMBLES.md).
 CLI::Option* add_replicates_option(CLI::App& app, std::size_t& replicates);
 
+// --budget N: 1 to 1000000 evaluations of a calibration (docs/CALIBRATION.md).
+CLI::Option* add_budget_option(CLI::App& app, int& budget);
+
 // --set key.path=value, repeatable: scenario overrides in the order given.
 CLI::Option* add_set_option(CLI::App& app, Overrides& overrides);
 
