@@ -286,3 +286,26 @@ TEST_CASE("migflow calibrate: writes its three files; bad input exits 1 with the
     CHECK(slurp(err).find("migflow: 1 problem(s) in the input") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir.path / "bad_out"));
 }
+
+TEST_CASE("migflow run --set-file best.yaml runs the case at the fitted values", "[calibrate][cli]") {
+    TempDir dir("calibrate_set_file");
+    const std::string cal = two_case_calibration(dir.path, "budget: 4\noutput_dir: fit\n");
+    const std::string bin = MIGFLOW_BINARY;
+    REQUIRE(run_shell(bin + " calibrate -q " + shell_quote(cal) + " > /dev/null") == 0);
+    const Overrides best = flatten_set_fragment(slurp(dir.path / "fit/best.yaml"), "best.yaml");
+    REQUIRE(best.size() == 1);
+    const auto out = dir.path / "check.txt";
+    // check prints the effective scenario's summary; a bad fragment is a located error.
+    REQUIRE(run_shell(bin + " check " + shell_quote((dir.path / "a.yaml").string()) + " --set-file " +
+                      shell_quote((dir.path / "fit/best.yaml").string()) + " > " + shell_quote(out.string())) == 0);
+    const auto h5 = dir.path / "a.h5";
+    REQUIRE(run_shell(bin + " run --quiet " + shell_quote((dir.path / "a.yaml").string()) + " --set-file " +
+                      shell_quote((dir.path / "fit/best.yaml").string()) + " -o " + shell_quote(h5.string()) +
+                      " > /dev/null") == 0);
+    write_file(dir.path / "bad.yaml", "behaviour: {distance_power: -1}\n");
+    const auto err = dir.path / "err.txt";
+    CHECK(run_shell(bin + " run --quiet " + shell_quote((dir.path / "a.yaml").string()) + " --set-file " +
+                    shell_quote((dir.path / "bad.yaml").string()) + " -o " + shell_quote(h5.string()) + " 2> " +
+                    shell_quote(err.string())) == 1);
+    CHECK(slurp(err).find("behaviour.distance_power") != std::string::npos);
+}

@@ -40,13 +40,14 @@ std::string summary(const Scenario& s) {
 struct CheckArgs {
     std::string path;
     Overrides overrides;
+    std::string set_file;
 };
 
 int check(const CheckArgs& a) {
     const std::string& path = a.path;
     if (path.empty()) throw UsageError("which scenario?");
     try {
-        const Scenario s = load_scenario_source(path, a.overrides);
+        const Scenario s = load_scenario_source(path, with_set_file(a.set_file, a.overrides));
         for (const auto& n : s.notes) std::cerr << n << "\n";
         std::cout << summary(s) << "\n";
         return 0;
@@ -64,6 +65,7 @@ Command add_check_command(CLI::App& app) {
     auto a = std::make_shared<CheckArgs>();
     sub->add_option("SCENARIO", a->path, "scenario YAML file or Flee input directory")->type_name("");
     add_set_option(*sub, a->overrides);
+    add_set_file_option(*sub, a->set_file);
     return {sub, [a] { return check(*a); }};
 }
 

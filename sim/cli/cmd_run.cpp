@@ -27,6 +27,7 @@ struct RunArgs {
     std::optional<std::uint64_t> seed;
     int threads = 0;
     Overrides overrides;
+    std::string set_file;
     bool show_progress = false;  // the default anyway: kept for scripts that pass it
     bool quiet = false;
     std::size_t replicates = 0;  // 0: one run, the single-run layout
@@ -116,7 +117,7 @@ int run(const RunArgs& ra, Team& team) {
     if (ra.show_progress && ra.quiet) throw UsageError("--progress and --quiet exclude each other");
     return run_scenario(
         [&] {
-            Scenario s = load_scenario_source(ra.input, ra.overrides);
+            Scenario s = load_scenario_source(ra.input, with_set_file(ra.set_file, ra.overrides));
             s.seed = ra.seed.value_or(s.seed);
             return s;
         },
@@ -192,6 +193,7 @@ Command add_run_command(CLI::App& app, Team& team) {
     add_seed_option(*sub, a->seed);
     add_threads_option(*sub, a->threads);
     add_set_option(*sub, a->overrides);
+    add_set_file_option(*sub, a->set_file);
     add_replicates_option(*sub, a->replicates);
     sub->add_flag("--progress", a->show_progress, "show progress on stderr (the default: redrawn on a terminal, a line per 5 % of the days in a log)");
     sub->add_flag("--quiet", a->quiet, "no progress on stderr");

@@ -2,6 +2,10 @@
 #include "cli/options.hpp"
 
 #include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "migflow/calibrate/calibrate.hpp"
 
 namespace migflow::cli {
 
@@ -76,6 +80,23 @@ CLI::Option* add_set_option(CLI::App& app, Overrides& overrides) {
             "override one scenario key (behaviour.lambda_conflict=0.2); repeatable")
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
+}
+
+CLI::Option* add_set_file_option(CLI::App& app, std::string& file) {
+    return app.add_option("--set-file", file, "YAML fragment of overrides, e.g. a calibration's best.yaml; "
+                                              "--set values come after it")
+        ->type_name("FILE");
+}
+
+Overrides with_set_file(const std::string& file, const Overrides& overrides) {
+    if (file.empty()) return overrides;
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) throw InputError({Problem{file, 0, 0, "", "cannot read the --set-file"}});
+    Overrides all = flatten_set_fragment(text.str(), file);
+    all.insert(all.end(), overrides.begin(), overrides.end());
+    return all;
 }
 
 }  // namespace migflow::cli

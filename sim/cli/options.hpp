@@ -43,4 +43,9 @@ CLI::Option* add_budget_option(CLI::App& app, int& budget);
 // --set key.path=value, repeatable: scenario overrides in the order given.
 CLI::Option* add_set_option(CLI::App& app, Overrides& overrides);
 
+// --set-file FILE: a YAML fragment of parameter blocks (a calibration's best.yaml) read
+// as --set overrides; `with_set_file` puts them before the --set ones (a --set wins).
+CLI::Option* add_set_file_option(CLI::App& app, std::string& file);
+Overrides with_set_file(const std::string& file, const Overrides& overrides);
+
 }  // namespace migflow::cli
