@@ -113,17 +113,23 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
     CalibrationResult result;
     std::vector<CalibrationRow> cached;
     std::ofstream history;
-    if (!opt.output_dir.empty()) {
+    const fs::path hist = fs::path(opt.output_dir) / "history.csv";
+    Team* team = evaluator.team();
+    // The writer (rank 0) checks and prepares the folder; every process learns whether
+    // that failed before any evaluation starts (team.hpp: agree, then leave together).
+    auto prepare = [&] {
+        if (opt.output_dir.empty() || !opt.write) return;
         cached = prepare_output(spec, opt, names);
-        if (opt.write) {
-            const fs::path hist = fs::path(opt.output_dir) / "history.csv";
-            // Rewritten from the rows kept: an unfinished last line is dropped for good.
-            std::string text = history_header(spec, names) + "\n";
-            for (const CalibrationRow& r : cached) text += row_text(r);
-            write_file_atomically(hist, text);
-            history.open(hist, std::ios::binary | std::ios::app);
-        }
-    }
+        // Rewritten from the rows kept: an unfinished last line is dropped for good.
+        std::string text = history_header(spec, names) + "\n";
+        for (const CalibrationRow& r : cached) text += row_text(r);
+        write_file_atomically(hist, text);
+        history.open(hist, std::ios::binary | std::ios::app);
+    };
+    if (team && team->size() > 1) together(*team, prepare);
+    else prepare();
+    if (!opt.output_dir.empty() && !opt.write && opt.resume && fs::exists(hist))
+        cached = read_history(hist.string(), spec, names);  // as rank 0 rewrote it
 
     const std::size_t P = spec.parameters.size();
     std::vector<double> x0(P);
@@ -167,7 +173,10 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
             result.history.push_back(row);
             if (row.total < result.history[result.best].total) result.best = result.history.size() - 1;
             if (opt.progress) opt.progress(row, result.history[result.best]);
-            if (opt.stop && opt.stop->load() != 0) {
+            // Every process stops after the same evaluation: a signal may reach them apart.
+            std::int64_t stop = opt.stop && opt.stop->load() != 0 ? 1 : 0;
+            if (team && team->size() > 1) team->sum({&stop, 1});
+            if (stop != 0) {
                 result.stopped = true;
                 o.force_stop();
             }

@@ -38,6 +38,8 @@ public:
     std::vector<double> evaluate(const std::vector<double>& values);
 
     const std::vector<std::size_t>& cases() const { return cases_; }
+    // The processes sharing the evaluations (null: this one alone).
+    Team* team() const { return team_; }
     // The parameter values of the first case as loaded (the default start).
     std::vector<double> loaded_values() const;
 
