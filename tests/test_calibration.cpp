@@ -12,6 +12,7 @@
 #include "migflow/calibrate/validate.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/engine/simulation.hpp"
+#include "migflow/formats/flee/import.hpp"
 #include "test_support.hpp"
 
 using namespace migflow;
@@ -308,4 +309,38 @@ TEST_CASE("migflow run --set-file best.yaml runs the case at the fitted values",
                     shell_quote((dir.path / "bad.yaml").string()) + " -o " + shell_quote(h5.string()) + " 2> " +
                     shell_quote(err.string())) == 1);
     CHECK(slurp(err).find("behaviour.distance_power") != std::string::npos);
+}
+
+TEST_CASE("a Flee case under the native model: import-flee --native with best.yaml scores as the calibration did",
+          "[calibrate][flee]") {
+    TempDir dir("calibrate_flee_native");
+    const std::string burundi = MIGFLOW_FLEE_CASES "/burundi";
+    write_file(dir.path / "cal.yaml", "cases:\n  - {case: " + burundi +
+                                          ", ruleset: native, set: {agents.people_per_agent: 400}}\n"
+                                          "parameters:\n  behaviour.lambda_base: {range: [0.01, 5], log: true, start: 0.5}\n"
+                                          "  behaviour.beta_camp: {range: [-2, 10], start: 1.5}\n"
+                                          "budget: 3\noutput_dir: fit\n");
+    const CalibrationSpec spec = load_calibration((dir.path / "cal.yaml").string());
+    CalibrationEvaluator ev(spec, {}, 2, nullptr);
+    CalibrationOptions o;
+    o.output_dir = (dir.path / "fit").string();
+    const CalibrationResult r = run_calibration(spec, ev, o);
+    const CalibrationRow& best = r.history[r.best];
+
+    const Scenario native = flee_case_as_native(import_flee_case(burundi));
+    CHECK(native.ruleset == "native");
+    CHECK_FALSE(native.flee.has_value());
+    CHECK(native.agents.mobile_fraction == 0.0);
+    write_flee_scenario_yaml(native, (dir.path / "burundi_native.yaml").string());
+    Overrides set = {{"agents.people_per_agent", "400"}};
+    for (const auto& kv : flatten_set_fragment(slurp(dir.path / "fit/best.yaml"), "best.yaml")) set.push_back(kv);
+    const Scenario s = load_scenario((dir.path / "burundi_native.yaml").string(), set);
+    MemoryRecorder rec;
+    Simulation sim(s, RunOptions{});
+    sim.run(rec);
+    std::vector<std::vector<double>> simulated(s.observed.region.size()), observed = s.observed.count;
+    for (std::size_t k = 0; k < simulated.size(); ++k)
+        for (const auto& day : rec.population) simulated[k].push_back(day[static_cast<std::size_t>(s.observed.region[k])]);
+    for (auto& c : observed) c.resize(simulated.front().size());
+    CHECK(score_run(spec.objective, simulated, observed) == best.total);
 }

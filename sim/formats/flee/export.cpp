@@ -9,6 +9,7 @@
 
 #include "formats/flee/settings_yaml.hpp"
 #include "migflow/formats/flee/import.hpp"
+#include "migflow/scenario/params.hpp"
 
 namespace migflow {
 
@@ -113,14 +114,15 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
                     << csv_cell(s.regions[s.observed.region[k]].name) << ',' << num(s.observed.count[k][t]) << '\n';
     }
     auto out = open_out(yaml);
-    out << "# Written by `migflow import-flee` from the Flee case " << s.source_file << ".\n"
+    const bool native = s.ruleset == "native";  // flee_case_as_native (import-flee --native)
+    out << "# Written by `migflow import-flee" << (native ? " --native" : "") << "` from the Flee case " << s.source_file << ".\n"
         << "# Runs to the same result as `migflow run` on that directory (same seed).\n"
         << "name: " << yq(s.name) << "\n"
         << "description: " << yq(s.description) << "\n"
         << "start_date: " << format_date(s.start_date) << "\n"
         << "days: " << s.days << "\n"
         << "seed: " << s.seed << "\n"
-        << "ruleset: flee\n\n"
+        << "ruleset: " << (native ? "native" : "flee") << "\n\n"
         << "# Flee camps keep their capacity; populations are Flee's (after hasten).\n"
         << "regions: " << f_regions << "\n"
         << "routes: " << f_routes << "\n";
@@ -150,6 +152,16 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
             << "  climate:\n    interpolation: linear\n    default: 0\n    file: " << f_flood << "\n";
     out
         << "\nobserved:\n  file: " << f_observed << "\n";
+    if (native) {
+        // The native model's coefficients as run (docs/CALIBRATION.md "Flee cases under the
+        // native model"); camps hold their day-0 counts in the regions file.
+        out << "\n# Native rules: every coefficient written out (`migflow params` lists them).\nbehaviour:\n";
+        for (const auto& d : behaviour_params()) out << "  " << d.key << ": " << num(s.behaviour.*d.member) << "\n";
+        out << "agents:\n";
+        for (const auto& d : agent_params()) out << "  " << d.key << ": " << num(s.agents.*d.member) << "\n";
+        if (!out) throw InputError({Problem{yaml.string(), 0, 0, "", "cannot write this file"}});
+        return;
+    }
     FleeSettings f = s.flee.value_or(FleeSettings{});
     if (f.hasten != 1)
         out << "\n# The case had hasten " << f.hasten << ": populations, capacities and counts above are\n"

@@ -19,6 +19,8 @@ Scenario import_flee_case(const std::string& dir);
 // Writes `s` (as returned by import_flee_case) as a YAML scenario at out_yaml plus
 // side CSV files beside it (<stem>_regions.csv, _routes.csv, _conflict.csv,
 // _observed.csv). Loading that YAML gives a scenario that runs to the same result.
+// A scenario from flee_case_as_native is written with `ruleset: native` and its
+// behaviour and agents blocks instead of the `flee:` block.
 void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml);
 
 }  // namespace migflow
