@@ -4,7 +4,9 @@
 // the best objective.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <fstream>
 
 #include "migflow/calibrate/calibrate.hpp"
@@ -198,6 +200,7 @@ TEST_CASE("calibration: a stopped calibration resumed gives the uninterrupted on
         part.resume = true;
         const CalibrationResult resumed = run_calibration(spec, ev, part);
         CHECK(resumed.replayed == 5);
+        CHECK(resumed.history.size() == 12);  // the budget, even for algorithms that overshoot maxeval
         CHECK(without_wall_column(slurp(dir.path / "part/history.csv")) ==
               without_wall_column(slurp(dir.path / "whole/history.csv")));
         CHECK(slurp(dir.path / "part/best.yaml") == slurp(dir.path / "whole/best.yaml"));
@@ -343,4 +346,32 @@ TEST_CASE("a Flee case under the native model: import-flee --native with best.ya
         for (const auto& day : rec.population) simulated[k].push_back(day[static_cast<std::size_t>(s.observed.region[k])]);
     for (auto& c : observed) c.resize(simulated.front().size());
     CHECK(score_run(spec.objective, simulated, observed) == best.total);
+}
+
+TEST_CASE("migflow calibrate: SIGINT stops after an evaluation; --resume goes on from the history", "[calibrate][cli]") {
+    TempDir dir("calibrate_sigint");
+    const std::string cal =
+        two_case_calibration(dir.path, "algorithm: GN_CRS2_LM\nbudget: 1000000\noutput_dir: fit\n");
+    const std::string bin = MIGFLOW_BINARY;
+    const auto hist = dir.path / "fit/history.csv", err = dir.path / "err.txt", out = dir.path / "out.txt";
+    const pid_t pid = spawn_shell(bin + " calibrate -q " + shell_quote(cal) + " > " + shell_quote(out.string()) +
+                                  " 2> " + shell_quote(err.string()));
+    auto rows = [&] {
+        const std::string h = std::filesystem::exists(hist) ? slurp(hist) : "";
+        return static_cast<int>(std::count(h.begin(), h.end(), '\n')) - 1;
+    };
+    REQUIRE(wait_until([&] { return rows() >= 5; }, 60));
+    REQUIRE(::kill(pid, SIGINT) == 0);
+    CHECK(wait_exit(pid, 60) == 130);
+    const int done = rows();
+    CHECK(slurp(err).find("migflow: stopped by SIGINT after evaluation " + std::to_string(done) +
+                          "; `--resume` continues") != std::string::npos);
+    CHECK(slurp(hist).ends_with("\n"));  // whole rows only
+    CHECK(std::filesystem::exists(dir.path / "fit/best.yaml"));  // the best so far, complete
+    const std::string budget = std::to_string(done + 3);
+    REQUIRE(run_shell(bin + " calibrate -q --resume --budget " + budget + " " + shell_quote(cal) + " > " +
+                      shell_quote(out.string())) == 0);
+    CHECK(slurp(out).find(budget + " evaluation(s) (" + std::to_string(done) + " replayed from history.csv)") !=
+          std::string::npos);
+    CHECK(rows() == done + 3);
 }

@@ -146,7 +146,14 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
         o.set_population(0);  // NLopt's default size for the dimension
 
     std::exception_ptr error;
+    bool budget_spent = false;
     auto objective = [&](const std::vector<double>& u) -> double {
+        // Some algorithms (GN_CRS2_LM) look at maxeval only now and then: the budget is ours.
+        if (result.history.size() >= static_cast<std::size_t>(spec.budget)) {
+            budget_spent = true;
+            o.force_stop();
+            return HUGE_VAL;
+        }
         try {
             CalibrationRow row;
             row.evaluation = static_cast<int>(result.history.size()) + 1;
@@ -205,7 +212,7 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
     }
     if (error) std::rethrow_exception(error);
     if (result.history.empty()) throw std::runtime_error("the optimiser ended before its first evaluation");
-    result.stop_reason = stop_reason(r);
+    result.stop_reason = budget_spent ? stop_reason(nlopt::MAXEVAL_REACHED) : stop_reason(r);
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!opt.output_dir.empty() && opt.write) {
         history.close();
