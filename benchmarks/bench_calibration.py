@@ -30,6 +30,8 @@ def main():
     ap.add_argument("--case", required=True, help="Flee input directory, or a scenario YAML")
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--ruleset", choices=["flee", "native"], default="flee",
+                    help="a Flee case under Flee's rules, or under the native model (docs/CALIBRATION.md)")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--key", default="flee.move_rules.camp_weight",
                     help="the parameter varied (native scenarios: e.g. behaviour.lambda_conflict)")
@@ -38,7 +40,7 @@ def main():
     a = ap.parse_args()
 
     t0 = time.perf_counter()
-    sc = migflow.Scenario.from_flee(a.case) if os.path.isdir(a.case) else migflow.Scenario.from_yaml(a.case)
+    sc = migflow.Scenario.from_flee(a.case, a.ruleset) if os.path.isdir(a.case) else migflow.Scenario.from_yaml(a.case)
     load_s = time.perf_counter() - t0
 
     def one(i):

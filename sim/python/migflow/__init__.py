@@ -62,9 +62,11 @@ class Scenario:
         return cls(_core.Scenario.from_text(text, name, _os.fspath(base_dir), _overrides(set)))
 
     @classmethod
-    def from_flee(cls, directory):
-        """A Flee input directory (docs/FLEE.md), as `migflow run DIR` reads it."""
-        return cls(_core.Scenario.from_flee(_os.fspath(directory)))
+    def from_flee(cls, directory, ruleset="flee"):
+        """A Flee input directory (docs/FLEE.md), as `migflow run DIR` reads it; with
+        ruleset="native", under the native model as `migflow import-flee --native` and
+        calibration cases with `ruleset: native` convert it (docs/CALIBRATION.md)."""
+        return cls(_core.Scenario.from_flee(_os.fspath(directory), ruleset))
 
     def copy(self):
         return Scenario(self._core.copy())

@@ -123,10 +123,14 @@ PYBIND11_MODULE(_core, m) {
             py::arg("text"), py::arg("name"), py::arg("base_dir"), py::arg("set") = Overrides{})
         .def_static(
             "from_flee",
-            [](const std::string& dir) {
-                return std::make_shared<ScenarioHandle>(import_flee_case(dir));
+            [](const std::string& dir, const std::string& ruleset) {
+                Scenario s = import_flee_case(dir);
+                if (ruleset == "native") s = flee_case_as_native(std::move(s));
+                else if (ruleset != "flee")
+                    throw py::value_error("ruleset: got `" + ruleset + "`, expected flee or native");
+                return std::make_shared<ScenarioHandle>(std::move(s));
             },
-            py::arg("dir"))
+            py::arg("dir"), py::arg("ruleset") = "flee")
         .def("copy",
              [](const ScenarioHandle& h) { return std::make_shared<ScenarioHandle>(h.scenario); })
         .def("set", &set_parameters, py::arg("overrides"))

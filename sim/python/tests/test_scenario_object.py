@@ -116,6 +116,25 @@ class ScenarioObject(unittest.TestCase):
             sc.run(set={"flee.move_rules.camp_wieght": 3.0})
         self.assertIn("--set: flee.move_rules.camp_wieght", str(e.exception))
 
+    def test_flee_case_under_the_native_model(self):
+        case = os.path.join(support.FLEE_CASES, "burundi")
+        if not os.path.isdir(case):
+            self.skipTest("no Flee cases")
+        sc = migflow.Scenario.from_flee(case, ruleset="native")
+        self.assertEqual(sc.ruleset, "native")
+        res = sc.run(seed=4, set={"agents.people_per_agent": 200})
+        # The same as the command line's conversion, run from its YAML.
+        d = support.temp_dir(self)
+        yaml = os.path.join(d, "burundi_native.yaml")
+        code, _, err = support.cli("import-flee", case, "--native", "-o", yaml)
+        self.assertEqual(code, 0, err)
+        path = support.cli_run(yaml, d, "--seed", "4", "--set", "agents.people_per_agent=200")
+        from_file = migflow.load(path)
+        for name in ("population", "arrivals", "departures"):
+            np.testing.assert_array_equal(res[name].values, from_file[name].values, err_msg=name)
+        with self.assertRaises(ValueError):
+            migflow.Scenario.from_flee(case, ruleset="nativ")
+
     def test_gil_released_during_a_run(self):
         sc = migflow.Scenario.from_yaml(support.scenario("sahel.yaml"))
         inside = threading.Event()
