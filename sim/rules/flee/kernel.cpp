@@ -15,6 +15,7 @@
 
 #include "rules/flee/tables.hpp"
 #include "rules/flee/walks.hpp"
+#include "rules/flagged.hpp"
 #include "engine/thread_tallies.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/engine/rng.hpp"
@@ -659,40 +660,32 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
         }
         queued = 0;
     };
-    // Only flagged agents (travellers, and standing agents that passed the move test),
-    // found eight flags at a time, then by bit scan.
-    for (std::size_t w = 0; w < n; w += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, flag + w, 8);
-        while (word != 0) {
-            const int byte = std::countr_zero(word) / 8;
-            word &= ~(std::uint64_t(0xff) << (8 * byte));
-            const std::size_t k = w + std::size_t(byte);
-            if (k >= n) break;
-            const std::size_t id = begin + k;
-            const std::uint64_t gid = first_gid + k;
-            if (km_left[id] > 0.0f) {
-                // Still on the road after today's credit: only km_left changes.
-                const float left = km_left[id] - speed;
-                if (!(left < 0.0f)) a.km_left[id] = left > 0.0f ? left : not_quite_there;
-                else walk_from_road(id, random_bits(walk_key, gid), a, t, ended + walks_.node_count);
-                continue;
-            }
-            const std::uint64_t bits = random_bits(walk_key, gid);
-            const RegionIndex r = region[id];
-            const detail::FleeWalkHead& h = head[r];
-            if (h.moving_size == 0 || (on_foot && !arrived_once_[id])) {
-                // Per-hop path (closures here, or on foot), or no link out (stays). The
-                // move test is passed: decide() sees high bits of 0.
-                if (walks_.at[r].per_hop || (on_foot && !arrived_once_[id]))
-                    move_agent(id, gid, bits & 0xffffffffULL, true, walk_key, a, t, T);
-                continue;
-            }
-            __builtin_prefetch(h.moving + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
-            queue[queued++] = {id, bits, 0, Leg{}};
-            if (queued == batch) flush();
+    // Only flagged agents: travellers, and standing agents that passed the move test
+    // (rules/flagged.hpp).
+    detail::for_each_flagged(flag, n, [&](std::size_t k) {
+        const std::size_t id = begin + k;
+        const std::uint64_t gid = first_gid + k;
+        if (km_left[id] > 0.0f) {
+            // Still on the road after today's credit: only km_left changes.
+            const float left = km_left[id] - speed;
+            if (!(left < 0.0f)) a.km_left[id] = left > 0.0f ? left : not_quite_there;
+            else walk_from_road(id, random_bits(walk_key, gid), a, t, ended + walks_.node_count);
+            return;
         }
-    }
+        const std::uint64_t bits = random_bits(walk_key, gid);
+        const RegionIndex r = region[id];
+        const detail::FleeWalkHead& h = head[r];
+        if (h.moving_size == 0 || (on_foot && !arrived_once_[id])) {
+            // Per-hop path (closures here, or on foot), or no link out (stays). The
+            // move test is passed: decide() sees high bits of 0.
+            if (walks_.at[r].per_hop || (on_foot && !arrived_once_[id]))
+                move_agent(id, gid, bits & 0xffffffffULL, true, walk_key, a, t, T);
+            return;
+        }
+        __builtin_prefetch(h.moving + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
+        queue[queued++] = {id, bits, 0, Leg{}};
+        if (queued == batch) flush();
+    });
     flush();
 }
 

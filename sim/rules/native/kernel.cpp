@@ -12,6 +12,7 @@
 #include "migflow/engine/rng.hpp"
 #include "migflow/engine/team.hpp"
 #include "engine/thread_tallies.hpp"
+#include "rules/flagged.hpp"
 
 namespace migflow {
 
@@ -270,42 +271,33 @@ void NativeRuleset::move_run(const DayState& st, AgentStore& a, std::size_t begi
         flag_block<false>(&a.region[begin], &a.km_left[begin], &a.group[begin], thr, G, move_key,
                           first_gid, n, flag);
 
-    // Pass 2: only flagged agents, found eight flags at a time (most words are zero),
-    // then by bit scan so that sparse flags cost no mispredicted branches.
-    for (std::size_t w = 0; w < n; w += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, flag + w, 8);
-        while (word != 0) {
-            const int byte = std::countr_zero(word) / 8;
-            word &= ~(std::uint64_t(0xff) << (8 * byte));
-            const std::size_t k = w + std::size_t(byte);
-            if (k >= n) break;
-            const std::size_t id = begin + k;
-            if (a.km_left[id] > 0.0f) {  // MODEL.md §4: travellers keep going
-                const auto days = days_to_go(a.km_left[id]) - 1;
-                if (days <= 0) {
-                    a.km_left[id] = 0.0f;
-                    ++tally.road_leave[a.region[id]];
-                    ++tally.arrivals[a.region[id]];
-                } else {
-                    a.km_left[id] = remaining_km(days);
-                }
-                continue;
+    // Pass 2: only flagged agents (rules/flagged.hpp).
+    detail::for_each_flagged(flag, n, [&](std::size_t k) {
+        const std::size_t id = begin + k;
+        if (a.km_left[id] > 0.0f) {  // MODEL.md §4: travellers keep going
+            const auto days = days_to_go(a.km_left[id]) - 1;
+            if (days <= 0) {
+                a.km_left[id] = 0.0f;
+                ++tally.road_leave[a.region[id]];
+                ++tally.arrivals[a.region[id]];
+            } else {
+                a.km_left[id] = remaining_km(days);
             }
-            const auto i = a.region[id];
-            const double u = random32(dest_key, first_gid + std::uint32_t(k)) * 0x1p-32;
-            const auto link = pick_link(w_, tables_, i, u);
-            // Only where a closure bites or nowhere has room: a byte per region, read
-            // for movers alone, so the flagging pass is untouched.
-            if (link < 0 || closure_touched[i]) [[unlikely]]
-                count_turned_away(st, i, u, tally);
-            if (link < 0) continue;
-            if (links_[link].capped_slot >= 0)
-                pending.push_back({id, link});
-            else
-                depart(a, id, i, link, tally);
+            return;
         }
-    }
+        const auto i = a.region[id];
+        const double u = random32(dest_key, first_gid + std::uint32_t(k)) * 0x1p-32;
+        const auto link = pick_link(w_, tables_, i, u);
+        // Only where a closure bites or nowhere has room: a byte per region, read
+        // for movers alone, so the flagging pass is untouched.
+        if (link < 0 || closure_touched[i]) [[unlikely]]
+            count_turned_away(st, i, u, tally);
+        if (link < 0) return;
+        if (links_[link].capped_slot >= 0)
+            pending.push_back({id, link});
+        else
+            depart(a, id, i, link, tally);
+    });
 }
 
 // MODEL.md §8: a mover whose first choice (the link the same draw picks were no closure
