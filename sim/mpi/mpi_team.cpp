@@ -11,18 +11,13 @@
 #include <string>
 
 #include "migflow/engine/team.hpp"
+#include "mpi/mpi_check.hpp"
 
 namespace migflow {
 
 namespace {
 
-void check(int rc, const char* what) {
-    if (rc == MPI_SUCCESS) return;
-    char text[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    MPI_Error_string(rc, text, &len);
-    throw std::runtime_error(std::string(what) + ": " + std::string(text, std::size_t(len)));
-}
+using detail::mpi_check;
 
 int count_of(std::span<std::int64_t> v) {
     if (v.size() > std::size_t(2147483647)) throw std::length_error("MPI message longer than 2^31 - 1");
@@ -34,8 +29,8 @@ public:
     MpiTeam(int& argc, char**& argv) {
         int provided = 0;
         // Only the main thread calls MPI; the worker threads (oneTBB) never do.
-        check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
-        // Errors come back as return codes (check() turns them into exceptions), so a
+        mpi_check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+        // Errors come back as return codes (mpi_check() turns them into exceptions), so a
         // failing call is reported, not a silent abort.
         MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
         MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
@@ -50,14 +45,14 @@ public:
     int size() const override { return size_; }
     void sum(std::span<std::int64_t> v) override {
         if (size_ == 1 || v.empty()) return;
-        check(MPI_Allreduce(MPI_IN_PLACE, v.data(), count_of(v), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD),
+        mpi_check(MPI_Allreduce(MPI_IN_PLACE, v.data(), count_of(v), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD),
               "MPI_Allreduce");
     }
     void sum_below(std::span<std::int64_t> v) override {
         if (v.empty()) return;
         // MPI_Exscan leaves rank 0's buffer undefined: zero it there.
         if (size_ > 1)
-            check(MPI_Exscan(MPI_IN_PLACE, v.data(), count_of(v), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD),
+            mpi_check(MPI_Exscan(MPI_IN_PLACE, v.data(), count_of(v), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD),
                   "MPI_Exscan");
         if (rank_ == 0)
             for (auto& x : v) x = 0;
@@ -65,7 +60,7 @@ public:
     int first_failed(bool failed) override {
         int mine = failed ? rank_ : size_;
         int first = size_;
-        check(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
+        mpi_check(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
         return first < size_ ? first : -1;
     }
     void abort_all(int exit_code) override {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "migflow/sweep/dealer.hpp"
+#include "mpi/mpi_check.hpp"
 
 namespace migflow {
 
@@ -18,13 +19,7 @@ namespace {
 constexpr int tag_report = 1;
 constexpr int tag_work = 2;
 
-void check(int rc, const char* what) {
-    if (rc == MPI_SUCCESS) return;
-    char text[MPI_MAX_ERROR_STRING];
-    int len = 0;
-    MPI_Error_string(rc, text, &len);
-    throw std::runtime_error(std::string(what) + ": " + std::string(text, std::size_t(len)));
-}
+using detail::mpi_check;
 
 class MpiRunDealer final : public RunDealer {
 public:
@@ -36,22 +31,22 @@ public:
         // runs for hours. Probing every few milliseconds costs nothing.
         MPI_Status status;
         for (int flag = 0;;) {
-            check(MPI_Iprobe(MPI_ANY_SOURCE, tag_report, comm_, &flag, &status), "MPI_Iprobe");
+            mpi_check(MPI_Iprobe(MPI_ANY_SOURCE, tag_report, comm_, &flag, &status), "MPI_Iprobe");
             if (flag) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         int msg[3] = {-1, 0, 0};
-        check(MPI_Recv(msg, 3, MPI_INT, status.MPI_SOURCE, tag_report, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
+        mpi_check(MPI_Recv(msg, 3, MPI_INT, status.MPI_SOURCE, tag_report, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
         return RunReport{status.MPI_SOURCE, msg[0], static_cast<RunOutcome>(msg[1]), msg[2]};
     }
 
-    void deal(int worker, int run) override { check(MPI_Send(&run, 1, MPI_INT, worker, tag_work, comm_), "MPI_Send"); }
+    void deal(int worker, int run) override { mpi_check(MPI_Send(&run, 1, MPI_INT, worker, tag_work, comm_), "MPI_Send"); }
 
     int report(int run, RunOutcome outcome, int signal) override {
         int msg[3] = {run, static_cast<int>(outcome), signal};
-        check(MPI_Send(msg, 3, MPI_INT, 0, tag_report, comm_), "MPI_Send");
+        mpi_check(MPI_Send(msg, 3, MPI_INT, 0, tag_report, comm_), "MPI_Send");
         int next = -1;
-        check(MPI_Recv(&next, 1, MPI_INT, 0, tag_work, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
+        mpi_check(MPI_Recv(&next, 1, MPI_INT, 0, tag_work, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
         return next;
     }
 
@@ -66,7 +61,7 @@ std::unique_ptr<RunDealer> make_run_dealer() {
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (size == 1) return nullptr;
     MPI_Comm comm;  // the sweep's messages never meet any other
-    check(MPI_Comm_dup(MPI_COMM_WORLD, &comm), "MPI_Comm_dup");
+    mpi_check(MPI_Comm_dup(MPI_COMM_WORLD, &comm), "MPI_Comm_dup");
     MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
     return std::make_unique<MpiRunDealer>(comm);
 }
