@@ -17,10 +17,6 @@ namespace {
 const std::string migflow_bin = MIGFLOW_BINARY;
 const std::string scenarios = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/";
 
-int run_migflow(const std::string& args, const fs::path& log) {
-    return run_shell(migflow_bin + " " + args + " > " + shell_quote(log.string()) + " 2>&1");
-}
-
 const std::vector<std::string> compared = {
     "/series/population", "/series/agents",    "/series/arrivals",
     "/series/departures", "/series/spawned",   "/series/route_flow_forward",
@@ -47,14 +43,14 @@ TEST_CASE("example scenarios run and their outputs pass the schema check", "[cli
     for (const auto& [file, extra] : cases) {
         INFO(file);
         const auto out = dir.path / (file + ".h5");
-        REQUIRE(run_migflow("run " + scenarios + file + " -o " + out.string() + " " + extra,
+        REQUIRE(run_migflow_logged("run " + scenarios + file + " -o " + out.string() + " " + extra,
                             dir.path / "log.txt") == 0);
         CHECK(fs::exists(out));
         CHECK_FALSE(fs::exists(out.string() + ".partial"));
         CHECK(slurp(dir.path / "log.txt").find("output: " + out.string()) != std::string::npos);
         CHECK(run_shell("/usr/bin/python3 " MIGFLOW_SOURCE_DIR "/analysis/check_schema.py " +
                         out.string() + " > /dev/null") == 0);
-        CHECK(run_migflow("info " + out.string(), dir.path / "info.txt") == 0);
+        CHECK(run_migflow_logged("info " + out.string(), dir.path / "info.txt") == 0);
     }
 }
 
@@ -66,10 +62,10 @@ TEST_CASE("same seed gives identical HDF5 datasets for 1 and 2 threads", "[cli][
     const auto two = (dir.path / "two.h5").string();
     const auto again = (dir.path / "again.h5").string();
     const auto other = (dir.path / "other.h5").string();
-    REQUIRE(run_migflow(run + "--threads 1 -o " + one, dir.path / "log") == 0);
-    REQUIRE(run_migflow(run + "--threads 2 -o " + two, dir.path / "log") == 0);
-    REQUIRE(run_migflow(run + "--threads 2 -o " + again, dir.path / "log") == 0);
-    REQUIRE(run_migflow("run " + scenarios + "border_closure.yaml --seed 100 -o " + other,
+    REQUIRE(run_migflow_logged(run + "--threads 1 -o " + one, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged(run + "--threads 2 -o " + two, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged(run + "--threads 2 -o " + again, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "border_closure.yaml --seed 100 -o " + other,
                         dir.path / "log") == 0);
     for (const auto& name : compared) {
         INFO(name);
@@ -83,7 +79,7 @@ TEST_CASE("same seed gives identical HDF5 datasets for 1 and 2 threads", "[cli][
 TEST_CASE("agent snapshots agree with the region series", "[cli][snapshots]") {
     TempDir dir("cli_snap");
     const auto out = (dir.path / "snap.h5").string();
-    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --set output.snapshot_every=7 -o " + out,
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --set output.snapshot_every=7 -o " + out,
                         dir.path / "log") == 0);
     H5::Exception::dontPrint();
     H5::H5File f(out, H5F_ACC_RDONLY);
@@ -140,7 +136,7 @@ TEST_CASE("run on a Flee case prints the import's warnings and still runs", "[cl
     std::ofstream(c / "source_data/data_layout.csv") << "total,r.csv\nC,c.csv\n";
     std::ofstream(c / "source_data/c.csv") << "2020-01-01,5\n2020-01-03,9\n";
     const auto out = dir.path / "out.h5";
-    REQUIRE(run_migflow("run " + c.string() + " -o " + out.string() + " --quiet", dir.path / "log.txt") == 0);
+    REQUIRE(run_migflow_logged("run " + c.string() + " -o " + out.string() + " --quiet", dir.path / "log.txt") == 0);
     CHECK_THAT(slurp(dir.path / "log.txt"),
                Catch::Contains("warning: " + (c / "input_csv/locations.csv").string() +
                                ":4:1: name: location `A` given again"));

@@ -16,12 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string migflow_bin = MIGFLOW_BINARY;
 const std::string scenarios = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/";
-
-int run_migflow(const std::string& args, const fs::path& log) {
-    return run_shell(migflow_bin + " " + args + " > " + shell_quote(log.string()) + " 2>&1");
-}
 
 bool schema_ok(const std::string& file) {
     return run_shell("/usr/bin/python3 " MIGFLOW_SOURCE_DIR "/analysis/check_schema.py " + file + " > /dev/null") == 0;
@@ -58,12 +53,12 @@ void check_identical_datasets(const std::string& a, const std::string& b) {
 TEST_CASE("an ensemble file is the same for 1 and 2 threads and passes the schema check", "[cli][ensemble][determinism]") {
     TempDir dir("ens_threads");
     const auto one = (dir.path / "one.h5").string(), two = (dir.path / "two.h5").string();
-    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --replicates 4 --threads 1 -o " + one, dir.path / "log") == 0);
-    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --replicates 4 --threads 2 -o " + two, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 4 --threads 1 -o " + one, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 4 --threads 2 -o " + two, dir.path / "log") == 0);
     check_identical_datasets(one, two);
     CHECK(read_dataset(one, "/ensemble/seeds") == std::vector<double>{7, 8, 9, 10});  // tiny.yaml has seed 7
     CHECK(schema_ok(one));
-    REQUIRE(run_migflow("info " + one, dir.path / "info") == 0);
+    REQUIRE(run_migflow_logged("info " + one, dir.path / "info") == 0);
     CHECK(slurp(dir.path / "info").find("replicates:   4, seeds 7 .. 10\n") != std::string::npos);
     CHECK(slurp(dir.path / "info").find("camps, median [p05, p95] over replicates") != std::string::npos);
     // The bands really spread: somewhere p05 < p95.
@@ -76,8 +71,8 @@ TEST_CASE("an ensemble file is the same for 1 and 2 threads and passes the schem
 TEST_CASE("an ensemble of one replicate holds the single run's series in every band", "[cli][ensemble]") {
     TempDir dir("ens_one");
     const auto single = (dir.path / "single.h5").string(), ens = (dir.path / "ens.h5").string();
-    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --seed 5 -o " + single, dir.path / "log") == 0);
-    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --seed 5 --replicates 1 -o " + ens, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --seed 5 -o " + single, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --seed 5 --replicates 1 -o " + ens, dir.path / "log") == 0);
     for (const auto& s : banded)
         for (const auto& q : levels) {
             INFO(s << "/" << q);
@@ -90,7 +85,7 @@ TEST_CASE("an ensemble of one replicate holds the single run's series in every b
 TEST_CASE("compare: identical scenarios differ by exactly 0; a closure by a tight band", "[cli][ensemble]") {
     TempDir dir("ens_compare");
     const auto same = (dir.path / "same.h5").string();
-    REQUIRE(run_migflow("compare " + scenarios + "tiny.yaml " + scenarios + "tiny.yaml --replicates 3 -o " + same,
+    REQUIRE(run_migflow_logged("compare " + scenarios + "tiny.yaml " + scenarios + "tiny.yaml --replicates 3 -o " + same,
                     dir.path / "log") == 0);
     CHECK(schema_ok(same));
     for (const auto& s : banded)
@@ -104,7 +99,7 @@ TEST_CASE("compare: identical scenarios differ by exactly 0; a closure by a tigh
 
     // Closing the Mali-Mauritania border keeps people out of Mbera in every replicate.
     const auto diff = (dir.path / "diff.h5").string();
-    REQUIRE(run_migflow("compare " + scenarios + "border_open.yaml " + scenarios + "border_closure.yaml --replicates 4 "
+    REQUIRE(run_migflow_logged("compare " + scenarios + "border_open.yaml " + scenarios + "border_closure.yaml --replicates 4 "
                     "--set days=60 -o " + diff, dir.path / "log") == 0);
     CHECK(schema_ok(diff));
     const std::string out = slurp(dir.path / "log");
@@ -141,7 +136,7 @@ TEST_CASE("rerun repeats a run with --set overrides from the result file alone",
     fs::copy_file(scenarios + "tiny.yaml", src / "tiny.yaml");
     fs::copy_file(scenarios + "tiny_climate.csv", src / "tiny_climate.csv");
     const auto first = (dir.path / "first.h5").string(), again = (dir.path / "again.h5").string();
-    REQUIRE(run_migflow("run " + (src / "tiny.yaml").string() + " --seed 9 --set behaviour.lambda_conflict=0.45 "
+    REQUIRE(run_migflow_logged("run " + (src / "tiny.yaml").string() + " --seed 9 --set behaviour.lambda_conflict=0.45 "
                     "--set days=25 -o " + first, dir.path / "log") == 0);
     // The closure and shock of tiny.yaml still fit in 25 days: no notes.
     CHECK(slurp(dir.path / "log").find("note:") == std::string::npos);
@@ -151,7 +146,7 @@ TEST_CASE("rerun repeats a run with --set overrides from the result file alone",
     CHECK(text.find("days: 25") != std::string::npos);
     CHECK(root_attr(first, "overrides") == "behaviour.lambda_conflict=0.45\ndays=25\n");
     CHECK(root_attr(first, "scenario_base_text").find("lambda_conflict: 0.3") != std::string::npos);
-    REQUIRE(run_migflow("rerun " + first + " -o " + again, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("rerun " + first + " -o " + again, dir.path / "log") == 0);
     check_identical_datasets(first, again);
     CHECK(root_attr(again, "scenario_text") == text);
     CHECK(root_attr(again, "overrides") == root_attr(first, "overrides"));
@@ -162,8 +157,8 @@ TEST_CASE("rerun repeats a run with --set overrides from the result file alone",
 TEST_CASE("rerun repeats an ensemble, and a run of a Flee directory, from the file alone", "[cli][provenance]") {
     TempDir dir("rerun_more");
     const auto ens = (dir.path / "ens.h5").string(), ens2 = (dir.path / "ens2.h5").string();
-    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --replicates 3 -o " + ens, dir.path / "log") == 0);
-    REQUIRE(run_migflow("rerun " + ens + " -o " + ens2 + " --threads 1", dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 3 -o " + ens, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("rerun " + ens + " -o " + ens2 + " --threads 1", dir.path / "log") == 0);
     check_identical_datasets(ens, ens2);
     REQUIRE(run_shell("/usr/bin/python3 " MIGFLOW_SOURCE_DIR "/analysis/plot_run.py " + ens + " -o " +
                       (dir.path / "plots").string() + " > /dev/null 2>&1") == 0);
@@ -172,9 +167,9 @@ TEST_CASE("rerun repeats an ensemble, and a run of a Flee directory, from the fi
     const fs::path flee_case = dir.path / "burundi";
     fs::copy(std::string(MIGFLOW_FLEE_CASES) + "/burundi", flee_case, fs::copy_options::recursive);
     const auto run = (dir.path / "flee.h5").string(), again = (dir.path / "flee2.h5").string();
-    REQUIRE(run_migflow("run " + flee_case.string() + " -o " + run, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + flee_case.string() + " -o " + run, dir.path / "log") == 0);
     fs::remove_all(flee_case);
-    REQUIRE(run_migflow("rerun " + run + " -o " + again, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("rerun " + run + " -o " + again, dir.path / "log") == 0);
     check_identical_datasets(run, again);
     CHECK(root_attr(again, "scenario_file") == flee_case.string());
     CHECK(root_attr(again, "scenario_kind") == "flee_dir");
@@ -183,28 +178,28 @@ TEST_CASE("rerun repeats an ensemble, and a run of a Flee directory, from the fi
 TEST_CASE("rerun and compare refuse what they cannot do", "[cli][provenance]") {
     TempDir dir("rerun_refuse");
     const auto log = dir.path / "log";
-    CHECK(run_migflow("rerun " + (dir.path / "nothere.h5").string() + " -o x.h5", log) == 1);
+    CHECK(run_migflow_logged("rerun " + (dir.path / "nothere.h5").string() + " -o x.h5", log) == 1);
     CHECK(slurp(log).find("nothere.h5: no such file") != std::string::npos);
     const auto cmp = (dir.path / "cmp.h5").string();
-    REQUIRE(run_migflow("compare " + scenarios + "tiny.yaml " + scenarios + "tiny.yaml --replicates 1 -o " + cmp, log) == 0);
-    CHECK(run_migflow("rerun " + cmp + " -o " + (dir.path / "y.h5").string(), log) == 1);
+    REQUIRE(run_migflow_logged("compare " + scenarios + "tiny.yaml " + scenarios + "tiny.yaml --replicates 1 -o " + cmp, log) == 0);
+    CHECK(run_migflow_logged("rerun " + cmp + " -o " + (dir.path / "y.h5").string(), log) == 1);
     CHECK(slurp(log).find("a comparison file holds two scenarios") != std::string::npos);
-    CHECK(run_migflow("compare " + scenarios + "tiny.yaml " + scenarios + "sahel.yaml --replicates 2 -o " + cmp, log) == 1);
+    CHECK(run_migflow_logged("compare " + scenarios + "tiny.yaml " + scenarios + "sahel.yaml --replicates 2 -o " + cmp, log) == 1);
     CHECK(slurp(log).find("compare: tiny and sahel differ in") != std::string::npos);
     const auto bare = (dir.path / "bare.h5").string();
-    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --set output.keep_inputs=false -o " + bare, log) == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --set output.keep_inputs=false -o " + bare, log) == 0);
     CHECK(all_datasets(bare).count("inputs/file_000") == 0);
-    CHECK(run_migflow("rerun " + bare + " -o " + (dir.path / "z.h5").string(), log) == 1);
+    CHECK(run_migflow_logged("rerun " + bare + " -o " + (dir.path / "z.h5").string(), log) == 1);
     CHECK(slurp(log).find("its run had output.keep_inputs: false, so the file keeps no input files") !=
           std::string::npos);
-    CHECK(run_migflow("run " + scenarios + "tiny.yaml --replicates 0", log) == 2);
+    CHECK(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 0", log) == 2);
     CHECK(slurp(log).find("--replicates takes 1 to 100000") != std::string::npos);
 }
 
 TEST_CASE("events outside a shortened run are notes on stderr, and the run goes on", "[cli][policy]") {
     TempDir dir("notes");
     const auto out = (dir.path / "short.h5").string();
-    REQUIRE(run_migflow("run " + scenarios + "tiny.yaml --set days=15 -o " + out, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --set days=15 -o " + out, dir.path / "log") == 0);
     const std::string log = slurp(dir.path / "log");
     CHECK(log.find("--set") == std::string::npos);  // the notes are located in the scenario file
     CHECK(log.find("tiny.yaml:24:5: closures[0]: note: from 2024-01-20 to 2024-01-25 lies wholly outside the run "

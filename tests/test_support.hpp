@@ -58,6 +58,13 @@ inline int run_shell(const std::string& cmd) {
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+#ifdef MIGFLOW_BINARY
+// `migflow ARGS` with its stdout and stderr into `log`; returns its exit status.
+inline int run_migflow_logged(const std::string& args, const std::filesystem::path& log) {
+    return run_shell(std::string(MIGFLOW_BINARY) + " " + args + " > " + shell_quote(log.string()) + " 2>&1");
+}
+#endif
+
 // Starts a shell command line in the background as its own process (the shell execs
 // it, so the pid is the command's): for tests that send it signals.
 inline pid_t spawn_shell(const std::string& cmd) {
