@@ -27,21 +27,6 @@ ROOT_ATTRS = ["schema_version", "migflow_version", "scenario_name", "scenario_fi
 
 # Quantile bands of one series (docs/ENSEMBLES.md), in increasing order.
 BANDS = ["p05", "p25", "p50", "p75", "p95"]
-# Series every ensemble section has a band of (more may follow as the recorder grows).
-BANDED = {name.split("/")[1]: spec for name, spec in {
-    "series/population": (("T", "R"), "f", "people"),
-    "series/agents": (("T", "R"), "i", "agents"),
-    "series/arrivals": (("T", "R"), "i", "agents"),
-    "series/departures": (("T", "R"), "i", "agents"),
-    "series/spawned": (("T", "R"), "i", "agents"),
-    "series/turned_away_full": (("T", "R"), "i", "agents"),
-    "series/blocked_by_closure": (("T", "R"), "i", "agents"),
-    "series/refused_full": (("T", "R"), "i", "agents"),
-    "series/route_flow_forward": (("T", "E"), "i", "agents"),
-    "series/route_flow_backward": (("T", "E"), "i", "agents"),
-    "series/in_transit": (("T",), "i", "agents"),
-    "series/total_agents": (("T",), "i", "agents"),
-}.items()}
 CAMP_OUTCOMES = ["peak_population", "peak_day", "arrivals", "first_day_over_capacity"]
 
 # name -> (shape in terms of T/R/E, numpy kind: i integer, f float, S string, units)
@@ -74,6 +59,9 @@ DATASETS = {
     "drivers/economy": (("T", "R"), "f", None),
     "drivers/climate": (("T", "R"), "f", None),
 }
+# Series every ensemble section has a band of: every /series dataset of a single run
+# (the ensemble writer bands each series the recorder writes), dimension scales aside.
+BANDED = {name.split("/")[1]: spec for name, spec in DATASETS.items() if name.startswith("series/")}
 # Dimension scales (docs/OUTPUT.md "Dimension scales"), in /series and in /drivers.
 for _group in ("series", "drivers"):
     DATASETS[_group + "/time"] = (("T",), "i", None)
