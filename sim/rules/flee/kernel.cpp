@@ -388,10 +388,9 @@ private:
                     std::uint64_t key, AgentStore& a, DayTally& t, const detail::FleeTables& T);
     void walk_run(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
                   AgentStore& a, DayTally& t, std::uint32_t* ended);
-    void walk_from_road(std::size_t id, std::uint64_t bits, AgentStore& a, DayTally& t, std::uint32_t* hops);
     void walk_part(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,
                    AgentStore& a, DayTally& t, std::uint32_t* ended);
-    void hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t, std::uint32_t* hops);
+    void hop_per_hop(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t);
     void travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t,
                 const detail::FleeTables& T);
     // Flee's evolve(): the move test, then the link choice; returns the link or -1.
@@ -610,6 +609,7 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
     const RegionIndex* region = a.region.data();
     const float* km_left = a.km_left.data();
     const detail::FleeWalkHead* head = walks_.head.data();
+    const detail::FleeWalkUp* up = walks_.up.data();
     const bool on_foot = !arrived_once_.empty();  // start_on_foot: walks once arrived
     // The walk's and hops' draws: 64 bits per agent from a stream of their own.
     const std::uint64_t walk_key = detail::mix64(key ^ 0x243f6a8885a308d3ULL);
@@ -617,21 +617,80 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
     const std::size_t n = end - begin;
     alignas(64) std::uint8_t flag[block_size + 8] = {};
     flee_flag_block(&region[begin], &km_left[begin], move32_.data(), key, static_cast<std::uint32_t>(first_gid), n, flag);
-    constexpr int batch = 16;
+    constexpr int batch = 32;
     struct Mover {
         std::size_t id;
         std::uint64_t bits;
+        std::uint64_t draw;  // this lookup's 64 bits
         std::uint32_t node;
+        int hop;
         Leg g;
-    } queue[batch];
-    int queued = 0;
+    };
+    Mover queue[batch];            // standing movers before their first walk
+    Mover going[3 * batch];        // movers deciding again with km covered (g.moved)
+    int queued = 0, on = 0;
     auto write_back = [&](const Mover& m) {
         a.region[m.id] = m.g.region;
         a.from[m.id] = m.g.from;
         a.km_left[m.id] = m.g.km_left;
     };
-    // The queued movers' walks, their nodes prefetched for all of them first; then the
-    // hops of those whose walk goes on.
+    // One lookup for every mover in `going`, in three passes so that the table loads of
+    // all of them are in flight together (each pass prefetches what the next reads):
+    // the move test and alias index, the alias entry, then the node. Without branches
+    // on the draws (they would be mispredicted half the time): every mover's state is
+    // written back after each lookup, and those that go on are kept by index arithmetic.
+    auto step = [&] {
+        int k = 0;
+        for (int i = 0; i < on; ++i) {
+            Mover& m = going[i];
+            const RegionIndex d = m.g.region;
+            const detail::FleeWalkHead& h = head[d];
+            if (h.moving_size == 0) [[unlikely]] {
+                if (walks_.at[d].per_hop) hop_per_hop(m.id, m.bits, m.hop, m.g, t);
+                write_back(m);
+                continue;
+            }
+            m.draw = detail::mix64(m.bits ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(m.hop)));
+            const std::uint32_t pass = move32_[d];
+            const bool moves = (static_cast<std::uint32_t>(m.draw >> 32) < pass) | (pass == always32);
+            __builtin_prefetch(h.moving + ((m.draw & 0xffffffffULL) * h.moving_size >> 32));
+            write_back(m);  // final if the move test fails: stays
+            going[k] = m;
+            k += moves;
+        }
+        on = k;
+        for (int i = 0; i < on; ++i) {
+            Mover& m = going[i];
+            const detail::FleeWalkHead& h = head[m.g.region];
+            m.node = detail::flee_alias_pick(h.moving, h.moving_size, 1, static_cast<std::uint32_t>(m.draw));
+            __builtin_prefetch(up + h.offset + m.node);
+            __builtin_prefetch(h.nodes + m.node);
+            __builtin_prefetch(ended + h.offset + m.node, 1);
+        }
+        k = 0;
+        for (int i = 0; i < on; ++i) {
+            Mover m = going[i];
+            const detail::FleeWalkHead& h = head[m.g.region];
+            std::uint32_t n = m.node;
+            if (!(m.g.moved + up[h.offset + n].km_before < speed)) [[unlikely]] {
+                // The credit runs out on the way: the walk stops at the first arrival
+                // that uses it up (its draws do not depend on the km covered).
+                do n = static_cast<std::uint32_t>(up[h.offset + n].parent);
+                while (!(m.g.moved + up[h.offset + n].km_before < speed));
+            }
+            ++ended[h.offset + n];
+            const detail::FleeWalkNode& v = h.nodes[n];
+            end_at(m.g.region, m.g.from, m.g.km_left, v);
+            m.g.moved += v.km;
+            write_back(m);
+            ++m.hop;
+            going[k] = m;
+            k += (v.km_left < 0.0f) & (m.g.moved < speed);
+        }
+        on = k;
+    };
+    // The queued movers' walks, their nodes prefetched for all of them first; those
+    // whose walk goes on join `going`.
     auto flush = [&] {
         for (int i = 0; i < queued; ++i) {
             const detail::FleeWalkHead& h = head[region[queue[i].id]];
@@ -639,26 +698,21 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
             __builtin_prefetch(h.nodes + queue[i].node);
             __builtin_prefetch(ended + h.offset + queue[i].node, 1);
         }
-        int going = 0;
         for (int i = 0; i < queued; ++i) {
             Mover& m = queue[i];
             const detail::FleeWalkHead& h = head[region[m.id]];
             ++ended[h.offset + m.node];
             const detail::FleeWalkNode& v = h.nodes[m.node];
-            if (!(v.km_left < 0.0f)) {
-                end_at(a.region[m.id], a.from[m.id], a.km_left[m.id], v);
-                continue;
-            }
             m.g = Leg{region[m.id], a.from[m.id], 0.0f};
             end_at(m.g.region, m.g.from, m.g.km_left, v);
             m.g.moved = v.km;
-            queue[going++] = m;
-        }
-        for (int i = 0; i < going; ++i) {
-            hop_on(queue[i].id, queue[i].bits, 1, queue[i].g, t, ended + walks_.node_count);
-            write_back(queue[i]);
+            m.hop = 1;
+            write_back(m);
+            going[on] = m;
+            on += v.km_left < 0.0f;
         }
         queued = 0;
+        while (on >= batch) step();
     };
     // Only flagged agents: travellers, and standing agents that passed the move test
     // (rules/flagged.hpp).
@@ -666,10 +720,30 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
         const std::size_t id = begin + k;
         const std::uint64_t gid = first_gid + k;
         if (km_left[id] > 0.0f) {
-            // Still on the road after today's credit: only km_left changes.
+            // On the road: today's credit first (travel()'s first step); still on it
+            // after, only km_left changes.
             const float left = km_left[id] - speed;
-            if (!(left < 0.0f)) a.km_left[id] = left > 0.0f ? left : not_quite_there;
-            else walk_from_road(id, random_bits(walk_key, gid), a, t, ended + walks_.node_count);
+            if (!(left < 0.0f)) {
+                a.km_left[id] = left > 0.0f ? left : not_quite_there;
+                return;
+            }
+            Mover m{id, random_bits(walk_key, gid), 0, 0, 1, Leg{region[id], a.from[id], 0.0f}};
+            m.g.moved = speed + left;
+            ++t.road_leave[m.g.region];
+            const std::int32_t link = any_closed_ ? link_between(m.g.from, m.g.region) : -1;
+            if (link >= 0 && !T.link_open[link]) {
+                // The link closed while the agent was on it: back to where it started.
+                m.g.region = m.g.from;
+                ++t.arrivals[m.g.from];
+                ++t.blocked_by_closure[m.g.from];
+                write_back(m);
+                return;
+            }
+            ++t.arrivals[m.g.region];
+            write_back(m);
+            going[on] = m;
+            on += m.g.moved < speed;
+            while (on >= batch) step();
             return;
         }
         const std::uint64_t bits = random_bits(walk_key, gid);
@@ -683,10 +757,11 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
             return;
         }
         __builtin_prefetch(h.moving + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
-        queue[queued++] = {id, bits, 0, Leg{}};
+        queue[queued++] = {id, bits, 0, 0, 0, Leg{}};
         if (queued == batch) flush();
     });
     flush();
+    while (on > 0) step();
 }
 
 // One agent that moves today on the per-hop path: the link choice of a standing agent
@@ -754,80 +829,15 @@ void FleeRuleset::travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, Da
     }
 }
 
-// The hops of an agent whose walk went on (or that arrived from a road), one at a time:
-// each location's move test and link choice are one alias table (small enough for the
-// L1/L2 caches; walk tables drawn for an agent with km already covered would mostly be
-// cut short). Hop k draws 32 bits, two hops to a mix64(bits ^ C2 k'); hops are counted
-// per link and thread (`hops`), made into tallies after the day.
-void FleeRuleset::hop_on(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t, std::uint32_t* hops) {
+// A mover deciding again at a location whose links a closure touches: Flee's evolve()
+// and finish_travel() hop by hop (keys C k, as travel() uses).
+void FleeRuleset::hop_per_hop(std::size_t id, std::uint64_t bits, int hop, Leg& g, DayTally& t) {
     const detail::FleeTables& T = tables_[0];
-    const float speed = static_cast<float>(f_.move.max_move_speed);
-    const std::int32_t* const link_begin = w_.link_begin.data();
-    const detail::FleeAlias* const alias = walks_.hop_alias.data();
-    std::uint64_t b = 0;
-    for (;; ++hop) {
-        const RegionIndex d = g.region;
-        if (T.closure_touched[d]) [[unlikely]] {
-            // The per-hop path with its own draws (keys C k, as travel() uses).
-            const std::uint64_t b64 = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
-            const std::int32_t l = decide(d, b64, false, t, T);
-            if (l >= 0) {
-                depart(g, d, l, t);
-                travel(id, bits, hop + 1, g, t, T);
-            }
-            return;
-        }
-        if (hop & 1) b = detail::mix64(bits ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(hop)));
-        const auto u = static_cast<std::uint32_t>((hop & 1) ? b >> 32 : b);
-        const std::int32_t lb = link_begin[d], k = link_begin[d + 1] - lb;
-        const auto o = static_cast<std::int32_t>(detail::flee_alias_pick(alias + lb + d, static_cast<std::uint32_t>(k) + 1, 0, u));
-        if (o == k) return;  // stays
-        const std::int32_t l = lb + o;
-        if (T.link_stay[l]) [[unlikely]] {
-            ++t.turned_away_full[d];
-            ++t.refused_full[w_.link_to[l]];
-            return;
-        }
-        ++hops[l];
-        g.from = d;
-        g.region = w_.link_to[l];
-        const float km = w_.link_km[l];
-        if (!(km < speed)) {
-            g.km_left = km - speed > 0.0f ? km - speed : not_quite_there;
-            return;
-        }
-        g.moved += km;
-        if (!(g.moved < speed)) return;
-    }
-}
-
-// An agent on a link since an earlier day: the first hop's credit (travel()'s first
-// step), then hops on from where it arrives.
-void FleeRuleset::walk_from_road(std::size_t id, std::uint64_t bits, AgentStore& a, DayTally& t,
-                                 std::uint32_t* hops) {
-    const detail::FleeTables& T = tables_[0];
-    const float speed = static_cast<float>(f_.move.max_move_speed);
-    Leg g{a.region[id], a.from[id], a.km_left[id]};
-    const float left = g.km_left - speed;
-    if (!(left < 0.0f)) {
-        a.km_left[id] = left > 0.0f ? left : not_quite_there;
-        return;
-    }
-    g.moved = speed + left;
-    ++t.road_leave[g.region];
-    g.km_left = 0.0f;
-    const std::int32_t on = any_closed_ ? link_between(g.from, g.region) : -1;
-    if (on >= 0 && !T.link_open[on]) {
-        g.region = g.from;
-        ++t.arrivals[g.from];
-        ++t.blocked_by_closure[g.from];
-    } else {
-        ++t.arrivals[g.region];
-        if (g.moved < speed) hop_on(id, bits, 1, g, t, hops);
-    }
-    a.region[id] = g.region;
-    a.from[id] = g.from;
-    a.km_left[id] = g.km_left;
+    const std::uint64_t b64 = detail::mix64(bits ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(hop)));
+    const std::int32_t l = decide(g.region, b64, false, t, T);
+    if (l < 0) return;
+    depart(g, g.region, l, t);
+    travel(id, bits, hop + 1, g, t, T);
 }
 
 }  // namespace

@@ -148,27 +148,10 @@ void compute_flee_walks(const FleeTables& t, const World& w, float speed, std::s
     const std::size_t R = w.region_count();
     out.at.resize(R);
     static tbb::enumerable_thread_specific<Scratch> scratch;
-    out.hop_alias.resize(w.link_to.size() + R);
     out.speed = speed;
     tbb::parallel_for(std::size_t(0), R, [&](std::size_t r) {
         Scratch& s = scratch.local();
         build_walks(t, w, speed, max_nodes, static_cast<RegionIndex>(r), s, out.at[r]);
-        if (out.at[r].per_hop) return;
-        // Link i with the move chance x its share, then staying.
-        const auto b = w.link_begin[r], e = w.link_begin[r + 1];
-        const double move = static_cast<double>(t.move_threshold[r]) * 0x1.0p-32;
-        s.prob.resize(std::size_t(e - b) + 1);
-        std::uint64_t prev = 0;
-        double moving = 0.0;
-        for (auto l = b; l < e; ++l) {
-            const double share = static_cast<double>(t.link_cum[l] - prev) * 0x1.0p-32;
-            prev = t.link_cum[l];
-            s.prob[std::size_t(l - b)] = move * share;
-            moving += move * share;
-        }
-        s.prob[std::size_t(e - b)] = std::max(0.0, 1.0 - moving);
-        build_alias(s.prob.data(), 0, static_cast<std::uint32_t>(e - b) + 1, s, s.hop);
-        std::copy(s.hop.begin(), s.hop.end(), out.hop_alias.begin() + b + std::ptrdiff_t(r));
     });
     out.head.resize(R);
     std::size_t total = 0;
@@ -179,21 +162,21 @@ void compute_flee_walks(const FleeTables& t, const World& w, float speed, std::s
         total += x.nodes.size();
     }
     out.node_count = total;
+    out.up.resize(total);
+    tbb::parallel_for(std::size_t(0), R, [&](std::size_t r) {
+        const FleeWalks& x = out.at[r];
+        FleeWalkUp* up = out.up.data() + out.head[r].offset;
+        for (std::size_t n = 0; n < x.nodes.size(); ++n) {
+            const std::int32_t p = x.parent[n];
+            up[n] = {p, p >= 0 ? x.nodes[static_cast<std::size_t>(p)].km : 0.0f};
+        }
+    });
 }
 
 void add_flee_walk_tallies(const FleeWalkTables& walks, const World& w,
                            const std::vector<std::uint8_t>& link_forward,
                            const std::vector<std::int64_t>& counts, std::vector<std::int64_t>& through,
                            DayTally& t) {
-    const std::int64_t* hops = counts.data() + walks.node_count;
-    for (std::size_t r = 0; r < walks.at.size(); ++r)
-        for (auto l = w.link_begin[r]; l < w.link_begin[r + 1]; ++l) {
-            const std::int64_t c = hops[l];
-            if (c == 0) continue;
-            t.departures[r] += c;
-            (link_forward[l] ? t.flow_forward : t.flow_backward)[w.link_route[l]] += c;
-            (w.link_km[l] < walks.speed ? t.arrivals : t.road_enter)[w.link_to[l]] += c;
-        }
     through.assign(counts.begin(), counts.begin() + std::ptrdiff_t(walks.node_count));
     for (std::size_t r = 0; r < walks.at.size(); ++r) {
         const FleeWalks& x = walks.at[r];

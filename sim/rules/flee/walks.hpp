@@ -70,14 +70,18 @@ struct FleeWalkHead {
     std::uint32_t offset = 0;       // global index of node 0
 };
 
+// Per node (global index): what cutting a walk short needs (an agent that has
+// covered km today before its lookup stops at the first arrival that uses up its credit).
+struct FleeWalkUp {
+    std::int32_t parent = -1;  // local index of the parent node; -1 at the root
+    float km_before = 0.0f;    // km covered from the root to the parent (arrivals only)
+};
+
 struct FleeWalkTables {
     std::vector<FleeWalks> at;        // per region
     std::vector<FleeWalkHead> head;   // per region
+    std::vector<FleeWalkUp> up;       // per node, global index
     std::size_t node_count = 0;       // all regions' nodes
-    // Per region r, its move test and link choice as one alias table over k + 1
-    // outcomes (link link_begin[r] + i for i < k, stay for i = k), at entries
-    // link_begin[r] + r ..: the hops after a walk that goes on.
-    std::vector<FleeAlias> hop_alias;
     float speed = 0.0f;  // the km credited per hop the tables were built for
 };
 
