@@ -511,8 +511,8 @@ void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
         const auto nodes = static_cast<std::size_t>(std::clamp(want, double(min_walk_nodes), double(max_walk_nodes)));
         detail::compute_flee_walks(T0, w_, static_cast<float>(f_.move.max_move_speed), nodes, walks_);
     }
-    // Per thread: agents per walk end node, then hops per link (hop_on()).
-    const std::size_t nodes = use_walks_ ? walks_.node_count + w_.link_to.size() : 0;
+    // Per thread: walks ended per node.
+    const std::size_t nodes = use_walks_ ? walks_.node_count : 0;
     for (auto& e : ended_) e.assign(nodes, 0);
     const auto key = stream_key(seed_, Purpose::move, s.day);
     partial_.clear();
@@ -609,7 +609,6 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
     const RegionIndex* region = a.region.data();
     const float* km_left = a.km_left.data();
     const detail::FleeWalkHead* head = walks_.head.data();
-    const detail::FleeWalkUp* up = walks_.up.data();
     const bool on_foot = !arrived_once_.empty();  // start_on_foot: walks once arrived
     // The walk's and hops' draws: 64 bits per agent from a stream of their own.
     const std::uint64_t walk_key = detail::mix64(key ^ 0x243f6a8885a308d3ULL);
@@ -617,43 +616,53 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
     const std::size_t n = end - begin;
     alignas(64) std::uint8_t flag[block_size + 8] = {};
     flee_flag_block(&region[begin], &km_left[begin], move32_.data(), key, static_cast<std::uint32_t>(first_gid), n, flag);
+    // Movers go through lookups 32 at a time: a standing agent that passed its move
+    // test (hop 0), or one deciding again with km covered today (hop >= 1).
     constexpr int batch = 32;
     struct Mover {
         std::size_t id;
         std::uint64_t bits;
-        std::uint64_t draw;  // this lookup's 64 bits
-        std::uint32_t node;
-        int hop;
-        Leg g;
+        std::uint32_t u;     // this lookup's walk draw
+        std::int32_t hop;    // lookups done today
+        std::uint32_t node;  // where this lookup's walk ends, before any cut
+        RegionIndex region, from;
+        float km_left, moved;
     };
-    Mover queue[batch];            // standing movers before their first walk
-    Mover going[3 * batch];        // movers deciding again with km covered (g.moved)
-    int queued = 0, on = 0;
+    Mover going[2 * batch];
+    int on = 0;
     auto write_back = [&](const Mover& m) {
-        a.region[m.id] = m.g.region;
-        a.from[m.id] = m.g.from;
-        a.km_left[m.id] = m.g.km_left;
+        a.region[m.id] = m.region;
+        a.from[m.id] = m.from;
+        a.km_left[m.id] = m.km_left;
     };
     // One lookup for every mover in `going`, in three passes so that the table loads of
     // all of them are in flight together (each pass prefetches what the next reads):
-    // the move test and alias index, the alias entry, then the node. Without branches
-    // on the draws (they would be mispredicted half the time): every mover's state is
-    // written back after each lookup, and those that go on are kept by index arithmetic.
+    // the draw and move test, the alias entry, then the node. No branches on the draws
+    // (they would be mispredicted half the time): every mover's state is written back
+    // after each pass, and those that go on are kept by index arithmetic.
     auto step = [&] {
         int k = 0;
         for (int i = 0; i < on; ++i) {
-            Mover& m = going[i];
-            const RegionIndex d = m.g.region;
-            const detail::FleeWalkHead& h = head[d];
+            Mover m = going[i];
+            const detail::FleeWalkHead& h = head[m.region];
             if (h.moving_size == 0) [[unlikely]] {
-                if (walks_.at[d].per_hop) hop_per_hop(m.id, m.bits, m.hop, m.g, t);
+                // Deciding again where a closure touches a link (per-hop path) or where
+                // no link leads out (stays).
+                if (walks_.at[m.region].per_hop) {
+                    Leg g{m.region, m.from, 0.0f};
+                    g.moved = m.moved;
+                    hop_per_hop(m.id, m.bits, m.hop, g, t);
+                    m.region = g.region, m.from = g.from, m.km_left = g.km_left;
+                }
                 write_back(m);
                 continue;
             }
-            m.draw = detail::mix64(m.bits ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(m.hop)));
-            const std::uint32_t pass = move32_[d];
-            const bool moves = (static_cast<std::uint32_t>(m.draw >> 32) < pass) | (pass == always32);
-            __builtin_prefetch(h.moving + ((m.draw & 0xffffffffULL) * h.moving_size >> 32));
+            const std::uint64_t b =
+                m.hop == 0 ? m.bits : detail::mix64(m.bits ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(m.hop)));
+            const std::uint32_t pass = move32_[m.region];
+            const bool moves = (m.hop == 0) | (static_cast<std::uint32_t>(b >> 32) < pass) | (pass == always32);
+            m.u = static_cast<std::uint32_t>(b);
+            __builtin_prefetch(h.slots + 1 + (static_cast<std::uint64_t>(m.u) * h.moving_size >> 32));
             write_back(m);  // final if the move test fails: stays
             going[k] = m;
             k += moves;
@@ -661,57 +670,36 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
         on = k;
         for (int i = 0; i < on; ++i) {
             Mover& m = going[i];
-            const detail::FleeWalkHead& h = head[m.g.region];
-            m.node = detail::flee_alias_pick(h.moving, h.moving_size, 1, static_cast<std::uint32_t>(m.draw));
-            __builtin_prefetch(up + h.offset + m.node);
-            __builtin_prefetch(h.nodes + m.node);
+            const detail::FleeWalkHead& h = head[m.region];
+            m.node = detail::flee_walk_pick(h.slots, h.moving_size, m.u);
+            __builtin_prefetch(h.slots + m.node);
             __builtin_prefetch(ended + h.offset + m.node, 1);
         }
         k = 0;
         for (int i = 0; i < on; ++i) {
             Mover m = going[i];
-            const detail::FleeWalkHead& h = head[m.g.region];
+            const detail::FleeWalkHead& h = head[m.region];
+            const detail::FleeWalkSlot* slot = h.slots;
             std::uint32_t n = m.node;
-            if (!(m.g.moved + up[h.offset + n].km_before < speed)) [[unlikely]] {
+            if (!(m.moved + slot[n].km_before < speed)) [[unlikely]] {
                 // The credit runs out on the way: the walk stops at the first arrival
                 // that uses it up (its draws do not depend on the km covered).
-                do n = static_cast<std::uint32_t>(up[h.offset + n].parent);
-                while (!(m.g.moved + up[h.offset + n].km_before < speed));
+                do n = static_cast<std::uint32_t>(slot[n].parent);
+                while (!(m.moved + slot[n].km_before < speed));
             }
             ++ended[h.offset + n];
-            const detail::FleeWalkNode& v = h.nodes[n];
-            end_at(m.g.region, m.g.from, m.g.km_left, v);
-            m.g.moved += v.km;
+            const detail::FleeWalkNode& v = slot[n].node;
+            end_at(m.region, m.from, m.km_left, v);
+            m.moved += v.km;
             write_back(m);
             ++m.hop;
             going[k] = m;
-            k += (v.km_left < 0.0f) & (m.g.moved < speed);
+            k += (v.km_left < 0.0f) & (m.moved < speed);
         }
         on = k;
     };
-    // The queued movers' walks, their nodes prefetched for all of them first; those
-    // whose walk goes on join `going`.
-    auto flush = [&] {
-        for (int i = 0; i < queued; ++i) {
-            const detail::FleeWalkHead& h = head[region[queue[i].id]];
-            queue[i].node = detail::flee_alias_pick(h.moving, h.moving_size, 1, static_cast<std::uint32_t>(queue[i].bits));
-            __builtin_prefetch(h.nodes + queue[i].node);
-            __builtin_prefetch(ended + h.offset + queue[i].node, 1);
-        }
-        for (int i = 0; i < queued; ++i) {
-            Mover& m = queue[i];
-            const detail::FleeWalkHead& h = head[region[m.id]];
-            ++ended[h.offset + m.node];
-            const detail::FleeWalkNode& v = h.nodes[m.node];
-            m.g = Leg{region[m.id], a.from[m.id], 0.0f};
-            end_at(m.g.region, m.g.from, m.g.km_left, v);
-            m.g.moved = v.km;
-            m.hop = 1;
-            write_back(m);
-            going[on] = m;
-            on += v.km_left < 0.0f;
-        }
-        queued = 0;
+    auto go = [&](const Mover& m) {
+        going[on++] = m;
         while (on >= batch) step();
     };
     // Only flagged agents: travellers, and standing agents that passed the move test
@@ -727,23 +715,19 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
                 a.km_left[id] = left > 0.0f ? left : not_quite_there;
                 return;
             }
-            Mover m{id, random_bits(walk_key, gid), 0, 0, 1, Leg{region[id], a.from[id], 0.0f}};
-            m.g.moved = speed + left;
-            ++t.road_leave[m.g.region];
-            const std::int32_t link = any_closed_ ? link_between(m.g.from, m.g.region) : -1;
+            Mover m{id, random_bits(walk_key, gid), 0, 1, 0, region[id], a.from[id], 0.0f, speed + left};
+            ++t.road_leave[m.region];
+            const std::int32_t link = any_closed_ ? link_between(m.from, m.region) : -1;
             if (link >= 0 && !T.link_open[link]) {
                 // The link closed while the agent was on it: back to where it started.
-                m.g.region = m.g.from;
-                ++t.arrivals[m.g.from];
-                ++t.blocked_by_closure[m.g.from];
-                write_back(m);
-                return;
+                m.region = m.from;
+                ++t.arrivals[m.from];
+                ++t.blocked_by_closure[m.from];
+            } else {
+                ++t.arrivals[m.region];
             }
-            ++t.arrivals[m.g.region];
             write_back(m);
-            going[on] = m;
-            on += m.g.moved < speed;
-            while (on >= batch) step();
+            if (m.moved < speed && !(link >= 0 && !T.link_open[link])) go(m);
             return;
         }
         const std::uint64_t bits = random_bits(walk_key, gid);
@@ -756,11 +740,9 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
                 move_agent(id, gid, bits & 0xffffffffULL, true, walk_key, a, t, T);
             return;
         }
-        __builtin_prefetch(h.moving + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
-        queue[queued++] = {id, bits, 0, 0, 0, Leg{}};
-        if (queued == batch) flush();
+        __builtin_prefetch(h.slots + 1 + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
+        go(Mover{id, bits, 0, 0, 0, r, a.from[id], 0.0f, 0.0f});
     });
-    flush();
     while (on > 0) step();
 }
 

@@ -1,7 +1,7 @@
 // The flee ruleset's walk tables (docs/FLEE.md "How a day's hops are resolved"): the
-// likeliest walks of a few hops from each location and its link choice as an alias
-// table, built once per location and day from the day's move chances and link
-// thresholds; and the day's tallies from the walks' ends.
+// likeliest walks of a few hops from each location as an alias table, built once per
+// location and day from the day's move chances and link thresholds; and the day's
+// tallies from the walks' ends.
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
@@ -19,7 +19,6 @@ struct Scratch {
     std::vector<std::uint32_t> small, large;
     std::vector<double> scaled;
     std::vector<std::pair<double, std::uint32_t>> open;
-    std::vector<FleeAlias> hop;
 };
 
 // Vose's alias table over `n` weights starting at node `first`.
@@ -156,19 +155,21 @@ void compute_flee_walks(const FleeTables& t, const World& w, float speed, std::s
     out.head.resize(R);
     std::size_t total = 0;
     for (std::size_t r = 0; r < R; ++r) {
-        const FleeWalks& x = out.at[r];
-        out.head[r] = {x.moving.data(), x.nodes.data(), static_cast<std::uint32_t>(x.moving.size()),
-                       static_cast<std::uint32_t>(total)};
-        total += x.nodes.size();
+        out.head[r] = {nullptr, static_cast<std::uint32_t>(out.at[r].moving.size()), static_cast<std::uint32_t>(total)};
+        total += out.at[r].nodes.size();
     }
     out.node_count = total;
-    out.up.resize(total);
+    out.slots.resize(total);
+    for (std::size_t r = 0; r < R; ++r) out.head[r].slots = out.slots.data() + out.head[r].offset;
     tbb::parallel_for(std::size_t(0), R, [&](std::size_t r) {
         const FleeWalks& x = out.at[r];
-        FleeWalkUp* up = out.up.data() + out.head[r].offset;
+        FleeWalkSlot* slot = out.slots.data() + out.head[r].offset;
         for (std::size_t n = 0; n < x.nodes.size(); ++n) {
             const std::int32_t p = x.parent[n];
-            up[n] = {p, p >= 0 ? x.nodes[static_cast<std::size_t>(p)].km : 0.0f};
+            slot[n].draw = n > 0 && n - 1 < x.moving.size() ? x.moving[n - 1] : FleeAlias{};
+            slot[n].node = x.nodes[n];
+            slot[n].parent = p;
+            slot[n].km_before = p >= 0 ? x.nodes[static_cast<std::size_t>(p)].km : 0.0f;
         }
     });
 }

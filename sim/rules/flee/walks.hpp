@@ -2,7 +2,7 @@
 // Internal: the flee ruleset's walk tables (docs/FLEE.md "How a day's hops are
 // resolved"): per location and day, the likeliest walks of a few hops an agent can
 // make from it with their probabilities, so that one draw and one table lookup
-// resolve several hops; and each location's link choice as an alias table.
+// resolve several hops.
 #include <cstdint>
 #include <vector>
 
@@ -22,32 +22,41 @@ enum class WalkEnd : std::uint8_t {
     turned_away,  // drew `link` into a full camp and stayed at `region`
 };
 
-// What the kernel reads of the node an agent's walk ends at (16 bytes: a day's nodes
-// must stay in the caches).
+// A node of a walk tree while it is built.
 struct FleeWalkNode {
     RegionIndex region = 0;  // where the agent is (on road: the region it heads to)
     RegionIndex from = 0;    // the region departed last (turned_away: as at the parent)
     // road: km still to go (> 0); arrive: 0, or -1 when the walk stops here although
     // the agent may go on deciding (the table's size limit, or a location whose choices
-    // need the per-hop path): the kernel hops on from `region` with `km` covered.
+    // need the per-hop path): the agent decides again at `region`.
     float km_left = 0.0f;
     float km = 0.0f;  // km covered from the root to here over arrivals (arrive)
 };
 
-// One alias-table entry (Vose): index i = u * n >> 32; the node is the entry's own
+// One alias-table entry (Vose): index i = u * n >> 32; the outcome is the entry's own
 // (first + i) when the fraction u * n mod 2^32 is below `p`, else `alias`.
 struct FleeAlias {
     std::uint32_t p = 0;
     std::uint32_t alias = 0;
 };
 
-// Node index drawn from `table` (n entries for nodes first..first+n-1) with 32 random bits.
-inline std::uint32_t flee_alias_pick(const FleeAlias* table, std::uint32_t n, std::uint32_t first,
-                                     std::uint32_t u) {
+// What the kernel reads of a node, with the alias entry of the draw index that lands
+// on it first (32 bytes, two to a cache line: a draw that keeps its own entry reads
+// one slot).
+struct FleeWalkSlot {
+    FleeAlias draw;      // the alias entry of draw index (this node's index - 1)
+    FleeWalkNode node;   // the agent's state at the end of a walk ending here
+    std::int32_t parent = -1;
+    float km_before = 0.0f;  // km covered from the root to the parent over arrivals
+};
+
+// The node reached by a walk from the location whose slots start at `slots` (node 0
+// the root, `n` = nodes - 1 draw indices) with 32 random bits, before any cut.
+inline std::uint32_t flee_walk_pick(const FleeWalkSlot* slots, std::uint32_t n, std::uint32_t u) {
     const std::uint64_t x = static_cast<std::uint64_t>(u) * n;
-    const std::uint32_t i = static_cast<std::uint32_t>(x >> 32);
-    const FleeAlias& e = table[i];
-    return static_cast<std::uint32_t>(x) < e.p ? first + i : e.alias;
+    const std::uint32_t i = static_cast<std::uint32_t>(x >> 32) + 1;
+    const FleeAlias& e = slots[i].draw;
+    return static_cast<std::uint32_t>(x) < e.p ? i : e.alias;
 }
 
 struct FleeWalks {
@@ -62,25 +71,17 @@ struct FleeWalks {
     bool per_hop = false;
 };
 
-// Per region, what the kernel's first lookup needs, in one small array.
+// Per region, what a lookup needs first, in one small array.
 struct FleeWalkHead {
-    const FleeAlias* moving = nullptr;
-    const FleeWalkNode* nodes = nullptr;
-    std::uint32_t moving_size = 0;  // 0: no walk (per-hop path, or no link out)
+    const FleeWalkSlot* slots = nullptr;
+    std::uint32_t moving_size = 0;  // draw indices; 0: no walk (per-hop path, or no link out)
     std::uint32_t offset = 0;       // global index of node 0
-};
-
-// Per node (global index): what cutting a walk short needs (an agent that has
-// covered km today before its lookup stops at the first arrival that uses up its credit).
-struct FleeWalkUp {
-    std::int32_t parent = -1;  // local index of the parent node; -1 at the root
-    float km_before = 0.0f;    // km covered from the root to the parent (arrivals only)
 };
 
 struct FleeWalkTables {
     std::vector<FleeWalks> at;        // per region
     std::vector<FleeWalkHead> head;   // per region
-    std::vector<FleeWalkUp> up;       // per node, global index
+    std::vector<FleeWalkSlot> slots;  // every region's nodes, at head[r].offset
     std::size_t node_count = 0;       // all regions' nodes
     float speed = 0.0f;  // the km credited per hop the tables were built for
 };
@@ -91,8 +92,7 @@ void compute_flee_walks(const FleeTables& t, const World& w, float speed, std::s
                         FleeWalkTables& out);
 
 // Adds the day's tallies of the walks that `counts[offset + node]` agents ended at
-// (every node on the way to an end node was passed; `through` is scratch) and of the
-// hops taken with hop_alias, `counts[node_count + link]` per link.
+// (every node on the way to an end node was passed; `through` is scratch).
 void add_flee_walk_tallies(const FleeWalkTables& walks, const World& w,
                            const std::vector<std::uint8_t>& link_forward,
                            const std::vector<std::int64_t>& counts, std::vector<std::int64_t>& through,
