@@ -343,6 +343,27 @@ TEST_CASE("flee ruleset: start_on_foot walks the first link", "[flee][rules]") {
     CHECK(d.consistent());
 }
 
+TEST_CASE("flee ruleset: start_on_foot walks every day of the first journey", "[flee][rules]") {
+    // A -100- B: 35 km a day on foot, so the first journey takes three days (Flee's
+    // places_travelled == 1 on each of them); the walk tables must not drive it.
+    Scenario s = chain(150, 6);
+    s.routes[0].km = 100;
+    s.flee->move.start_on_foot = true;
+    s.flee->move.max_walk_speed = 35;
+    Driver d(s, 1);
+    d.step(0);
+    d.step(1);
+    CHECK(d.agents.region[0] == 1);
+    CHECK(d.agents.km_left[0] == Approx(65.0f));
+    d.step(2);
+    CHECK(d.agents.region[0] == 1);
+    CHECK(d.agents.km_left[0] == Approx(30.0f));
+    d.step(3);  // arrives at B, then at full speed: C and D the same day
+    CHECK(d.agents.region[0] == 3);
+    CHECK(d.agents.km_left[0] == 0.0f);
+    CHECK(d.consistent());
+}
+
 TEST_CASE("flee ruleset: conflict-driven spawning modes", "[flee][rules]") {
     Scenario s = chain(150, 3);
     s.flee->spawn.mode = FleeSpawnMode::constant;

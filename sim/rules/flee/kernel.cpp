@@ -708,6 +708,9 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
         const std::size_t id = begin + k;
         const std::uint64_t gid = first_gid + k;
         if (km_left[id] > 0.0f) {
+            // Still on foot (start_on_foot, first journey): the per-hop path credits
+            // max_walk_speed.
+            if (on_foot && !arrived_once_[id]) return move_agent(id, gid, 0, false, walk_key, a, t, T);
             // On the road: today's credit first (travel()'s first step); still on it
             // after, only km_left changes.
             const float left = km_left[id] - speed;
