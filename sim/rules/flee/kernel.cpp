@@ -616,8 +616,8 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
     const std::size_t n = end - begin;
     alignas(64) std::uint8_t flag[block_size + 8] = {};
     flee_flag_block(&region[begin], &km_left[begin], move32_.data(), key, static_cast<std::uint32_t>(first_gid), n, flag);
-    // Movers go through lookups 32 at a time: a standing agent that passed its move
-    // test (hop 0), or one deciding again with km covered today (hop >= 1).
+    // Movers go through lookups 32 at a time: standing agents that passed their move
+    // test (`queue`, hop 0), then those deciding again with km covered today (`going`).
     constexpr int batch = 32;
     struct Mover {
         std::size_t id;
@@ -628,6 +628,8 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
         RegionIndex region, from;
         float km_left, moved;
     };
+    Mover queue[batch];
+    int queued = 0;
     Mover going[2 * batch];
     int on = 0;
     auto write_back = [&](const Mover& m) {
@@ -657,10 +659,9 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
                 write_back(m);
                 continue;
             }
-            const std::uint64_t b =
-                m.hop == 0 ? m.bits : detail::mix64(m.bits ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(m.hop)));
+            const std::uint64_t b = detail::mix64(m.bits ^ (0xd1b54a32d192ed03ULL * static_cast<std::uint64_t>(m.hop)));
             const std::uint32_t pass = move32_[m.region];
-            const bool moves = (m.hop == 0) | (static_cast<std::uint32_t>(b >> 32) < pass) | (pass == always32);
+            const bool moves = (static_cast<std::uint32_t>(b >> 32) < pass) | (pass == always32);
             m.u = static_cast<std::uint32_t>(b);
             __builtin_prefetch(h.slots + 1 + (static_cast<std::uint64_t>(m.u) * h.moving_size >> 32));
             write_back(m);  // final if the move test fails: stays
@@ -700,6 +701,31 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
     };
     auto go = [&](const Mover& m) {
         going[on++] = m;
+        while (on >= batch) step();
+    };
+    // The queued standing movers' walks (their move test passed: no draw to make), their
+    // nodes prefetched for all of them first; those whose walk goes on join `going`.
+    auto flush = [&] {
+        for (int i = 0; i < queued; ++i) {
+            Mover& m = queue[i];
+            const detail::FleeWalkHead& h = head[m.region];
+            m.node = detail::flee_walk_pick(h.slots, h.moving_size, static_cast<std::uint32_t>(m.bits));
+            __builtin_prefetch(h.slots + m.node);
+            __builtin_prefetch(ended + h.offset + m.node, 1);
+        }
+        for (int i = 0; i < queued; ++i) {
+            Mover m = queue[i];
+            const detail::FleeWalkHead& h = head[m.region];
+            ++ended[h.offset + m.node];
+            const detail::FleeWalkNode& v = h.slots[m.node].node;
+            end_at(m.region, m.from, m.km_left, v);
+            m.moved = v.km;
+            m.hop = 1;
+            write_back(m);
+            going[on] = m;
+            on += v.km_left < 0.0f;
+        }
+        queued = 0;
         while (on >= batch) step();
     };
     // Only flagged agents: travellers, and standing agents that passed the move test
@@ -744,8 +770,10 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
             return;
         }
         __builtin_prefetch(h.slots + 1 + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
-        go(Mover{id, bits, 0, 0, 0, r, a.from[id], 0.0f, 0.0f});
+        queue[queued++] = Mover{id, bits, 0, 0, 0, r, a.from[id], 0.0f, 0.0f};
+        if (queued == batch) flush();
     });
+    flush();
     while (on > 0) step();
 }
 
