@@ -171,11 +171,16 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
                 row.case_scores = evaluator.evaluate(row.values);
                 row.total = total_objective(row.case_scores);
                 row.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                if (history.is_open()) {
+                // Only the writer (rank 0) writes, but every process learns whether that
+                // failed, so that none goes on to an evaluation the others never start.
+                auto write_row = [&] {
+                    if (!history.is_open()) return;
                     history << row_text(row);
                     history.flush();
                     if (!history) throw std::runtime_error(opt.output_dir + "/history.csv: cannot write");
-                }
+                };
+                if (team && team->size() > 1) together(*team, write_row);
+                else write_row();
             }
             result.history.push_back(row);
             if (row.total < result.history[result.best].total) result.best = result.history.size() - 1;

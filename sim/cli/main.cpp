@@ -1,5 +1,6 @@
 // The `migflow` command: CLI11 parses the subcommand and its options; this file maps
 // every outcome to one exit code (0 done, 1 bad input or failure, 2 command-line mistake).
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -7,6 +8,7 @@
 #include <string_view>
 
 #include "cli/commands.hpp"
+#include "cli/quiet_hdf5_destructors.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/engine/team.hpp"
 #include "migflow/output/recorder.hpp"
@@ -72,6 +74,11 @@ int run_command(const migflow::cli::Command& c, const CLI::App& app, const migfl
 
 int main(int argc, char** argv) {
     using namespace migflow::cli;
+    // A file-size limit (ulimit -f, often set by batch systems) must end a write with
+    // an error migflow reports and cleans up after, as a full disk does, instead of
+    // killing the process mid-write with no message (SIGXFSZ's default).
+    std::signal(SIGXFSZ, SIG_IGN);
+    quiet_hdf5_destructor_messages();
     // Under mpirun/srun (MIGFLOW_MPI builds) every rank runs this; `run` shares one
     // simulation among them, the other commands run alike on each.
     const auto team = migflow::join_team(argc, argv);

@@ -41,4 +41,26 @@ rc=$?
 [ $rc -eq 0 ] || fail "resumed on 2 ranks: exit $rc ($(tail -3 resumed.err))"
 grep -q "(6 replayed from history.csv)" resumed.out || fail "resume summary: $(cat resumed.out)"
 diff <(body serial8/history.csv) <(body ranks2/history.csv) > /dev/null || fail "resumed history differs"
+
+# A history that can no longer be written ends every rank with rank 0's message instead
+# of leaving the others in the next evaluation: a file-size limit put on the running
+# ranks (migflow ignores SIGXFSZ, so the write fails with EFBIG).
+sed 's/^budget: 6$/budget: 400/' cal.yaml > long.yaml
+mpi_run 2 "$bin" calibrate long.yaml -q --threads 1 -o full > full.out 2> full.err &
+job=$!
+for _ in $(seq 300); do
+    [ -f full/history.csv ] && [ "$(wc -l < full/history.csv)" -ge 3 ] && break
+    sleep 0.1
+done
+exe=$(readlink -f "$bin")
+limited=0
+for pid in $(pgrep -f "calibrate long.yaml"); do
+    [ "$(readlink -f /proc/$pid/exe 2>/dev/null)" = "$exe" ] || continue
+    prlimit --pid "$pid" --fsize="$(stat -c %s full/history.csv)" && limited=$((limited + 1))
+done
+[ "$limited" -eq 2 ] || fail "file-size limit set on $limited ranks, expected 2"
+wait $job
+rc=$?
+[ $rc -eq 1 ] || fail "unwritable history on 2 ranks: exit $rc, expected 1 ($(tail -3 full.err))"
+grep -q "history.csv: cannot write" full.err || fail "unwritable history: no message ($(tail -3 full.err))"
 exit $status

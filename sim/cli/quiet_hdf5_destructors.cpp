@@ -1,0 +1,90 @@
+#include "cli/quiet_hdf5_destructors.hpp"
+
+#include <cctype>
+#include <iostream>
+#include <streambuf>
+#include <string>
+
+namespace migflow::cli {
+
+namespace {
+
+// Could `line` (so far) be the start of "Name::~Name - ..."? The HDF5 C++ destructors
+// write that prefix, then the detail, then std::endl; std::cerr flushes after each piece.
+bool maybe_destructor_message(const std::string& line) {
+    std::size_t i = 0;
+    auto name = [&] {
+        const std::size_t from = i;
+        while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) != 0)) ++i;
+        return i > from;
+    };
+    auto literal = [&](const char* text) {
+        for (; *text != '\0'; ++text, ++i) {
+            if (i == line.size()) return true;  // so far so good
+            if (line[i] != *text) return false;
+        }
+        return true;
+    };
+    if (!name() || i == line.size()) return true;
+    if (!literal("::~") || i >= line.size()) return i >= line.size();
+    if (!name() || i == line.size()) return true;
+    return literal(" - ");
+}
+
+// Holds back a line while it may be a destructor message, drops it if it is one when
+// its newline comes, and forwards everything else at once.
+class Filter final : public std::streambuf {
+public:
+    explicit Filter(std::streambuf* to) : to_(to) {}
+
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        line_ += traits_type::to_char_type(c);
+        if (line_.back() == '\n') {
+            if (!is_destructor_line()) forward();
+            line_.clear();
+        } else if (!maybe_destructor_message(line_)) {
+            forward();
+        }
+        return c;
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        for (std::streamsize k = 0; k < n; ++k) overflow(traits_type::to_int_type(s[k]));
+        return n;
+    }
+    // std::cerr flushes after every `<<`: a destructor's prefix arrives whole, so on a
+    // flush only a line holding "::~" can still be one.
+    int sync() override {
+        if (line_.find("::~") == std::string::npos || !maybe_destructor_message(line_)) forward();
+        return to_->pubsync();
+    }
+
+private:
+    bool is_destructor_line() const {
+        const auto at = line_.find("::~");
+        return at != std::string::npos && maybe_destructor_message(line_.substr(0, line_.size() - 1)) &&
+               line_.find(" - ", at) != std::string::npos;
+    }
+    void forward() {
+        to_->sputn(line_.data(), static_cast<std::streamsize>(line_.size()));
+        line_.clear();
+    }
+
+    std::streambuf* to_;
+    std::string line_;
+};
+
+}  // namespace
+
+void quiet_hdf5_destructor_messages() {
+    // Never destroyed: std::cerr may be written to until the very end of the process.
+    static Filter* const filter = [] {
+        auto* f = new Filter(std::cerr.rdbuf());
+        std::cerr.rdbuf(f);
+        return f;
+    }();
+    (void)filter;
+}
+
+}  // namespace migflow::cli
