@@ -375,3 +375,49 @@ TEST_CASE("migflow calibrate: SIGINT stops after an evaluation; --resume goes on
           std::string::npos);
     CHECK(rows() == done + 3);
 }
+
+TEST_CASE("migflow validate: SIGINT stops within a fit, writes no table; --resume gives the uninterrupted table",
+          "[calibrate][cli]") {
+    TempDir dir("validate_sigint");
+    const std::string cal = two_case_calibration(dir.path, "algorithm: GN_CRS2_LM\nbudget: 1000000\n");
+    const std::string bin = MIGFLOW_BINARY;
+    const auto hist = dir.path / "v/all/history.csv", err = dir.path / "err.txt", out = dir.path / "out.txt";
+    const pid_t pid = spawn_shell(bin + " validate -q -o " + shell_quote((dir.path / "v").string()) + " " +
+                                  shell_quote(cal) + " > " + shell_quote(out.string()) + " 2> " +
+                                  shell_quote(err.string()));
+    auto rows = [&] {
+        const std::string h = std::filesystem::exists(hist) ? slurp(hist) : "";
+        return static_cast<int>(std::count(h.begin(), h.end(), '\n')) - 1;
+    };
+    REQUIRE(wait_until([&] { return rows() >= 3; }, 60));
+    REQUIRE(::kill(pid, SIGINT) == 0);
+    CHECK(wait_exit(pid, 60) == 130);
+    CHECK(slurp(err).find("migflow: stopped by SIGINT in the fit " + (dir.path / "v").string() +
+                          "/all; no table written; `--resume` continues") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.path / "v/validation.md"));
+    CHECK(slurp(hist).ends_with("\n"));  // whole rows only
+
+    // Resumed with a budget just past the stop, then the same validation uninterrupted:
+    // the same table (the fit times aside).
+    const std::string budget = std::to_string(rows() + 2);
+    auto validate = [&](const std::string& args) {
+        return run_shell(bin + " validate -q --budget " + budget + " " + args + " " + shell_quote(cal) + " > " +
+                         shell_quote(out.string()) + " 2> " + shell_quote(err.string()));
+    };
+    REQUIRE(validate("--resume -o " + shell_quote((dir.path / "v").string())) == 0);
+    REQUIRE(validate("-o " + shell_quote((dir.path / "w").string())) == 0);
+    auto without_times = [](const std::string& csv) {
+        std::string kept;
+        std::istringstream in(csv);
+        for (std::string line; std::getline(in, line);) {
+            // fit_seconds is the 8th column.
+            std::size_t at = 0;
+            for (int k = 0; k < 7; ++k) at = line.find(',', at) + 1;
+            kept += line.substr(0, at) + line.substr(line.find(',', at)) + "\n";
+        }
+        return kept;
+    };
+    const std::string resumed = slurp(dir.path / "v/validation.csv");
+    CHECK(std::count(resumed.begin(), resumed.end(), '\n') == 3);  // header + two cases
+    CHECK(without_times(resumed) == without_times(slurp(dir.path / "w/validation.csv")));
+}

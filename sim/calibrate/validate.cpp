@@ -22,7 +22,8 @@ std::string fixed(double v, int digits = 3) {
 
 CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* team, const std::string& output_dir,
                                bool resume, bool overwrite, bool write,
-                               const std::function<void(const std::string&)>& progress) {
+                               const std::function<void(const std::string&)>& progress,
+                               const std::atomic<int>* stop) {
     if (spec.cases.size() < 2)
         throw std::runtime_error(spec.file + ": cross-validation needs at least two cases (each is left out once)");
     const auto start = std::chrono::steady_clock::now();
@@ -32,11 +33,20 @@ CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* t
         o.resume = resume;
         o.overwrite = overwrite;
         o.write = write;
+        o.stop = stop;
         return o;
     };
     CrossValidation cv;
+    auto finish = [&] {
+        cv.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return cv;
+    };
     CalibrationEvaluator all(spec, {}, threads, team);
     cv.joint = run_calibration(spec, all, options("all"));
+    if (cv.joint.stopped) {
+        cv.stopped_in = "all";
+        return finish();
+    }
     const CalibrationRow& joint_best = cv.joint.history[cv.joint.best];
     std::vector<double> start_values = all.loaded_values();
     for (std::size_t i = 0; i < spec.parameters.size(); ++i)
@@ -52,6 +62,10 @@ CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* t
             if (i != left) others.push_back(i);
         CalibrationEvaluator fit_on(spec, others, threads, team);
         const CalibrationResult r = run_calibration(spec, fit_on, options("without_" + spec.cases[left].name));
+        if (r.stopped) {
+            cv.stopped_in = "without_" + spec.cases[left].name;
+            return finish();
+        }
         const CalibrationRow& best = r.history[r.best];
         CalibrationEvaluator held_out(spec, {left}, threads, team);
         ValidationFold f;
@@ -69,8 +83,7 @@ CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* t
                      " evaluations, " + fixed(f.fit_seconds, 1) + " s)");
         cv.folds.push_back(std::move(f));
     }
-    cv.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return cv;
+    return finish();
 }
 
 std::string validation_markdown(const CalibrationSpec& spec, const CrossValidation& cv) {

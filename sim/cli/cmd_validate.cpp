@@ -2,14 +2,17 @@
 // calibration (docs/VALIDATION.md): each case scored with coefficients fitted without it.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "cli/commands.hpp"
+#include "cli/stop_signals.hpp"
 #include "migflow/calibrate/validate.hpp"
+#include "migflow/core/files.hpp"
 
 namespace migflow::cli {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 struct ValidateArgs {
     std::string file, output_dir;
@@ -17,12 +20,6 @@ struct ValidateArgs {
     int budget = 0;
     bool resume = false, overwrite = false, quiet = false;
 };
-
-void write_text(const std::filesystem::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw std::runtime_error(p.string() + ": cannot write");
-}
 
 int validate(const ValidateArgs& a, Team& team) {
     if (a.file.empty()) throw UsageError("no calibration file given");
@@ -33,12 +30,24 @@ int validate(const ValidateArgs& a, Team& team) {
     auto progress = [&](const std::string& line) {
         if (!a.quiet && team.rank() == 0) std::fprintf(stderr, "%s\n", line.c_str());
     };
+    const fs::path md = fs::path(dir) / "validation.md", csv = fs::path(dir) / "validation.csv";
+    // A table from an earlier validation must not sit beside fits it does not describe.
+    if ((a.overwrite || a.resume) && team.rank() == 0) fs::remove(md), fs::remove(csv);
+    const std::atomic<int>& stop = install_stop_signals();
     const CrossValidation cv =
-        cross_validate(spec, a.threads, &team, dir, a.resume, a.overwrite, team.rank() == 0, progress);
+        cross_validate(spec, a.threads, &team, dir, a.resume, a.overwrite, team.rank() == 0, progress, &stop);
+    if (cv.stopped_in) {
+        // A process the signal did not reach stopped with the others: report SIGTERM there.
+        const int signal = stop.load() != 0 ? stop.load() : 15;
+        if (team.rank() == 0)
+            std::fprintf(stderr, "migflow: stopped by %s in the fit %s/%s; no table written; `--resume` continues\n",
+                         signal_name(signal).c_str(), dir.c_str(), cv.stopped_in->c_str());
+        return stopped_exit_code(signal);
+    }
     if (team.rank() != 0) return 0;
     const std::string table = validation_markdown(spec, cv);
-    write_text(std::filesystem::path(dir) / "validation.md", table);
-    write_text(std::filesystem::path(dir) / "validation.csv", validation_csv(spec, cv));
+    write_file_atomically(md.string(), table);
+    write_file_atomically(csv.string(), validation_csv(spec, cv));
     std::printf("leave-one-case-out validation of %s (%s, budget %d per fit, %zu seed(s)), %.1f s:\n\n%s\n",
                 spec.file.c_str(), to_string(spec.objective).c_str(), spec.budget, spec.seeds.size(), cv.wall_seconds,
                 table.c_str());

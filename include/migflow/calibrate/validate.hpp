@@ -25,14 +25,19 @@ struct CrossValidation {
     std::vector<ValidationFold> folds;  // in case order
     CalibrationResult joint;            // the fit on every case
     double wall_seconds = 0.0;
+    // Stopped by `stop` (folds then holds the folds finished before): in which fit,
+    // "all" or "without_<case>", the name of its folder.
+    std::optional<std::string> stopped_in;
 };
 
 // Runs 1 + N calibrations (N = cases, at least 2), each with spec's settings, into
 // output_dir/all and output_dir/without_<case> (empty: nothing written); resume/overwrite
-// as CalibrationOptions. `progress` gets a line per finished calibration.
+// as CalibrationOptions. `progress` gets a line per finished calibration. `stop`
+// (non-zero) stops the fit under way after its current evaluation, and the rest.
 CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* team, const std::string& output_dir,
                                bool resume, bool overwrite, bool write,
-                               const std::function<void(const std::string&)>& progress = {});
+                               const std::function<void(const std::string&)>& progress = {},
+                               const std::atomic<int>* stop = nullptr);
 
 // The table: case, reference, at start, in sample, out of sample (Markdown), and as CSV.
 std::string validation_markdown(const CalibrationSpec& spec, const CrossValidation& cv);
