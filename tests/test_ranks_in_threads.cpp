@@ -82,14 +82,38 @@ void check_same(const MemoryRecorder& a, const MemoryRecorder& b) {
     CHECK(a.origins.travelling == b.origins.travelling);
 }
 
+// Agent snapshots: rank 0 records every agent's columns in global id order, as one
+// process does; the other ranks record none.
+void check_same_snapshots(const MemoryRecorder& alone, const MemoryRecorder& rank, int p) {
+    if (p != 0) {
+        CHECK(rank.snapshots.empty());
+        return;
+    }
+    REQUIRE(rank.snapshots.size() == alone.snapshots.size());
+    for (std::size_t k = 0; k < alone.snapshots.size(); ++k) {
+        INFO("snapshot of day " << alone.snapshots[k].day);
+        CHECK(rank.snapshots[k].day == alone.snapshots[k].day);
+        CHECK(rank.snapshots[k].region == alone.snapshots[k].region);
+        CHECK(rank.snapshots[k].km_left == alone.snapshots[k].km_left);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("P ranks (threads here) record what one process records", "[engine][ranks]") {
     const std::string file = GENERATE(as<std::string>{}, "contested_native.yaml", "contested_flee.yaml");
-    const Scenario s = load_scenario(std::string(MIGFLOW_SOURCE_DIR) + "/tests/mpi/" + file);
+    Scenario s = load_scenario(std::string(MIGFLOW_SOURCE_DIR) + "/tests/mpi/" + file);
+    s.output.snapshot_every = 7;
     MemoryRecorder alone;
+    alone.keep_snapshots = true;
     Simulation(s, RunOptions{s.seed, 1}).run(alone);
     REQUIRE(alone.finished);
+    REQUIRE(alone.snapshots.size() >= 3);
+    // Some agents are on the road in a snapshot, so km_left is compared too.
+    bool travelling = false;
+    for (const auto& snap : alone.snapshots)
+        for (float km : snap.km_left) travelling = travelling || km > 0.0f;
+    CHECK(travelling);
     // The camps are contested: some day a camp is full (the scenario's premise).
     bool full = false;
     for (const auto& day : alone.population)
@@ -101,6 +125,7 @@ TEST_CASE("P ranks (threads here) record what one process records", "[engine][ra
         INFO(file << " on " << P << " ranks");
         Meeting meeting(P);
         std::vector<MemoryRecorder> recorded(static_cast<std::size_t>(P));
+        for (auto& r : recorded) r.keep_snapshots = true;
         std::vector<std::size_t> held(static_cast<std::size_t>(P));
         std::vector<std::thread> ranks;
         for (int p = 0; p < P; ++p)
@@ -112,6 +137,7 @@ TEST_CASE("P ranks (threads here) record what one process records", "[engine][ra
             });
         for (auto& t : ranks) t.join();
         for (const auto& r : recorded) check_same(alone, r);
+        for (int p = 0; p < P; ++p) check_same_snapshots(alone, recorded[std::size_t(p)], p);
         const auto [lo, hi] = std::minmax_element(held.begin(), held.end());
         CHECK(*hi - *lo <= 1);  // load balance: no rank holds all agents
         CHECK(*lo > 0);

@@ -6,6 +6,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -85,10 +86,6 @@ Simulation::Simulation(const Scenario& scenario, RunOptions options)
       timed_team_(std::make_unique<detail::TimedTeam>(*team_)),
       exchange_(std::make_unique<detail::TallyExchange>(*timed_team_)),
       world_(build_world(scenario)) {
-    if (team_->size() > 1 && scenario_.output.snapshot_every > 0)
-        throw std::runtime_error(
-            "output.snapshot_every: agent snapshots are not written by a run across several MPI "
-            "ranks (" + std::to_string(team_->size()) + " here): run it on one rank, or set it to 0");
     options_.team = timed_team_.get();  // the ruleset's collectives are timed too
     ruleset_ = make_ruleset(scenario_, world_, options_);
     agents_.part = team_->rank();
@@ -162,12 +159,55 @@ void Simulation::advance(Day t, Recorder& recorder) {
     }
 
     t0 = Clock::now();
+    if (team_->size() > 1 && is_snapshot_day(scenario_, t)) gather_snapshot();
     try {
         record(t, recorder);
     } catch (...) {
         record_error_ = std::current_exception();
     }
+    if (!snapshot_.region.empty()) snapshot_ = AgentStore{};  // written by now (recorded in order)
     times_.record += seconds_since(t0);
+}
+
+// Agent snapshots across processes: rank 0 gets every agent's columns in global id
+// order, a chunk of ids at a time, each chunk a sum of the processes' parts (every id is
+// held by one process; the others add zeros), so the snapshot is the one process's.
+// Costs rank 0 8 bytes per agent on the day, and every process one sum of 16 bytes per
+// agent (docs/HPC.md).
+void Simulation::gather_snapshot() {
+    constexpr std::uint64_t chunk = std::uint64_t(1) << 20;
+    const std::uint64_t total = agents_.global_count;
+    const bool root = team_->rank() == 0;
+    std::vector<std::int64_t> buf;
+    together(*timed_team_, [&] {
+        buf.resize(2 * std::min(total, chunk));
+        if (root) {
+            snapshot_.region.resize(total);
+            snapshot_.km_left.resize(total);
+        }
+    });
+    const auto& batches = agents_.batches;
+    for (std::uint64_t g0 = 0; g0 < total; g0 += chunk) {
+        const std::uint64_t g1 = std::min(total, g0 + chunk);
+        std::fill(buf.begin(), buf.end(), 0);
+        for (std::size_t b = 0; b < batches.size(); ++b) {
+            // This process's slice of batch b: local [lb, le) = global [gb, gb + le - lb).
+            const std::uint64_t lb = batches[b].local_begin, gb = batches[b].global_begin;
+            const std::uint64_t le = b + 1 < batches.size() ? batches[b + 1].local_begin : agents_.size();
+            const std::uint64_t from = std::max(gb, g0), to = std::min(gb + (le - lb), g1);
+            for (std::uint64_t g = from; g < to; ++g) {
+                const std::size_t i = static_cast<std::size_t>(lb + (g - gb));
+                buf[2 * (g - g0)] = agents_.region[i];
+                buf[2 * (g - g0) + 1] = std::bit_cast<std::uint32_t>(agents_.km_left[i]);
+            }
+        }
+        timed_team_->sum(std::span<std::int64_t>(buf.data(), 2 * (g1 - g0)));
+        if (!root) continue;
+        for (std::uint64_t g = g0; g < g1; ++g) {
+            snapshot_.region[g] = static_cast<RegionIndex>(buf[2 * (g - g0)]);
+            snapshot_.km_left[g] = std::bit_cast<float>(static_cast<std::uint32_t>(buf[2 * (g - g0) + 1]));
+        }
+    }
 }
 
 void Simulation::record(Day t, Recorder& recorder) {
@@ -181,7 +221,10 @@ void Simulation::record(Day t, Recorder& recorder) {
         rec.population[r] = state_.residents[r] + double(state_.agents_at[r]) * ppa;
     rec.in_transit = std::accumulate(state_.inbound.begin(), state_.inbound.end(), std::int64_t(0));
     rec.total_agents = static_cast<std::int64_t>(agents_.global_count);
-    rec.agents = is_snapshot_day(scenario_, t) ? &agents_ : nullptr;
+    rec.agents = !is_snapshot_day(scenario_, t) ? nullptr
+                 : team_->size() == 1           ? &agents_
+                 : team_->rank() == 0           ? &snapshot_
+                                                : nullptr;
     rec.origins = t + 1 == scenario_.days ? &origins_ : nullptr;
     recorder.record(rec);
 }

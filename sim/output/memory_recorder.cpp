@@ -12,8 +12,10 @@ std::vector<double> to_vector(const Eigen::VectorXd& v) { return {v.data(), v.da
 }  // namespace
 
 void MemoryRecorder::begin(const Scenario& s, const World& w, const RunInfo& info) {
-    // A recorder can be reused for another run: start from nothing.
+    // A recorder can be reused for another run: start from nothing but its setting.
+    const bool keep = keep_snapshots;
     *this = MemoryRecorder{};
+    keep_snapshots = keep;
     const auto days = static_cast<std::size_t>(std::max<Day>(s.days, 0));
     for (auto* v : {&agents_at, &arrivals, &departures, &spawned, &turned_away_full,
                     &blocked_by_closure, &refused_full, &flow_forward, &flow_backward})
@@ -45,6 +47,7 @@ void MemoryRecorder::record(const DayRecord& day) {
     camps.observe(day.day, day.population, s.inbound, t.refused_full);
     countries.observe(day.population, t);
     if (day.origins) origins = *day.origins;
+    if (keep_snapshots && day.agents) snapshots.push_back({day.day, day.agents->region, day.agents->km_left});
 }
 
 namespace {

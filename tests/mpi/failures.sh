@@ -32,15 +32,7 @@ rc=$?
 [ $rc -ne 0 ] && [ $rc -ne 124 ] || fail "unwritable output: exit $rc"
 grep -q "cannot create .*/no/such/dir/out.h5.partial: the directory .* does not exist" "$work/nodir.err" || fail "unwritable output: no message"
 
-# 3. Agent snapshots are refused across ranks, at the start, on every rank alike.
-mpi_run 2 "$bin" run "$scenario" -o "$work/snap.h5" --set output.snapshot_every=5 > "$work/snap.out" 2> "$work/snap.err"
-rc=$?
-[ $rc -eq 1 ] || fail "snapshots: exit $rc, expected 1"
-n=$(grep -c "output.snapshot_every: agent snapshots are not written by a run across several MPI ranks" "$work/snap.err")
-[ "$n" -eq 1 ] || fail "snapshots: message printed $n times, expected once"
-ls "$work"/snap.h5* > /dev/null 2>&1 && fail "snapshots: output left behind"
-
-# 4. A rank killed during the run: the job ends non-zero, and no complete-looking file.
+# 3. A rank killed during the run: the job ends non-zero, and no complete-looking file.
 cat > "$work/kill_rank1.sh" <<SH
 #!/usr/bin/env bash
 rank=\${OMPI_COMM_WORLD_RANK:-\${PMI_RANK:-0}}

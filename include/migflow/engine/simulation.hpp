@@ -76,6 +76,7 @@ private:
     int stop_requested();
     void advance(Day t, Recorder& recorder);
     void record(Day t, Recorder& recorder);
+    void gather_snapshot();
 
     const Scenario& scenario_;
     RunOptions options_;
@@ -91,6 +92,9 @@ private:
     DayRecord record_;
     OriginRuns origin_runs_;
     OriginDestination origins_;  // computed on the last day
+    // On a snapshot day of a run across processes: every agent's region and km_left in
+    // global id order, on rank 0 only (empty elsewhere and on other days).
+    AgentStore snapshot_;
     StageTimes times_;
     int threads_used_ = 0;
 };

@@ -100,6 +100,15 @@ public:
     OriginDestination origins;  // at the end of the run
     RunSummary summary;
     bool finished = false;
+    // Agent snapshots (output.snapshot_every), kept only when asked: they hold every
+    // agent's columns, which an ensemble of replicates must not.
+    struct Snapshot {
+        Day day = 0;
+        std::vector<RegionIndex> region;
+        std::vector<float> km_left;
+    };
+    bool keep_snapshots = false;
+    std::vector<Snapshot> snapshots;
 };
 
 // HDF5 output per docs/OUTPUT.md. Writes `path + ".partial"` and renames it to
