@@ -49,6 +49,7 @@ struct FleeWalkSlot {
     std::int32_t parent = -1;
     float km_before = 0.0f;  // km covered from the root to the parent over arrivals
 };
+static_assert(sizeof(FleeWalkSlot) == 32, "two slots to a cache line");
 
 // The node reached by a walk from the location whose slots start at `slots` (node 0
 // the root, `n` = nodes - 1 draw indices) with 32 random bits, before any cut.
