@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <iostream>
+#include <mutex>
 #include <streambuf>
 #include <string>
 
@@ -32,13 +33,32 @@ bool maybe_destructor_message(const std::string& line) {
 }
 
 // Holds back a line while it may be a destructor message, drops it if it is one when
-// its newline comes, and forwards everything else at once.
+// its newline comes, and forwards everything else at once. Locked: the writer thread's
+// HDF5 objects may be destroyed while the main thread prints.
 class Filter final : public std::streambuf {
 public:
     explicit Filter(std::streambuf* to) : to_(to) {}
 
 protected:
     int_type overflow(int_type c) override {
+        const std::lock_guard lock(mutex_);
+        return put(c);
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        const std::lock_guard lock(mutex_);
+        for (std::streamsize k = 0; k < n; ++k) put(traits_type::to_int_type(s[k]));
+        return n;
+    }
+    // std::cerr flushes after every `<<`: a destructor's prefix arrives whole, so on a
+    // flush only a line holding "::~" can still be one.
+    int sync() override {
+        const std::lock_guard lock(mutex_);
+        if (line_.find("::~") == std::string::npos || !maybe_destructor_message(line_)) forward();
+        return to_->pubsync();
+    }
+
+private:
+    int_type put(int_type c) {
         if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
         line_ += traits_type::to_char_type(c);
         if (line_.back() == '\n') {
@@ -49,18 +69,6 @@ protected:
         }
         return c;
     }
-    std::streamsize xsputn(const char* s, std::streamsize n) override {
-        for (std::streamsize k = 0; k < n; ++k) overflow(traits_type::to_int_type(s[k]));
-        return n;
-    }
-    // std::cerr flushes after every `<<`: a destructor's prefix arrives whole, so on a
-    // flush only a line holding "::~" can still be one.
-    int sync() override {
-        if (line_.find("::~") == std::string::npos || !maybe_destructor_message(line_)) forward();
-        return to_->pubsync();
-    }
-
-private:
     bool is_destructor_line() const {
         const auto at = line_.find("::~");
         return at != std::string::npos && maybe_destructor_message(line_.substr(0, line_.size() - 1)) &&
@@ -73,6 +81,7 @@ private:
 
     std::streambuf* to_;
     std::string line_;
+    std::mutex mutex_;
 };
 
 }  // namespace
