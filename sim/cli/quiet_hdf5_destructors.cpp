@@ -33,46 +33,49 @@ bool maybe_destructor_message(const std::string& line) {
 }
 
 // Holds back a line while it may be a destructor message, drops it if it is one when
-// its newline comes, and forwards everything else at once. Locked: the writer thread's
-// HDF5 objects may be destroyed while the main thread prints.
+// its newline comes, and passes everything else on, a written piece at a time. Locked:
+// the writer thread's HDF5 objects may be destroyed while the main thread prints.
 class Filter final : public std::streambuf {
 public:
     explicit Filter(std::streambuf* to) : to_(to) {}
 
 protected:
     int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
         const std::lock_guard lock(mutex_);
-        return put(c);
+        put(traits_type::to_char_type(c));
+        if (passing_) forward();
+        return c;
     }
     std::streamsize xsputn(const char* s, std::streamsize n) override {
         const std::lock_guard lock(mutex_);
-        for (std::streamsize k = 0; k < n; ++k) put(traits_type::to_int_type(s[k]));
+        for (std::streamsize k = 0; k < n; ++k) put(s[k]);
+        if (passing_) forward();
         return n;
     }
     // std::cerr flushes after every `<<`: a destructor's prefix arrives whole, so on a
     // flush only a line holding "::~" can still be one.
     int sync() override {
         const std::lock_guard lock(mutex_);
-        if (line_.find("::~") == std::string::npos || !maybe_destructor_message(line_)) forward();
+        if (!line_.empty() && line_.find("::~") == std::string::npos) passing_ = true;
+        if (passing_) forward();
         return to_->pubsync();
     }
 
 private:
-    int_type put(int_type c) {
-        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
-        line_ += traits_type::to_char_type(c);
-        if (line_.back() == '\n') {
-            if (!is_destructor_line()) forward();
-            line_.clear();
-        } else if (!maybe_destructor_message(line_)) {
-            forward();
+    void put(char c) {
+        line_ += c;
+        if (c == '\n') {
+            if (!passing_ && is_destructor_line()) line_.clear();
+            else forward();
+            passing_ = false;
+        } else if (!passing_ && !maybe_destructor_message(line_)) {
+            passing_ = true;  // the rest of this line goes through
         }
-        return c;
     }
     bool is_destructor_line() const {
         const auto at = line_.find("::~");
-        return at != std::string::npos && maybe_destructor_message(line_.substr(0, line_.size() - 1)) &&
-               line_.find(" - ", at) != std::string::npos;
+        return at != std::string::npos && line_.find(" - ", at) != std::string::npos;
     }
     void forward() {
         to_->sputn(line_.data(), static_cast<std::streamsize>(line_.size()));
@@ -80,7 +83,8 @@ private:
     }
 
     std::streambuf* to_;
-    std::string line_;
+    std::string line_;     // this line's text not yet passed on
+    bool passing_ = false;  // this line is not a destructor message
     std::mutex mutex_;
 };
 
