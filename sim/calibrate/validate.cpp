@@ -37,15 +37,15 @@ CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* t
         return o;
     };
     CrossValidation cv;
-    auto finish = [&] {
+    auto stamp = [&] {
         cv.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        return cv;
     };
     CalibrationEvaluator all(spec, {}, threads, team);
     cv.joint = run_calibration(spec, all, options("all"));
     if (cv.joint.stopped) {
         cv.stopped_in = "all";
-        return finish();
+        stamp();
+        return cv;
     }
     const CalibrationRow& joint_best = cv.joint.history[cv.joint.best];
     std::vector<double> start_values = all.loaded_values();
@@ -64,7 +64,8 @@ CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* t
         const CalibrationResult r = run_calibration(spec, fit_on, options("without_" + spec.cases[left].name));
         if (r.stopped) {
             cv.stopped_in = "without_" + spec.cases[left].name;
-            return finish();
+            stamp();
+            return cv;
         }
         const CalibrationRow& best = r.history[r.best];
         CalibrationEvaluator held_out(spec, {left}, threads, team);
@@ -83,7 +84,8 @@ CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* t
                      " evaluations, " + fixed(f.fit_seconds, 1) + " s)");
         cv.folds.push_back(std::move(f));
     }
-    return finish();
+    stamp();
+    return cv;
 }
 
 std::string validation_markdown(const CalibrationSpec& spec, const CrossValidation& cv) {

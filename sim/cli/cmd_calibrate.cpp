@@ -60,8 +60,7 @@ int calibrate(const CalibrateArgs& a, Team& team) {
     const CalibrationResult r = run_calibration(spec, ev, o);
     if (team.rank() == 0) print_result(spec, ev, r, spec.output_dir);
     if (r.stopped) {
-        // A process the signal did not reach stopped with the others: report SIGTERM there.
-        const int signal = o.stop->load() != 0 ? o.stop->load() : 15;
+        const int signal = stop_signal_of(*o.stop);
         std::fprintf(stderr, "migflow: stopped by %s after evaluation %zu; `--resume` continues\n",
                      signal_name(signal).c_str(), r.history.size());
         return stopped_exit_code(signal);

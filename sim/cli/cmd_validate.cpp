@@ -37,8 +37,7 @@ int validate(const ValidateArgs& a, Team& team) {
     const CrossValidation cv =
         cross_validate(spec, a.threads, &team, dir, a.resume, a.overwrite, team.rank() == 0, progress, &stop);
     if (cv.stopped_in) {
-        // A process the signal did not reach stopped with the others: report SIGTERM there.
-        const int signal = stop.load() != 0 ? stop.load() : 15;
+        const int signal = stop_signal_of(stop);
         if (team.rank() == 0)
             std::fprintf(stderr, "migflow: stopped by %s in the fit %s/%s; no table written; `--resume` continues\n",
                          signal_name(signal).c_str(), dir.c_str(), cv.stopped_in->c_str());

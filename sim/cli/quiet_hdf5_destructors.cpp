@@ -5,6 +5,7 @@
 #include <mutex>
 #include <streambuf>
 #include <string>
+#include <string_view>
 
 namespace migflow::cli {
 
@@ -12,24 +13,22 @@ namespace {
 
 // Could `line` (so far) be the start of "Name::~Name - ..."? The HDF5 C++ destructors
 // write that prefix, then the detail, then std::endl; std::cerr flushes after each piece.
-bool maybe_destructor_message(const std::string& line) {
+bool maybe_destructor_message(std::string_view line) {
     std::size_t i = 0;
+    // Each part matches, or the line ends inside it (the rest may still come).
     auto name = [&] {
         const std::size_t from = i;
-        while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) != 0)) ++i;
-        return i > from;
+        while (i < line.size() && std::isalnum(static_cast<unsigned char>(line[i])) != 0) ++i;
+        return i > from || i == line.size();
     };
-    auto literal = [&](const char* text) {
-        for (; *text != '\0'; ++text, ++i) {
-            if (i == line.size()) return true;  // so far so good
-            if (line[i] != *text) return false;
+    auto literal = [&](std::string_view text) {
+        for (const char c : text) {
+            if (i == line.size()) return true;
+            if (line[i++] != c) return false;
         }
         return true;
     };
-    if (!name() || i == line.size()) return true;
-    if (!literal("::~") || i >= line.size()) return i >= line.size();
-    if (!name() || i == line.size()) return true;
-    return literal(" - ");
+    return name() && literal("::~") && name() && literal(" - ");
 }
 
 // Holds back a line while it may be a destructor message, drops it if it is one when

@@ -35,6 +35,11 @@ const std::atomic<int>& install_stop_signals() {
     return stop_flag;
 }
 
+int stop_signal_of(const std::atomic<int>& stop) {
+    const int own = stop.load();
+    return own != 0 ? own : SIGTERM;
+}
+
 std::string signal_name(int signal) {
     switch (signal) {
         case SIGINT: return "SIGINT";

@@ -11,6 +11,10 @@ namespace migflow::cli {
 // the number of the first signal received; pass it as RunOptions::stop.
 const std::atomic<int>& install_stop_signals();
 
+// The signal that stopped a command all processes agreed to stop: this process's own,
+// or SIGTERM on a process the signal did not reach (another rank's stopped it).
+int stop_signal_of(const std::atomic<int>& stop);
+
 // "SIGTERM", "SIGINT", ... for messages.
 std::string signal_name(int signal);
 

@@ -16,6 +16,7 @@
 #include "rules/flee/tables.hpp"
 #include "rules/flee/walks.hpp"
 #include "rules/flagged.hpp"
+#include "rules/id32_runs.hpp"
 #include "engine/thread_tallies.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/engine/rng.hpp"
@@ -407,6 +408,19 @@ private:
         }
         return l;
     }
+    // Arrival at g.region over link `on` (-1: not looked up, open): an agent whose link
+    // closed while it was on it goes back to where it started, blocked by the closure
+    // (FLEE.md "Turned away"). Returns whether it arrived.
+    bool arrive(Leg& g, std::int32_t on, DayTally& t, const detail::FleeTables& T) const {
+        if (on >= 0 && !T.link_open[on]) {
+            g.region = g.from;
+            ++t.arrivals[g.from];
+            ++t.blocked_by_closure[g.from];
+            return false;
+        }
+        ++t.arrivals[g.region];
+        return true;
+    }
     void depart(Leg& g, RegionIndex at, std::int32_t l, DayTally& t) const {
         ++t.departures[at];
         ++(st_.link_forward[l] ? t.flow_forward : t.flow_backward)[w_.link_route[l]];
@@ -590,17 +604,11 @@ void FleeRuleset::move_run(std::size_t begin, std::size_t end, std::uint64_t fir
 // cache misses overlap instead of following one another.
 void FleeRuleset::walk_run(std::size_t begin, std::size_t end, std::uint64_t first_gid,
                            std::uint64_t key, AgentStore& a, DayTally& t, std::uint32_t* ended) {
-    // The fast move test takes a 32-bit index: ids past 2^32 use the low 32 bits with
-    // the key mixed with the high ones, so runs are also cut at multiples of 2^32 (as
-    // in the native kernel).
-    while (begin < end) {
-        const std::uint64_t hi = first_gid >> 32;
-        const std::uint64_t room = (std::uint64_t(1) << 32) - (first_gid & 0xffffffffULL);
-        const std::size_t stop = begin + std::size_t(std::min<std::uint64_t>(room, end - begin));
-        walk_part(begin, stop, first_gid, hi == 0 ? key : detail::mix64(key ^ hi), a, t, ended);
-        first_gid += stop - begin;
-        begin = stop;
-    }
+    // The fast move test takes a 32-bit index (rules/id32_runs.hpp).
+    detail::for_each_id32_run(begin, end, first_gid,
+                              [&](std::size_t from, std::size_t stop, std::uint64_t gid, std::uint64_t hi) {
+                                  walk_part(from, stop, gid, detail::key_for_high_bits(key, hi), a, t, ended);
+                              });
 }
 
 void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t first_gid,
@@ -744,19 +752,12 @@ void FleeRuleset::walk_part(std::size_t begin, std::size_t end, std::uint64_t fi
                 a.km_left[id] = left > 0.0f ? left : not_quite_there;
                 return;
             }
-            Mover m{id, random_bits(walk_key, gid), 0, 1, 0, region[id], a.from[id], 0.0f, speed + left};
-            ++t.road_leave[m.region];
-            const std::int32_t link = any_closed_ ? link_between(m.from, m.region) : -1;
-            if (link >= 0 && !T.link_open[link]) {
-                // The link closed while the agent was on it: back to where it started.
-                m.region = m.from;
-                ++t.arrivals[m.from];
-                ++t.blocked_by_closure[m.from];
-            } else {
-                ++t.arrivals[m.region];
-            }
+            Leg g{region[id], a.from[id], 0.0f};
+            ++t.road_leave[g.region];
+            const bool arrived = arrive(g, any_closed_ ? link_between(g.from, g.region) : -1, t, T);
+            const Mover m{id, random_bits(walk_key, gid), 0, 1, 0, g.region, g.from, 0.0f, speed + left};
             write_back(m);
-            if (m.moved < speed && !(link >= 0 && !T.link_open[link])) go(m);
+            if (arrived && m.moved < speed) go(m);
             return;
         }
         const std::uint64_t bits = random_bits(walk_key, gid);
@@ -822,16 +823,7 @@ void FleeRuleset::travel(std::size_t id, std::uint64_t bits, int hop, Leg& g, Da
         if (!arrived_once_.empty()) arrived_once_[id] = 1;
         if (!g.new_link) ++t.road_leave[dest];
         g.km_left = 0.0f;
-        const std::int32_t on = g.new_link ? g.link : link_between(g.from, dest);
-        if (on >= 0 && !T.link_open[on]) {
-            // The link closed while the agent was on it: back to where it started,
-            // blocked by the closure (FLEE.md "Turned away").
-            g.region = g.from;
-            ++t.arrivals[g.from];
-            ++t.blocked_by_closure[g.from];
-            break;
-        }
-        ++t.arrivals[dest];
+        if (!arrive(g, g.new_link ? g.link : link_between(g.from, dest), t, T)) break;
         if (!(g.moved < speed)) break;
         bool force = false;
         if (!recent_.empty()) force = (recent_[id] + g.moved / speed) / 2.0f < 0.5f;  // Flee 2.0 changeset 1

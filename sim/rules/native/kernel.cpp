@@ -13,6 +13,7 @@
 #include "migflow/engine/team.hpp"
 #include "engine/thread_tallies.hpp"
 #include "rules/flagged.hpp"
+#include "rules/id32_runs.hpp"
 
 namespace migflow {
 
@@ -237,21 +238,15 @@ void NativeRuleset::move_block(const DayState& st, AgentStore& a, std::size_t be
                                std::size_t end, std::uint64_t move_key, std::uint64_t dest_key,
                                DayTally& tally, std::vector<Pending>& pending) const {
     // Draws are keyed by global id: the block is handled in runs of consecutive ids
-    // (one run unless the block spans batches shared out among processes).
-    // The fast draw takes a 32-bit index: ids past 2^32 use the low 32 bits with the
-    // key mixed with the high ones (ids below 2^32 keep the plain key), so runs are
-    // also cut at multiples of 2^32.
+    // (one run unless the block spans batches shared out among processes), cut where
+    // the high 32 bits of the ids change (rules/id32_runs.hpp).
     a.for_each_run(begin, end, [&](std::size_t first, std::size_t last, std::uint64_t gid) {
-        while (first < last) {
-            const std::uint64_t hi = gid >> 32;
-            const std::uint64_t room = (std::uint64_t(1) << 32) - (gid & 0xffffffffULL);
-            const std::size_t stop = first + std::size_t(std::min<std::uint64_t>(room, last - first));
-            const auto widen = [hi](std::uint64_t key) { return hi == 0 ? key : detail::mix64(key ^ hi); };
-            move_run(st, a, first, stop, std::uint32_t(gid), widen(move_key), widen(dest_key), tally,
-                     pending);
-            gid += stop - first;
-            first = stop;
-        }
+        detail::for_each_id32_run(first, last, gid,
+                                  [&](std::size_t from, std::size_t stop, std::uint64_t g, std::uint64_t hi) {
+                                      move_run(st, a, from, stop, std::uint32_t(g),
+                                               detail::key_for_high_bits(move_key, hi),
+                                               detail::key_for_high_bits(dest_key, hi), tally, pending);
+                                  });
     });
 }
 
