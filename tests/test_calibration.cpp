@@ -67,6 +67,12 @@ std::string two_case_calibration(const std::filesystem::path& dir, const std::st
     return (dir / "cal.yaml").string();
 }
 
+// Evaluations in a history.csv (0 while it does not exist).
+int history_rows(const std::filesystem::path& hist) {
+    const std::string h = std::filesystem::exists(hist) ? slurp(hist) : "";
+    return std::max(0, static_cast<int>(std::count(h.begin(), h.end(), '\n')) - 1);
+}
+
 std::string without_wall_column(const std::string& csv) {
     std::string out;
     std::istringstream in(csv);
@@ -356,10 +362,7 @@ TEST_CASE("migflow calibrate: SIGINT stops after an evaluation; --resume goes on
     const auto hist = dir.path / "fit/history.csv", err = dir.path / "err.txt", out = dir.path / "out.txt";
     const pid_t pid = spawn_shell(bin + " calibrate -q " + shell_quote(cal) + " > " + shell_quote(out.string()) +
                                   " 2> " + shell_quote(err.string()));
-    auto rows = [&] {
-        const std::string h = std::filesystem::exists(hist) ? slurp(hist) : "";
-        return static_cast<int>(std::count(h.begin(), h.end(), '\n')) - 1;
-    };
+    auto rows = [&] { return history_rows(hist); };
     REQUIRE(wait_until([&] { return rows() >= 5; }, 60));
     REQUIRE(::kill(pid, SIGINT) == 0);
     CHECK(wait_exit(pid, 60) == 130);
@@ -385,10 +388,7 @@ TEST_CASE("migflow validate: SIGINT stops within a fit, writes no table; --resum
     const pid_t pid = spawn_shell(bin + " validate -q -o " + shell_quote((dir.path / "v").string()) + " " +
                                   shell_quote(cal) + " > " + shell_quote(out.string()) + " 2> " +
                                   shell_quote(err.string()));
-    auto rows = [&] {
-        const std::string h = std::filesystem::exists(hist) ? slurp(hist) : "";
-        return static_cast<int>(std::count(h.begin(), h.end(), '\n')) - 1;
-    };
+    auto rows = [&] { return history_rows(hist); };
     REQUIRE(wait_until([&] { return rows() >= 3; }, 60));
     REQUIRE(::kill(pid, SIGINT) == 0);
     CHECK(wait_exit(pid, 60) == 130);

@@ -328,40 +328,33 @@ TEST_CASE("flee ruleset: awareness levels and markers in the link weights", "[fl
     CHECK(share_to_c(1) == Approx(d / (a + d)).epsilon(1e-6));
 }
 
-TEST_CASE("flee ruleset: start_on_foot walks the first link", "[flee][rules]") {
-    Scenario s = chain(150);
-    s.flee->move.start_on_foot = true;
-    s.flee->move.max_walk_speed = 35;
-    Driver d(s, 1);
-    d.step(0);
-    d.step(1);
-    CHECK(d.agents.region[0] == 1);
-    CHECK(d.agents.km_left[0] == Approx(25.0f));
-    d.step(2);  // arrives at B, then hops on at full speed: B, C, D the same day
-    CHECK(d.agents.region[0] == 3);
-    CHECK(d.agents.km_left[0] == 0.0f);
-    CHECK(d.consistent());
-}
-
-TEST_CASE("flee ruleset: start_on_foot walks every day of the first journey", "[flee][rules]") {
-    // A -100- B: 35 km a day on foot, so the first journey takes three days (Flee's
-    // places_travelled == 1 on each of them); the walk tables must not drive it.
-    Scenario s = chain(150, 6);
-    s.routes[0].km = 100;
-    s.flee->move.start_on_foot = true;
-    s.flee->move.max_walk_speed = 35;
-    Driver d(s, 1);
-    d.step(0);
-    d.step(1);
-    CHECK(d.agents.region[0] == 1);
-    CHECK(d.agents.km_left[0] == Approx(65.0f));
-    d.step(2);
-    CHECK(d.agents.region[0] == 1);
-    CHECK(d.agents.km_left[0] == Approx(30.0f));
-    d.step(3);  // arrives at B, then at full speed: C and D the same day
-    CHECK(d.agents.region[0] == 3);
-    CHECK(d.agents.km_left[0] == 0.0f);
-    CHECK(d.consistent());
+TEST_CASE("flee ruleset: start_on_foot walks every day of the first link", "[flee][rules]") {
+    // A -km- B at 35 km a day on foot: the first journey takes as many days as that needs
+    // (Flee's places_travelled == 1 on each; the walk tables must not drive it), then
+    // the agent hops on at full speed: B, C, D the day it arrives.
+    struct Case {
+        double km;
+        std::vector<float> on_foot;  // km_left after each day on the road
+    };
+    for (const Case& c : {Case{60, {25}}, Case{100, {65, 30}}}) {
+        INFO("A-B " << c.km << " km");
+        Scenario s = chain(150, 6);
+        s.routes[0].km = c.km;
+        s.flee->move.start_on_foot = true;
+        s.flee->move.max_walk_speed = 35;
+        Driver d(s, 1);
+        d.step(0);
+        Day t = 1;
+        for (const float left : c.on_foot) {
+            d.step(t++);
+            CHECK(d.agents.region[0] == 1);
+            CHECK(d.agents.km_left[0] == Approx(left));
+        }
+        d.step(t);
+        CHECK(d.agents.region[0] == 3);
+        CHECK(d.agents.km_left[0] == 0.0f);
+        CHECK(d.consistent());
+    }
 }
 
 TEST_CASE("flee ruleset: conflict-driven spawning modes", "[flee][rules]") {
