@@ -7,7 +7,7 @@ usage: analysis/flee_ard_seeds.py CASE_DIR_OR_YAML [--seeds 10] [--threads 2]
 Runs `migflow run CASE --seed k` for k = 1..N, reads /validation's attributes
 (ard_rescaled, ard_unrescaled) from each result and prints them with the mean, the
 standard deviation and, given --flee-ard, the difference to Flee's own figure
-(shared/flee/FIGURES.md; the bar is within 0.03 of it, or better).
+(docs/FLEE-FIGURES.md; the bar is within 0.03 of it, or better).
 """
 import argparse
 import os

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Daily location counts of migflow (mean over seeds) against a Flee run's out.csv-style
-table (`Day,Date,<location>,...`, e.g. shared/flee/flee_runs/<case>_flee_mean.csv).
+table (`Day,Date,<location>,...`, e.g. tests/data/flee_runs/<case>_flee_mean.csv).
 
 Prints, per location, the mean count over days, and the distance
 mean over days of sum_loc |migflow - flee| / sum_loc flee, the measure FIGURES.md uses

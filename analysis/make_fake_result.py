@@ -192,6 +192,10 @@ def main(argv=None):
 
         f.attrs["schema_version"] = np.int32(1)
         f.attrs["migflow_version"] = "0.0.0-fake"
+        for name, value in (("commit", "unknown"), ("modified", "unknown"), ("type", "fake"),
+                            ("compiler", "none"), ("flags", ""), ("hdf5", h5py.version.hdf5_version),
+                            ("tbb", "none"), ("mpi", "none")):
+            f.attrs["build_" + name] = value
         f.attrs["scenario_name"] = a.name
         f.attrs["scenario_file"] = "(make_fake_result.py)"
         f.attrs["scenario_text"] = f"# synthetic result, not from migflow\nname: {a.name}\n"
@@ -276,7 +280,7 @@ def write_measures(f, s, population, total, dates):
 
 
 def ard_series(sim, obs):
-    """Flee's averaged relative difference per day (shared/flee/SPEC.md), for the fake only."""
+    """Flee's averaged relative difference per day (docs/FLEE-SPEC.md), for the fake only."""
     tot_obs = obs.sum(axis=1)
     tot_sim = sim.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):

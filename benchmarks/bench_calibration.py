@@ -3,7 +3,7 @@ in-process runs, each with other parameter values and its own seed. Prints the t
 to load, the time per run (run + Dataset) and the extrapolation to 10,000 runs.
 
     PYTHONPATH=build/python /usr/bin/python3 benchmarks/bench_calibration.py \
-        --case ../shared/flee/cases/burundi --runs 200 --threads 2
+        --case scenarios/flee/burundi --runs 200 --threads 2
 
 With --runs below 10,000 the total for 10,000 is extrapolated from the mean, and says so.
 --workers N runs N scenarios at a time from N Python threads (the GIL is released

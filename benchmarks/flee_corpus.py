@@ -6,7 +6,7 @@ usage: benchmarks/flee_corpus.py CORPUS [--migflow build/migflow] [--threads 2] 
                                  [--flee FLEE_CHECKOUT] [--timeout 600] [--only NAME ...]
 
 A case is a directory holding input_csv/locations.csv. Columns: whether migflow runs it
-(or the first line of its error), its warnings, the ARD (rescaled, shared/flee/SPEC.md)
+(or the first line of its error), its warnings, the ARD (rescaled, docs/FLEE-SPEC.md)
 when the case has observed camps, the agents at the end, and the wall time of the whole
 `migflow run` process. With --flee (a checkout of djgroen/flee holding runscripts/run.py,
 or $FLEE_DIR), Flee runs the case too and its ARD and wall time are added. Exit status

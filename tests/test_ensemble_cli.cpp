@@ -2,12 +2,15 @@
 // files identical for any thread count, N = 1 equal to the single run, paired
 // differences of identical scenarios exactly 0, reruns from the result file alone.
 #include <H5Cpp.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstring>
 
+#include "../sim/output/result_seal.hpp"
 #include "hdf5_datasets.hpp"
 #include "test_support.hpp"
 
@@ -207,4 +210,99 @@ TEST_CASE("events outside a shortened run are notes on stderr, and the run goes 
     CHECK(log.find("tiny.yaml:43:60: shocks[0].to: note: date 2024-01-18 is after the run ends: clipped to 2024-01-16 "
                    "(the day after the last day)") != std::string::npos);
     CHECK(fs::exists(out));
+}
+
+namespace {
+
+// Makes `file` say it was made by another build: `edit` changes its root attributes,
+// then the file is sealed again, as a file written by that build would be.
+void rewrite_build_attributes(const std::string& file, const std::function<void(H5::Group&)>& edit) {
+    {
+        H5::H5File f(file, H5F_ACC_RDWR);
+        H5::Group root = f.openGroup("/");
+        edit(root);
+    }
+    const int fd = ::open(file.c_str(), O_RDWR);
+    REQUIRE(fd >= 0);
+    migflow::detail::seal_result_file(fd, file);
+    ::close(fd);
+}
+
+void set_string_attr(H5::Group& g, const std::string& name, const std::string& value) {
+    if (g.attrExists(name)) g.removeAttr(name);
+    H5::StrType t(H5::PredType::C_S1, value.size());
+    g.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, value);
+}
+
+std::string git_head() {
+    TempDir tmp("git_head");
+    if (run_shell("git -C " MIGFLOW_SOURCE_DIR " rev-parse HEAD > " + (tmp.path / "head").string() + " 2>/dev/null") != 0)
+        return "unknown";
+    std::string head = slurp(tmp.path / "head");
+    while (!head.empty() && head.back() == '\n') head.pop_back();
+    return head;
+}
+
+}  // namespace
+
+TEST_CASE("a result file names the build that made it, and --version and info show it", "[cli][provenance]") {
+    TempDir dir("build_info");
+    const auto run = (dir.path / "run.h5").string(), ens = (dir.path / "ens.h5").string();
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --quiet -o " + run, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 2 --quiet -o " + ens, dir.path / "log") == 0);
+    // The commit is the source tree's (stamped at every build), "unknown" outside git.
+    const std::string commit = root_attr(run, "build_commit");
+    CHECK(commit == git_head());
+    CHECK((root_attr(run, "build_modified") == "yes" || root_attr(run, "build_modified") == "no"));
+    CHECK(root_attr(run, "build_type") == "Release");
+    CHECK(root_attr(run, "build_compiler").find_first_of("0123456789") != std::string::npos);
+    CHECK(root_attr(run, "build_hdf5").find('.') != std::string::npos);
+    CHECK(root_attr(run, "build_tbb").find('.') != std::string::npos);
+    for (const char* a : {"build_commit", "build_modified", "build_compiler", "build_hdf5", "build_tbb", "build_mpi"})
+        CHECK(root_attr(ens, a) == root_attr(run, a));
+
+    REQUIRE(run_migflow_logged("--version", dir.path / "version") == 0);
+    const std::string version = slurp(dir.path / "version");
+    CHECK(version.rfind("migflow " MIGFLOW_VERSION "\n", 0) == 0);
+    CHECK(version.find("\n  commit: " + commit + "\n") != std::string::npos);
+    CHECK(version.find("\n  hdf5: " + root_attr(run, "build_hdf5") + "\n") != std::string::npos);
+    for (const auto& file : {run, ens}) {
+        REQUIRE(run_migflow_logged("info " + file, dir.path / "info") == 0);
+        CHECK(slurp(dir.path / "info").find("build:        commit " + commit.substr(0, 12)) != std::string::npos);
+    }
+}
+
+TEST_CASE("rerun says when this binary is not the build that made the file, and still reruns", "[cli][provenance]") {
+    TempDir dir("build_rerun");
+    const auto first = (dir.path / "first.h5").string(), again = (dir.path / "again.h5").string();
+    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --quiet -o " + first, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("rerun " + first + " --quiet -o " + again, dir.path / "log") == 0);
+    const bool modified = root_attr(first, "build_modified") == "yes";
+    // The same build says nothing, unless its tree had uncommitted changes (then it
+    // cannot know that the code is the same).
+    CHECK((slurp(dir.path / "log").find("note:") == std::string::npos) == !modified);
+
+    rewrite_build_attributes(first, [](H5::Group& root) {
+        set_string_attr(root, "build_commit", std::string(40, '0'));
+        set_string_attr(root, "build_compiler", "GNU 4.8.5");
+    });
+    fs::remove(again);
+    REQUIRE(run_migflow_logged("rerun " + first + " --quiet -o " + again, dir.path / "log") == 0);
+    const std::string log = slurp(dir.path / "log");
+    INFO(log);
+    CHECK(log.find("differs from the build that made " + first + " (commit 000000000000") != std::string::npos);
+    CHECK(log.find("GNU 4.8.5") != std::string::npos);
+    CHECK(log.find("in: commit, compiler") != std::string::npos);
+    check_identical_datasets(first, again);
+
+    rewrite_build_attributes(first, [](H5::Group& root) {
+        for (const char* a : {"build_commit", "build_modified", "build_type", "build_compiler", "build_flags", "build_hdf5",
+                              "build_tbb", "build_mpi", "build_nlopt", "build_eigen", "build_yaml_cpp"})
+            if (root.attrExists(a)) root.removeAttr(a);
+    });
+    fs::remove(again);
+    REQUIRE(run_migflow_logged("rerun " + first + " --quiet -o " + again, dir.path / "log") == 0);
+    CHECK(slurp(dir.path / "log").find("does not record the build that made it") != std::string::npos);
+    REQUIRE(run_migflow_logged("info " + first, dir.path / "info") == 0);
+    CHECK(slurp(dir.path / "info").find("build:        not recorded") != std::string::npos);
 }

@@ -1,6 +1,6 @@
 // DFlee (flood-driven displacement) under the flee ruleset: settings, the flood level
 // file, flood-driven spawning, flood move chances and weights, the forecaster, and
-// Flee's own runs of its two DFlee examples (shared/flee/flee_runs).
+// Flee's own runs of its two DFlee examples (tests/data/flee_runs, from docs/FLEE-FIGURES.md).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -57,7 +57,7 @@ double distance_to_flee_run(const std::string& name, int seeds) {
         for (std::size_t t = 0; t < rec.agents_at.size(); ++t)
             for (std::size_t r = 0; r < s.regions.size(); ++r) mean[t][r] += double(rec.agents_at[t][r]) / seeds;
     }
-    std::ifstream in(flee_root() + "/../flee_runs/" + name + "_flee_mean.csv");
+    std::ifstream in(std::string(MIGFLOW_TEST_DATA) + "/flee_runs/" + name + "_flee_mean.csv");
     std::string line;
     std::getline(in, line);
     std::vector<std::size_t> col;  // region index of each location column
@@ -186,10 +186,8 @@ TEST_CASE("dflee: a flood case written as YAML runs to the same result", "[flee]
 }
 
 TEST_CASE("dflee: Flee's own DFlee examples, within twice Flee's seed-to-seed spread", "[flee][dflee]") {
-    if (!fs::exists(flee_root() + "/dflee_example") || !fs::exists(flee_root() + "/../flee_runs")) {
-        WARN("DFlee examples or Flee's runs not found beside " MIGFLOW_FLEE_CASES "; skipped");
-        return;
-    }
+    REQUIRE(fs::exists(flee_root() + "/dflee_example"));
+    REQUIRE(fs::exists(std::string(MIGFLOW_TEST_DATA) + "/flee_runs"));
     // FIGURES.md: one Flee seed is 0.030-0.042 (dflee_example) and 0.028-0.034
     // (dflee_weather_example) from the mean of the others.
     const double plain = distance_to_flee_run("dflee_example", 5);
@@ -204,11 +202,7 @@ TEST_CASE("dflee: the native model's climate driver reproduces DFlee's flood spa
     // with spawn_climate 0.9: each day it displaces what DFlee's pop_ratio does.
     const Scenario native = load_scenario(std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/flood.yaml");
     const MemoryRecorder a = test::run_scenario(native, 1, 1);
-    if (!fs::exists(flee_root() + "/dflee_example")) {
-        WARN("dflee_example not found at " MIGFLOW_FLEE_CASES "; compared with the hand-computed day 0 only");
-        CHECK(a.spawned[0] == std::vector<std::int64_t>{0, 0, 0, 100, 400, 250, 0, 0, 0});
-        return;
-    }
+    CHECK(a.spawned[0] == std::vector<std::int64_t>{0, 0, 0, 100, 400, 250, 0, 0, 0});
     const Scenario flee = import_flee_case(flee_root() + "/dflee_example");
     const MemoryRecorder b = test::run_scenario(flee, 1, 1);
     REQUIRE(a.spawned.size() == b.spawned.size());

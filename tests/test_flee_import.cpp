@@ -192,10 +192,7 @@ TEST_CASE("flee settings: every rule read, unsupported ones rejected by name", "
 
 TEST_CASE("flee import: the shared real cases", "[flee][import]") {
     const std::string root = MIGFLOW_FLEE_CASES;
-    if (!fs::exists(root + "/burundi")) {
-        WARN("Flee cases not found at " << root << "; skipped");
-        return;
-    }
+    REQUIRE(fs::exists(root + "/burundi"));
     const Scenario b = import_flee_case(root + "/burundi");
     CHECK(b.regions.size() == 30);
     CHECK(b.routes.size() == 41);
@@ -247,10 +244,7 @@ TEST_CASE("flee import: the written YAML scenario runs to the same result", "[fl
     CHECK(a.flow_forward == b.flow_forward);
 
     const std::string burundi = std::string(MIGFLOW_FLEE_CASES) + "/burundi";
-    if (!fs::exists(burundi)) {
-        WARN("Flee cases not found at " MIGFLOW_FLEE_CASES "; real-case round trip skipped");
-        return;
-    }
+    REQUIRE(fs::exists(burundi));
     const Scenario real = import_flee_case(burundi);
     const fs::path out2 = out.parent_path() / "burundi.yaml";
     write_flee_scenario_yaml(real, out2.string());

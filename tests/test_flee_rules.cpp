@@ -73,10 +73,7 @@ std::string case_dir(const char* name) { return std::string(MIGFLOW_FLEE_CASES) 
 }  // namespace
 
 TEST_CASE("flee ruleset: tallies match the agents on the Burundi case", "[flee]") {
-    if (!std::filesystem::exists(case_dir("burundi"))) {
-        WARN("Flee cases not found at " MIGFLOW_FLEE_CASES "; skipped");
-        return;
-    }
+    REQUIRE(std::filesystem::exists(case_dir("burundi")));
     const Scenario s = import_flee_case(case_dir("burundi"));
     Driver d(s, 3);
     for (Day t = 0; t < s.days; ++t) {
@@ -284,10 +281,7 @@ TEST_CASE("flee ruleset: spawning is the observed increase minus the carried deb
 
 TEST_CASE("flee ruleset: reproducible with a seed, for any thread count", "[flee][rules]") {
     const std::string dir = case_dir("burundi");
-    if (!std::filesystem::exists(dir)) {
-        WARN("Flee cases not found at " MIGFLOW_FLEE_CASES "; skipped");
-        return;
-    }
+    REQUIRE(std::filesystem::exists(dir));
     Scenario s = import_flee_case(dir);
     s.days = 120;
     auto run = [&](std::uint64_t seed, int threads) {

@@ -66,10 +66,7 @@ TEST_CASE("bad overrides on a loaded scenario: the loader's messages, scenario u
 
 TEST_CASE("overrides of Flee's settings on an imported case", "[loader][overrides][flee]") {
     const std::string burundi = std::string(MIGFLOW_FLEE_CASES) + "/burundi";
-    if (!std::filesystem::exists(burundi)) {
-        WARN("Flee cases not found at " MIGFLOW_FLEE_CASES "; skipped");
-        return;
-    }
+    REQUIRE(std::filesystem::exists(burundi));
     Scenario s = import_flee_case(burundi);
     const FleeSettings before = *s.flee;
     apply_parameter_overrides(

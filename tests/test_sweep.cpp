@@ -203,11 +203,12 @@ TEST_CASE("migflow sweep runs every run and writes the index then resumes and re
     REQUIRE(rows.size() == 5);
     CHECK(rows[0] == std::vector<std::string>{"run", "point", "seed", "behaviour.lambda_conflict", "file",
                                               "status", "wall_s", "final_agents", "camp_arrivals",
-                                              "peak_camp_population", "ard_rescaled", "ard_unrescaled"});
+                                              "peak_camp_population", "ard_rescaled", "ard_unrescaled", "build"});
     for (int i = 0; i < 4; ++i) {
         INFO("run " << i);
         const auto& row = rows[i + 1];
-        REQUIRE(row.size() == 12);
+        REQUIRE(row.size() == 13);
+        CHECK(row[12].rfind("commit ", 0) == 0);  // the build that made the run file
         CHECK(row[0] == std::to_string(i));
         CHECK(row[2] == std::to_string(1 + i % 2));
         CHECK(row[3] == (i < 2 ? "0.3" : "0.6"));

@@ -127,7 +127,8 @@ TEST_CASE("shards merged give the index and files of the sweep run in one piece"
     CHECK(slurp(log).find("merge: 4 shard(s), 6 run(s), 6 done\n") != std::string::npos);
     const auto merged = index_without_times(dir.path / "parts/index.csv");
     REQUIRE(merged.size() == 7);
-    CHECK(merged[0].back() == "ard_unrescaled");
+    CHECK(merged[0].back() == "build");
+    CHECK(merged[0][merged[0].size() - 2] == "ard_unrescaled");
     CHECK(merged == index_without_times(dir.path / "whole/index.csv"));
     for (int i = 0; i < 6; ++i) {
         const std::string run = "run_00" + std::to_string(i) + ".h5";

@@ -1,4 +1,4 @@
-// Flee's ARD (shared/flee/SPEC.md) on hand-computed examples.
+// Flee's ARD (docs/FLEE-SPEC.md) on hand-computed examples.
 #include <catch2/catch.hpp>
 
 #include "migflow/measures/ard.hpp"

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "migflow/core/build_info.hpp"
 #include "migflow/calibrate/calibrate.hpp"
 #include "migflow/core/csv.hpp"
 
@@ -66,6 +67,7 @@ std::vector<CalibrationRow> read_history(const std::string& path, const Calibrat
 std::string best_yaml(const CalibrationSpec& spec, const CalibrationRow& best, const std::vector<std::string>& case_names) {
     std::ostringstream o;
     o << "# migflow calibrate " << spec.file << ": best of the evaluations, number " << best.evaluation << "\n";
+    o << "# made by migflow " << MIGFLOW_VERSION << ", " << build_summary() << "\n";
     o << "# objective " << to_string(spec.objective) << " (mean over cases and seeds): " << exact_number(best.total) << "\n";
     for (std::size_t c = 0; c < case_names.size(); ++c)
         o << "#   " << case_names[c] << ": " << exact_number(best.case_scores[c]) << "\n";

@@ -12,6 +12,7 @@
 #include "migflow/formats/flee/import.hpp"
 #include "migflow/scenario/params.hpp"
 #include "scenario/loader_internal.hpp"
+#include "core/spec_text.hpp"
 
 namespace migflow {
 
@@ -27,18 +28,6 @@ const std::vector<std::string> parameter_keys = {"range", "log", "start"};
 // Derivative-free NLopt algorithms that honour bounds (docs/CALIBRATION.md).
 const std::vector<std::string> algorithms = {"LN_SBPLX",   "LN_BOBYQA", "LN_NELDERMEAD", "LN_COBYLA",
                                              "GN_CRS2_LM", "GN_ESCH",   "GN_ISRES",      "GN_DIRECT_L"};
-
-std::string resolve(const std::string& base_dir, const std::string& p) {
-    if (p.empty() || p.front() == '/' || base_dir.empty()) return p;
-    return base_dir + "/" + p;
-}
-
-std::string value_text(const YAML::Node& n) {
-    if (n.IsScalar()) return n.Scalar();
-    YAML::Emitter out;
-    out << YAML::Flow << n;
-    return out.c_str();
-}
 
 // The table row of a behaviour.* or agents.* key: its range and whether it is whole.
 struct KnownParam {
@@ -65,11 +54,11 @@ void load_case(LoadContext& ctx, const YAML::Node& n, const std::string& path, c
     CalibrationCase c;
     if (const YAML::Mark m = n.Mark(); m.line >= 0) c.line = m.line + 1, c.column = m.column + 1;
     if (n.IsScalar()) {  // `- path`: the short form
-        if (auto v = ctx.string(n, path)) c.path = resolve(base_dir, *v);
+        if (auto v = ctx.string(n, path)) c.path = detail::resolve_relative(base_dir, *v);
     } else {
         if (!ctx.check_map(n, path, case_keys)) return;
         if (const YAML::Node v = ctx.need(n, "case", path); v.IsDefined())
-            if (auto s = ctx.string(v, path + ".case")) c.path = resolve(base_dir, *s);
+            if (auto s = ctx.string(v, path + ".case")) c.path = detail::resolve_relative(base_dir, *s);
         if (const YAML::Node v = n["name"]; v.IsDefined())
             if (auto s = ctx.string(v, path + ".name")) c.name = *s;
         if (const YAML::Node v = n["ruleset"]; v.IsDefined())
@@ -79,7 +68,7 @@ void load_case(LoadContext& ctx, const YAML::Node& n, const std::string& path, c
                     ctx.problem(v, path + ".ruleset", "got `" + *s + "`, expected native or as_given");
             }
         if (const YAML::Node v = n["set"]; v.IsDefined() && ctx.check_map(v, path + ".set", {}))
-            for (auto it = v.begin(); it != v.end(); ++it) c.set.emplace_back(it->first.Scalar(), value_text(it->second));
+            for (auto it = v.begin(); it != v.end(); ++it) c.set.emplace_back(it->first.Scalar(), detail::override_text(it->second));
         if (const YAML::Node v = n["reference_ard"]; v.IsDefined())
             if (auto x = ctx.number_in(v, path + ".reference_ard", 0, 1e6)) c.reference_ard = *x;
     }
@@ -124,7 +113,7 @@ void load_parameter(LoadContext& ctx, const YAML::Node& key, const YAML::Node& n
     if (n.IsMap()) {
         if (const YAML::Node v = n["log"]; v.IsDefined()) {
             if (v.IsScalar() && (v.Scalar() == "true" || v.Scalar() == "false")) p.log = v.Scalar() == "true";
-            else ctx.problem(v, path + ".log", "got `" + value_text(v) + "`, expected true or false");
+            else ctx.problem(v, path + ".log", "got `" + detail::override_text(v) + "`, expected true or false");
         }
         if (const YAML::Node v = n["start"]; v.IsDefined())
             if (auto x = ctx.number(v, path + ".start")) p.start = *x;
@@ -216,11 +205,11 @@ CalibrationSpec load_calibration_text(const std::string& text, const std::string
             spec.optimiser_seed = static_cast<std::uint64_t>(*v);
     if (const YAML::Node n = r["tolerance"]; n.IsDefined())
         if (auto v = ctx.number_in(n, "tolerance", 0, 1)) spec.tolerance = *v;
-    spec.output_dir = resolve(base_dir, std::filesystem::path(name_for_errors).stem().string() + "_out");
+    spec.output_dir = detail::resolve_relative(base_dir, std::filesystem::path(name_for_errors).stem().string() + "_out");
     if (const YAML::Node n = r["output_dir"]; n.IsDefined())
         if (auto v = ctx.string(n, "output_dir")) {
             if (v->empty()) ctx.problem(n, "output_dir", "must not be empty");
-            spec.output_dir = resolve(base_dir, *v);
+            spec.output_dir = detail::resolve_relative(base_dir, *v);
         }
     if (!diag.empty()) throw InputError(detail::in_reading_order(diag.problems()));
     return spec;

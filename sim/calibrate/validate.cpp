@@ -96,6 +96,7 @@ std::string validation_markdown(const CalibrationSpec& spec, const CrossValidati
     for (const ValidationFold& f : cv.folds)
         s << "| " << f.case_name << " | " << (f.reference ? fixed(*f.reference) : "") << " | " << fixed(f.at_start)
           << " | " << fixed(f.in_sample) << " | " << fixed(f.out_of_sample) << " |\n";
+    s << "\nmigflow " << MIGFLOW_VERSION << ", " << build_summary() << "\n";
     return s.str();
 }
 

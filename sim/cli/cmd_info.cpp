@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "output/hdf5_util.hpp"
+#include "output/result_header.hpp"
 #include "cli/commands.hpp"
 #include "cli/info_outcomes.hpp"
 #include "migflow/measures/quantile.hpp"
@@ -81,6 +82,18 @@ std::string column_band(const std::vector<double>& m, std::size_t cols, std::siz
 }
 
 // Ensembles and comparisons: what was run, and per camp its peak with the band.
+// The build that made the file (build_info.hpp), or that it predates the record.
+void print_build(const H5::Group& root, std::ostream& out) {
+    const std::vector<BuildItem> build = read_build_attributes(root);
+    if (build.empty()) {
+        out << "build:        not recorded (a file from before migflow recorded its build)\n";
+        return;
+    }
+    out << "build:        " << build_summary(build) << '\n';
+    for (const BuildItem& b : build)
+        if (b.name == "hdf5" || b.name == "tbb") out << "              " << b.name << ' ' << b.value << '\n';
+}
+
 void print_ensemble_info(H5::H5File& file, const std::string& path, std::ostream& out) {
     const H5::Group root = file.openGroup("/");
     const bool comparison = file.nameExists("/comparison");
@@ -98,6 +111,7 @@ void print_ensemble_info(H5::H5File& file, const std::string& path, std::ostream
         << "days:         " << read_int_attr(root, "days") << '\n'
         << "migflow:      " << read_string_attr(root, "migflow_version") << ", " << read_int_attr(root, "threads")
         << " thread(s), " << fmt(read_double_attr(root, "wall_seconds"), 2) << " s\n";
+    print_build(root, out);
     const std::string camps = top + (comparison ? "/difference" : "") + "/camp_outcomes";
     const auto names = read_strings(file.openDataSet(camps + "/name"));
     if (names.empty()) return;
@@ -180,6 +194,7 @@ void print_info(const std::string& path, std::ostream& out) {
         << (root.attrExists("ranks") ? std::to_string(read_int_attr(root, "ranks")) : std::string("1"))
         << " rank(s) x " << read_int_attr(root, "threads") << " thread(s), "
         << fmt(read_double_attr(root, "wall_seconds"), 2) << " s\n";
+    print_build(root, out);
     if (T == 0) {
         out << "(no days recorded)\n";
         return;

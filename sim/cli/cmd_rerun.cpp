@@ -1,9 +1,11 @@
 // `migflow rerun OUT.h5 -o AGAIN.h5`: runs again what a result file records (its
 // effective scenario text, kept input files and seed), from the file alone.
+#include <cstdio>
 #include <filesystem>
 
 #include "cli/commands.hpp"
 #include "cli/run_scenario.hpp"
+#include "migflow/core/build_info.hpp"
 #include "migflow/output/provenance.hpp"
 
 namespace migflow::cli {
@@ -26,6 +28,17 @@ int rerun(const RerunArgs& ra, Team& team) {
     if (std::filesystem::equivalent(ra.input, ra.output, ec))
         throw UsageError("-o must name another file than the one being rerun");
     const RecordedRun run = read_recorded_run(ra.input);
+    // A different build may give different numbers for the same seed: say so, then rerun.
+    if (run.build.empty()) {
+        std::fprintf(stderr, "note: %s does not record the build that made it; this binary is %s, and its "
+                     "results may differ\n", ra.input.c_str(), build_summary().c_str());
+    } else if (const auto diff = build_differences(run.build); !diff.empty()) {
+        std::string what;
+        for (const std::string& d : diff) what += (what.empty() ? "" : ", ") + d;
+        std::fprintf(stderr, "note: this binary (%s) differs from the build that made %s (%s) in: %s; its "
+                     "results may differ\n", build_summary().c_str(), ra.input.c_str(),
+                     build_summary(run.build).c_str(), what.c_str());
+    }
     return run_scenario([&] { return run.scenario; }, ra.output, run.replicates, ra.threads, ra.quiet, team);
 }
 

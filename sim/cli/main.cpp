@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/quiet_hdf5_destructors.hpp"
+#include "migflow/core/build_info.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/engine/team.hpp"
 #include "migflow/output/recorder.hpp"
@@ -91,7 +92,10 @@ int main(int argc, char** argv) {
         std::abort();
     });
     CLI::App app{"migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "migflow"};
-    app.set_version_flag("--version", "migflow " MIGFLOW_VERSION);
+    // The version, then the build every result file records (build_info.hpp).
+    std::string version = "migflow " MIGFLOW_VERSION;
+    for (const migflow::BuildItem& b : migflow::build_info()) version += "\n  " + b.name + ": " + b.value;
+    app.set_version_flag("--version", version);
     app.require_subcommand(1);
     app.footer(docs_footer);
     const Command commands[] = {add_run_command(app, *team),  add_compare_command(app), add_rerun_command(app, *team),

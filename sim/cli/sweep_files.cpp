@@ -11,11 +11,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "migflow/core/build_info.hpp"
 #include "migflow/core/csv.hpp"
 #include "migflow/core/files.hpp"
 #include "migflow/sweep/resume.hpp"
 #include "output/camp_totals.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/result_header.hpp"
 
 namespace migflow::cli {
 
@@ -69,7 +71,7 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
     for (const auto& k : keys) out << ',' << csv_cell(k);
     out << ",file,status,wall_s,final_agents,camp_arrivals,peak_camp_population";
     if (with_ard) out << ",ard_rescaled,ard_unrescaled";
-    out << '\n';
+    out << ",build\n";
     for (const SweepRun& run : runs) {
         const RunResult& res = results.at(static_cast<std::size_t>(run.index));
         out << run.index << ',' << run.point << ',' << run.seed;
@@ -85,7 +87,7 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
             out << ',' << (done && res.ard_rescaled ? number(*res.ard_rescaled, "%.8g") : "");
             out << ',' << (done && res.ard_unrescaled ? number(*res.ard_unrescaled, "%.8g") : "");
         }
-        out << '\n';
+        out << ',' << (done ? csv_cell(res.build) : "") << '\n';
     }
     write_file_atomically(path, out.str());
 }
@@ -109,6 +111,8 @@ std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed
         r.peak_camp_population = camps.peak_population;
         if (has_attr(root, "ard_rescaled")) r.ard_rescaled = read_double_attr(root, "ard_rescaled");
         if (has_attr(root, "ard_unrescaled")) r.ard_unrescaled = read_double_attr(root, "ard_unrescaled");
+        const std::vector<BuildItem> build = read_build_attributes(root);
+        r.build = build.empty() ? "not recorded" : build_summary(build);
         return r;
     } catch (const H5::Exception&) {
         return std::nullopt;

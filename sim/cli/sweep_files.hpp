@@ -19,6 +19,7 @@ struct RunResult {
     double camp_arrivals = 0.0;         // people, over the run
     double peak_camp_population = 0.0;  // people, the fullest day of all camps together
     std::optional<double> ard_rescaled, ard_unrescaled;
+    std::string build;  // the build that made the run's file (build_summary), "not recorded" for older files
 };
 
 // Writes an index of `runs` (the whole plan, or a shard's part) through a temporary file

@@ -1,4 +1,4 @@
-// Flee's averaged relative difference (shared/flee/SPEC.md, "The validation metric").
+// Flee's averaged relative difference (docs/FLEE-SPEC.md, "The validation metric").
 #include "migflow/measures/ard.hpp"
 
 #include <algorithm>

@@ -13,6 +13,7 @@
 #include "migflow/output/result_check.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/result_header.hpp"
 
 namespace migflow {
 
@@ -83,6 +84,7 @@ RecordedRun read_recorded_run(const std::string& path) {
         if (has_attr(root, "scenario_base_text")) base_text = read_string_attr(root, "scenario_base_text");
         run.seed = read_uint_attr(root, "seed");
         if (has_attr(root, "replicates")) run.replicates = static_cast<std::size_t>(read_int_attr(root, "replicates"));
+        run.build = read_build_attributes(root);
         inputs = read_inputs(f);
         if (f.nameExists("/inputs") && has_attr(f.openGroup("/inputs"), "complete") &&
             read_int_attr(f.openGroup("/inputs"), "complete") == 0)

@@ -18,6 +18,13 @@ constexpr std::size_t max_chunk_rows = 32;
 constexpr std::size_t max_chunk_cols = 8192;
 }  // namespace
 
+std::vector<BuildItem> read_build_attributes(const H5::H5Object& root) {
+    std::vector<BuildItem> out;
+    for (const BuildItem& b : build_info())
+        if (has_attr(root, "build_" + b.name)) out.push_back({b.name, read_string_attr(root, "build_" + b.name)});
+    return out;
+}
+
 void write_run_attributes(H5::H5File& file, const Scenario& s, std::uint64_t seed, int threads,
                           const std::string& version) {
     H5::Group root = file.openGroup("/");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "migflow/core/build_info.hpp"
 #include "migflow/engine/world.hpp"
 
 namespace migflow::detail {
@@ -14,6 +15,10 @@ namespace migflow::detail {
 // input files) and the seed; `threads` as really used.
 void write_run_attributes(H5::H5File& file, const Scenario& s, std::uint64_t seed, int threads,
                           const std::string& version);
+
+// The build_* root attributes a file recorded (build_info.hpp); empty for a file older
+// than them.
+std::vector<BuildItem> read_build_attributes(const H5::H5Object& root);
 
 // /time, /regions and /routes.
 void write_time_and_network(H5::H5File& file, const Scenario& s, const World& w);

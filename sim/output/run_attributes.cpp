@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "migflow/core/build_info.hpp"
 #include "migflow/core/date.hpp"
 
 namespace migflow {
@@ -27,6 +28,7 @@ std::vector<RunAttribute> run_attributes(const Scenario& s, std::uint64_t seed, 
         {"threads", threads},
         {"scenario_kind", s.source_kind},
     };
+    for (const BuildItem& b : build_info()) a.push_back({"build_" + b.name, b.value});
     if (!s.overrides.empty()) {
         std::string lines;
         for (const auto& [k, v] : s.overrides) lines += k + "=" + v + "\n";

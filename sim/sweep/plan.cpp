@@ -16,6 +16,7 @@
 #include "migflow/formats/flee/import.hpp"
 #include "migflow/engine/rng.hpp"
 #include "scenario/loader_internal.hpp"
+#include "core/spec_text.hpp"
 
 namespace migflow {
 
@@ -38,19 +39,6 @@ SweepOrigin origin_of(const LoadContext& ctx, const YAML::Node& value, const YAM
     if (const YAML::Mark m = value.Mark(); m.line >= 0) o.line = m.line + 1, o.column = m.column + 1;
     if (const YAML::Mark m = key_node.Mark(); m.line >= 0) o.key_line = m.line + 1, o.key_column = m.column + 1;
     return o;
-}
-
-// An override value as `--set` takes it: scalars as written, lists and maps in flow style.
-std::string value_text(const YAML::Node& n) {
-    if (n.IsScalar()) return n.Scalar();
-    YAML::Emitter out;
-    out << YAML::Flow << n;
-    return out.c_str();
-}
-
-std::string resolve(const std::string& base_dir, const std::string& p) {
-    if (p.empty() || p.front() == '/' || base_dir.empty()) return p;
-    return base_dir + "/" + p;
 }
 
 std::string default_output_dir(const std::string& file) {
@@ -107,7 +95,7 @@ void load_set(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<s
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string path = detail::join_path("set", it->first.Scalar());
         if (!check_override_key(ctx, it->first, path, used, here)) continue;
-        spec.fixed.emplace_back(it->first.Scalar(), value_text(it->second));
+        spec.fixed.emplace_back(it->first.Scalar(), detail::override_text(it->second));
         spec.fixed_origins.push_back(origin_of(ctx, it->second, it->first, path));
     }
 }
@@ -130,7 +118,7 @@ void load_grid(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<
         }
         SweepAxis axis{it->first.Scalar(), {}, {}};
         for (std::size_t i = 0; i < values.size(); ++i) {
-            axis.values.push_back(value_text(values[i]));
+            axis.values.push_back(detail::override_text(values[i]));
             axis.origins.push_back(origin_of(ctx, values[i], it->first, detail::index_path(path, i)));
         }
         spec.grid.push_back(std::move(axis));
@@ -269,12 +257,12 @@ SweepSpec load_sweep_text(const std::string& text, const std::string& name_for_e
     spec.file = name_for_errors;
     ctx.check_map(r, "", sweep_keys);
     if (const YAML::Node n = ctx.need(r, "scenario", ""); n.IsDefined())
-        if (const auto v = ctx.string(n, "scenario")) spec.scenario = resolve(base_dir, *v);
-    spec.output_dir = resolve(base_dir, default_output_dir(name_for_errors));
+        if (const auto v = ctx.string(n, "scenario")) spec.scenario = detail::resolve_relative(base_dir, *v);
+    spec.output_dir = detail::resolve_relative(base_dir, default_output_dir(name_for_errors));
     if (const YAML::Node n = r["output_dir"]; n.IsDefined())
         if (const auto v = ctx.string(n, "output_dir")) {
             if (v->empty()) ctx.problem(n, "output_dir", "must not be empty");
-            spec.output_dir = resolve(base_dir, *v);
+            spec.output_dir = detail::resolve_relative(base_dir, *v);
         }
     if (const YAML::Node n = ctx.need(r, "seeds", ""); n.IsDefined()) load_seeds(ctx, n, spec);
     std::set<std::string> used;

@@ -14,8 +14,8 @@ status=0
 fail() { echo "FAIL: $*"; status=1; }
 # An index without its wall_s column, which differs between any two runs.
 index_body() {
-  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_s") w = i }
-                    { out = ""; for (i = 1; i <= NF; i++) if (i != w) out = out (out == "" ? "" : OFS) $i; print out }' "$1"
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_s" || $i == "build") skip[i] = 1 }
+                    { out = ""; for (i = 1; i <= NF; i++) if (!(i in skip)) out = out (out == "" ? "" : OFS) $i; print out }' "$1"
 }
 
 # Run 0 is long (2000 days of the Sahel scenario, 100,000 agents); runs 1 to 4 are 200

@@ -44,8 +44,8 @@ await() {
 }
 # An index without its wall_s column, which differs between any two runs.
 index_body() {
-  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_s") w = i }
-                    { out = ""; for (i = 1; i <= NF; i++) if (i != w) out = out (out == "" ? "" : OFS) $i; print out }' "$1"
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_s" || $i == "build") skip[i] = 1 }
+                    { out = ""; for (i = 1; i <= NF; i++) if (!(i in skip)) out = out (out == "" ? "" : OFS) $i; print out }' "$1"
 }
 same_series() {  # same_series A.h5 B.h5: the datasets a run's results are made of
   local d

@@ -1,6 +1,6 @@
 #pragma once
 // Comparison of simulated and observed counts: Flee's averaged relative difference
-// (shared/flee/SPEC.md, docs/FLEE.md).
+// (docs/FLEE-SPEC.md, docs/FLEE.md).
 #include <vector>
 
 namespace migflow {

@@ -17,7 +17,8 @@ struct RunAttribute {
 
 // schema_version, migflow_version, the scenario (name, file, effective text, kind, and
 // with overrides their list and the text before them), seed, ruleset, people_per_agent,
-// start_date, days, threads: in the order the file writes them.
+// start_date, days, threads, then the build that made it (build_commit, build_modified,
+// ... as build_info() lists them): in the order the file writes them.
 std::vector<RunAttribute> run_attributes(const Scenario& s, std::uint64_t seed, int threads,
                                          const std::string& version);
 

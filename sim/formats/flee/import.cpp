@@ -1,4 +1,4 @@
-// A Flee case directory -> Scenario with `ruleset: flee` (shared/flee/SPEC.md,
+// A Flee case directory -> Scenario with `ruleset: flee` (docs/FLEE-SPEC.md,
 // docs/FLEE.md). Every problem in any file is collected; InputError is thrown once.
 #include "migflow/formats/flee/import.hpp"
 

@@ -1,5 +1,5 @@
 // Flee's validation data (source_data/): dated counts per camp, registration
-// corrections and the interpolation Flee's DataTable applies (shared/flee/SPEC.md).
+// corrections and the interpolation Flee's DataTable applies (docs/FLEE-SPEC.md).
 #include <cmath>
 
 #include "formats/flee/import_internal.hpp"

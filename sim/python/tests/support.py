@@ -5,7 +5,7 @@ import tempfile
 
 SOURCE = os.environ.get("MIGFLOW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("MIGFLOW_BINARY", "migflow")
-FLEE_CASES = os.environ.get("MIGFLOW_FLEE_CASES", os.path.join(SOURCE, "..", "shared", "flee", "cases"))
+FLEE_CASES = os.environ.get("MIGFLOW_FLEE_CASES", os.path.join(SOURCE, "scenarios", "flee"))
 
 
 def scenario(name):

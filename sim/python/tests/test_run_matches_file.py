@@ -82,7 +82,6 @@ class RunMatchesFile(unittest.TestCase):
         # The scenario itself is unchanged by a run's overrides.
         self.assertNotEqual(sc["behaviour.beta_camp"], 1.7)
 
-    @unittest.skipUnless(os.path.isdir(os.path.join(support.FLEE_CASES, "burundi")), "no Flee cases")
     def test_flee_case_with_validation(self):
         case = os.path.join(support.FLEE_CASES, "burundi")
         out = support.temp_dir(self)

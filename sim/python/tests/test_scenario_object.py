@@ -106,8 +106,6 @@ class ScenarioObject(unittest.TestCase):
 
     def test_flee_settings_override(self):
         case = os.path.join(support.FLEE_CASES, "burundi")
-        if not os.path.isdir(case):
-            self.skipTest("no Flee cases")
         sc = migflow.Scenario.from_flee(case)
         base = sc.run(seed=1)
         changed = sc.run(seed=1, set={"flee.move_rules.camp_weight": 3.0})
@@ -118,8 +116,6 @@ class ScenarioObject(unittest.TestCase):
 
     def test_flee_case_under_the_native_model(self):
         case = os.path.join(support.FLEE_CASES, "burundi")
-        if not os.path.isdir(case):
-            self.skipTest("no Flee cases")
         sc = migflow.Scenario.from_flee(case, ruleset="native")
         self.assertEqual(sc.ruleset, "native")
         res = sc.run(seed=4, set={"agents.people_per_agent": 200})

@@ -1,4 +1,4 @@
-// The flee ruleset: Flee 3's rules (shared/flee/SPEC.md, docs/FLEE.md) on the
+// The flee ruleset: Flee 3's rules (docs/FLEE-SPEC.md, docs/FLEE.md) on the
 // engine's agent columns. Region work once per day (tables.cpp, walks.cpp); the agent
 // kernel is parallel over fixed blocks and reads only start-of-day tables, so 1 and
 // N threads give identical results.

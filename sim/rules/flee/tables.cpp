@@ -1,4 +1,4 @@
-// Region and link tables of the flee ruleset (shared/flee/SPEC.md steps 4-5, Flee 3's
+// Region and link tables of the flee ruleset (docs/FLEE-SPEC.md steps 4-5, Flee 3's
 // moving.py: getEndPointScore, getCapMultiplier, calculateLinkWeight).
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 #pragma once
-// Flee input directories (shared/flee/SPEC.md): read one into a Scenario with
+// Flee input directories (docs/FLEE-SPEC.md): read one into a Scenario with
 // `ruleset: flee`, or write it as a native YAML scenario with side CSV files.
 #include <string>
 

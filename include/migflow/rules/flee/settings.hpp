@@ -1,5 +1,5 @@
 #pragma once
-// Settings of the `flee` ruleset: Flee 3's simsetting.yml (shared/flee/SPEC.md,
+// Settings of the `flee` ruleset: Flee 3's simsetting.yml (docs/FLEE-SPEC.md,
 // docs/FLEE.md). Defaults are Flee 3's own defaults.
 #include <string>
 #include <vector>
