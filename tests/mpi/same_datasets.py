@@ -6,8 +6,14 @@ import sys
 import h5py
 import numpy as np
 
-# Attributes that may differ between runs of the same scenario and seed.
+# Attributes that may differ between runs of the same scenario and seed: how the run was
+# executed, and which build ran it (build_*: an MPI build and a serial one name different
+# MPI libraries, a rebuilt tree another commit; the datasets must still agree).
 EXECUTION_ATTRS = {"threads", "ranks", "wall_seconds"}
+
+
+def execution_attr(key):
+    return key in EXECUTION_ATTRS or key.startswith("build_")
 
 
 def items(f):
@@ -35,7 +41,7 @@ def compare(path_a, path_b):
             if not same_value(ia[name][()], ib[name][()]):
                 problems.append(f"{name}: values differ")
         for key in sorted(set(fa.attrs) | set(fb.attrs)):
-            if key in EXECUTION_ATTRS:
+            if execution_attr(key):
                 continue
             if key not in fa.attrs or key not in fb.attrs or not same_value(fa.attrs[key], fb.attrs[key]):
                 problems.append(f"root attribute {key} differs")
