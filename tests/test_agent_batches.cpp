@@ -1,4 +1,4 @@
-// AgentStore batches (DESIGN.md §5): global ids in creation order, one contiguous slice
+// AgentStore batches (docs/DESIGN.md §5): global ids in creation order, one contiguous slice
 // per process in rank order, every process's share within one of the others'.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// The distributed run (DESIGN.md §5) without MPI: P "ranks" are P threads of this
+// The distributed run (docs/DESIGN.md §5) without MPI: P "ranks" are P threads of this
 // process, each running its own Simulation, joined by a Team whose collectives meet at
 // a barrier. Every rank must record exactly what a lone process records, for both
 // rulesets with contested camps; the real MPI runs are tests/mpi/.

@@ -129,7 +129,7 @@ int run(const RunArgs& ra, Team& team) {
 int run_scenario(const std::function<Scenario()>& load, const std::string& output, std::size_t replicates,
                  int threads, bool quiet, Team& team) {
     // Under MPI every rank loads the scenario and builds the whole region graph
-    // (DESIGN.md §5); rank 0 alone writes the file. Each step is agreed among the ranks,
+    // (docs/DESIGN.md §5); rank 0 alone writes the file. Each step is agreed among the ranks,
     // so an error on any of them ends all (team.hpp: together).
     const std::atomic<int>& stop = install_stop_signals();  // before loading: that can take a while
     Scenario s;

@@ -1,5 +1,5 @@
 #pragma once
-// The processes' one message of the day (DESIGN.md §5): the tally columns the agent
+// The processes' one message of the day (docs/DESIGN.md §5): the tally columns the agent
 // kernels count, summed over the processes, with a failure flag riding along.
 #include <chrono>
 #include <vector>

@@ -1,4 +1,4 @@
-// The daily step (DESIGN.md §1) and the run loop.
+// The daily step (docs/DESIGN.md §1) and the run loop.
 #include "migflow/engine/simulation.hpp"
 
 #include <tbb/global_control.h>
@@ -99,7 +99,7 @@ Simulation::Simulation(const Scenario& scenario, RunOptions options)
 
 Simulation::~Simulation() = default;
 
-// One day: the stages of DESIGN.md §1, each timed. With several processes, every
+// One day: the stages of docs/DESIGN.md §1, each timed. With several processes, every
 // collective is reached by all of them whatever fails: errors ride on the collectives
 // (the spawn agreement, the ruleset's own, the exchange) and are settled after them.
 void Simulation::advance(Day t, Recorder& recorder) {

@@ -86,7 +86,8 @@ OriginDestination origin_destination(const OriginRuns& runs, const AgentStore& a
     });
 
     // Exact sizes, and each group freed once copied: the pairs exist about once, not
-    // four times over, at the peak (24 bytes per pair; benchmarks/RESULTS.md).
+    // four times over, at the peak (24 bytes per pair; docs/PERFORMANCE.md "Origins as
+    // runs of ids").
     OriginDestination od;
     od.origin_runs = runs.runs();
     std::size_t pairs = 0;

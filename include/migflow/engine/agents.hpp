@@ -1,5 +1,5 @@
 #pragma once
-// AgentStore: one column per field (DESIGN.md §4). Agent ids are global: the order of
+// AgentStore: one column per field (docs/DESIGN.md §4). Agent ids are global: the order of
 // creation over the whole run, whatever the number of processes sharing it.
 #include <cstdint>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Time-varying region fields (DESIGN.md §3): conflict, economy, climate for day t,
+// Time-varying region fields (docs/DESIGN.md §3): conflict, economy, climate for day t,
 // with the scheduled shocks applied.
 #include <Eigen/Core>
 #include <vector>

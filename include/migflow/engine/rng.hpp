@@ -1,5 +1,5 @@
 #pragma once
-// Counter-based random numbers (DESIGN.md §4): a draw is a pure function of
+// Counter-based random numbers (docs/DESIGN.md §4): a draw is a pure function of
 // (seed, stream, day, index), so any thread or rank computes the same value.
 #include <cstdint>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The daily step (DESIGN.md §1) and the run loop.
+// The daily step (docs/DESIGN.md §1) and the run loop.
 #include <chrono>
 #include <functional>
 #include <memory>

@@ -1,5 +1,5 @@
 #pragma once
-// The processes that share one run (DESIGN.md §5): this process alone, or the MPI ranks
+// The processes that share one run (docs/DESIGN.md §5): this process alone, or the MPI ranks
 // when migflow is built with MIGFLOW_MPI and started by mpirun/srun. The engine talks
 // to the other processes only through this interface, so it has no MPI in it.
 #include <cstdint>
@@ -30,7 +30,7 @@ public:
 };
 
 // Thrown on the processes that did not fail themselves once the team agreed that
-// another one failed; that one reports the error (DESIGN.md §5: never throw past a
+// another one failed; that one reports the error (docs/DESIGN.md §5: never throw past a
 // collective, agree on failure and exit on every rank).
 class PeerFailure : public std::runtime_error {
 public:

@@ -29,7 +29,7 @@ constexpr std::size_t block_size = 1 << 11;
 // Nodes per location in the walk tables: about one per `agents_per_walk_node` agents
 // there on average, so that building them costs less than the agents they serve, and
 // at most max_walk_nodes, so that the day's tables stay in the caches (more nodes
-// cover more hops but cost more misses: benchmarks/RESULTS.md, "Flee ruleset").
+// cover more hops but cost more misses: docs/PERFORMANCE.md "Walk tables").
 constexpr double agents_per_walk_node = 8.0;
 constexpr std::size_t min_walk_nodes = 16, max_walk_nodes = 192;
 constexpr float not_quite_there = detail::flee_not_quite_there;
@@ -443,7 +443,8 @@ private:
     // picks were no closure in force) is closed was blocked by a closure; one that
     // draws a link into a camp too full to enter (link_stay) was turned away.
     // Out of line and cold: movers that are turned away or meet a closure are few, and
-    // inlined this would cost every mover registers (docs/FLEE.md, benchmarks/RESULTS.md).
+    // inlined this would cost every mover registers (docs/FLEE.md, docs/PERFORMANCE.md
+    // "Cold out-of-line paths").
     [[gnu::noinline, gnu::cold]] void count_turned_away(const detail::FleeTables& T, RegionIndex r,
                                                         std::uint64_t bits, std::int32_t l, DayTally& t) const {
         if (T.closure_touched[r]) {

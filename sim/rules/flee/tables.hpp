@@ -1,6 +1,6 @@
 #pragma once
 // Internal: the region- and link-level tables of the flee ruleset, computed once per
-// day (DESIGN.md §1 stage 2), so that each agent costs O(links of its location).
+// day (docs/DESIGN.md §1 stage 2), so that each agent costs O(links of its location).
 // Exposed for tests/test_flee_rules.cpp.
 #include <cstdint>
 #include <vector>

@@ -66,7 +66,8 @@ private:
     void depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
                 DayTally& tally) const;
     void admit(AgentStore& a, std::size_t blocks, std::exception_ptr failed);
-    // Out of line and cold: inlined, it cost every mover 11 instructions (RESULTS.md).
+    // Out of line and cold: inlined, it cost every mover 11 instructions
+    // (docs/PERFORMANCE.md "Cold out-of-line paths").
     [[gnu::noinline, gnu::cold]] void count_turned_away(const DayState& st, RegionIndex i, double u,
                                                         DayTally& tally) const;
     void move_block(const DayState& st, AgentStore& a, std::size_t begin, std::size_t end,
