@@ -46,22 +46,12 @@ DATASETS = {
     "routes/from": (("E",), "i", None),
     "routes/to": (("E",), "i", None),
     "routes/km": (("E",), "f", "km"),
-    "series/population": (("T", "R"), "f", "people"),
-    "series/agents": (("T", "R"), "i", "agents"),
-    "series/arrivals": (("T", "R"), "i", "agents"),
-    "series/departures": (("T", "R"), "i", "agents"),
-    "series/spawned": (("T", "R"), "i", "agents"),
-    "series/turned_away_full": (("T", "R"), "i", "agents"),
-    "series/blocked_by_closure": (("T", "R"), "i", "agents"),
-    "series/refused_full": (("T", "R"), "i", "agents"),
-    "series/route_flow_forward": (("T", "E"), "i", "agents"),
-    "series/route_flow_backward": (("T", "E"), "i", "agents"),
-    "series/in_transit": (("T",), "i", "agents"),
-    "series/total_agents": (("T",), "i", "agents"),
-    "drivers/conflict": (("T", "R"), "f", None),
-    "drivers/economy": (("T", "R"), "f", None),
-    "drivers/climate": (("T", "R"), "f", None),
 }
+# The per-day series and drivers, from the one output catalogue (analysis/schema.json).
+_SHAPE = {"regions": ("T", "R"), "routes": ("T", "E"), "one": ("T",)}
+_KIND = {"int64": "i", "float64": "f"}
+for _e in mfresult.SCHEMA["series"]:
+    DATASETS[f"{_e['group']}/{_e['name']}"] = (_SHAPE[_e["width"]], _KIND[_e["type"]], _e["units"])
 # Series every ensemble section has a band of: every /series dataset of a single run
 # (the ensemble writer bands each series the recorder writes), dimension scales aside.
 BANDED = {name.split("/")[1]: spec for name, spec in DATASETS.items() if name.startswith("series/")}

@@ -10,9 +10,15 @@ dataset raises ResultError with one readable line, which the scripts print befor
 exiting with status 1.
 """
 import datetime as dt
+import json
 import os
 
 import numpy as np
+
+# The one output catalogue (sim/output/catalogue.cpp), as `migflow schema --json` prints
+# it; a test keeps this copy equal to the binary's.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema.json"), encoding="utf-8") as _f:
+    SCHEMA = json.load(_f)
 
 
 class ResultError(Exception):
@@ -86,15 +92,10 @@ STATIC = [
     "routes/from", "routes/to", "routes/km",
 ]
 BAND_NAMES = ["p05", "p25", "p50", "p75", "p95", "mean"]
-SERIES = ["population", "agents", "arrivals", "departures", "spawned", "route_flow_forward",
-          "route_flow_backward", "in_transit", "total_agents"]
+# Every per-day series of a single run; ensembles keep a band of each /series one.
+SERIES = [e["name"] for e in SCHEMA["series"] if e["group"] == "series"]
 
-REQUIRED = STATIC + [
-    "series/population", "series/agents", "series/arrivals", "series/departures",
-    "series/spawned", "series/route_flow_forward", "series/route_flow_backward",
-    "series/in_transit", "series/total_agents",
-    "drivers/conflict", "drivers/economy", "drivers/climate",
-]
+REQUIRED = STATIC + [f"{e['group']}/{e['name']}" for e in SCHEMA["series"]]
 
 
 class Result:

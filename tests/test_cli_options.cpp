@@ -114,6 +114,7 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
         {"info", {"OUT.h5"}},
         {"import-flee", {"FLEE_DIR", "-o,--output", "--native"}},
         {"params", {"--markdown"}},
+        {"schema", {"--json"}},
         {"sweep", {"SWEEP.yaml", "--dry-run", "--threads", "--resume", "--overwrite", "--shard", "--merge"}},
         {"export", {"INPUT", "--format", "-o,--output", "--overwrite"}},
         {"report", {"OUT.h5", "--baseline", "-o,--output", "MIGFLOW_ANALYSIS_DIR", "MIGFLOW_PYTHON"}},
@@ -132,7 +133,7 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
     }
     const Outcome top = run_cli("--help");
     CHECK(top.code == 0);
-    for (const char* sub : {"run", "check", "info", "import-flee", "params", "sweep", "export", "report", "calibrate", "validate"})
+    for (const char* sub : {"run", "check", "info", "import-flee", "params", "schema", "sweep", "export", "report", "calibrate", "validate"})
         CHECK(top.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
     const Outcome version = run_cli("--version");
     CHECK(version.code == 0);

@@ -14,6 +14,7 @@ Command add_check_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
 Command add_import_flee_command(CLI::App& app);
 Command add_params_command(CLI::App& app);
+Command add_schema_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app, Team& team);  // team: the ranks sharing the runs
 Command add_export_command(CLI::App& app);
 Command add_report_command(CLI::App& app);

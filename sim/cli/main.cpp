@@ -98,10 +98,12 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", version);
     app.require_subcommand(1);
     app.footer(docs_footer);
-    const Command commands[] = {add_run_command(app, *team),  add_compare_command(app), add_rerun_command(app, *team),
-                                add_check_command(app),       add_info_command(app),    add_import_flee_command(app),
-                                add_params_command(app),      add_sweep_command(app, *team), add_export_command(app),
-                                add_report_command(app),      add_calibrate_command(app, *team),
+    const Command commands[] = {add_run_command(app, *team),      add_compare_command(app),
+                                add_rerun_command(app, *team),    add_check_command(app),
+                                add_info_command(app),            add_import_flee_command(app),
+                                add_params_command(app),          add_schema_command(app),
+                                add_sweep_command(app, *team),    add_export_command(app),
+                                add_report_command(app),          add_calibrate_command(app, *team),
                                 add_validate_command(app, *team)};
 
     try {

@@ -114,16 +114,21 @@ private:
     std::size_t block_start_ = 0;  // first day of the current block
     std::size_t recorded_ = 0;     // days recorded so far (they arrive in order)
 
-    SeriesBlock<double> population_, conflict_, economy_, climate_;
-    SeriesBlock<std::int64_t> agents_, arrivals_, departures_, spawned_;
-    SeriesBlock<std::int64_t> flow_forward_, flow_backward_;
-    SeriesBlock<std::int64_t> turned_away_full_, blocked_by_closure_, refused_full_;
+    // One per catalogue series (catalogue.hpp), in its order: [T x width] series are
+    // written a block at a time, [T] ones (`one`) kept whole and written at the end.
+    struct Column {
+        const SeriesSpec* spec = nullptr;
+        std::size_t width = 0;
+        SeriesBlock<double> f64;
+        SeriesBlock<std::int64_t> i64;
+        std::vector<std::int64_t> whole;
+    };
+    std::vector<Column> columns_;
     const World* world_ = nullptr;
     CampTracker camps_;
     CountryTracker countries_;
     // From the last day's record; it lives in the Simulation until after finish().
     const OriginDestination* origins_ = nullptr;
-    std::vector<std::int64_t> in_transit_, total_agents_;  // [T], small: kept whole
     std::vector<std::vector<double>> observed_sim_;       // [k][day] for validation
 };
 
@@ -137,8 +142,6 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
     days_ = static_cast<std::size_t>(std::max<Day>(s.days, 0));
     regions_ = w.region_count();
     routes_ = w.route_count();
-    in_transit_.assign(days_, 0);
-    total_agents_.assign(days_, 0);
     observed_sim_.assign(s.observed.region.size(), std::vector<double>(days_, 0.0));
 
     try {
@@ -152,43 +155,31 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
 }
 
 void Hdf5Recorder::create_series(const Scenario& s) {
-    // 11 [T x R] and 2 [T x E] buffers of 8-byte values per buffered day.
-    const std::size_t per_day = 8 * (11 * regions_ + 2 * routes_);
+    columns_.clear();
+    std::size_t per_day = 0;  // bytes of one buffered day, all block buffers together
+    for (const SeriesSpec& spec : series_catalogue()) {
+        Column c;
+        c.spec = &spec;
+        c.width = spec.width == SeriesWidth::regions ? regions_ : spec.width == SeriesWidth::routes ? routes_ : 1;
+        if (spec.width != SeriesWidth::one) per_day += 8 * c.width;
+        columns_.push_back(std::move(c));
+    }
     block_days_ = std::clamp<std::size_t>(buffer_budget_bytes / std::max<std::size_t>(per_day, 1),
                                           1, max_block_days);
     block_days_ = std::max<std::size_t>(1, std::min(block_days_, days_));
     const int level = std::clamp(s.output.compression, 0, 9);
-    const std::size_t T = days_, R = regions_, E = routes_, B = block_days_;
+    const std::size_t T = days_, B = block_days_;
 
-    H5::Group g = out_.file().createGroup("/series");
-    population_.create(g, "population", T, R, B, level, "people",
-                       "people in the region after the day's moves (residents + agents x people_per_agent)");
-    agents_.create(g, "agents", T, R, B, level, "agents",
-                   "agents standing in the region at the end of the day");
-    arrivals_.create(g, "arrivals", T, R, B, level, "agents", "agents that reached the region that day");
-    departures_.create(g, "departures", T, R, B, level, "agents", "agents that left the region that day");
-    spawned_.create(g, "spawned", T, R, B, level, "agents",
-                    "agents created in the region that day (agents present before day 0 are not counted)");
-    flow_forward_.create(g, "route_flow_forward", T, E, B, level, "agents",
-                         "agents departing along the route from -> to that day");
-    flow_backward_.create(g, "route_flow_backward", T, E, B, level, "agents",
-                          "agents departing along the route to -> from that day");
-    turned_away_full_.create(g, "turned_away_full", T, R, B, level, "agents",
-                             "movers standing in the region that stayed because their destination "
-                             "was full (docs/MODEL.md section 8, docs/FLEE.md 'Turned away')");
-    blocked_by_closure_.create(g, "blocked_by_closure", T, R, B, level, "agents",
-                               "movers standing in the region whose first choice was closed by a "
-                               "closure (docs/MODEL.md section 8, docs/FLEE.md 'Turned away')");
-    refused_full_.create(g, "refused_full", T, R, B, level, "agents",
-                         "movers the region turned away that day, being full (per destination)");
-
-    H5::Group d = out_.file().createGroup("/drivers");
-    conflict_.create(d, "conflict", T, R, B, level, "1",
-                     "conflict intensity in [0,1] used on that day, shocks applied");
-    economy_.create(d, "economy", T, R, B, level, "1",
-                    "economy level (scenario's own units, e.g. an index) used on that day, shocks applied");
-    climate_.create(d, "climate", T, R, B, level, "1",
-                    "climate hazard in [0,1] used on that day, shocks applied");
+    for (Column& c : columns_) {
+        const SeriesSpec& spec = *c.spec;
+        const std::string group = "/" + spec.group;
+        if (!out_.file().nameExists(group)) out_.file().createGroup(group);
+        H5::Group g = out_.file().openGroup(group);
+        if (spec.width == SeriesWidth::one) c.whole.assign(T, 0);
+        else if (spec.type == ValueType::float64)
+            c.f64.create(g, spec.name, T, c.width, B, level, spec.units, spec.description);
+        else c.i64.create(g, spec.name, T, c.width, B, level, spec.units, spec.description);
+    }
 }
 
 void Hdf5Recorder::record(const DayRecord& rec) {
@@ -204,20 +195,15 @@ void Hdf5Recorder::record(const DayRecord& rec) {
             throw std::logic_error(std::string("HDF5 recorder: ") + what + " has " +
                                    std::to_string(got) + " entries, expected " + std::to_string(want));
     };
+    std::vector<SeriesRow> rows;
+    rows.reserve(columns_.size());
+    for (const Column& c : columns_) {
+        rows.push_back(c.spec->row(rec));
+        check(rows.back().size, c.width, c.spec->name.c_str());
+    }
     check(rec.population.size(), regions_, "population");
-    check(st.agents_at.size(), regions_, "agents_at");
-    check(tl.arrivals.size(), regions_, "arrivals");
-    check(tl.departures.size(), regions_, "departures");
-    check(tl.spawned.size(), regions_, "spawned");
-    check(tl.turned_away_full.size(), regions_, "turned_away_full");
-    check(tl.blocked_by_closure.size(), regions_, "blocked_by_closure");
-    check(tl.refused_full.size(), regions_, "refused_full");
     check(st.inbound.size(), regions_, "inbound");
-    check(tl.flow_forward.size(), routes_, "flow_forward");
-    check(tl.flow_backward.size(), routes_, "flow_backward");
-    check(static_cast<std::size_t>(st.drivers.conflict.size()), regions_, "conflict");
-    check(static_cast<std::size_t>(st.drivers.economy.size()), regions_, "economy");
-    check(static_cast<std::size_t>(st.drivers.climate.size()), regions_, "climate");
+    check(tl.refused_full.size(), regions_, "refused_full");
 
     const std::size_t t = recorded_;
     if (t >= block_start_ + block_days_) {
@@ -225,21 +211,12 @@ void Hdf5Recorder::record(const DayRecord& rec) {
         block_start_ = t;
     }
     const std::size_t i = t - block_start_;
-    population_.put(i, rec.population.data());
-    agents_.put(i, st.agents_at.data());
-    arrivals_.put(i, tl.arrivals.data());
-    departures_.put(i, tl.departures.data());
-    spawned_.put(i, tl.spawned.data());
-    turned_away_full_.put(i, tl.turned_away_full.data());
-    blocked_by_closure_.put(i, tl.blocked_by_closure.data());
-    refused_full_.put(i, tl.refused_full.data());
-    flow_forward_.put(i, tl.flow_forward.data());
-    flow_backward_.put(i, tl.flow_backward.data());
-    conflict_.put(i, st.drivers.conflict.data());
-    economy_.put(i, st.drivers.economy.data());
-    climate_.put(i, st.drivers.climate.data());
-    in_transit_[t] = rec.in_transit;
-    total_agents_[t] = rec.total_agents;
+    for (std::size_t k = 0; k < columns_.size(); ++k) {
+        Column& c = columns_[k];
+        if (c.spec->width == SeriesWidth::one) c.whole[t] = *rows[k].i64;
+        else if (c.spec->type == ValueType::float64) c.f64.put(i, rows[k].f64);
+        else c.i64.put(i, rows[k].i64);
+    }
     const auto& obs_regions = scenario_->observed.region;
     for (std::size_t k = 0; k < obs_regions.size(); ++k)
         observed_sim_[k][t] = rec.population.at(static_cast<std::size_t>(obs_regions[k]));
@@ -294,19 +271,10 @@ void Hdf5Recorder::write_snapshot(std::size_t t, const AgentStore& agents) {
 void Hdf5Recorder::flush_block() {
     const std::size_t n = std::min(block_days_, recorded_ - block_start_);
     try {
-        population_.flush(block_start_, n);
-        agents_.flush(block_start_, n);
-        arrivals_.flush(block_start_, n);
-        departures_.flush(block_start_, n);
-        spawned_.flush(block_start_, n);
-        turned_away_full_.flush(block_start_, n);
-        blocked_by_closure_.flush(block_start_, n);
-        refused_full_.flush(block_start_, n);
-        flow_forward_.flush(block_start_, n);
-        flow_backward_.flush(block_start_, n);
-        conflict_.flush(block_start_, n);
-        economy_.flush(block_start_, n);
-        climate_.flush(block_start_, n);
+        for (Column& c : columns_) {
+            c.f64.flush(block_start_, n);  // the unused block of a column has width 0: no-op
+            c.i64.flush(block_start_, n);
+        }
     } catch (const H5::Exception& e) {
         throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
     }
@@ -329,11 +297,11 @@ void Hdf5Recorder::write_validation(H5::Group& root) {
     H5::Group g = out_.file().createGroup("/validation");
     std::vector<std::string> names;
     for (RegionIndex r : obs.region) names.push_back(scenario_->regions.at(r).name);
-    write_vector(g, "region", obs.region, "1", "index in /regions of each observed region");
-    write_strings(g, "name", names, "1", "name of each observed region");
+    auto about = [](const char* name) -> const DatasetSpec& { return static_dataset("validation", name); };
+    write_vector(g, "region", obs.region, about("region").units, about("region").description);
+    write_strings(g, "name", names, about("name").units, about("name").description);
     // [T x K], like the series; days without an observation hold NaN.
-    auto write_tk = [&](const std::string& name, const std::vector<std::vector<double>>& src,
-                        const std::string& description) {
+    auto write_tk = [&](const char* name, const std::vector<std::vector<double>>& src) {
         std::vector<double> buf(days_ * K, std::numeric_limits<double>::quiet_NaN());
         for (std::size_t k = 0; k < K; ++k)
             for (std::size_t t = 0; t < std::min(days_, src[k].size()); ++t) buf[t * K + k] = src[k][t];
@@ -345,14 +313,14 @@ void Hdf5Recorder::write_validation(H5::Group& root) {
         }
         H5::DataSet ds = detail::create_dataset(g, name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(2, dims), plist);
         if (!buf.empty()) ds.write(buf.data(), H5::PredType::NATIVE_DOUBLE);
-        describe(ds, "people", description);
+        describe(ds, about(name).units, about(name).description);
     };
-    write_tk("observed", obs.count, "observed count per day and observed region");
-    write_tk("simulated", observed_sim_, "simulated population per day and observed region");
-    write_vector(g, "error_rescaled", v.error_rescaled, "1",
-                 "relative difference per day, simulated rescaled to the observed total");
-    write_vector(g, "error_unrescaled", v.error_unrescaled, "1",
-                 "relative difference per day, simulated as is");
+    write_tk("observed", obs.count);
+    write_tk("simulated", observed_sim_);
+    write_vector(g, "error_rescaled", v.error_rescaled, about("error_rescaled").units,
+                 about("error_rescaled").description);
+    write_vector(g, "error_unrescaled", v.error_unrescaled, about("error_unrescaled").units,
+                 about("error_unrescaled").description);
     set_attr(g, "ard_rescaled", v.ard_rescaled);
     set_attr(g, "ard_unrescaled", v.ard_unrescaled);
     set_attr(root, "ard_rescaled", v.ard_rescaled);
@@ -380,11 +348,11 @@ void Hdf5Recorder::finish(const RunSummary& summary) {
     flush_block();
     try {
         H5::Group root = out_.file().openGroup("/");
-        H5::Group series = out_.file().openGroup("/series");
-        write_vector(series, "in_transit", in_transit_, "agents",
-                     "agents travelling at the end of the day");
-        write_vector(series, "total_agents", total_agents_, "agents",
-                     "all agents at the end of the day (standing + travelling)");
+        for (const Column& c : columns_) {
+            if (c.spec->width != SeriesWidth::one) continue;
+            H5::Group g = out_.file().openGroup("/" + c.spec->group);
+            write_vector(g, c.spec->name, c.whole, c.spec->units, c.spec->description);
+        }
         write_validation(root);
         detail::write_camp_measures(out_.file(), *scenario_, *world_, camps_);
         detail::write_country_measures(out_.file(), *world_, countries_,
@@ -395,7 +363,6 @@ void Hdf5Recorder::finish(const RunSummary& summary) {
         set_attr(root, "agent_steps", summary.agent_steps);
         set_attr(root, "final_agents", summary.final_agents);
         set_attr(root, "complete", 1);  // last: readers trust nothing without it
-        series.close();
         root.close();
         close_all();  // every handle closed, so the file is really closed before the rename
     } catch (const H5::Exception& e) {
@@ -416,14 +383,11 @@ void Hdf5Recorder::close_all() {
             if (!first) first = detail::hdf5_failure(e);
         }
     };
-    for (auto* s : {&population_, &conflict_, &economy_, &climate_}) {
-        attempt([&] { s->ds.close(); });
-        s->rows = {};
-    }
-    for (auto* s : {&agents_, &arrivals_, &departures_, &spawned_, &flow_forward_, &flow_backward_,
-                    &turned_away_full_, &blocked_by_closure_, &refused_full_}) {
-        attempt([&] { s->ds.close(); });
-        s->rows = {};
+    for (Column& c : columns_) {
+        attempt([&] { c.f64.ds.close(); });
+        attempt([&] { c.i64.ds.close(); });
+        c.f64.rows = {};
+        c.i64.rows = {};
     }
     if (auto failed = out_.close(); failed && !first) first = std::move(failed);
     if (first) throw std::runtime_error("cannot write output file " + partial_ + ": " + *first);

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "migflow/core/date.hpp"
+#include "migflow/output/catalogue.hpp"
 #include "migflow/output/network_columns.hpp"
 #include "migflow/output/run_attributes.hpp"
 #include "output/hdf5_util.hpp"
@@ -52,6 +55,18 @@ void write_run_attributes(H5::H5File& file, const Scenario& s, std::uint64_t see
     }
 }
 
+namespace {
+
+// A static dataset with the units and description the catalogue gives it.
+template <class T>
+void write_described(H5::Group& g, std::string_view group, const std::string& name, const std::vector<T>& v) {
+    const DatasetSpec& d = static_dataset(group, name);
+    if constexpr (std::is_same_v<T, std::string>) write_strings(g, name, v, d.units, d.description);
+    else write_vector(g, name, v, d.units, d.description);
+}
+
+}  // namespace
+
 void write_time_and_network(H5::H5File& file, const Scenario& s, const World& w) {
     const auto days = static_cast<std::size_t>(std::max<Day>(s.days, 0));
     H5::Group time = file.createGroup("/time");
@@ -61,24 +76,23 @@ void write_time_and_network(H5::H5File& file, const Scenario& s, const World& w)
         day[t] = static_cast<std::int32_t>(t);
         date[t] = format_date(s.start_date + static_cast<DayNumber>(t));
     }
-    write_vector(time, "day", day, "day", "day index from the start date (day 0 = start_date)");
-    write_strings(time, "date", date, "1", "calendar date of each day, YYYY-MM-DD");
+    write_described(time, "time", "day", day);
+    write_described(time, "time", "date", date);
 
     const NetworkColumns c = network_columns(w);
     H5::Group regions = file.createGroup("/regions");
-    write_strings(regions, "name", c.region_name, "1", "region name");
-    write_strings(regions, "type", c.region_type, "1", "region type: settlement, camp or transit");
-    write_strings(regions, "country", c.region_country, "1", "country of the region");
-    write_vector(regions, "lat", c.lat, "degrees", "latitude");
-    write_vector(regions, "lon", c.lon, "degrees", "longitude");
-    write_vector(regions, "capacity", c.capacity, "people", "capacity in people, 0 = unlimited");
-    write_vector(regions, "initial_population", c.initial_population, "people",
-                 "population at the start of the run");
+    write_described(regions, "regions", "name", c.region_name);
+    write_described(regions, "regions", "type", c.region_type);
+    write_described(regions, "regions", "country", c.region_country);
+    write_described(regions, "regions", "lat", c.lat);
+    write_described(regions, "regions", "lon", c.lon);
+    write_described(regions, "regions", "capacity", c.capacity);
+    write_described(regions, "regions", "initial_population", c.initial_population);
 
     H5::Group routes = file.createGroup("/routes");
-    write_vector(routes, "from", c.route_from, "1", "index of the first end of the route in /regions");
-    write_vector(routes, "to", c.route_to, "1", "index of the second end of the route in /regions");
-    write_vector(routes, "km", c.route_km, "km", "route length");
+    write_described(routes, "routes", "from", c.route_from);
+    write_described(routes, "routes", "to", c.route_to);
+    write_described(routes, "routes", "km", c.route_km);
 }
 
 void write_matrix(H5::Group& g, const std::string& name, const double* data, std::size_t rows,

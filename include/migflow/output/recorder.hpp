@@ -3,6 +3,7 @@
 // where it goes: HDF5 for users, memory for tests.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "migflow/measures/camps.hpp"
 #include "migflow/measures/countries.hpp"
 #include "migflow/measures/origins.hpp"
+#include "migflow/output/catalogue.hpp"
 
 namespace migflow {
 
@@ -51,12 +53,9 @@ public:
     virtual void finish(const RunSummary& summary) = 0;
 };
 
-// How many values a series has per day.
-enum class SeriesWidth { regions, routes, one };
-
-// One per-day series of a MemoryRecorder, named as in the HDF5 file (docs/OUTPUT.md):
-// what ensembles iterate over, so a series added to the catalogue gets its quantiles
-// without the ensemble code naming it.
+// One per-day series of a MemoryRecorder, as the catalogue (catalogue.hpp) names it:
+// what ensembles and the Python module iterate over, so a series added to the catalogue
+// gets its quantiles and its array without their code naming it.
 struct SeriesView {
     std::string group;  // "series" (outcomes of the run) or "drivers" (inputs, seed-free)
     std::string name;
@@ -67,6 +66,9 @@ struct SeriesView {
     std::size_t width = 0;
     // Copies day t's `width` values, as doubles, to `out`.
     std::function<void(std::size_t t, double* out)> row;
+    ValueType type = ValueType::float64;
+    // int64 series: copies day t's values exactly.
+    std::function<void(std::size_t t, std::int64_t* out)> row_int;
 };
 
 // Keeps every day's series in memory (tests, analysis from C++).
@@ -76,7 +78,7 @@ public:
     void record(const DayRecord& day) override;
     void finish(const RunSummary& summary) override;
 
-    // Every series below, in the order of docs/OUTPUT.md. A new member belongs here too.
+    // Every series of the catalogue, in its order.
     std::vector<SeriesView> series() const;
     // Values one recorded day holds (sum of the catalogue's widths): the memory an
     // ensemble needs is replicates x days x this x 8 bytes.
@@ -95,6 +97,9 @@ public:
     std::vector<std::int64_t> in_transit;               // [day]
     std::vector<std::int64_t> total_agents;             // [day]
     std::vector<std::vector<double>> conflict, economy, climate;  // [day][region]
+    // Catalogue series without a named member above: [day] rows, by catalogue name.
+    std::map<std::string, std::vector<std::vector<std::int64_t>>> other_int;
+    std::map<std::string, std::vector<std::vector<double>>> other_double;
     CampTracker camps;
     CountryTracker countries;
     OriginDestination origins;  // at the end of the run

@@ -72,8 +72,8 @@ def build(raw):
     for group, table in (("series", _schema.SERIES), ("drivers", _schema.DRIVERS)):
         for name, values in raw[group].items():
             values = np.asarray(values)
-            dims = ("time",) if values.ndim == 1 else \
-                ("time", "route" if name.startswith("route_") else "region")
+            width = _schema.WIDTH.get((group, name), "routes" if name.startswith("route_") else "regions")
+            dims = ("time",) if values.ndim == 1 else ("time", "route" if width == "routes" else "region")
             units, description = about(group, name, table)
             data[name] = _variable(dims, values, units, description, f"/{group}/{name}")
 

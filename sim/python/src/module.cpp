@@ -10,6 +10,7 @@
 #include "migflow/core/date.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/formats/flee/import.hpp"
+#include "migflow/output/catalogue.hpp"
 #include "migflow/output/result_check.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "migflow/scenario/overrides.hpp"
@@ -166,6 +167,8 @@ PYBIND11_MODULE(_core, m) {
             return types;
         });
     m.def("parameter_table", &parameter_table);
+    // The output catalogue (sim/output/catalogue.cpp) as `migflow schema --json` prints it.
+    m.def("schema", [] { return catalogue_json(); });
     // The seal check of `migflow info` (result_check.hpp), before h5py parses a byte.
     m.def("check_result_file", [](const std::string& path) {
         const ResultCheck c = check_result_file(path);

@@ -31,12 +31,14 @@ public:
     RunInfo info;
 };
 
-// [day][column] rows -> a [T x width] array (width given: there may be no rows).
+// A catalogue series as an array: [T] for `one` series, else [T x width].
 template <class T>
-py::array_t<T> matrix(const std::vector<std::vector<T>>& rows, std::size_t width) {
-    py::array_t<T> out({rows.size(), width});
+py::array_t<T> series_array(const SeriesView& v, std::size_t days, std::size_t width,
+                            const std::function<void(std::size_t, T*)>& row) {
+    py::array_t<T> out = v.shape == SeriesWidth::one ? py::array_t<T>(static_cast<py::ssize_t>(days))
+                                                     : py::array_t<T>({days, width});
     T* p = out.mutable_data();
-    for (const auto& r : rows) p = std::copy(r.begin(), r.end(), p);
+    for (std::size_t t = 0; t < v.days; ++t, p += width) row(t, p);
     return out;
 }
 
@@ -131,21 +133,14 @@ py::dict run_to_arrays(const Scenario& s, std::uint64_t seed, int threads) {
     time["date"] = date;
     static_arrays(w, regions, routes);
 
-    series["population"] = matrix(rec.population, R);
-    series["agents"] = matrix(rec.agents_at, R);
-    series["arrivals"] = matrix(rec.arrivals, R);
-    series["departures"] = matrix(rec.departures, R);
-    series["spawned"] = matrix(rec.spawned, R);
-    series["turned_away_full"] = matrix(rec.turned_away_full, R);
-    series["blocked_by_closure"] = matrix(rec.blocked_by_closure, R);
-    series["refused_full"] = matrix(rec.refused_full, R);
-    series["route_flow_forward"] = matrix(rec.flow_forward, E);
-    series["route_flow_backward"] = matrix(rec.flow_backward, E);
-    series["in_transit"] = vector(rec.in_transit);
-    series["total_agents"] = vector(rec.total_agents);
-    drivers["conflict"] = matrix(rec.conflict, R);
-    drivers["economy"] = matrix(rec.economy, R);
-    drivers["climate"] = matrix(rec.climate, R);
+    // Every catalogue series (sim/output/catalogue.cpp) as the file stores it: [T x width]
+    // or [T] for `one`, int64 or float64.
+    for (const SeriesView& v : rec.series()) {
+        py::dict& group = v.group == "drivers" ? drivers : series;
+        const std::size_t width = v.shape == SeriesWidth::regions ? R : v.shape == SeriesWidth::routes ? E : 1;
+        if (v.type == ValueType::int64) group[py::str(v.name)] = series_array<std::int64_t>(v, T, width, v.row_int);
+        else group[py::str(v.name)] = series_array<double>(v, T, width, v.row);
+    }
 
     out["validation"] = validation(s, rec, attrs);
     attrs["wall_seconds"] = sum.wall_seconds;
