@@ -140,6 +140,10 @@ class Result:
             self.day = f["time/day"][()].astype(int)
             self.dates = np.array([dt.date.fromisoformat(s[:10]) for s in _text(f["time/date"][()])])
             self.region = _text(f["regions/name"][()])
+            import report_events
+            # Closures and shocks as the run applied them; None in files older than /events.
+            self.applied_events = report_events.applied_events(f, "events", self.dates[0]) \
+                if len(self.dates) else None
             self.type = _text(f["regions/type"][()])
             self.country = _text(f["regions/country"][()])
             self.lat = f["regions/lat"][()]
@@ -258,6 +262,8 @@ def run_events(r):
     import datetime as dt
 
     import report_events
+    if getattr(r, "applied_events", None) is not None:
+        return r.applied_events
     found, _note = report_events.events(r.attrs.get("scenario_text"), r.dates[0],
                                         r.dates[-1] + dt.timedelta(days=1))
     return found

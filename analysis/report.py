@@ -215,7 +215,7 @@ def build(v, base, diff_view):
     import report_figures as rf
 
     first, after_last = v.dates[0], v.dates[-1] + dt.timedelta(days=1)
-    events, note = report_events.events(v.scenario_text, first, after_last)
+    events, note = report_events.of_view(v, first, after_last)
     camps = rm.camp_rows(v)
     countries = rm.country_totals(v)
     flows = rm.country_flows(v)
@@ -243,7 +243,7 @@ def build(v, base, diff_view):
     if note:
         parts.append(f"<p class='note'>{esc(note)}</p>")
     if base is not None:
-        b_events, _ = report_events.events(base.scenario_text, first, after_last)
+        b_events, _ = report_events.of_view(base, first, after_last)
         names = ", ".join(e.describe() for e in b_events) or "none"
         parts.append(f"<p>Baseline <b>{esc(base.name)}</b>: closures and shocks: {esc(names)}.</p>")
 

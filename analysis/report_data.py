@@ -13,6 +13,8 @@ import os
 
 import numpy as np
 
+import report_events
+
 from mfresult import ResultError, _attr, _text
 
 QUANTILES = ("p05", "p25", "p50", "p75", "p95")
@@ -30,7 +32,7 @@ AGENT_SERIES = {"agents", "arrivals", "departures", "spawned", "route_flow_forwa
 class View:
     """The part of a result file the report uses; `group` holds the series."""
 
-    def __init__(self, f, path, group, kind, attrs, name=None, scenario_text=None):
+    def __init__(self, f, path, group, kind, attrs, name=None, scenario_text=None, events_group="events"):
         self.path = path
         self.kind = kind  # "run", "ensemble" or "comparison"
         self.attrs = attrs
@@ -39,6 +41,9 @@ class View:
         self.people_per_agent = float(attrs.get("people_per_agent") or 1.0)
         self.replicates = int(attrs.get("replicates") or 1)
         self.dates = np.array([dt.date.fromisoformat(s[:10]) for s in _text(f["time/date"][()])])
+        # Closures and shocks as the run applied them; None in files older than /events.
+        self.applied_events = report_events.applied_events(f, events_group, self.dates[0]) \
+            if len(self.dates) else None
         self.region = _text(f["regions/name"][()])
         self.type = _text(f["regions/type"][()])
         self.country = _text(f["regions/country"][()])
@@ -141,7 +146,7 @@ def open_result(path):
             scen = View(f, path, "comparison/scenario", "comparison", attrs)
             base = View(f, path, "comparison/baseline", "comparison", attrs,
                         name=attrs.get("baseline_scenario_name"),
-                        scenario_text=attrs.get("baseline_scenario_text"))
+                        scenario_text=attrs.get("baseline_scenario_text"), events_group="baseline_events")
             diff = View(f, path, "comparison/difference", "comparison", attrs, name="difference")
             return scen, base, diff
         if "ensemble" in f:

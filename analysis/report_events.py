@@ -1,10 +1,11 @@
-"""When closures and shocks were in force, read from the scenario text the file stores.
+"""When closures and shocks were in force.
 
-The result file keeps the scenario as run (root attribute `scenario_text`, YAML); its
-`closures:` block, the `closed:` lists of inline routes and the `shocks:` block give the
-windows the report shades. Windows are clipped to the run; a window without `to` lasts
-to the end. A scenario that is not YAML (a Flee directory's text) gives no windows and
-a note saying so.
+Result files record them as the run applied them, in `/events` (and a comparison's
+baseline in `/baseline_events`; docs/OUTPUT.md "Policy events"): dates clipped to the
+run, one-way border closures as one-way, Flee cases' closures included. Files written
+before /events existed fall back to the scenario text the file stores (root attribute
+`scenario_text`, YAML): its `closures:` block, the `closed:` lists of inline routes and
+the `shocks:` block. A scenario that is not YAML then gives no windows and a note.
 """
 import datetime as dt
 
@@ -53,6 +54,28 @@ def _shock_label(s):
     return f"{what} ({mode} {sev})" if mode else f"{what} (severity {sev})"
 
 
+def _text(values):
+    return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in values]
+
+
+def applied_events(f, group, first_day):
+    """Events of an open h5py file's `group` ("events", "baseline_events"); None if absent."""
+    if group not in f:
+        return None
+    out = []
+    for kind, sub in (("closure", "closures"), ("shock", "shocks")):
+        g = f[group].get(sub)
+        if g is None:
+            continue
+        labels = _text(g["label"][()])
+        starts, ends = g["start_day"][()], g["end_day"][()]
+        for label, a, b in zip(labels, starts, ends):
+            if b > a:
+                out.append(Event(kind, label, first_day + dt.timedelta(days=int(a)),
+                                 first_day + dt.timedelta(days=int(b))))
+    return out
+
+
 def events(scenario_text, first_day, day_after_last):
     """(list of Event, note or None). `first_day`, `day_after_last`: the run's dates."""
     if not scenario_text:
@@ -89,3 +112,10 @@ def events(scenario_text, first_day, day_after_last):
         if a < b:
             out.append(Event(kind, label, a, b))
     return out, None
+
+
+def of_view(v, first_day, day_after_last):
+    """(events, note) of a loaded result: /events when the file has it, else its scenario text."""
+    if getattr(v, "applied_events", None) is not None:
+        return v.applied_events, None
+    return events(v.scenario_text, first_day, day_after_last)

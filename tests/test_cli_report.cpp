@@ -60,7 +60,7 @@ TEST_CASE("migflow report writes one HTML file with figures, tables and the even
     // tiny.yaml's Beta-Camp route closure, Aland-Bland border closure and Gamma climate shock
     CHECK(page.find("road Beta–Camp closed: 10 Jan 2024 to 14 Jan 2024 (5 days)") != std::string::npos);
     CHECK(page.find("Aland–Bland border closed: 20 Jan 2024 to 24 Jan 2024 (5 days)") != std::string::npos);
-    CHECK(page.find("climate shock in Gamma (severity 0.7): 12 Jan 2024 to 17 Jan 2024 (6 days)") !=
+    CHECK(page.find("climate shock in Gamma (max 0.7): 12 Jan 2024 to 17 Jan 2024 (6 days)") !=
           std::string::npos);
     CHECK(page.find("What changed against the baseline") != std::string::npos);
     CHECK(!std::filesystem::exists(html + ".partial"));

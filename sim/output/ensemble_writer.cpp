@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "migflow/output/ensemble_file.hpp"
+#include "output/events_writer.hpp"
 #include "output/hdf5_util.hpp"
 #include "output/sealed_file.hpp"
 #include "output/result_header.hpp"
@@ -99,6 +100,8 @@ void write_ensemble_file(const std::string& path, const World& w, const Ensemble
                 set_attr(root, "baseline_scenario_text", spec.baseline->source_text);
             }
             detail::write_time_and_network(f, s, w);
+            detail::write_events(f, s, "/events");
+            if (spec.baseline) detail::write_events(f, *spec.baseline, "/baseline_events");
             if (spec.drivers) {
                 H5::Group d = f.createGroup("/drivers");
                 for (const SeriesView& v : spec.drivers->series()) {

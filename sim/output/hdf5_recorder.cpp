@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "output/dimension_scales.hpp"
+#include "output/events_writer.hpp"
 #include "output/hdf5_util.hpp"
 #include "output/measures_writer.hpp"
 #include "output/result_header.hpp"
@@ -148,6 +149,7 @@ void Hdf5Recorder::begin(const Scenario& s, const World& w, const RunInfo& info)
         detail::write_run_attributes(out_.file(), s, info.seed, info.threads, info.version);
         { H5::Group root = out_.file().openGroup("/"); set_attr(root, "ranks", info.ranks); }
         detail::write_time_and_network(out_.file(), s, w);
+        detail::write_events(out_.file(), s, "/events");
         create_series(s);
     } catch (const H5::Exception& e) {
         throw std::runtime_error("cannot write output file " + partial_ + ": " + detail::hdf5_failure(e));
