@@ -113,8 +113,9 @@ int export_tables(const ExportArgs& a) {
                                      ": a directory, but not a sweep's output (no index.csv)");
         return export_sweep(a);
     }
+    const bool banded = detail::is_banded_result(a.input);  // before -o is touched: a bad file creates nothing
     TablePair out(a.output, a.overwrite);
-    detail::write_tidy_headers({}, out.regions, out.routes);
+    detail::write_tidy_headers({}, out.regions, out.routes, banded);
     detail::write_tidy_rows(a.input, {}, out.regions, out.routes);
     out.commit();
     std::printf("%s\n%s\n", out.paths()[0].c_str(), out.paths()[1].c_str());

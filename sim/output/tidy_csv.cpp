@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "migflow/output/catalogue.hpp"
 #include "migflow/output/result_check.hpp"
 #include "output/hdf5_util.hpp"
 
@@ -77,6 +78,33 @@ bool is_dimension_scale(const H5::DataSet& ds) {
     return has_attr(ds, "CLASS") && read_string_attr(ds, "CLASS") == "DIMENSION_SCALE";
 }
 
+// Over routes or regions, as the catalogue says (older files: by the name's prefix).
+bool over_routes(const std::string& group, const std::string& name) {
+    const SeriesSpec* spec = find_series(group, name);
+    return spec ? spec->width == SeriesWidth::routes : name.starts_with("route_");
+}
+
+// (section name, group path) of a banded file; empty for a single run.
+std::vector<std::pair<std::string, std::string>> sections_of(const H5::H5File& file) {
+    if (file.nameExists("/ensemble")) return {{"ensemble", "/ensemble"}};
+    if (file.nameExists("/comparison"))
+        return {{"baseline", "/comparison/baseline"},
+                {"scenario", "/comparison/scenario"},
+                {"difference", "/comparison/difference"}};
+    return {};
+}
+
+const char* const statistics[] = {"p05", "p25", "p50", "p75", "p95", "mean"};
+
+H5::H5File open_complete(const std::string& h5_path) {
+    require_usable_result(h5_path);  // HDF5 must never parse a damaged file
+    H5::H5File file(h5_path, H5F_ACC_RDONLY);
+    const H5::Group root = file.openGroup("/");
+    if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)
+        throw std::runtime_error(h5_path + ": not a complete migflow result (no root attribute complete = 1)");
+    return file;
+}
+
 }  // namespace
 
 std::string csv_cell(const std::string& s) {
@@ -86,8 +114,17 @@ std::string csv_cell(const std::string& s) {
     return out + "\"";
 }
 
-void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostream& routes) {
-    const std::string head = joined(lead.names);
+bool is_banded_result(const std::string& h5_path) {
+    H5::Exception::dontPrint();
+    try {
+        return !sections_of(open_complete(h5_path)).empty();
+    } catch (const H5::Exception& e) {
+        throw std::runtime_error(h5_path + ": cannot read as a migflow result: " + e.getDetailMsg());
+    }
+}
+
+void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostream& routes, bool banded) {
+    const std::string head = joined(lead.names) + (banded ? "section,statistic," : "");
     regions << head << "date,region,variable,value,unit\n";
     routes << head << "date,route,from,to,variable,value,unit\n";
 }
@@ -96,12 +133,7 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                      std::ostream& routes) {
     H5::Exception::dontPrint();
     try {
-        require_usable_result(h5_path);  // HDF5 must never parse a damaged file
-        H5::H5File file(h5_path, H5F_ACC_RDONLY);
-        const H5::Group root = file.openGroup("/");
-        if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)
-            throw std::runtime_error(
-                h5_path + ": not a complete migflow result (no root attribute complete = 1)");
+        const H5::H5File file = open_complete(h5_path);
         const std::string prefix = joined(lead.values);
         const auto dates = read_strings(file.openDataSet("/time/date"));
         std::vector<std::string> names;
@@ -115,27 +147,51 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                                    names.at(static_cast<std::size_t>(from[e])) + ',' +
                                    names.at(static_cast<std::size_t>(to[e])));
 
-        for (const char* group : {"/series", "/drivers"}) {
+        const auto sections = sections_of(file);
+        // Every day-indexed dataset of a group: the series of a run, or the drivers.
+        auto group_rows = [&](const char* group, const std::string& lead) {
+            if (!file.nameExists(group)) return;
             const H5::Group g = file.openGroup(group);
             for (hsize_t i = 0; i < g.getNumObjs(); ++i) {
                 if (g.getObjTypeByIdx(i) != H5G_DATASET) continue;
                 const std::string name = g.getObjnameByIdx(i);
                 const H5::DataSet ds = g.openDataSet(name);
                 if (is_dimension_scale(ds)) continue;
-                const bool over_routes = name.starts_with("route_");
-                if (over_routes)
-                    any_dataset_rows(ds, name, dates, route_labels, prefix, routes);
-                else
-                    any_dataset_rows(ds, name, dates, names, prefix, regions);
+                if (over_routes(group + 1, name)) any_dataset_rows(ds, name, dates, route_labels, lead, routes);
+                else any_dataset_rows(ds, name, dates, names, lead, regions);
+            }
+        };
+        if (sections.empty()) {
+            group_rows("/series", prefix);
+            group_rows("/drivers", prefix);
+        }
+        // Banded files: each series' bands, section by section (the per-replicate
+        // tables beside them, such as camp_outcomes and seeds, are not day-indexed).
+        for (const auto& [section, path] : sections) {
+            const H5::Group g = file.openGroup(path);
+            for (hsize_t i = 0; i < g.getNumObjs(); ++i) {
+                if (g.getObjTypeByIdx(i) != H5G_GROUP) continue;
+                const std::string name = g.getObjnameByIdx(i);
+                const H5::Group bands = g.openGroup(name);
+                if (!bands.nameExists("p50")) continue;
+                for (const char* stat : statistics) {
+                    if (!bands.nameExists(stat)) continue;
+                    const std::string lead = prefix + section + ',' + stat + ',';
+                    const H5::DataSet ds = bands.openDataSet(stat);
+                    if (over_routes("series", name)) any_dataset_rows(ds, name, dates, route_labels, lead, routes);
+                    else any_dataset_rows(ds, name, dates, names, lead, regions);
+                }
             }
         }
+        if (!sections.empty()) group_rows("/drivers", prefix + "drivers,value,");
         if (file.nameExists("/validation")) {
             const H5::Group g = file.openGroup("/validation");
             std::vector<std::string> observed;
             for (const auto& n : read_strings(g.openDataSet("name")))
                 observed.push_back(csv_cell(n));
+            const std::string lead = prefix + (sections.empty() ? "" : "observed,value,");
             for (const char* name : {"observed", "simulated", "error_rescaled", "error_unrescaled"})
-                any_dataset_rows(g.openDataSet(name), name, dates, observed, prefix, regions);
+                if (g.nameExists(name)) any_dataset_rows(g.openDataSet(name), name, dates, observed, lead, regions);
         }
     } catch (const H5::Exception& e) {
         throw std::runtime_error(h5_path +

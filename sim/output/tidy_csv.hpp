@@ -13,14 +13,21 @@ struct TidyLead {
     std::vector<std::string> values;
 };
 
+// True for an ensemble (`--replicates`) or comparison file: its tables have two more
+// leading columns, section and statistic. Throws like write_tidy_rows.
+bool is_banded_result(const std::string& h5_path);
+
 // Writes the header lines of the two tables:
-//   regions: <lead...>,date,region,variable,value,unit
-//   routes:  <lead...>,date,route,from,to,variable,value,unit
-void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostream& routes);
+//   regions: <lead...>[,section,statistic],date,region,variable,value,unit
+//   routes:  <lead...>[,section,statistic],date,route,from,to,variable,value,unit
+void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostream& routes, bool banded = false);
 
 // Appends the rows of one complete result file: every dataset of /series and /drivers
 // (whole-run series such as in_transit with an empty region), and /validation's observed
-// and simulated counts and per-day errors when present. NaN is written as an empty cell.
+// and simulated counts and per-day errors when present. An ensemble or comparison file
+// gives every band of every series instead (section `ensemble`, or `baseline`,
+// `scenario` and `difference`; statistic p05, p25, p50, p75, p95 or mean), and its
+// drivers as section `drivers`, statistic `value`. NaN is written as an empty cell.
 // Throws std::runtime_error when the file is not a complete migflow result.
 void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostream& regions,
                      std::ostream& routes);

@@ -2,6 +2,7 @@
 pandas reads directly, equal to the result file; a sweep's runs in one table joined
 with their parameters."""
 import os
+import shutil
 import unittest
 
 import numpy as np
@@ -14,6 +15,57 @@ TINY = support.scenario("tiny.yaml")
 
 
 class ExportCsv(unittest.TestCase):
+    def test_ensemble_and_comparison(self):
+        """Every band of every series, with section and statistic columns, equal to the file."""
+        import h5py
+        d = support.temp_dir(self)
+        ens = os.path.join(d, "ens.h5")
+        code, _, err = support.cli("run", TINY, "--replicates", "3", "--quiet", "-o", ens)
+        self.assertEqual(code, 0, err)
+        out = os.path.join(d, "ens_tables")
+        code, _, err = support.cli("export", ens, "--format", "csv", "-o", out)
+        self.assertEqual(code, 0, err)
+        regions = pd.read_csv(os.path.join(out, "regions.csv"), float_precision="round_trip")
+        self.assertEqual(list(regions.columns),
+                         ["section", "statistic", "date", "region", "variable", "value", "unit"])
+        self.assertEqual(set(regions.section), {"ensemble", "drivers"})
+        self.assertEqual(set(regions[regions.section == "ensemble"].statistic),
+                         {"p05", "p25", "p50", "p75", "p95", "mean"})
+        with h5py.File(ens, "r") as f:
+            names = [n.decode() for n in f["regions/name"][()]]
+            for stat in ("p05", "p50", "mean"):
+                rows = regions[(regions.section == "ensemble") & (regions.statistic == stat)
+                               & (regions.variable == "population")]
+                got = rows.pivot(index="date", columns="region", values="value")[names].to_numpy()
+                np.testing.assert_array_equal(got, f["ensemble/population/" + stat][()], err_msg=stat)
+            conflict = regions[(regions.section == "drivers") & (regions.variable == "conflict")]
+            got = conflict.pivot(index="date", columns="region", values="value")[names].to_numpy()
+            np.testing.assert_array_equal(got, f["drivers/conflict"][()])
+        routes = pd.read_csv(os.path.join(out, "routes.csv"))
+        self.assertEqual(list(routes.columns)[:2], ["section", "statistic"])
+        self.assertEqual(set(routes.variable), {"route_flow_forward", "route_flow_backward"})
+
+        # A baseline with a milder shock, beside the CSV file tiny.yaml reads.
+        shutil.copy(support.scenario("tiny_climate.csv"), d)
+        base = os.path.join(d, "base.yaml")
+        with open(TINY) as src, open(base, "w") as dst:
+            dst.write(src.read().replace("severity: 0.7", "severity: 0.2"))
+        cmp = os.path.join(d, "cmp.h5")
+        code, _, err = support.cli("compare", base, TINY, "--replicates", "3", "--quiet", "-o", cmp)
+        self.assertEqual(code, 0, err)
+        out = os.path.join(d, "cmp_tables")
+        code, _, err = support.cli("export", cmp, "--format", "csv", "-o", out)
+        self.assertEqual(code, 0, err)
+        regions = pd.read_csv(os.path.join(out, "regions.csv"), float_precision="round_trip")
+        self.assertEqual(set(regions.section) - {"drivers"}, {"baseline", "scenario", "difference"})
+        with h5py.File(cmp, "r") as f:
+            names = [n.decode() for n in f["regions/name"][()]]
+            for section in ("baseline", "scenario", "difference"):
+                rows = regions[(regions.section == section) & (regions.statistic == "p50")
+                               & (regions.variable == "arrivals")]
+                got = rows.pivot(index="date", columns="region", values="value")[names].to_numpy()
+                np.testing.assert_array_equal(got, f[f"comparison/{section}/arrivals/p50"][()], err_msg=section)
+
     def test_one_run(self):
         d = support.temp_dir(self)
         h5 = support.cli_run(TINY, d, "--seed", "2")
