@@ -31,8 +31,19 @@ void load_param_block(LoadContext& ctx, const YAML::Node& n, const std::string& 
 }  // namespace
 
 void load_params(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
-    if (const YAML::Node n = root["behaviour"]; n.IsDefined())
-        load_param_block(ctx, n, "behaviour", behaviour_params(), s.behaviour);
+    if (const YAML::Node n = root["behaviour"]; n.IsDefined()) {
+        // Accepted and ignored, a sweep over them would give identical runs.
+        if (ctx.ruleset == "flee") {
+            const std::string why =
+                "the flee ruleset does not use the native model's coefficients; its own are flee.* (`migflow "
+                "params`), or run the case under the native model (import-flee --native)";
+            if (!n.IsMap() || n.size() == 0) ctx.problem(n, "behaviour", why);
+            for (auto it = n.begin(); n.IsMap() && it != n.end(); ++it)
+                ctx.problem(it->second, join_path("behaviour", it->first.Scalar()), why);
+        } else {
+            load_param_block(ctx, n, "behaviour", behaviour_params(), s.behaviour);
+        }
+    }
     if (const YAML::Node n = root["agents"]; n.IsDefined())
         load_param_block(ctx, n, "agents", agent_params(), s.agents);
 }

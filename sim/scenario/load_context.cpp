@@ -101,7 +101,15 @@ void LoadContext::problem(const YAML::Node& at, const std::string& key, std::str
 }
 
 void LoadContext::note(const YAML::Node& at, const std::string& key, const std::string& message) {
-    Problem p{file, 0, 0, key, "note: " + message};
+    remark(at, key, "note: " + message);
+}
+
+void LoadContext::warning(const YAML::Node& at, const std::string& key, const std::string& message) {
+    remark(at, key, "warning: " + message);
+}
+
+void LoadContext::remark(const YAML::Node& at, const std::string& key, std::string message) {
+    Problem p{file, 0, 0, key, std::move(message)};
     for (const YAML::Node& o : override_nodes)
         if (at.IsDefined() && at.is(o)) p.file = "--set";
     if (p.file != "--set" && at.IsDefined() && at.Mark().line >= 0) {

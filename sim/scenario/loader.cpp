@@ -292,6 +292,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
     if (const YAML::Node n = r["output"]; n.IsDefined()) detail::load_output(ctx, n, s);
     if (const YAML::Node n = r["observed"]; n.IsDefined()) detail::load_observed(ctx, n, s);
     detail::load_flee(ctx, r, s);
+    if (diag.empty()) detail::check_plausibility(ctx, r, s);
     s.input_files = std::move(ctx.files_read);
     if (!diag.empty()) throw InputError(detail::in_reading_order(diag.problems()));
     s.inputs = std::move(ctx.inputs);

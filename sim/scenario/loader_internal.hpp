@@ -82,6 +82,9 @@ struct LoadContext {
     void problem(const YAML::Node& at, const std::string& key, std::string message);
     void csv_problem(const std::string& csv, int line, const std::string& column, std::string message);
     void note(const YAML::Node& at, const std::string& key, const std::string& message);
+    // Like a note, for input that loads but is probably not what was meant (docs/SCENARIO.md
+    // "Warnings"): printed as `warning:`, the run goes on.
+    void warning(const YAML::Node& at, const std::string& key, const std::string& message);
 
     // Typed scalar readers: on a wrong type or range they add a problem and return nullopt.
     std::optional<std::string> string(const YAML::Node& n, const std::string& key);
@@ -125,6 +128,9 @@ struct LoadContext {
     // The same file for streaming: false (problem added) when unreadable.
     bool open_csv(const YAML::Node& n, const std::string& key, const std::vector<std::string>& columns,
                   CsvStream& out);
+
+private:
+    void remark(const YAML::Node& at, const std::string& key, std::string message);
 };
 
 // Finds region names as big files list them: usually in the scenario's order (a wide
@@ -219,5 +225,7 @@ void load_groups(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_output(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_flee(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+// Warnings for input that loads but is probably not what was meant (plausibility.cpp).
+void check_plausibility(LoadContext& ctx, const YAML::Node& root, const Scenario& s);
 
 }  // namespace migflow::detail

@@ -329,6 +329,21 @@ void load_closure_item(LoadContext& ctx, const YAML::Node& m, const std::string&
             ctx.problem(bn, join_path(key, "border"), "a border joins two different countries");
             return;
         }
+        // A region without a country belongs to neither side: travel through it would
+        // cross the closed border unchecked.
+        std::vector<std::string> stateless;
+        for (const Region& reg : s.regions)
+            if (reg.country.empty()) stateless.push_back(reg.name);
+        if (!stateless.empty()) {
+            std::string names;
+            for (std::size_t i = 0; i < std::min<std::size_t>(stateless.size(), 5); ++i)
+                names += (i ? ", " : "") + stateless[i];
+            if (stateless.size() > 5) names += " and " + std::to_string(stateless.size() - 5) + " more";
+            ctx.problem(bn, join_path(key, "border"),
+                        std::to_string(stateless.size()) + " region(s) have no country (" + names +
+                            "): people could cross the closed border through them; give every region its `country:`");
+            return;
+        }
         c.country_a = *a;
         c.country_b = *b;
     }
