@@ -256,6 +256,59 @@ TEST_CASE("export and rerun check the seal; export never writes through a link",
     CHECK(fs::file_size(dir.path / "csv2" / "regions.csv") > 100);
 }
 
+TEST_CASE("report checks the seal and never writes over a result it reads", "[reliability][output]") {
+    TempDir dir("rel_report");
+    const std::string good = (dir.path / "good.h5").string();
+    REQUIRE(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(good)) == 0);
+    const std::string before = slurp(good);
+    std::string err;
+    CHECK(run_migflow("report " + shell_quote(good) + " -o " + shell_quote(good), &err) == 1);
+    CHECK_THAT(err, Contains("is " + good + ", a result file the report reads"));
+    CHECK(slurp(good) == before);
+    CHECK(run_migflow("report " + shell_quote(good) + " --baseline " + shell_quote(good) + " -o " +
+                          shell_quote((dir.path / "r.html.partial").string()), &err) == 1);
+    CHECK_THAT(err, Contains("ends in .partial"));
+    // A damaged result would be reported with wrong numbers: refused before Python reads it.
+    std::string bytes = before;
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x5a);
+    const std::string bad = dir.write("bad.h5", bytes);
+    CHECK(run_migflow("report " + shell_quote(bad) + " -o " + shell_quote((dir.path / "bad.html").string()), &err) == 1);
+    CHECK_THAT(err, Contains(bad + ": damaged result file"));
+    CHECK(!fs::exists(dir.path / "bad.html"));
+}
+
+TEST_CASE("run refuses a --set-file, any file of a Flee case or a .partial name as its output", "[reliability][output]") {
+    TempDir dir("rel_outputs");
+    const std::string tiny = copy_tiny(dir.path);
+    const std::string best = dir.write("best.yaml", "behaviour:\n  lambda_base: 0.3\n");
+    std::string err;
+    CHECK(run_migflow("run " + shell_quote(tiny) + " --set-file " + shell_quote(best) + " --quiet -o " + shell_quote(best), &err) == 1);
+    CHECK_THAT(err, Contains("the output file " + best + " is an input of this run"));
+    CHECK(slurp(best) == "behaviour:\n  lambda_base: 0.3\n");
+    // A file of the case that the run does not even read.
+    const fs::path flood = copy_case("dflee_example", dir.path);
+    const std::string unread = (flood / "source_data" / "default.csv").string(), text = slurp(unread);
+    CHECK(run_migflow("run " + shell_quote(flood.string()) + " --quiet -o " + shell_quote(unread), &err) == 1);
+    CHECK_THAT(err, Contains("is an input of this run (a file of the Flee case"));
+    CHECK(slurp(unread) == text);
+    CHECK(run_migflow("run " + shell_quote(tiny) + " --quiet -o " + shell_quote((dir.path / "x.h5.partial").string()), &err) == 1);
+    CHECK_THAT(err, Contains("ends in .partial"));
+    CHECK(!fs::exists(dir.path / "x.h5.partial"));
+}
+
+TEST_CASE("a --set-file is read like a scenario: a FIFO does not block and a device is bounded", "[reliability][input]") {
+    TempDir dir("rel_set_file");
+    const std::string tiny = copy_tiny(dir.path), fifo = (dir.path / "fifo").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string err;
+    // `timeout` ends a blocked run with 124: the run must end by itself, with an error.
+    CHECK(run_migflow("run " + shell_quote(tiny) + " --set-file " + shell_quote(fifo) + " --quiet -o " +
+                          shell_quote((dir.path / "a.h5").string()), &err, "timeout 20 ") == 1);
+    CHECK(run_migflow("run " + shell_quote(tiny) + " --set-file /dev/zero --quiet -o " +
+                          shell_quote((dir.path / "b.h5").string()), &err, "timeout 60 ") == 1);
+    CHECK_THAT(err, Contains("/dev/zero"));
+}
+
 TEST_CASE("huge numbers in a Flee case are refused or mean what they say, never overflow",
           "[reliability][flee]") {
     TempDir dir("rel_flee");

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "migflow/core/files.hpp"
+#include "migflow/output/result_check.hpp"
 #include "cli/commands.hpp"
 
 #ifndef MIGFLOW_ANALYSIS_DIR
@@ -83,6 +85,25 @@ int run_python(const std::string& python, const std::vector<std::string>& args) 
 int report(const ReportArgs& a) {
     if (a.result.empty()) throw UsageError("which result file?");
     if (a.output.empty()) throw UsageError("no output given (-o report.html)");
+    // The report is written by Python, which opens files itself: the command checks what
+    // it hands over. A damaged result is refused (its numbers would be wrong), and the
+    // page must never replace a result file it reads.
+    for (const std::string* in : {&a.result, &a.baseline}) {
+        if (in->empty()) continue;
+        // A missing or foreign file the report names itself, in its own words.
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(*in, ec)) {
+            const ResultCheck c = check_result_file(*in);
+            if (c.status == ResultCheck::Status::damaged)
+                throw std::runtime_error(*in + ": damaged result file: " + c.message);
+        }
+        if (same_file(*in, a.output))
+            throw std::runtime_error("the output file " + a.output + " is " + *in +
+                                     ", a result file the report reads; choose another output file");
+    }
+    if (a.output.ends_with(".partial"))
+        throw std::runtime_error("the output file " + a.output +
+                                 " ends in .partial, the name the report gives its page while writing it; choose another name");
     std::vector<std::string> args = {find_script(), a.result, "-o", a.output, "--prog", "migflow report"};
     if (!a.baseline.empty()) {
         args.push_back("--baseline");

@@ -34,9 +34,23 @@ struct RunArgs {
 };
 
 std::string output_path(const std::string& output, const Scenario& s) {
-    if (!output.empty()) return output;
-    if (!s.output.path.empty()) return s.output.path;
-    return s.name + ".h5";
+    const std::string path = !output.empty() ? output : !s.output.path.empty() ? s.output.path : s.name + ".h5";
+    // `X.partial` is the name another run gives its X while writing it: two runs would
+    // then write one file and both report success.
+    if (path.ends_with(".partial"))
+        throw std::runtime_error("the output file " + path +
+                                 " ends in .partial, the name migflow gives a file while writing it; choose another name");
+    // Every file of a Flee case is an input, read or not (a run must never overwrite one).
+    if (s.source_kind == "flee_dir") {
+        std::error_code ec;
+        const auto dir = std::filesystem::weakly_canonical(s.source_file, ec);
+        const auto out = std::filesystem::weakly_canonical(path, ec);
+        const auto rel = out.lexically_relative(dir);
+        if (!ec && !rel.empty() && *rel.begin() != "..")
+            throw std::runtime_error("the output file " + path + " is an input of this run (a file of the Flee case " +
+                                     s.source_file + "); choose another output file");
+    }
+    return path;
 }
 
 void print_summary(const Simulation& sim, const Scenario& s, const RunSummary& sum,
@@ -119,6 +133,7 @@ int run(const RunArgs& ra, Team& team) {
         [&] {
             Scenario s = load_scenario_source(ra.input, with_set_file(ra.set_file, ra.overrides));
             s.seed = ra.seed.value_or(s.seed);
+            if (!ra.set_file.empty()) s.input_files.push_back(ra.set_file);  // never an output
             return s;
         },
         ra.output, ra.replicates, ra.threads, ra.quiet, team);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "migflow/core/csv.hpp"
 #include "migflow/calibrate/calibrate.hpp"
 
 namespace migflow::cli {
@@ -90,11 +91,9 @@ CLI::Option* add_set_file_option(CLI::App& app, std::string& file) {
 
 Overrides with_set_file(const std::string& file, const Overrides& overrides) {
     if (file.empty()) return overrides;
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) throw InputError({Problem{file, 0, 0, "", "cannot read the --set-file"}});
-    Overrides all = flatten_set_fragment(text.str(), file);
+    // Through the scenario's own bounded reader: a FIFO does not block, /dev/zero and a
+    // huge file are refused at the YAML size limit.
+    Overrides all = flatten_set_fragment(read_yaml_file(file, "--set-file"), file);
     all.insert(all.end(), overrides.begin(), overrides.end());
     return all;
 }
