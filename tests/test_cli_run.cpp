@@ -168,3 +168,17 @@ TEST_CASE("benchmarks/flee_corpus.py tabulates a directory of Flee cases", "[cli
     CHECK_THAT(table, Catch::Contains("| bad | refused: "));
     CHECK_THAT(table, Catch::Contains("name2: unknown location `Nowhere`"));
 }
+
+TEST_CASE("threads beyond the cores a process may use are a warning, and the file records what ran", "[cli][threads]") {
+    TempDir dir("threads_bound");
+    const std::string out = (dir.path / "one_core.h5").string();
+    // taskset gives the process one core, as mpirun's binding gives each rank.
+    REQUIRE(run_shell("taskset -c 0 " + migflow_bin + " run " + scenarios + "tiny.yaml --threads 2 --quiet -o " + out +
+                      " > /dev/null 2> " + (dir.path / "log").string()) == 0);
+    CHECK(slurp(dir.path / "log") == "migflow: warning: --threads 2, but this process may use 1 core(s), so it runs 1 "
+                                     "thread(s)\n");
+    H5::H5File f(out, H5F_ACC_RDONLY);
+    int threads = 0;
+    f.openGroup("/").openAttribute("threads").read(H5::PredType::NATIVE_INT, &threads);
+    CHECK(threads == 1);
+}

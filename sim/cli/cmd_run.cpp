@@ -1,4 +1,6 @@
 // `migflow run`: load a scenario (YAML or a Flee directory), run it, write HDF5.
+#include <tbb/info.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -20,6 +22,9 @@
 namespace migflow::cli {
 
 namespace {
+
+// The cores this process may run on (its CPU affinity, as oneTBB sees it).
+int usable_cores() { return tbb::info::default_concurrency(); }
 
 struct RunArgs {
     std::string input;
@@ -169,6 +174,15 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
     });
     const ProgressStyle style = team.rank() == 0 ? progress_style(quiet) : ProgressStyle::off;
     if (team.rank() == 0) print_notes(s);
+    // Threads beyond the cores this process may use do not run; say so, with the fix
+    // (under mpirun, Open MPI binds each rank to one core unless told otherwise).
+    if (const int cores = usable_cores(); threads > cores && team.rank() == 0)
+        std::fprintf(stderr,
+                     "migflow: warning: --threads %d, but this process may use %d core(s), so it runs %d thread(s)%s\n",
+                     threads, cores, cores,
+                     team.size() > 1 ? ": each MPI rank is bound to its cores; start with `mpirun --bind-to none` "
+                                       "(or --map-by ...:PE=N) or `srun --cpus-per-task=N`"
+                                     : "");
     if (replicates > 0) return run_ensemble(s, replicates, threads, out, style != ProgressStyle::off, stop);
     RunSummary sum;
     try {

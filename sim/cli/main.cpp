@@ -133,8 +133,21 @@ int main(int argc, char** argv) {
 
 namespace {
 
+// Commands that share their work among MPI ranks; the others belong to one process, and
+// started on several every rank would do the same work and write the same files.
+bool runs_across_ranks(const std::string& name) {
+    return name == "run" || name == "rerun" || name == "sweep" || name == "calibrate" || name == "validate";
+}
+
 int run_command(const migflow::cli::Command& c, const CLI::App& app, const migflow::Team& team) {
     using migflow::cli::UsageError;
+    if (team.size() > 1 && !runs_across_ranks(c.app->get_name())) {
+        if (team.rank() == 0)
+            std::cerr << "migflow " << c.app->get_name() << ": runs in one process, not on " << team.size()
+                      << " MPI ranks: start it without mpirun or srun (run, rerun, sweep, calibrate and validate "
+                         "share their work among ranks)\n";
+        return 2;
+    }
     try {
         return c.run();
     } catch (const migflow::PeerFailure&) {

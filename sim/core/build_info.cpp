@@ -7,6 +7,8 @@
 #include "migflow_git_stamp.hpp"  // generated at build time (cmake/git_stamp.cmake)
 
 #if defined(MIGFLOW_WITH_MPI)
+#define OMPI_SKIP_MPICXX 1  // the C API only, as sim/mpi/ uses
+#define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 #endif
 

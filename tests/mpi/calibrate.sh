@@ -30,7 +30,9 @@ for n in 2 3; do
     rc=$?
     [ $rc -eq 0 ] || fail "calibration on $n ranks: exit $rc ($(tail -3 ranks$n.err))"
     diff <(body serial/history.csv) <(body ranks$n/history.csv) > /dev/null || fail "history.csv on $n ranks differs"
-    cmp -s serial/best.yaml ranks$n/best.yaml || fail "best.yaml on $n ranks differs"
+    # The "# made by" line names each build (an MPI one names its MPI library); the rest must match.
+    cmp -s <(grep -v "^# made by migflow" serial/best.yaml) <(grep -v "^# made by migflow" ranks$n/best.yaml) \
+        || fail "best.yaml on $n ranks differs"
     n_out=$(grep -c "^best: evaluation" ranks$n.out)
     [ "$n_out" -eq 1 ] || fail "$n ranks: the summary printed $n_out times, expected once (rank 0)"
 done

@@ -47,5 +47,28 @@ rc=$?
 [ -e "$work/killed.h5" ] && fail "killed rank: killed.h5 exists"
 echo "killed rank: job ended with exit $rc after $(( $(date +%s) - start )) s"
 
+# 4. Threads the binding cannot give: a warning with the fix, and the file records what ran.
+timeout 300 "$MPI_LAUNCHER" "${mpi_flags[@]}" --bind-to core -np 2 "$bin" run "$scenario" -o "$work/bound.h5" \
+    --threads 2 --quiet > "$work/bound.out" 2> "$work/bound.err"
+rc=$?
+[ $rc -eq 0 ] || fail "bound ranks: exit $rc"
+grep -q "migflow: warning: --threads 2, but this process may use 1 core(s), so it runs 1 thread(s): each MPI rank is bound to its cores; start with \`mpirun --bind-to none\`" "$work/bound.err" \
+    || fail "bound ranks: no warning: $(cat "$work/bound.err")"
+/usr/bin/python3 -c "import h5py, sys; sys.exit(int(h5py.File('$work/bound.h5')['/'].attrs['threads']) != 1)" \
+    || fail "bound ranks: the file does not record 1 thread"
+
+# 5. Commands of one process are refused on several ranks, once, before any work.
+for cmd in "compare $scenario $scenario --replicates 2 -o $work/cmp.h5" "import-flee $work -o $work/case.yaml" \
+           "check $scenario"; do
+    mpi_run 2 "$bin" $cmd > "$work/one.out" 2> "$work/one.err"
+    rc=$?
+    name=${cmd%% *}
+    [ $rc -eq 2 ] || fail "$name on 2 ranks: exit $rc, expected 2"
+    n=$(grep -c "migflow $name: runs in one process, not on 2 MPI ranks: start it without mpirun or srun" "$work/one.err")
+    [ "$n" -eq 1 ] || fail "$name on 2 ranks: message printed $n times, expected once"
+done
+[ -e "$work/cmp.h5" ] && fail "compare on 2 ranks wrote its file"
+[ -e "$work/case.yaml" ] && fail "import-flee on 2 ranks wrote its file"
+
 [ $status -eq 0 ] && echo "all failure cases ended every rank"
 exit $status
