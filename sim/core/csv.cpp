@@ -1,4 +1,5 @@
 // CSV as users bring it (Flee inputs, spreadsheets): one pass, a small state machine.
+#include "migflow/core/text.hpp"
 #include "migflow/core/csv.hpp"
 
 #include <fcntl.h>
@@ -18,12 +19,6 @@ namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-std::string trim(std::string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && is_blank(s[b])) ++b;
-    while (e > b && is_blank(s[e - 1])) --e;
-    return std::string(s.substr(b, e - b));
-}
 
 // Parses the row that starts at text[pos]; returns the position after its line end.
 // Quoted cells may hold commas, "" escapes and even line breaks.
@@ -51,10 +46,10 @@ std::size_t parse_row(std::string_view text, std::size_t pos, std::vector<std::s
         }
         if (c == '"') {
             // Blanks before an opening quote are layout, not content.
-            if (trim(cell).empty()) cell.clear();
+            if (trim_blanks(cell).empty()) cell.clear();
             in_quotes = quoted = true;
         } else if (c == ',') {
-            cells.push_back(quoted ? cell : trim(cell));
+            cells.push_back(quoted ? cell : trim_blanks(cell));
             cell.clear();
             quoted = false;
         } else if (c == '\n') {
@@ -65,7 +60,7 @@ std::size_t parse_row(std::string_view text, std::size_t pos, std::vector<std::s
             cell += c;
         }
     }
-    cells.push_back(quoted ? cell : trim(cell));
+    cells.push_back(quoted ? cell : trim_blanks(cell));
     return i + 1;
 }
 

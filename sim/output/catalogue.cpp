@@ -1,4 +1,5 @@
 // The one list of result series and static datasets: see catalogue.hpp.
+#include "migflow/core/text.hpp"
 #include "migflow/output/catalogue.hpp"
 
 #include <sstream>
@@ -81,15 +82,6 @@ std::vector<DatasetSpec> make_static() {
     };
 }
 
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
 const char* width_name(SeriesWidth w) {
     return w == SeriesWidth::regions ? "regions" : w == SeriesWidth::routes ? "routes" : "one";
 }
@@ -124,17 +116,17 @@ std::string catalogue_json() {
     const auto& series = series_catalogue();
     for (std::size_t k = 0; k < series.size(); ++k) {
         const SeriesSpec& s = series[k];
-        o << "    {\"group\": " << json_string(s.group) << ", \"name\": " << json_string(s.name)
-          << ", \"units\": " << json_string(s.units) << ", \"width\": \"" << width_name(s.width) << "\", \"type\": \""
-          << (s.type == ValueType::int64 ? "int64" : "float64") << "\", \"description\": " << json_string(s.description)
+        o << "    {\"group\": " << double_quoted(s.group) << ", \"name\": " << double_quoted(s.name)
+          << ", \"units\": " << double_quoted(s.units) << ", \"width\": \"" << width_name(s.width) << "\", \"type\": \""
+          << (s.type == ValueType::int64 ? "int64" : "float64") << "\", \"description\": " << double_quoted(s.description)
           << "}" << (k + 1 < series.size() ? "," : "") << "\n";
     }
     o << "  ],\n  \"datasets\": [\n";
     const auto& fixed = static_dataset_catalogue();
     for (std::size_t k = 0; k < fixed.size(); ++k) {
         const DatasetSpec& d = fixed[k];
-        o << "    {\"group\": " << json_string(d.group) << ", \"name\": " << json_string(d.name)
-          << ", \"units\": " << json_string(d.units) << ", \"description\": " << json_string(d.description) << "}"
+        o << "    {\"group\": " << double_quoted(d.group) << ", \"name\": " << double_quoted(d.name)
+          << ", \"units\": " << double_quoted(d.units) << ", \"description\": " << double_quoted(d.description) << "}"
           << (k + 1 < fixed.size() ? "," : "") << "\n";
     }
     o << "  ]\n}\n";

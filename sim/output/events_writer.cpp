@@ -71,6 +71,12 @@ std::string shock_label(const Scenario& s, const Shock& k) {
 // First day no longer in force: an open-ended event lasts to the end of the run.
 std::int64_t end_of(Day end, Day days) { return end == never ? days : std::min<std::int64_t>(end, days); }
 
+// When each event was in force, closures and shocks alike.
+void write_windows(H5::Group& g, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& end) {
+    write_vector(g, "start_day", start, "day", "first day in force");
+    write_vector(g, "end_day", end, "day", "first day no longer in force (days of the run if open-ended)");
+}
+
 }  // namespace
 
 void write_events(H5::H5File& file, const Scenario& s, const std::string& path) {
@@ -100,8 +106,7 @@ void write_events(H5::H5File& file, const Scenario& s, const std::string& path) 
                       "border closures: both, entry (no travel country_a -> country_b) or exit (no travel "
                       "country_b -> country_a); both for the others");
         write_strings(g, "label", label, "1", "the closure in words");
-        write_vector(g, "start_day", start, "day", "first day in force");
-        write_vector(g, "end_day", end, "day", "first day no longer in force (days of the run if open-ended)");
+        write_windows(g, start, end);
         write_vector(g, "region_a", region_a, "1", "route: one end; region, camp: the region (index in /regions); -1: none");
         write_vector(g, "region_b", region_b, "1", "route: the other end (index in /regions); -1: none");
         write_vector(g, "route", route, "1", "index in /routes of the one route closed; -1: every route between the ends");
@@ -125,8 +130,7 @@ void write_events(H5::H5File& file, const Scenario& s, const std::string& path) 
         write_strings(g, "driver", driver, "1", "conflict, economy or climate");
         write_strings(g, "mode", mode, "1", "max, add, scale or set: how severity combines with the driver");
         write_strings(g, "label", label, "1", "the shock in words");
-        write_vector(g, "start_day", start, "day", "first day in force");
-        write_vector(g, "end_day", end, "day", "first day no longer in force (days of the run if open-ended)");
+        write_windows(g, start, end);
         write_vector(g, "region", region, "1", "index in /regions of the region shocked");
         write_vector(g, "severity", severity, "1", "the shock's severity");
     }

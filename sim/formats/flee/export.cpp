@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "migflow/core/text.hpp"
 #include "migflow/core/files.hpp"
 
 #include "formats/flee/settings_yaml.hpp"
@@ -34,14 +35,7 @@ std::string csv_cell(const std::string& s) {
 }
 
 // A YAML scalar in double quotes (region and country names may hold anything).
-std::string yq(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
+std::string yq(const std::string& s) { return double_quoted(s); }
 
 std::ofstream open_out(const fs::path& p) {
     std::ofstream out(p);

@@ -4,19 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "migflow/core/text.hpp"
 #include "formats/flee/import_internal.hpp"
 
 namespace migflow::detail {
-
-namespace {
-
-std::string trimmed(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
-}  // namespace
 
 void read_flood_levels(const CsvTable& t, const FleeNameIndex& names, Day days, DriverSpec& climate,
                        Diagnostics& d) {
@@ -28,14 +19,14 @@ void read_flood_levels(const CsvTable& t, const FleeNameIndex& names, Day days, 
     const CsvRow& head = t.rows.front();
     std::vector<const std::vector<RegionIndex>*> col;
     for (std::size_t c = 1; c < head.cells.size(); ++c) {
-        const auto it = names.find(trimmed(head.cells[c]));
+        const auto it = names.find(trim_blanks(head.cells[c]));
         col.push_back(it != names.end() ? &it->second : nullptr);
     }
     std::vector<std::pair<Day, std::vector<double>>> rows;
     for (std::size_t ri = 1; ri < t.rows.size(); ++ri) {
         const CsvRow& r = t.rows[ri];
-        if (r.cells.empty() || (r.cells.size() == 1 && trimmed(r.cells[0]).empty())) continue;
-        const auto day = to_number(trimmed(r.cells[0]));
+        if (r.cells.empty() || (r.cells.size() == 1 && trim_blanks(r.cells[0]).empty())) continue;
+        const auto day = to_number(trim_blanks(r.cells[0]));
         if (!day || *day != std::floor(*day)) {
             d.add(t.file, r.line, 1, "Day", "got `" + r.cells[0] + "`, expected a day number");
             continue;
@@ -43,9 +34,9 @@ void read_flood_levels(const CsvTable& t, const FleeNameIndex& names, Day days, 
         std::vector<double> v(col.size(), 0.0);
         bool ok = true;
         for (std::size_t c = 1; c < r.cells.size() && c - 1 < col.size(); ++c) {
-            const auto x = to_number(trimmed(r.cells[c]));
+            const auto x = to_number(trim_blanks(r.cells[c]));
             if (!x || *x < 0) {
-                d.add(t.file, r.line, static_cast<int>(c) + 1, trimmed(head.cells[c]),
+                d.add(t.file, r.line, static_cast<int>(c) + 1, trim_blanks(head.cells[c]),
                       "got `" + r.cells[c] + "`, expected a flood level >= 0");
                 ok = false;
                 continue;
@@ -92,17 +83,17 @@ void read_flood_awareness(const CsvTable& t, FleeFloodAwareness& out, Diagnostic
             head = &r;
             continue;
         }
-        if (r.cells.empty() || (r.cells.size() == 1 && trimmed(r.cells[0]).empty())) continue;
-        const auto g = to_number(trimmed(r.cells[0]));
+        if (r.cells.empty() || (r.cells.size() == 1 && trim_blanks(r.cells[0]).empty())) continue;
+        const auto g = to_number(trim_blanks(r.cells[0]));
         if (!g || *g < 0 || *g != std::floor(*g) || *g > 255) {
             d.add(t.file, r.line, 1, "floodawareness", "got `" + r.cells[0] + "`, expected a group number 0, 1, 2, ...");
             continue;
         }
         out.group_value.push_back(static_cast<int>(*g));
         for (std::size_t c = 1; c < head->cells.size(); ++c) {
-            const std::string name = trimmed(head->cells[c]);
+            const std::string name = trim_blanks(head->cells[c]);
             if (name.empty()) continue;
-            const auto x = c < r.cells.size() ? to_number(trimmed(r.cells[c])) : std::nullopt;
+            const auto x = c < r.cells.size() ? to_number(trim_blanks(r.cells[c])) : std::nullopt;
             if (!x || *x < 0) {
                 d.add(t.file, r.line, static_cast<int>(c) + 1, name, "expected a share >= 0");
                 continue;

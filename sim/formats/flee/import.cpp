@@ -1,5 +1,6 @@
 // A Flee case directory -> Scenario with `ruleset: flee` (docs/FLEE-SPEC.md,
 // docs/FLEE.md). Every problem in any file is collected; InputError is thrown once.
+#include "migflow/core/text.hpp"
 #include "migflow/formats/flee/import.hpp"
 
 #include <algorithm>
@@ -35,12 +36,6 @@ constexpr double max_conflict_intensity = 1e6; // conflicts.csv values
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
-}
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
 const std::string& cell(const CsvRow& r, std::size_t i) {
@@ -353,7 +348,7 @@ struct Importer {
             std::vector<RegionIndex> col;
             std::vector<std::string> col_name;
             for (std::size_t c = 1; c < head.cells.size(); ++c) {
-                col_name.push_back(trim(head.cells[c]));  // Flee strips the names
+                col_name.push_back(trim_blanks(head.cells[c]));  // Flee strips the names
                 // Flee skips columns naming no location (the real cases have some).
                 const auto it = first_copy.find(col_name.back());
                 col.push_back(col_name.back().empty() || it == first_copy.end() ? no_region : it->second);
@@ -377,7 +372,7 @@ struct Importer {
                               std::to_string(header_cells) + " columns");
                     continue;
                 }
-                const auto day = to_number(trim(cell(r, 0)));
+                const auto day = to_number(trim_blanks(cell(r, 0)));
                 if (!day || *day < 0 || *day != std::floor(*day)) {
                     d.add(t->file, r.line, 1, "Day", "got `" + cell(r, 0) + "`, expected a day number");
                     continue;
@@ -385,8 +380,8 @@ struct Importer {
                 if (*day >= days) continue;  // compared before the conversion
                 const Day dd = static_cast<Day>(*day);
                 for (std::size_t c = 1; c < r.cells.size() && c - 1 < col.size(); ++c) {
-                    if (col[c - 1] == no_region || trim(r.cells[c]).empty()) continue;
-                    const auto v = to_number(trim(r.cells[c]));
+                    if (col[c - 1] == no_region || trim_blanks(r.cells[c]).empty()) continue;
+                    const auto v = to_number(trim_blanks(r.cells[c]));
                     if (!v || *v < 0 || *v > max_conflict_intensity) {
                         d.add(t->file, r.line, static_cast<int>(c) + 1, col_name[c - 1],
                               "got `" + r.cells[c] + "`, expected a number in [0, 1e+06]");
