@@ -30,7 +30,9 @@ ROOT_ATTRS = ["schema_version", "migflow_version", "scenario_name", "scenario_fi
 
 # Quantile bands of one series (docs/ENSEMBLES.md), in increasing order.
 BANDS = ["p05", "p25", "p50", "p75", "p95"]
-CAMP_OUTCOMES = ["peak_population", "peak_day", "arrivals", "first_day_over_capacity"]
+CAMP_OUTCOMES = ["peak_population", "peak_day", "arrivals", "first_day_full", "days_full", "turned_away"]
+# What a comparison's difference section keeps: the day fields have no difference.
+DIFFERENCE_OUTCOMES = ["peak_population", "arrivals", "days_full", "turned_away"]
 
 # name -> (shape in terms of T/R/E, numpy kind: i integer, f float, S string, units)
 DATASETS = {
@@ -337,7 +339,7 @@ def check_section(f, group, sizes, difference, problems):
     for name in ["region", "name"]:
         if name not in camps:
             problems.append(f"/{group}/camp_outcomes: missing `{name}`")
-    for name in CAMP_OUTCOMES[:1] + CAMP_OUTCOMES[2:3] if difference else CAMP_OUTCOMES:
+    for name in DIFFERENCE_OUTCOMES if difference else CAMP_OUTCOMES:
         if name not in camps:
             problems.append(f"/{group}/camp_outcomes: missing `{name}`")
         elif camps[name].shape != (n, c):

@@ -110,7 +110,7 @@ def camp_table(camps, base_camps=None):
             peak += f"<br><span class='range'>{people(c['peak_range'][0])}–{people(c['peak_range'][1])}</span>"
         full = day(c["first_full"])
         if c.get("full_in"):
-            full += f"<br><span class='range'>over capacity in {c['full_in']} of {c['runs']} runs</span>"
+            full += f"<br><span class='range'>full in {c['full_in']} of {c['runs']} runs</span>"
         row = [esc(c["name"]), esc(c["country"]), people(c["capacity"]), full, str(c["days_full"]), peak,
                day(c["peak_date"]), people(c["turned_away"]), people(c["arrivals"])]
         if base:

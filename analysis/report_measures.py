@@ -65,8 +65,9 @@ def camp_rows(v):
                     per_rep = ens[key][:, c]
                     row[out] = float(np.median(per_rep))
                     row[out + "_range"] = (float(np.percentile(per_rep, 5)), float(np.percentile(per_rep, 95)))
-            if "first_day_over_capacity" in ens:
-                days = ens["first_day_over_capacity"][:, c]
+            key = "first_day_full" if "first_day_full" in ens else "first_day_over_capacity"
+            if key in ens:
+                days = ens[key][:, c]
                 row["full_in"], row["runs"] = int((days >= 0).sum()), len(days)
         rows.append(row)
     return rows

@@ -5,7 +5,9 @@
 #include <cmath>
 
 #include "engine_fixtures.hpp"
+#include "migflow/scenario/loader.hpp"
 #include "migflow/sweep/ensemble.hpp"
+#include "test_support.hpp"
 
 using namespace migflow;
 using namespace migflow::test;
@@ -170,7 +172,7 @@ TEST_CASE("paired differences: identical scenarios give exactly 0, a change give
     CHECK(d.q[2][last_camp] == quantile(per_seed, 0.5));
 }
 
-TEST_CASE("camp outcomes per replicate: peak, its day, arrivals, first day over capacity", "[ensemble]") {
+TEST_CASE("camp outcomes per replicate: peak, its day, arrivals", "[ensemble]") {
     Scenario s = small_ensemble_scenario();
     std::vector<MemoryRecorder> runs(1);
     runs[0].population = {{0, 0, 100}, {0, 0, 1600}, {0, 0, 1700}, {0, 0, 1200}};
@@ -181,7 +183,29 @@ TEST_CASE("camp outcomes per replicate: peak, its day, arrivals, first day over 
     CHECK(camps[0].peak_population == std::vector<double>{1700});
     CHECK(camps[0].peak_day == std::vector<double>{2});
     CHECK(camps[0].arrivals_people == std::vector<double>{170});  // people_per_agent 1
-    CHECK(camps[0].first_day_over == std::vector<double>{1});     // 1600 > 1500
+}
+
+TEST_CASE("camp outcomes per replicate: full as the single run's camp outcomes say", "[ensemble]") {
+    // tiny.yaml with a camp small enough to fill in some seeds: admission never lets it
+    // exceed its capacity, so "over capacity" would always be never.
+    std::string text = slurp(std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/tiny.yaml");
+    text.replace(text.find("capacity: 3000"), 14, "capacity: 900");
+    const Scenario s = load_scenario_text(text, "tiny.yaml", std::string(MIGFLOW_SOURCE_DIR) + "/scenarios");
+    std::vector<MemoryRecorder> runs;
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) runs.push_back(run_scenario(s, seed, 1));
+    const auto camps = camp_outcomes(s, runs);
+    REQUIRE(camps.size() == 1);
+    int full = 0;
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const CampOutcome& o = runs[k].camps.camps().at(0);
+        REQUIRE(o.region == camps[0].region);
+        CHECK(camps[0].first_day_full[k] == double(o.first_full));
+        CHECK(camps[0].days_full[k] == double(o.days_full));
+        CHECK(camps[0].turned_away[k] == double(o.refused) * s.agents.people_per_agent);
+        CHECK(camps[0].peak_population[k] <= 900.0);  // never over capacity
+        full += o.first_full >= 0 ? 1 : 0;
+    }
+    CHECK(full > 0);  // the test means something: the camp does fill
 }
 
 TEST_CASE("an ensemble too big for memory is refused with the formula", "[ensemble]") {

@@ -17,8 +17,8 @@ std::string band(const std::vector<double>& v, const char* fmt = "%.0f") {
     return buf;
 }
 
-// "day 40 [31, 52] in 7/10" over the replicates where the camp overflowed.
-std::string overflow(const std::vector<double>& first_day) {
+// "day 40 [31, 52] in 7/10" over the replicates where the camp was full.
+std::string first_full(const std::vector<double>& first_day) {
     std::vector<double> days;
     for (double d : first_day)
         if (d >= 0) days.push_back(d);
@@ -31,10 +31,10 @@ std::string overflow(const std::vector<double>& first_day) {
 void print_camp_bands(const Scenario& s, const std::vector<CampReplicates>& camps) {
     if (camps.empty()) return;
     std::printf("camps, median [p05, p95] over replicates:\n");
-    std::printf("  %-22s %-30s %-30s %s\n", "camp", "peak population", "arrivals (people)", "over capacity from");
+    std::printf("  %-22s %-30s %-30s %s\n", "camp", "peak population", "arrivals (people)", "full from");
     for (const CampReplicates& c : camps)
         std::printf("  %-22s %-30s %-30s %s\n", s.regions[c.region].name.c_str(), band(c.peak_population).c_str(),
-                    band(c.arrivals_people).c_str(), overflow(c.first_day_over).c_str());
+                    band(c.arrivals_people).c_str(), first_full(c.first_day_full).c_str());
 }
 
 void print_camp_differences(const Scenario& s, const std::vector<CampReplicates>& baseline,
@@ -42,7 +42,7 @@ void print_camp_differences(const Scenario& s, const std::vector<CampReplicates>
     if (scenario.empty()) return;
     std::printf("camps, scenario - baseline paired by seed, median [p05, p95]:\n");
     std::printf("  %-22s %-30s %-30s %s\n", "camp", "peak population", "arrivals (people)",
-                "over capacity from (baseline -> scenario)");
+                "full from (baseline -> scenario)");
     for (std::size_t c = 0; c < scenario.size() && c < baseline.size(); ++c) {
         const auto& a = baseline[c];
         const auto& b = scenario[c];
@@ -52,8 +52,8 @@ void print_camp_differences(const Scenario& s, const std::vector<CampReplicates>
             arrivals.push_back(b.arrivals_people[k] - a.arrivals_people[k]);
         }
         std::printf("  %-22s %-30s %-30s %s -> %s\n", s.regions[b.region].name.c_str(), band(peak, "%+.0f").c_str(),
-                    band(arrivals, "%+.0f").c_str(), overflow(a.first_day_over).c_str(),
-                    overflow(b.first_day_over).c_str());
+                    band(arrivals, "%+.0f").c_str(), first_full(a.first_day_full).c_str(),
+                    first_full(b.first_day_full).c_str());
     }
 }
 

@@ -72,8 +72,13 @@ void write_camps(H5::H5File& f, const std::string& group, const Scenario& s,
     column("peak_day", &CampReplicates::peak_day, "day", "[replicate x camp] first day of the peak");
     column("arrivals", &CampReplicates::arrivals_people, "people",
            "[replicate x camp] arrivals over the whole run (agents x people_per_agent)");
-    column("first_day_over_capacity", &CampReplicates::first_day_over, "day",
-           "[replicate x camp] first day the population exceeds the capacity; -1: never, or no capacity");
+    column("first_day_full", &CampReplicates::first_day_full, "day",
+           "[replicate x camp] first day the camp is full (no room for the next mover, the single run's "
+           "first_full_day); -1: never, or no capacity");
+    column("days_full", &CampReplicates::days_full, "days", "[replicate x camp] days the camp is full");
+    column("turned_away", &CampReplicates::turned_away, "people",
+           "[replicate x camp] movers the camp refused, being full, summed over the days (a mover refused on "
+           "several days counts each time)");
 }
 
 }  // namespace

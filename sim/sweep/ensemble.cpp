@@ -165,19 +165,23 @@ std::vector<CampReplicates> camp_outcomes(const Scenario& s, const std::vector<M
         if (s.regions[r].type != RegionType::camp) continue;
         CampReplicates c;
         c.region = static_cast<RegionIndex>(r);
-        const double capacity = s.regions[r].capacity;
         for (const MemoryRecorder& run : runs) {
-            double peak = -1.0, peak_day = 0.0, arrivals = 0.0, over = -1.0;
+            double peak = -1.0, peak_day = 0.0, arrivals = 0.0;
             for (std::size_t t = 0; t < run.population.size(); ++t) {
                 const double p = run.population[t][r];
                 if (p > peak) peak = p, peak_day = double(t);
                 arrivals += double(run.arrivals[t][r]) * ppa;
-                if (over < 0 && capacity > 0 && p > capacity) over = double(t);
             }
             c.peak_population.push_back(std::max(peak, 0.0));
             c.peak_day.push_back(peak_day);
             c.arrivals_people.push_back(arrivals);
-            c.first_day_over.push_back(over);
+            // Full as the run's own camp outcomes say (a camp without capacity is never full).
+            CampOutcome full;
+            for (const CampOutcome& o : run.camps.camps())
+                if (o.region == c.region) full = o;
+            c.first_day_full.push_back(double(full.first_full));
+            c.days_full.push_back(double(full.days_full));
+            c.turned_away.push_back(double(full.refused) * ppa);
         }
         out.push_back(std::move(c));
     }
@@ -193,6 +197,8 @@ std::vector<CampReplicates> camp_differences(const std::vector<CampReplicates>& 
         for (std::size_t k = 0; k < scenario[c].peak_population.size(); ++k) {
             d.peak_population.push_back(scenario[c].peak_population[k] - baseline[c].peak_population.at(k));
             d.arrivals_people.push_back(scenario[c].arrivals_people[k] - baseline[c].arrivals_people.at(k));
+            d.days_full.push_back(scenario[c].days_full[k] - baseline[c].days_full.at(k));
+            d.turned_away.push_back(scenario[c].turned_away[k] - baseline[c].turned_away.at(k));
         }
         out.push_back(std::move(d));
     }

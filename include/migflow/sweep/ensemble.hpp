@@ -71,13 +71,18 @@ struct CampReplicates {
     std::vector<double> peak_population;   // [replicate] highest population of any day
     std::vector<double> peak_day;          // [replicate] first day of that peak
     std::vector<double> arrivals_people;   // [replicate] arrivals over the whole run, people
-    std::vector<double> first_day_over;    // [replicate] first day population > capacity; -1 never (or no capacity)
+    // [replicate] first day the camp is full by the ruleset's rule, the single run's
+    // /measures/camps first_full_day (admission never lets a camp exceed its capacity:
+    // "full" is "no room for the next mover"); -1: never, or no capacity.
+    std::vector<double> first_day_full;
+    std::vector<double> days_full;         // [replicate] days it is full
+    std::vector<double> turned_away;       // [replicate] movers it refused, being full, summed over days (people)
 };
 
 std::vector<CampReplicates> camp_outcomes(const Scenario& s, const std::vector<MemoryRecorder>& runs);
 
-// Per seed, scenario - baseline of peak_population and arrivals_people (the day
-// fields are left empty: a difference of "never" days has no meaning).
+// Per seed, scenario - baseline of peak_population, arrivals_people, days_full and
+// turned_away (first_day_full is left empty: a difference of "never" days has no meaning).
 std::vector<CampReplicates> camp_differences(const std::vector<CampReplicates>& baseline,
                                           const std::vector<CampReplicates>& scenario);
 
