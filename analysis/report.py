@@ -77,9 +77,12 @@ def headline_cards(v, camps, countries, flows, diffs):
         top = max(flows.items(), key=lambda kv: kv[1])
         cards.append((people(crossing), "border crossings over the period",
                       f"most: {top[0][0]} → {top[0][1]} ({people(top[1])})"))
-    turned = [c["turned_away"] for c in camps if c["turned_away"] is not None]
-    if turned:
-        cards.append((people(sum(turned)), "people turned away by full camps", "over the period"))
+    turned = rm.turned_away_total(v)
+    if turned is not None:
+        value, span, what = turned
+        more = f"{what}; 90% of runs: {people(span[0])} to {people(span[1])}" if span else what
+        cards.append((people(value), "people turned away by full camps",
+                      more + " (a mover refused on several days counts each time)"))
     if v.has("blocked_by_closure") and v.series("blocked_by_closure").sum() > 0:
         blocked = v.series("blocked_by_closure").sum(axis=1)
         cards.append((people(blocked.sum()), "moves stopped by a closure",

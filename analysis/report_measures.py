@@ -65,12 +65,35 @@ def camp_rows(v):
                     per_rep = ens[key][:, c]
                     row[out] = float(np.median(per_rep))
                     row[out + "_range"] = (float(np.percentile(per_rep, 5)), float(np.percentile(per_rep, 95)))
+            # Per replicate first, then summarised: never a statistic of the median series.
+            for key, out in (("turned_away", "turned_away"), ("days_full", "days_full")):
+                if key in ens:
+                    per_rep = ens[key][:, c]
+                    row[out] = float(np.median(per_rep))
+                    row[out + "_range"] = (float(np.percentile(per_rep, 5)), float(np.percentile(per_rep, 95)))
             key = "first_day_full" if "first_day_full" in ens else "first_day_over_capacity"
             if key in ens:
                 days = ens[key][:, c]
                 row["full_in"], row["runs"] = int((days >= 0).sum()), len(days)
+                filled = days[days >= 0]
+                # The median first-full day of the runs in which it fills ("full in k of N" says how many).
+                row["first_full"] = _date(v, int(np.median(filled))) if len(filled) else None
         rows.append(row)
     return rows
+
+
+def turned_away_total(v):
+    """People turned away by full camps over the run: (value, (p05, p95) or None, what).
+    An ensemble's is the median and range of each replicate's total, never a sum of
+    daily medians; None when the file does not record it."""
+    ens = v.camp_outcomes
+    if ens is not None and "turned_away" in ens:
+        per_rep = ens["turned_away"].sum(axis=1)
+        return (float(np.median(per_rep)), (float(np.percentile(per_rep, 5)), float(np.percentile(per_rep, 95))),
+                f"median of {len(per_rep)} runs")
+    if v.has("refused_full") and v.kind == "run":
+        return float(v.series("refused_full")[:, list(v.camps())].sum()), None, "over the period"
+    return None
 
 
 def _date(v, day):
