@@ -226,9 +226,13 @@ def build(v, base, diff_view):
     diffs = rm.region_differences(v, base, diff_view) if base is not None else []
     kind = {"run": f"one run, seed {v.attrs.get('seed')}",
             "ensemble": f"{v.replicates} runs with different random seeds: lines are the median, "
-                        "shaded bands hold 50% and 90% of the runs",
+                        "shaded bands hold 50% and 90% of the runs. The bands show chance only (seed to seed), "
+                        "with the model's coefficients fixed at the scenario's values: they do not include "
+                        "what is not known about those coefficients",
             "comparison": f"{v.replicates} paired runs per scenario (same seeds): lines are medians, "
-                          "bands hold 50% and 90% of the runs"}[v.kind]
+                          "bands hold 50% and 90% of the runs. The bands show chance only (seed to seed), "
+                          "with the model's coefficients fixed at the scenario's values: they do not include "
+                          "what is not known about those coefficients"}[v.kind]
     title = f"{v.name}" + (f" compared with {base.name}" if base is not None else "")
     parts = [f"<h1>{esc(title)}</h1>",
              f"<p class='sub'>{day(v.dates[0])} to {day(v.dates[-1])} ({len(v.dates)} days), "
