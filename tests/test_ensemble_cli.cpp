@@ -276,6 +276,10 @@ TEST_CASE("a result file names the build that made it, and --version and info sh
         REQUIRE(run_migflow_logged("info " + file, dir.path / "info") == 0);
         CHECK(slurp(dir.path / "info").find("build:        commit " + commit.substr(0, 12)) != std::string::npos);
     }
+    // An ensemble's camps: turned away per replicate and in how many runs each fills.
+    const std::string info = slurp(dir.path / "info");
+    CHECK(info.find("; people turned away (summed over days)\n") != std::string::npos);
+    CHECK(info.find("; 0 [0, 0]; full in 0/2 runs\n") != std::string::npos);
 }
 
 TEST_CASE("rerun says when this binary is not the build that made the file, and still reruns", "[cli][provenance]") {

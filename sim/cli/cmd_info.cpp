@@ -81,7 +81,6 @@ std::string column_band(const std::vector<double>& m, std::size_t cols, std::siz
     return buf;
 }
 
-// Ensembles and comparisons: what was run, and per camp its peak with the band.
 // The build that made the file (build_info.hpp), or that it predates the record.
 void print_build(const H5::Group& root, std::ostream& out) {
     const std::vector<BuildItem> build = read_build_attributes(root);
@@ -94,6 +93,15 @@ void print_build(const H5::Group& root, std::ostream& out) {
         if (b.name == "hdf5" || b.name == "tbb") out << "              " << b.name << ' ' << b.value << '\n';
 }
 
+// "full in 7/10 runs" from a [replicate x camp] first_day_full column (-1: never).
+std::string full_in(const std::vector<double>& first_day, std::size_t cols, std::size_t c) {
+    std::size_t full = 0, runs = 0;
+    for (std::size_t k = c; k < first_day.size(); k += cols, ++runs) full += first_day[k] >= 0 ? 1 : 0;
+    return "full in " + std::to_string(full) + "/" + std::to_string(runs) + " runs";
+}
+
+// Ensembles and comparisons: what was run, and per camp its peak, arrivals, people
+// turned away (each with its band over replicates) and in how many runs it fills.
 void print_ensemble_info(H5::H5File& file, const std::string& path, std::ostream& out) {
     const H5::Group root = file.openGroup("/");
     const bool comparison = file.nameExists("/comparison");
@@ -117,11 +125,25 @@ void print_ensemble_info(H5::H5File& file, const std::string& path, std::ostream
     if (names.empty()) return;
     const auto peaks = read_vector<double>(file.openDataSet(camps + "/peak_population"));
     const auto arrivals = read_vector<double>(file.openDataSet(camps + "/arrivals"));
-    out << (comparison ? "camps, scenario - baseline per seed, median [p05, p95]: peak population; arrivals\n"
-                       : "camps, median [p05, p95] over replicates: peak population; arrivals\n");
-    for (std::size_t c = 0; c < names.size(); ++c)
+    // Files before the per-replicate turned-away and full columns show what they have.
+    const bool turned_kept = file.nameExists(camps + "/turned_away");
+    const auto turned = turned_kept ? read_vector<double>(file.openDataSet(camps + "/turned_away")) : std::vector<double>{};
+    auto first_full_of = [&](const std::string& section) {
+        const std::string p = top + section + "/camp_outcomes/first_day_full";
+        return file.nameExists(p) ? read_vector<double>(file.openDataSet(p)) : std::vector<double>{};
+    };
+    const auto full_a = first_full_of(comparison ? "/baseline" : ""), full_b = comparison ? first_full_of("/scenario") : full_a;
+    out << (comparison ? "camps, scenario - baseline per seed, median [p05, p95]: peak population; arrivals"
+                       : "camps, median [p05, p95] over replicates: peak population; arrivals")
+        << (turned_kept ? "; people turned away (summed over days)" : "") << '\n';
+    for (std::size_t c = 0; c < names.size(); ++c) {
         out << "  " << names[c] << ": " << column_band(peaks, names.size(), c, comparison ? "+" : "") << "; "
-            << column_band(arrivals, names.size(), c, comparison ? "+" : "") << '\n';
+            << column_band(arrivals, names.size(), c, comparison ? "+" : "");
+        if (turned_kept) out << "; " << column_band(turned, names.size(), c, comparison ? "+" : "");
+        if (!full_b.empty())
+            out << "; " << (comparison ? full_in(full_a, names.size(), c) + " -> " : "") << full_in(full_b, names.size(), c);
+        out << '\n';
+    }
 }
 
 // A dataset's shape as the rest of the file says it must be, before anything is read or
