@@ -95,3 +95,13 @@ TEST_CASE("native coefficients on a flee-ruleset scenario are an error, in the f
     // The reverse is refused too: flee.* on a native scenario.
     CHECK(error_of(test::slurp(scenarios_dir + "/tiny.yaml"), {{"flee.move_rules.camp_weight", "3"}}) != "");
 }
+
+TEST_CASE("check on a Flee case does not estimate initial agents from populations", "[loader][plausibility]") {
+    test::TempDir dir("check_flee");
+    REQUIRE(test::run_shell(std::string(MIGFLOW_BINARY) + " check " + scenarios_dir + "/flee/burundi > " +
+                            (dir.path / "out").string() + " 2>&1") == 0);
+    const std::string out = test::slurp(dir.path / "out");
+    INFO(out);
+    CHECK(out.find("agents created day by day by Flee's spawn rules") != std::string::npos);
+    CHECK(out.find("initial agents") == std::string::npos);  // it said "about 1525425", the run starts with 191
+}

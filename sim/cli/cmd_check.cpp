@@ -32,8 +32,13 @@ std::string summary(const Scenario& s) {
         << count(s.closures.size(), "closure") << ", " << count(s.shocks.size(), "shock");
     if (!s.groups.empty()) out << ", " << count(s.groups.size(), "group");
     if (!s.observed.region.empty()) out << ", observed counts for " << count(s.observed.region.size(), "region");
-    out << "; people_per_agent " << s.agents.people_per_agent << ", about "
-        << static_cast<long long>(std::llround(mobile_people / ppa)) << " initial agents.";
+    // The flee ruleset starts from no agents: Flee's spawn rules create them day by day
+    // from conflicts and populations, so a count from the populations would be wrong.
+    if (s.ruleset == "flee")
+        out << "; agents created day by day by Flee's spawn rules (`migflow run` prints how many).";
+    else
+        out << "; people_per_agent " << s.agents.people_per_agent << ", about "
+            << static_cast<long long>(std::llround(mobile_people / ppa)) << " initial agents.";
     return out.str();
 }
 
