@@ -11,6 +11,13 @@
 namespace migflow::test {
 
 // A region with no drivers of its own.
+// The index of the region called `name`, or no_region.
+inline RegionIndex index_of(const Scenario& s, const std::string& name) {
+    for (std::size_t i = 0; i < s.regions.size(); ++i)
+        if (s.regions[i].name == name) return static_cast<RegionIndex>(i);
+    return no_region;
+}
+
 inline Region region(std::string name, double population, RegionType type = RegionType::settlement,
                      double capacity = 0.0, std::string country = "Aland") {
     Region r;

@@ -146,12 +146,12 @@ std::string command_for(const std::string& verb, const fs::path& yaml, const Bad
 }
 
 // What the binary did: exit status (-1 if it did not exit) and its two streams.
-struct Outcome {
+struct BinaryOutcome {
     int status;
     std::string out, err;
 };
 
-Outcome run_binary(const TempDir& dir, const std::string& cmd) {
+BinaryOutcome run_binary(const TempDir& dir, const std::string& cmd) {
     const fs::path out = dir.path / "stdout.txt", err = dir.path / "stderr.txt";
     const int status = run_shell(cmd + " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()));
     return {status, slurp(out), slurp(err)};
@@ -194,7 +194,7 @@ TEST_CASE("bad input: `migflow check` exits non-zero with the problems on stderr
         const BadCase& c = cases[i];
         INFO(c.what);
         const fs::path yaml = write_case(dir, c, i);
-        const Outcome r = run_binary(dir, command_for("check", yaml, c));
+        const BinaryOutcome r = run_binary(dir, command_for("check", yaml, c));
         INFO(r.err);
         CHECK(r.status == 1);
         CHECK(r.out.empty());
@@ -210,7 +210,7 @@ TEST_CASE("bad input: `migflow run` refuses and leaves no output file", "[bad_in
         INFO(c.what);
         const fs::path yaml = write_case(dir, c, i);
         const fs::path h5 = dir.path / "out.h5";
-        const Outcome r = run_binary(dir, command_for("run", yaml, c) + " -o " + shell_quote(h5.string()) + " --quiet");
+        const BinaryOutcome r = run_binary(dir, command_for("run", yaml, c) + " -o " + shell_quote(h5.string()) + " --quiet");
         INFO(r.err);
         CHECK(r.status == 1);
         check_expected(c, yaml, r.err);

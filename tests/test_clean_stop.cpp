@@ -16,8 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string migflow_bin = MIGFLOW_BINARY;
-const std::string scenarios = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/";
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -35,7 +33,7 @@ TEST_CASE("a signal stops a run within a second, removes its partial file and ex
         const auto out = (dir.path / (name + ".h5")).string();
         const auto log = (dir.path / (name + ".log")).string();
         // The Sahel scenario over 30000 days: about half a minute, far longer than the test waits.
-        const pid_t pid = spawn_shell(migflow_bin + " run " + scenarios + "sahel.yaml --set days=30000 -o " + out +
+        const pid_t pid = spawn_shell(migflow_bin + " run " + scenarios_dir + "/sahel.yaml --set days=30000 -o " + out +
                                       " > " + shell_quote(log) + " 2>&1");
         REQUIRE(pid > 0);
         REQUIRE(wait_until([&] { return fs::exists(out + ".partial"); }, 30.0));
@@ -60,7 +58,7 @@ TEST_CASE("a signal stops a run within a second, removes its partial file and ex
 
 TEST_CASE("a signal stops an ensemble or a comparison within seconds, with nothing written", "[cli][stop][ensemble]") {
     TempDir dir("stop_ensemble");
-    const std::string sahel = scenarios + "sahel.yaml";
+    const std::string sahel = scenarios_dir + "/sahel.yaml";
     const std::vector<std::tuple<std::string, std::string, std::string>> commands = {
         {"ensemble", "run " + sahel + " --replicates 4", "ens.h5"},
         {"comparison", "compare " + sahel + " " + sahel + " --replicates 4", "cmp.h5"}};
@@ -86,7 +84,7 @@ TEST_CASE("a signal stops an ensemble or a comparison within seconds, with nothi
 TEST_CASE("a sweep stopped by a signal keeps finished runs and --resume completes exactly the rest",
           "[sweep][cli][stop]") {
     TempDir dir("stop_sweep");
-    const std::string body = "scenario: " + scenarios + "sahel.yaml\nseeds: [1, 2, 3]\nset: {days: 600}\n"
+    const std::string body = "scenario: " + scenarios_dir + "/sahel.yaml\nseeds: [1, 2, 3]\nset: {days: 600}\n"
                              "grid: {behaviour.lambda_conflict: [0.1]}\n";
     const std::string a = dir.write("a.yaml", "output_dir: a\n" + body);
     const std::string b = dir.write("b.yaml", "output_dir: b\n" + body);

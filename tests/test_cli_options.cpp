@@ -10,15 +10,15 @@ using namespace migflow::test;
 
 namespace {
 
-struct Outcome {
+struct CliOutcome {
     int code = -1;
     std::string out, err;
 };
 
-Outcome run_cli(const std::string& args) {
+CliOutcome run_cli(const std::string& args) {
     TempDir dir("cli_options");
     const auto out = dir.path / "out", err = dir.path / "err";
-    Outcome o;
+    CliOutcome o;
     o.code = run_shell(std::string(MIGFLOW_BINARY) + " " + args + " > " + shell_quote(out.string()) + " 2> " +
                        shell_quote(err.string()) + " < /dev/null");
     o.out = slurp(out);
@@ -26,7 +26,6 @@ Outcome run_cli(const std::string& args) {
     return o;
 }
 
-const std::string tiny = MIGFLOW_SOURCE_DIR "/scenarios/tiny.yaml";
 
 }  // namespace
 
@@ -36,20 +35,20 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
     };
     const Case cases[] = {
         {"run", "migflow run: no scenario given", "Usage: migflow run"},
-        {"run --seed x " + tiny, "migflow run: --seed needs a whole number >= 0, got 'x'", "Usage: migflow run"},
-        {"run --seed -3 " + tiny, "migflow run: --seed needs a whole number >= 0, got '-3'", "Usage: migflow run"},
-        {"run " + tiny + " --seed", "migflow run: --seed needs a value", "Usage: migflow run"},
-        {"run " + tiny + " --threads 5000", "migflow run: --threads takes 0 (all cores) to 1024", "Usage: migflow run"},
-        {"run " + tiny + " --threads 1.5", "migflow run: --threads needs a whole number >= 0, got '1.5'",
+        {"run --seed x " + test::tiny_yaml, "migflow run: --seed needs a whole number >= 0, got 'x'", "Usage: migflow run"},
+        {"run --seed -3 " + test::tiny_yaml, "migflow run: --seed needs a whole number >= 0, got '-3'", "Usage: migflow run"},
+        {"run " + test::tiny_yaml + " --seed", "migflow run: --seed needs a value", "Usage: migflow run"},
+        {"run " + test::tiny_yaml + " --threads 5000", "migflow run: --threads takes 0 (all cores) to 1024", "Usage: migflow run"},
+        {"run " + test::tiny_yaml + " --threads 1.5", "migflow run: --threads needs a whole number >= 0, got '1.5'",
          "Usage: migflow run"},
-        {"run " + tiny + " --set days", "migflow run: --set needs key=value, got 'days'", "Usage: migflow run"},
-        {"run " + tiny + " --set =3", "migflow run: --set needs key=value, got '=3'", "Usage: migflow run"},
-        {"run " + tiny + " --bogus", "migflow run: unknown option '--bogus'", "Usage: migflow run"},
-        {"run " + tiny + " other.yaml", "migflow run: The following argument was not expected: other.yaml",
+        {"run " + test::tiny_yaml + " --set days", "migflow run: --set needs key=value, got 'days'", "Usage: migflow run"},
+        {"run " + test::tiny_yaml + " --set =3", "migflow run: --set needs key=value, got '=3'", "Usage: migflow run"},
+        {"run " + test::tiny_yaml + " --bogus", "migflow run: unknown option '--bogus'", "Usage: migflow run"},
+        {"run " + test::tiny_yaml + " other.yaml", "migflow run: The following argument was not expected: other.yaml",
          "Usage: migflow run"},
-        {"run " + tiny + " --progress --quiet", "migflow run: --progress and --quiet exclude each other",
+        {"run " + test::tiny_yaml + " --progress --quiet", "migflow run: --progress and --quiet exclude each other",
          "Usage: migflow run"},
-        {"run " + tiny + " -o", "migflow run: --output needs a value", "Usage: migflow run"},
+        {"run " + test::tiny_yaml + " -o", "migflow run: --output needs a value", "Usage: migflow run"},
         {"check", "migflow check: which scenario?", "Usage: migflow check"},
         {"check a.yaml b.yaml", "migflow check: The following argument was not expected: b.yaml",
          "Usage: migflow check"},
@@ -58,13 +57,13 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
         {"import-flee somewhere", "migflow import-flee: no output given (-o SCENARIO.yaml)",
          "Usage: migflow import-flee"},
         {"params --bogus", "migflow params: unknown option '--bogus'", "Usage: migflow params"},
-        {"run " + tiny + " --replicates 0", "migflow run: --replicates takes 1 to 100000", "Usage: migflow run"},
-        {"run " + tiny + " --replicates x", "migflow run: --replicates needs a whole number >= 0, got 'x'",
+        {"run " + test::tiny_yaml + " --replicates 0", "migflow run: --replicates takes 1 to 100000", "Usage: migflow run"},
+        {"run " + test::tiny_yaml + " --replicates x", "migflow run: --replicates needs a whole number >= 0, got 'x'",
          "Usage: migflow run"},
-        {"compare " + tiny, "migflow compare: compare needs a baseline and a scenario", "Usage: migflow compare"},
-        {"compare " + tiny + " " + tiny + " -o x.h5", "migflow compare: compare needs --replicates N",
+        {"compare " + test::tiny_yaml, "migflow compare: compare needs a baseline and a scenario", "Usage: migflow compare"},
+        {"compare " + test::tiny_yaml + " " + test::tiny_yaml + " -o x.h5", "migflow compare: compare needs --replicates N",
          "Usage: migflow compare"},
-        {"compare " + tiny + " " + tiny + " --replicates 2", "migflow compare: compare needs -o OUT.h5",
+        {"compare " + test::tiny_yaml + " " + test::tiny_yaml + " --replicates 2", "migflow compare: compare needs -o OUT.h5",
          "Usage: migflow compare"},
         {"rerun", "migflow rerun: no result file given", "Usage: migflow rerun"},
         {"rerun x.h5", "migflow rerun: rerun needs -o AGAIN.h5", "Usage: migflow rerun"},
@@ -99,7 +98,7 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
     };
     for (const Case& c : cases) {
         INFO("migflow " << c.args);
-        const Outcome o = run_cli(c.args);
+        const CliOutcome o = run_cli(c.args);
         CHECK(o.code == 2);
         CHECK(o.err.starts_with(c.message + "\n"));
         CHECK(o.err.find(c.usage) != std::string::npos);
@@ -124,18 +123,18 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
     for (const auto& [sub, options] : expected) {
         for (const std::string flag : {"--help", "-h"}) {
             INFO("migflow " << sub << " " << flag);
-            const Outcome o = run_cli(sub + " " + flag);
+            const CliOutcome o = run_cli(sub + " " + flag);
             CHECK(o.code == 0);
             CHECK(o.err.empty());
             CHECK(o.out.find("Usage: migflow " + sub + " [OPTIONS]") != std::string::npos);
             for (const auto& opt : options) CHECK(o.out.find(opt) != std::string::npos);
         }
     }
-    const Outcome top = run_cli("--help");
+    const CliOutcome top = run_cli("--help");
     CHECK(top.code == 0);
     for (const char* sub : {"run", "check", "info", "import-flee", "params", "schema", "sweep", "export", "report", "calibrate", "validate"})
         CHECK(top.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
-    const Outcome version = run_cli("--version");
+    const CliOutcome version = run_cli("--version");
     CHECK(version.code == 0);
     CHECK(version.out.rfind("migflow " MIGFLOW_VERSION "\n  commit: ", 0) == 0);
 }
@@ -144,13 +143,13 @@ TEST_CASE("options are read in any order and --set repeats and takes the = form"
     TempDir dir("cli_order");
     const auto out = (dir.path / "t.h5").string();
     // --set before the scenario must not swallow it; each --set takes exactly one value.
-    const Outcome o = run_cli("run --set days=40 --set=behaviour.lambda_base=0.001 --quiet " + tiny +
+    const CliOutcome o = run_cli("run --set days=40 --set=behaviour.lambda_base=0.001 --quiet " + test::tiny_yaml +
                               " --seed 5 -o " + out + " --threads 1");
     REQUIRE(o.code == 0);
     CHECK(o.out.find("tiny: 40 days") != std::string::npos);
     CHECK(o.out.find("seed 5") != std::string::npos);
     // Bad input is exit 1 (not a usage mistake), with the problem located in the file.
-    const Outcome bad = run_cli("run " + tiny + " --set days=0 -o " + out + " --quiet");
+    const CliOutcome bad = run_cli("run " + test::tiny_yaml + " --set days=0 -o " + out + " --quiet");
     CHECK(bad.code == 1);
     CHECK(bad.err.find("days") != std::string::npos);
     CHECK(bad.err.find("problem(s) in the input") != std::string::npos);

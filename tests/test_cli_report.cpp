@@ -13,14 +13,14 @@ using namespace migflow::test;
 
 namespace {
 
-struct Outcome {
+struct ReportOutcome {
     int code = -1;
     std::string out, err;
 };
 
-Outcome run_migflow(const TempDir& dir, const std::string& args, const std::string& env = "") {
+ReportOutcome run_migflow_in(const TempDir& dir, const std::string& args, const std::string& env = "") {
     const auto out = dir.path / "stdout", err = dir.path / "stderr";
-    Outcome o;
+    ReportOutcome o;
     o.code = run_shell(env + " " + std::string(MIGFLOW_BINARY) + " " + args + " > " + shell_quote(out.string()) +
                        " 2> " + shell_quote(err.string()) + " < /dev/null");
     o.out = slurp(out);
@@ -28,11 +28,10 @@ Outcome run_migflow(const TempDir& dir, const std::string& args, const std::stri
     return o;
 }
 
-const std::string tiny = MIGFLOW_SOURCE_DIR "/scenarios/tiny.yaml";
 
 std::string run_tiny(const TempDir& dir, const std::string& name, const std::string& extra = "") {
     const std::string path = (dir.path / name).string();
-    const Outcome o = run_migflow(dir, "run " + tiny + " -o " + shell_quote(path) + " --quiet " + extra);
+    const ReportOutcome o = run_migflow_in(dir, "run " + test::tiny_yaml + " -o " + shell_quote(path) + " --quiet " + extra);
     REQUIRE(o.code == 0);
     return path;
 }
@@ -45,7 +44,7 @@ TEST_CASE("migflow report writes one HTML file with figures, tables and the even
     const std::string base = run_tiny(dir, "base.h5", "--set behaviour.lambda_conflict=0.05");
     const std::string html = (dir.path / "r.html").string();
 
-    const Outcome o = run_migflow(dir, "report " + shell_quote(run) + " --baseline " + shell_quote(base) + " -o " +
+    const ReportOutcome o = run_migflow_in(dir, "report " + shell_quote(run) + " --baseline " + shell_quote(base) + " -o " +
                                        shell_quote(html));
     INFO(o.err);
     REQUIRE(o.code == 0);
@@ -57,7 +56,7 @@ TEST_CASE("migflow report writes one HTML file with figures, tables and the even
     const std::regex figure("<figure");
     const auto figures = std::distance(std::sregex_iterator(page.begin(), page.end(), figure), std::sregex_iterator());
     CHECK(figures == 5);  // map, countries, camps, movement, difference
-    // tiny.yaml's Beta-Camp route closure, Aland-Bland border closure and Gamma climate shock
+    // test::tiny_yaml.yaml's Beta-Camp route closure, Aland-Bland border closure and Gamma climate shock
     CHECK(page.find("road Beta–Camp closed: 10 Jan 2024 to 14 Jan 2024 (5 days)") != std::string::npos);
     CHECK(page.find("Aland–Bland border closed: 20 Jan 2024 to 24 Jan 2024 (5 days)") != std::string::npos);
     CHECK(page.find("climate shock in Gamma (max 0.7): 12 Jan 2024 to 17 Jan 2024 (6 days)") !=
@@ -66,7 +65,7 @@ TEST_CASE("migflow report writes one HTML file with figures, tables and the even
     CHECK(!std::filesystem::exists(html + ".partial"));
 
     // Without a baseline: no comparison section.
-    const Outcome alone = run_migflow(dir, "report " + shell_quote(run) + " -o " + shell_quote(html));
+    const ReportOutcome alone = run_migflow_in(dir, "report " + shell_quote(run) + " -o " + shell_quote(html));
     REQUIRE(alone.code == 0);
     CHECK(slurp(html).find("What changed against the baseline") == std::string::npos);
 }
@@ -100,7 +99,7 @@ TEST_CASE("migflow report refuses what it cannot report on, in one line, exit 1"
     };
     for (const Case& c : cases) {
         INFO("migflow report " << c.args);
-        const Outcome o = run_migflow(dir, "report " + c.args);
+        const ReportOutcome o = run_migflow_in(dir, "report " + c.args);
         CHECK(o.code == 1);
         CHECK(o.err == c.message);
         CHECK(o.out.empty());
@@ -108,7 +107,7 @@ TEST_CASE("migflow report refuses what it cannot report on, in one line, exit 1"
     }
 
     SECTION("a script folder without report.py is named, with the variable that fixes it") {
-        const Outcome o = run_migflow(dir, "report " + run + " -o " + html, "MIGFLOW_ANALYSIS_DIR=" + dir.path.string());
+        const ReportOutcome o = run_migflow_in(dir, "report " + run + " -o " + html, "MIGFLOW_ANALYSIS_DIR=" + dir.path.string());
         CHECK(o.code == 1);
         CHECK(o.err == "migflow: error: cannot find report.py in '" + dir.path.string() +
                            "'; set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder\n");

@@ -1,4 +1,4 @@
-// `migflow run` as a user runs it: the example scenarios produce complete files that
+// `migflow run` as a user runs it: the example (scenarios_dir + "/") produce complete files that
 // pass the schema check, and the files are identical for any thread count.
 #include <H5Cpp.h>
 
@@ -14,8 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string migflow_bin = MIGFLOW_BINARY;
-const std::string scenarios = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/";
 
 const std::vector<std::string> compared = {
     "/series/population", "/series/agents",    "/series/arrivals",
@@ -43,7 +41,7 @@ TEST_CASE("example scenarios run and their outputs pass the schema check", "[cli
     for (const auto& [file, extra] : cases) {
         INFO(file);
         const auto out = dir.path / (file + ".h5");
-        REQUIRE(run_migflow_logged("run " + scenarios + file + " -o " + out.string() + " " + extra,
+        REQUIRE(run_migflow_logged("run " + (scenarios_dir + "/") + file + " -o " + out.string() + " " + extra,
                             dir.path / "log.txt") == 0);
         CHECK(fs::exists(out));
         CHECK_FALSE(fs::exists(out.string() + ".partial"));
@@ -57,7 +55,7 @@ TEST_CASE("example scenarios run and their outputs pass the schema check", "[cli
 TEST_CASE("same seed gives identical HDF5 datasets for 1 and 2 threads", "[cli][determinism]") {
     TempDir dir("cli_threads");
     // 300,000 agents: about twenty agent blocks, so two threads really share the work.
-    const std::string run = "run " + scenarios + "border_closure.yaml --seed 99 ";
+    const std::string run = "run " + scenarios_dir + "/border_closure.yaml --seed 99 ";
     const auto one = (dir.path / "one.h5").string();
     const auto two = (dir.path / "two.h5").string();
     const auto again = (dir.path / "again.h5").string();
@@ -65,7 +63,7 @@ TEST_CASE("same seed gives identical HDF5 datasets for 1 and 2 threads", "[cli][
     REQUIRE(run_migflow_logged(run + "--threads 1 -o " + one, dir.path / "log") == 0);
     REQUIRE(run_migflow_logged(run + "--threads 2 -o " + two, dir.path / "log") == 0);
     REQUIRE(run_migflow_logged(run + "--threads 2 -o " + again, dir.path / "log") == 0);
-    REQUIRE(run_migflow_logged("run " + scenarios + "border_closure.yaml --seed 100 -o " + other,
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/border_closure.yaml --seed 100 -o " + other,
                         dir.path / "log") == 0);
     for (const auto& name : compared) {
         INFO(name);
@@ -79,7 +77,7 @@ TEST_CASE("same seed gives identical HDF5 datasets for 1 and 2 threads", "[cli][
 TEST_CASE("agent snapshots agree with the region series", "[cli][snapshots]") {
     TempDir dir("cli_snap");
     const auto out = (dir.path / "snap.h5").string();
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --set output.snapshot_every=7 -o " + out,
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --set output.snapshot_every=7 -o " + out,
                         dir.path / "log") == 0);
     H5::Exception::dontPrint();
     H5::H5File f(out, H5F_ACC_RDONLY);
@@ -103,7 +101,7 @@ TEST_CASE("progress in a log file is one line per 5 % of the days, no carriage r
     const auto out = (dir.path / "p.h5").string();
     const auto err = dir.path / "err";
     // stderr is a file here, as in a batch job; 1000 days of tiny.yaml take well under a minute.
-    REQUIRE(run_shell(migflow_bin + " run " + scenarios + "tiny.yaml --set days=1000 -o " + out + " 2> " +
+    REQUIRE(run_shell(migflow_bin + " run " + scenarios_dir + "/tiny.yaml --set days=1000 -o " + out + " 2> " +
                       shell_quote(err.string()) + " > /dev/null") == 0);
     const std::string text = slurp(err);
     CHECK(text.find('\r') == std::string::npos);
@@ -118,7 +116,7 @@ TEST_CASE("progress in a log file is one line per 5 % of the days, no carriage r
                                    "%)  agents "));
         CHECK(lines[i].find(" agent-steps/s  elapsed ") != std::string::npos);
     }
-    REQUIRE(run_shell(migflow_bin + " run " + scenarios + "tiny.yaml --quiet --set days=1000 -o " + out + " 2> " +
+    REQUIRE(run_shell(migflow_bin + " run " + scenarios_dir + "/tiny.yaml --quiet --set days=1000 -o " + out + " 2> " +
                       shell_quote(err.string()) + " > /dev/null") == 0);
     CHECK(slurp(err).empty());
 }
@@ -173,7 +171,7 @@ TEST_CASE("threads beyond the cores a process may use are a warning, and the fil
     TempDir dir("threads_bound");
     const std::string out = (dir.path / "one_core.h5").string();
     // taskset gives the process one core, as mpirun's binding gives each rank.
-    REQUIRE(run_shell("taskset -c 0 " + migflow_bin + " run " + scenarios + "tiny.yaml --threads 2 --quiet -o " + out +
+    REQUIRE(run_shell("taskset -c 0 " + migflow_bin + " run " + scenarios_dir + "/tiny.yaml --threads 2 --quiet -o " + out +
                       " > /dev/null 2> " + (dir.path / "log").string()) == 0);
     CHECK(slurp(dir.path / "log") == "migflow: warning: --threads 2, but this process may use 1 core(s), so it runs 1 "
                                      "thread(s)\n");

@@ -1,6 +1,6 @@
 // `migflow run --replicates`, `migflow compare` and `migflow rerun` as a user runs them:
 // files identical for any thread count, N = 1 equal to the single run, paired
-// differences of identical scenarios exactly 0, reruns from the result file alone.
+// differences of identical (scenarios_dir + "/") exactly 0, reruns from the result file alone.
 #include <H5Cpp.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string scenarios = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/";
 
 bool schema_ok(const std::string& file) {
     return run_shell("/usr/bin/python3 " MIGFLOW_SOURCE_DIR "/analysis/check_schema.py " + file + " > /dev/null") == 0;
@@ -57,8 +56,8 @@ void check_identical_datasets(const std::string& a, const std::string& b) {
 TEST_CASE("an ensemble file is the same for 1 and 2 threads and passes the schema check", "[cli][ensemble][determinism]") {
     TempDir dir("ens_threads");
     const auto one = (dir.path / "one.h5").string(), two = (dir.path / "two.h5").string();
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 4 --threads 1 -o " + one, dir.path / "log") == 0);
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 4 --threads 2 -o " + two, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --replicates 4 --threads 1 -o " + one, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --replicates 4 --threads 2 -o " + two, dir.path / "log") == 0);
     check_identical_datasets(one, two);
     CHECK(read_dataset(one, "/ensemble/seeds") == std::vector<double>{7, 8, 9, 10});  // tiny.yaml has seed 7
     CHECK(schema_ok(one));
@@ -75,8 +74,8 @@ TEST_CASE("an ensemble file is the same for 1 and 2 threads and passes the schem
 TEST_CASE("an ensemble of one replicate holds the single run's series in every band", "[cli][ensemble]") {
     TempDir dir("ens_one");
     const auto single = (dir.path / "single.h5").string(), ens = (dir.path / "ens.h5").string();
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --seed 5 -o " + single, dir.path / "log") == 0);
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --seed 5 --replicates 1 -o " + ens, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --seed 5 -o " + single, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --seed 5 --replicates 1 -o " + ens, dir.path / "log") == 0);
     for (const auto& s : banded)
         for (const auto& q : levels) {
             INFO(s << "/" << q);
@@ -89,7 +88,7 @@ TEST_CASE("an ensemble of one replicate holds the single run's series in every b
 TEST_CASE("compare: identical scenarios differ by exactly 0; a closure by a tight band", "[cli][ensemble]") {
     TempDir dir("ens_compare");
     const auto same = (dir.path / "same.h5").string();
-    REQUIRE(run_migflow_logged("compare " + scenarios + "tiny.yaml " + scenarios + "tiny.yaml --replicates 3 -o " + same,
+    REQUIRE(run_migflow_logged("compare " + scenarios_dir + "/tiny.yaml " + scenarios_dir + "/tiny.yaml --replicates 3 -o " + same,
                     dir.path / "log") == 0);
     CHECK(schema_ok(same));
     for (const auto& s : banded)
@@ -103,7 +102,7 @@ TEST_CASE("compare: identical scenarios differ by exactly 0; a closure by a tigh
 
     // Closing the Mali-Mauritania border keeps people out of Mbera in every replicate.
     const auto diff = (dir.path / "diff.h5").string();
-    REQUIRE(run_migflow_logged("compare " + scenarios + "border_open.yaml " + scenarios + "border_closure.yaml --replicates 4 "
+    REQUIRE(run_migflow_logged("compare " + scenarios_dir + "/border_open.yaml " + scenarios_dir + "/border_closure.yaml --replicates 4 "
                     "--set days=60 -o " + diff, dir.path / "log") == 0);
     CHECK(schema_ok(diff));
     const std::string out = slurp(dir.path / "log");
@@ -137,8 +136,8 @@ TEST_CASE("rerun repeats a run with --set overrides from the result file alone",
     // A copy of the scenario and its CSV file, deleted before the rerun.
     const fs::path src = dir.path / "src";
     fs::create_directories(src);
-    fs::copy_file(scenarios + "tiny.yaml", src / "tiny.yaml");
-    fs::copy_file(scenarios + "tiny_climate.csv", src / "tiny_climate.csv");
+    fs::copy_file(scenarios_dir + "/tiny.yaml", src / "tiny.yaml");
+    fs::copy_file(scenarios_dir + "/tiny_climate.csv", src / "tiny_climate.csv");
     const auto first = (dir.path / "first.h5").string(), again = (dir.path / "again.h5").string();
     REQUIRE(run_migflow_logged("run " + (src / "tiny.yaml").string() + " --seed 9 --set behaviour.lambda_conflict=0.45 "
                     "--set days=25 -o " + first, dir.path / "log") == 0);
@@ -161,7 +160,7 @@ TEST_CASE("rerun repeats a run with --set overrides from the result file alone",
 TEST_CASE("rerun repeats an ensemble, and a run of a Flee directory, from the file alone", "[cli][provenance]") {
     TempDir dir("rerun_more");
     const auto ens = (dir.path / "ens.h5").string(), ens2 = (dir.path / "ens2.h5").string();
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 3 -o " + ens, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --replicates 3 -o " + ens, dir.path / "log") == 0);
     REQUIRE(run_migflow_logged("rerun " + ens + " -o " + ens2 + " --threads 1", dir.path / "log") == 0);
     check_identical_datasets(ens, ens2);
     REQUIRE(run_shell("/usr/bin/python3 " MIGFLOW_SOURCE_DIR "/analysis/plot_run.py " + ens + " -o " +
@@ -185,25 +184,25 @@ TEST_CASE("rerun and compare refuse what they cannot do", "[cli][provenance]") {
     CHECK(run_migflow_logged("rerun " + (dir.path / "nothere.h5").string() + " -o x.h5", log) == 1);
     CHECK(slurp(log).find("nothere.h5: no such file") != std::string::npos);
     const auto cmp = (dir.path / "cmp.h5").string();
-    REQUIRE(run_migflow_logged("compare " + scenarios + "tiny.yaml " + scenarios + "tiny.yaml --replicates 1 -o " + cmp, log) == 0);
+    REQUIRE(run_migflow_logged("compare " + scenarios_dir + "/tiny.yaml " + scenarios_dir + "/tiny.yaml --replicates 1 -o " + cmp, log) == 0);
     CHECK(run_migflow_logged("rerun " + cmp + " -o " + (dir.path / "y.h5").string(), log) == 1);
     CHECK(slurp(log).find("a comparison file holds two scenarios") != std::string::npos);
-    CHECK(run_migflow_logged("compare " + scenarios + "tiny.yaml " + scenarios + "sahel.yaml --replicates 2 -o " + cmp, log) == 1);
+    CHECK(run_migflow_logged("compare " + scenarios_dir + "/tiny.yaml " + scenarios_dir + "/sahel.yaml --replicates 2 -o " + cmp, log) == 1);
     CHECK(slurp(log).find("compare: tiny and sahel differ in") != std::string::npos);
     const auto bare = (dir.path / "bare.h5").string();
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --set output.keep_inputs=false -o " + bare, log) == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --set output.keep_inputs=false -o " + bare, log) == 0);
     CHECK(all_datasets(bare).count("inputs/file_000") == 0);
     CHECK(run_migflow_logged("rerun " + bare + " -o " + (dir.path / "z.h5").string(), log) == 1);
     CHECK(slurp(log).find("its run had output.keep_inputs: false, so the file keeps no input files") !=
           std::string::npos);
-    CHECK(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 0", log) == 2);
+    CHECK(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --replicates 0", log) == 2);
     CHECK(slurp(log).find("--replicates takes 1 to 100000") != std::string::npos);
 }
 
 TEST_CASE("events outside a shortened run are notes on stderr, and the run goes on", "[cli][policy]") {
     TempDir dir("notes");
     const auto out = (dir.path / "short.h5").string();
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --set days=15 -o " + out, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --set days=15 -o " + out, dir.path / "log") == 0);
     const std::string log = slurp(dir.path / "log");
     CHECK(log.find("--set") == std::string::npos);  // the notes are located in the scenario file
     CHECK(log.find("tiny.yaml:24:5: closures[0]: note: from 2024-01-20 to 2024-01-25 lies wholly outside the run "
@@ -249,8 +248,8 @@ std::string git_head() {
 TEST_CASE("a result file names the build that made it, and --version and info show it", "[cli][provenance]") {
     TempDir dir("build_info");
     const auto run = (dir.path / "run.h5").string(), ens = (dir.path / "ens.h5").string();
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --quiet -o " + run, dir.path / "log") == 0);
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --replicates 2 --quiet -o " + ens, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --quiet -o " + run, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --replicates 2 --quiet -o " + ens, dir.path / "log") == 0);
     // The commit is the source tree's (stamped at every build), "unknown" outside git.
     const std::string commit = root_attr(run, "build_commit");
     CHECK(commit == git_head());
@@ -285,7 +284,7 @@ TEST_CASE("a result file names the build that made it, and --version and info sh
 TEST_CASE("rerun says when this binary is not the build that made the file, and still reruns", "[cli][provenance]") {
     TempDir dir("build_rerun");
     const auto first = (dir.path / "first.h5").string(), again = (dir.path / "again.h5").string();
-    REQUIRE(run_migflow_logged("run " + scenarios + "tiny.yaml --quiet -o " + first, dir.path / "log") == 0);
+    REQUIRE(run_migflow_logged("run " + scenarios_dir + "/tiny.yaml --quiet -o " + first, dir.path / "log") == 0);
     REQUIRE(run_migflow_logged("rerun " + first + " --quiet -o " + again, dir.path / "log") == 0);
     const bool modified = root_attr(first, "build_modified") == "yes";
     // The same build says nothing, unless its tree had uncommitted changes (then it

@@ -34,16 +34,10 @@ fs::path tiny_case(const std::string& name) {
     return dir;
 }
 
-RegionIndex index_of(const Scenario& s, const std::string& name) {
-    for (std::size_t i = 0; i < s.regions.size(); ++i)
-        if (s.regions[i].name == name) return static_cast<RegionIndex>(i);
-    return no_region;
-}
-
 // The conflict intensity of a region on each day, from its step series.
 std::vector<double> conflict_by_day(const Scenario& s, const std::string& name) {
     std::vector<double> v;
-    const TimeSeries& ts = s.driver(DriverKind::conflict).series[static_cast<std::size_t>(index_of(s, name))];
+    const TimeSeries& ts = s.driver(DriverKind::conflict).series[static_cast<std::size_t>(test::index_of(s, name))];
     for (Day t = 0; t < s.days; ++t) v.push_back(series_value(ts, Interpolation::step, 0.0, t));
     return v;
 }
@@ -120,7 +114,7 @@ TEST_CASE("flee compat: empty_camps_on_day0 starts empty and shifts the observed
     CHECK(s.observed.count[0] == std::vector<double>{0, 10, 20, 30, 40, 50});
     const MemoryRecorder rec = test::run_scenario(s, 1, 1);
     CHECK(rec.total_agents.back() == 50);  // the increases only, nobody placed on day 0
-    CHECK(rec.spawned[0][static_cast<std::size_t>(index_of(s, "C"))] == 0);
+    CHECK(rec.spawned[0][static_cast<std::size_t>(test::index_of(s, "C"))] == 0);
 }
 
 TEST_CASE("flee compat: conflicts.csv applies from day 0", "[flee][compat]") {

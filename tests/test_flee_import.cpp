@@ -9,6 +9,7 @@
 #include "test_support.hpp"
 #include "../sim/formats/flee/import_internal.hpp"
 #include "../sim/formats/flee/settings_yaml.hpp"
+#include "engine_fixtures.hpp"
 #include "migflow/formats/flee/import.hpp"
 
 using namespace migflow;
@@ -55,12 +56,6 @@ fs::path make_mini_case(const std::string& name) {
     return dir;
 }
 
-RegionIndex index_of(const Scenario& s, const std::string& name) {
-    for (std::size_t i = 0; i < s.regions.size(); ++i)
-        if (s.regions[i].name == name) return static_cast<RegionIndex>(i);
-    return no_region;
-}
-
 }  // namespace
 
 TEST_CASE("flee import: locations, types, hasten and routes", "[flee][import]") {
@@ -70,17 +65,17 @@ TEST_CASE("flee import: locations, types, hasten and routes", "[flee][import]") 
     CHECK(s.days == 10);
     CHECK(format_date(s.start_date) == "2020-01-01");
     REQUIRE(s.regions.size() == 6);
-    const Region& a = s.regions[index_of(s, "A")];
+    const Region& a = s.regions[test::index_of(s, "A")];
     CHECK(a.type == RegionType::settlement);
     CHECK(a.population == 500);  // 1001 / 2, integer division
-    CHECK(s.regions[index_of(s, "H")].type == RegionType::transit);
-    const Region& c = s.regions[index_of(s, "C")];
+    CHECK(s.regions[test::index_of(s, "H")].type == RegionType::transit);
+    const Region& c = s.regions[test::index_of(s, "C")];
     CHECK(c.type == RegionType::camp);
     CHECK(c.capacity == 2000);  // the population column is a camp's capacity
     CHECK(c.population == 0);
-    CHECK(s.regions[index_of(s, "D")].capacity == 0);  // blank: unlimited
+    CHECK(s.regions[test::index_of(s, "D")].capacity == 0);  // blank: unlimited
     REQUIRE(s.routes.size() == 5);
-    CHECK(s.routes[2].from == index_of(s, "H"));
+    CHECK(s.routes[2].from == test::index_of(s, "H"));
     CHECK(s.routes[2].km == 70);
     CHECK(s.flee->move.camp_weight == 2.0);
     CHECK(s.flee->hasten == 2);
@@ -91,32 +86,32 @@ TEST_CASE("flee import: every closure type", "[flee][import]") {
     const Scenario s = import_flee_case(make_mini_case("closures").string());
     REQUIRE(s.closures.size() == 4);  // remove_forced_redirection has nothing to undo
     CHECK(s.closures[0].kind == Closure::Kind::region);
-    CHECK(s.closures[0].a == index_of(s, "E"));
+    CHECK(s.closures[0].a == test::index_of(s, "E"));
     CHECK((s.closures[0].start == 2 && s.closures[0].end == 4));
     CHECK(s.closures[1].kind == Closure::Kind::border);
     CHECK((s.closures[1].country_a == "Home" && s.closures[1].country_b == "Away"));
     CHECK(s.closures[2].kind == Closure::Kind::camp);
     CHECK((s.closures[2].start == 0 && s.closures[2].end == 3));
     CHECK(s.closures[3].kind == Closure::Kind::route);
-    CHECK((s.closures[3].a == index_of(s, "A") && s.closures[3].b == index_of(s, "B")));
+    CHECK((s.closures[3].a == test::index_of(s, "A") && s.closures[3].b == test::index_of(s, "B")));
 }
 
 TEST_CASE("flee import: conflicts as a step driver", "[flee][import]") {
     const Scenario s = import_flee_case(make_mini_case("conflicts").string());
     const DriverSpec& c = s.driver(DriverKind::conflict);
-    const TimeSeries& a = c.series[index_of(s, "A")];
+    const TimeSeries& a = c.series[test::index_of(s, "A")];
     CHECK(a.day == std::vector<Day>{0, 4});
     CHECK(a.value == std::vector<double>{1.0, 0.0});
-    const TimeSeries& e = c.series[index_of(s, "E")];  // conflict_date 3: a town until then
+    const TimeSeries& e = c.series[test::index_of(s, "E")];  // conflict_date 3: a town until then
     CHECK(e.day == std::vector<Day>{0, 3});
     CHECK(e.value == std::vector<double>{0.0, 1.0});
-    CHECK(c.series[index_of(s, "B")].day.empty());
+    CHECK(c.series[test::index_of(s, "B")].day.empty());
 }
 
 TEST_CASE("flee import: observed counts (two files, interpolation, corrections, hasten)", "[flee][import]") {
     const Scenario s = import_flee_case(make_mini_case("observed").string());
     REQUIRE(s.observed.region.size() == 2);
-    CHECK(s.observed.region[0] == index_of(s, "C"));
+    CHECK(s.observed.region[0] == test::index_of(s, "C"));
     // c1: 50 on day 0, 150 on day 4 (the blank 2020-01-09 row is skipped);
     // c2: 5 on day -2, 15 on day 2. Flee's AddCSVTables merges them into (-2, 5+50),
     // (0, 5+50), (2, 15+150) and drops c1's day 4, which comes after c2's last date.
@@ -262,9 +257,9 @@ TEST_CASE("flee import: idp camps, markers and unknown location types", "[flee][
     const Scenario s = import_flee_case(dir.string());
     CHECK(s.flee->markers == std::vector<std::string>{"B"});
     CHECK(s.flee->idp_camps == std::vector<std::string>{"D"});
-    CHECK(s.regions[index_of(s, "D")].type == RegionType::camp);
-    CHECK(s.regions[index_of(s, "D")].capacity == 150);  // hasten 2
-    CHECK(s.regions[index_of(s, "E")].type == RegionType::settlement);
+    CHECK(s.regions[test::index_of(s, "D")].type == RegionType::camp);
+    CHECK(s.regions[test::index_of(s, "D")].capacity == 150);  // hasten 2
+    CHECK(s.regions[test::index_of(s, "E")].type == RegionType::settlement);
     write_file(dir / "input_csv/locations.csv",
           "#name,region,country,lat,lon,location_type,conflict_date,population\n"
           "A,r,Home,0,0,conflict_zone,0,1000\nB,r,Home,0,1,village,,\n");
@@ -334,8 +329,8 @@ TEST_CASE("flee import: the YAML goes into a new folder, and intensities above 1
     fs::remove_all(dir / "fresh");
     write_flee_scenario_yaml(a, yaml.string());
     const Scenario b = load_scenario(yaml.string());
-    const auto& ca = a.driver(DriverKind::conflict).series[index_of(a, "A")];
-    const auto& cb = b.driver(DriverKind::conflict).series[index_of(b, "A")];
+    const auto& ca = a.driver(DriverKind::conflict).series[test::index_of(a, "A")];
+    const auto& cb = b.driver(DriverKind::conflict).series[test::index_of(b, "A")];
     CHECK(ca.value == std::vector<double>{1.0, 2.5});  // conflict_zone from its type, 2.5 from day 1
     CHECK(cb.day == ca.day);
     CHECK(cb.value == ca.value);

@@ -36,7 +36,6 @@ using migflow::test::TempDir;
 namespace {
 
 const std::string bin = MIGFLOW_BINARY;
-const std::string scenarios = MIGFLOW_SOURCE_DIR "/scenarios";
 const std::string flee_cases = MIGFLOW_FLEE_CASES;
 
 // Runs `migflow ARGS` with stderr to a file; returns the exit status (-1: killed by a signal).
@@ -48,10 +47,10 @@ int run_migflow(const std::string& args, std::string* err = nullptr, const std::
     return rc;
 }
 
-// A copy of scenarios/tiny.yaml and its CSV in `dir`.
+// A copy of test::scenarios_dir/tiny.yaml and its CSV in `dir`.
 std::string copy_tiny(const fs::path& dir) {
-    fs::copy_file(scenarios + "/tiny.yaml", dir / "tiny.yaml");
-    fs::copy_file(scenarios + "/tiny_climate.csv", dir / "tiny_climate.csv");
+    fs::copy_file(test::scenarios_dir + "/tiny.yaml", dir / "tiny.yaml");
+    fs::copy_file(test::scenarios_dir + "/tiny_climate.csv", dir / "tiny_climate.csv");
     return (dir / "tiny.yaml").string();
 }
 
@@ -108,7 +107,7 @@ TEST_CASE("a second run on the same output is refused and the first publishes it
           "[reliability][output]") {
     TempDir dir("rel_two");
     const std::string out = (dir.path / "out.h5").string();
-    Scenario s = load_scenario(scenarios + "/tiny.yaml");
+    Scenario s = load_scenario(test::scenarios_dir + "/tiny.yaml");
     RunOptions opt;
     opt.seed = 11;
     opt.threads = 1;
@@ -126,7 +125,7 @@ TEST_CASE("a second run on the same output is refused and the first publishes it
     FileHandle held = claim_partial_file(out2 + ".partial");
     REQUIRE(::write(held.get(), "theirs", 6) == 6);
     std::string err;
-    CHECK(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(out2), &err) == 1);
+    CHECK(run_migflow("run " + shell_quote(test::scenarios_dir + "/tiny.yaml") + " --quiet -o " + shell_quote(out2), &err) == 1);
     CHECK_THAT(err, Contains("another migflow run is writing " + out2 + ".partial now"));
     CHECK(slurp(out2 + ".partial") == "theirs");
     CHECK(!fs::exists(out2));
@@ -153,7 +152,7 @@ TEST_CASE("the .partial of a killed run is replaced by the next run", "[reliabil
     CHECK(!fs::exists(out));                // but nothing looks complete
 
     std::string err;
-    CHECK(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(out), &err) == 0);
+    CHECK(run_migflow("run " + shell_quote(test::scenarios_dir + "/tiny.yaml") + " --quiet -o " + shell_quote(out), &err) == 0);
     CHECK(err.empty());
     CHECK(check_result_file(out).status == ResultCheck::Status::sealed);
     CHECK(!fs::exists(out + ".partial"));
@@ -233,7 +232,7 @@ TEST_CASE("ensemble and comparison files are sealed, never over an input or thro
 TEST_CASE("export and rerun check the seal; export never writes through a link", "[reliability][output]") {
     TempDir dir("rel_readers");
     const std::string good = (dir.path / "good.h5").string();
-    REQUIRE(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(good)) == 0);
+    REQUIRE(run_migflow("run " + shell_quote(test::scenarios_dir + "/tiny.yaml") + " --quiet -o " + shell_quote(good)) == 0);
     std::string bytes = slurp(good);
     bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x5a);
     const std::string bad = dir.write("bad.h5", bytes);
@@ -259,7 +258,7 @@ TEST_CASE("export and rerun check the seal; export never writes through a link",
 TEST_CASE("report checks the seal and never writes over a result it reads", "[reliability][output]") {
     TempDir dir("rel_report");
     const std::string good = (dir.path / "good.h5").string();
-    REQUIRE(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(good)) == 0);
+    REQUIRE(run_migflow("run " + shell_quote(test::scenarios_dir + "/tiny.yaml") + " --quiet -o " + shell_quote(good)) == 0);
     const std::string before = slurp(good);
     std::string err;
     CHECK(run_migflow("report " + shell_quote(good) + " -o " + shell_quote(good), &err) == 1);
@@ -357,7 +356,7 @@ TEST_CASE("a full disk fails the run cleanly: a message, exit 1, no file left", 
             CAPTURE(kib, trap);
             std::string err;
             const std::string limit = std::string(trap) + "ulimit -f " + std::to_string(kib) + "; ";
-            const int rc = run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(out),
+            const int rc = run_migflow("run " + shell_quote(test::scenarios_dir + "/tiny.yaml") + " --quiet -o " + shell_quote(out),
                                        &err, limit);
             CHECK(rc == 1);
             CHECK_THAT(err, Contains("migflow: error: cannot "));
@@ -479,7 +478,7 @@ TEST_CASE("inputs that never end, repeated keys and rows are bounded", "[reliabi
 
     // A scenario YAML beyond the YAML limit is refused before parsing.
     std::string err2;
-    CHECK(run_migflow("check " + shell_quote(scenarios + "/tiny.yaml"), &err2, "MIGFLOW_MAX_YAML_BYTES=100 ") == 1);
+    CHECK(run_migflow("check " + shell_quote(test::scenarios_dir + "/tiny.yaml"), &err2, "MIGFLOW_MAX_YAML_BYTES=100 ") == 1);
     CHECK_THAT(err2, Contains("a YAML file may have (put bulk data in CSV files; MIGFLOW_MAX_YAML_BYTES raises the limit)"));
     // A 5 MB flow list on one line (1.2 GB and 40 s in yaml-cpp): refused by default.
     std::string flow = "name: x\nlist: [";
@@ -509,9 +508,9 @@ TEST_CASE("every message has a place or a reason", "[reliability][errors]") {
     const std::string long_name = (dir.path / (std::string(300, 'x') + ".yaml")).string();
     CHECK(run_migflow("check " + shell_quote(long_name), &err) == 1);
     CHECK_THAT(err, Contains("File name too long"));
-    CHECK(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o " + shell_quote(long_name), &err) == 1);
+    CHECK(run_migflow("run " + shell_quote(test::scenarios_dir + "/tiny.yaml") + " --quiet -o " + shell_quote(long_name), &err) == 1);
     CHECK_THAT(err, Contains(".partial: the file name is longer than the file system allows"));
-    CHECK(run_migflow("run " + shell_quote(scenarios + "/tiny.yaml") + " --quiet -o /nonexistent/dir/out.h5", &err) == 1);
+    CHECK(run_migflow("run " + shell_quote(test::scenarios_dir + "/tiny.yaml") + " --quiet -o /nonexistent/dir/out.h5", &err) == 1);
     CHECK_THAT(err, Contains("cannot create /nonexistent/dir/out.h5.partial: the directory `/nonexistent/dir` does not exist"));
 }
 

@@ -1,4 +1,4 @@
-// The YAML loader on the reference scenario (scenarios/tiny.yaml) and on CSV inputs.
+// The YAML loader on the reference scenario (scenarios/test::tiny_yaml.yaml) and on CSV inputs.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine_fixtures.hpp"
 #include "migflow/engine/drivers.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "test_support.hpp"
@@ -17,21 +18,14 @@ using migflow::test::TempDir;
 
 namespace {
 
-const std::string tiny = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/tiny.yaml";
 
-
-RegionIndex index_of(const Scenario& s, const std::string& name) {
-    for (std::size_t i = 0; i < s.regions.size(); ++i)
-        if (s.regions[i].name == name) return static_cast<RegionIndex>(i);
-    return no_region;
-}
 
 }  // namespace
 
 TEST_CASE("loader: tiny.yaml regions, routes, closures", "[loader]") {
-    const Scenario s = load_scenario(tiny);
+    const Scenario s = load_scenario(test::tiny_yaml);
     CHECK(s.name == "tiny");
-    CHECK(s.source_file == tiny);
+    CHECK(s.source_file == test::tiny_yaml);
     CHECK(s.source_text.find("name: tiny") != std::string::npos);
     CHECK(s.start_date == *parse_date("2024-01-01"));
     CHECK(s.days == 30);
@@ -51,17 +45,17 @@ TEST_CASE("loader: tiny.yaml regions, routes, closures", "[loader]") {
     CHECK(s.regions[1].lat == 12.5);
 
     REQUIRE(s.routes.size() == 5);
-    CHECK(s.routes[0].from == index_of(s, "Alpha"));
-    CHECK(s.routes[0].to == index_of(s, "Hub"));
-    CHECK(s.routes[3].from == index_of(s, "Beta"));
-    CHECK(s.routes[3].to == index_of(s, "Camp"));
+    CHECK(s.routes[0].from == test::index_of(s, "Alpha"));
+    CHECK(s.routes[0].to == test::index_of(s, "Hub"));
+    CHECK(s.routes[3].from == test::index_of(s, "Beta"));
+    CHECK(s.routes[3].to == test::index_of(s, "Camp"));
     CHECK(s.routes[3].km == 120);
 
     REQUIRE(s.closures.size() == 2);
     const Closure& rc = s.closures[0];  // from routes[3].closed
     CHECK(rc.kind == Closure::Kind::route);
-    CHECK(rc.a == index_of(s, "Beta"));
-    CHECK(rc.b == index_of(s, "Camp"));
+    CHECK(rc.a == test::index_of(s, "Beta"));
+    CHECK(rc.b == test::index_of(s, "Camp"));
     CHECK(rc.start == 9);
     CHECK(rc.end == 14);
     const Closure& bc = s.closures[1];
@@ -75,7 +69,7 @@ TEST_CASE("loader: tiny.yaml regions, routes, closures", "[loader]") {
 }
 
 TEST_CASE("loader: tiny.yaml drivers, shocks, parameters", "[loader]") {
-    const Scenario s = load_scenario(tiny);
+    const Scenario s = load_scenario(test::tiny_yaml);
     const DriverSpec& conflict = s.driver(DriverKind::conflict);
     CHECK(conflict.interpolation == Interpolation::step);
     CHECK(conflict.default_value == 0);
@@ -100,7 +94,7 @@ TEST_CASE("loader: tiny.yaml drivers, shocks, parameters", "[loader]") {
     // The points as the engine reads them (drivers.hpp), on chosen days.
     auto at = [&](DriverKind k, const std::string& region, Day t) {
         const DriverSpec& d = s.driver(k);
-        return series_value(d.series[index_of(s, region)], d.interpolation, d.default_value, t);
+        return series_value(d.series[test::index_of(s, region)], d.interpolation, d.default_value, t);
     };
     CHECK(at(DriverKind::conflict, "Alpha", 3) == 0.2);
     CHECK(at(DriverKind::conflict, "Alpha", 4) == 0.9);
@@ -112,7 +106,7 @@ TEST_CASE("loader: tiny.yaml drivers, shocks, parameters", "[loader]") {
 
     REQUIRE(s.shocks.size() == 1);
     CHECK(s.shocks[0].driver == DriverKind::climate);
-    CHECK(s.shocks[0].region == index_of(s, "Gamma"));
+    CHECK(s.shocks[0].region == test::index_of(s, "Gamma"));
     CHECK(s.shocks[0].start == 11);
     CHECK(s.shocks[0].end == 17);
     CHECK(s.shocks[0].severity == 0.7);
@@ -126,7 +120,7 @@ TEST_CASE("loader: tiny.yaml drivers, shocks, parameters", "[loader]") {
 }
 
 TEST_CASE("loader: --set overrides before validation", "[loader]") {
-    const Scenario s = load_scenario(tiny, {{"behaviour.lambda_conflict", "0.2"},
+    const Scenario s = load_scenario(test::tiny_yaml, {{"behaviour.lambda_conflict", "0.2"},
                                             {"days", "40"},
                                             {"agents.people_per_agent", "100"},
                                             {"regions[2].population", "123"},
@@ -137,7 +131,7 @@ TEST_CASE("loader: --set overrides before validation", "[loader]") {
     CHECK(s.regions[2].population == 123);
     CHECK(s.output.snapshot_every == 5);
     // A block absent from the file can be created by --set.
-    const Scenario g = load_scenario(tiny, {{"behaviour.awareness", "2"}, {"seed", "99"}});
+    const Scenario g = load_scenario(test::tiny_yaml, {{"behaviour.awareness", "2"}, {"seed", "99"}});
     CHECK(g.behaviour.awareness == 2);
     CHECK(g.seed == 99);
 }

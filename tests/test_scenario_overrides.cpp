@@ -12,7 +12,6 @@ using namespace migflow;
 
 namespace {
 
-const std::string tiny = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios/tiny.yaml";
 
 std::string message_of(Scenario& s, const Overrides& o) {
     try {
@@ -29,8 +28,8 @@ TEST_CASE("overrides on a loaded scenario equal loading with them", "[loader][ov
     const Overrides o = {{"behaviour.lambda_conflict", "0.41"},
                          {"agents.people_per_agent", "4"},
                          {"behaviour.awareness", "2"}};
-    const Scenario reloaded = load_scenario(tiny, o);
-    Scenario changed = load_scenario(tiny);
+    const Scenario reloaded = load_scenario(test::tiny_yaml, o);
+    Scenario changed = load_scenario(test::tiny_yaml);
     apply_parameter_overrides(changed, o);
     CHECK(changed.behaviour.lambda_conflict == reloaded.behaviour.lambda_conflict);
     CHECK(changed.behaviour.lambda_conflict == 0.41);
@@ -42,7 +41,7 @@ TEST_CASE("overrides on a loaded scenario equal loading with them", "[loader][ov
 
 TEST_CASE("bad overrides on a loaded scenario: the loader's messages, scenario unchanged",
           "[loader][overrides]") {
-    Scenario s = load_scenario(tiny);
+    Scenario s = load_scenario(test::tiny_yaml);
     const double before = s.behaviour.lambda_conflict;
     CHECK(message_of(s, {{"behaviour.lambda_conflict", "-1"},
                          {"behaviour.lambda_confict", "1"},

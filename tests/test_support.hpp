@@ -18,6 +18,17 @@
 
 namespace migflow::test {
 
+// Paths every test file may use. Test files compile in unity batches
+// (tests/CMakeLists.txt): a helper shared by several belongs here, and one of a single
+// file needs a name no other test file uses in its anonymous namespace.
+#ifdef MIGFLOW_SOURCE_DIR
+inline const std::string scenarios_dir = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios";
+inline const std::string tiny_yaml = scenarios_dir + "/tiny.yaml";
+#endif
+#ifdef MIGFLOW_BINARY
+inline const std::string migflow_bin = MIGFLOW_BINARY;
+#endif
+
 // A fresh directory removed at the end of the test; unique per process and use.
 struct TempDir {
     std::filesystem::path path;

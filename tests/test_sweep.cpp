@@ -16,12 +16,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string scenarios_dir = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios";
 
 SweepSpec sweep(const std::string& text) { return load_sweep_text(text, "sweep.yaml", scenarios_dir); }
 
 // The problems of a sweep file (and, when it loads, of its runs' scenarios), one per line.
-std::string problems_of(const std::string& text) {
+std::string sweep_problems_of(const std::string& text) {
     try {
         const SweepSpec spec = sweep(text);
         validate_sweep(spec, plan_sweep(spec), [&](const Overrides& o) { load_scenario(spec.scenario, o); });
@@ -146,26 +145,26 @@ TEST_CASE("grid x samples x seeds: samples inside each grid cell", "[sweep]") {
 }
 
 TEST_CASE("sweep-file problems are located and listed together", "[sweep][errors]") {
-    CHECK(problems_of("scenario: tiny.yaml\nseeds: [1, 1]\ngrids: {behaviour.beta_camp: [1]}\n"
+    CHECK(sweep_problems_of("scenario: tiny.yaml\nseeds: [1, 1]\ngrids: {behaviour.beta_camp: [1]}\n"
                       "grid:\n  behaviour.lambda_conflict: []\n  days: 5\n") ==
           "sweep.yaml:2:12: seeds[1]: seed 1 is given twice\n"
           "sweep.yaml:3:1: grids: unknown key; did you mean `grid`?\n"
           "sweep.yaml:5:30: grid.behaviour.lambda_conflict: the list of values is empty: give at least one value\n"
           "sweep.yaml:6:9: grid.days: expected a list of values to try");
-    CHECK(problems_of("scenario: nowhere.yaml\nseeds: {from: 1}\nsamples: {count: 0, ranges: {x: [2, 1]}}\n"
+    CHECK(sweep_problems_of("scenario: nowhere.yaml\nseeds: {from: 1}\nsamples: {count: 0, ranges: {x: [2, 1]}}\n"
                       "grid: {seed: [1, 2]}\n") ==
           "sweep.yaml:1:11: scenario: no such file or directory `" + scenarios_dir + "/nowhere.yaml`\n"
           "sweep.yaml:2:8: seeds.count: missing required key\n"
           "sweep.yaml:3:18: samples.count: got `0`, expected a whole number in [1, 100000]\n"
           "sweep.yaml:3:33: samples.ranges.x: low 2 is above high 1\n"
           "sweep.yaml:4:8: grid.seed: the seed of each run comes from `seeds:`, not from an override");
-    CHECK(problems_of("scenario: tiny.yaml\nseeds: [1]\nset: {days: 5}\ngrid:\n  days: [3]\n  days: [4]\n") ==
+    CHECK(sweep_problems_of("scenario: tiny.yaml\nseeds: [1]\nset: {days: 5}\ngrid:\n  days: [3]\n  days: [4]\n") ==
           "sweep.yaml:5:3: grid.days: `days` is already set or swept elsewhere in this sweep\n"
           "sweep.yaml:6:3: grid.days: duplicate key (first given on line 5); the first value would be used");
 }
 
 TEST_CASE("a bad override fails before any run at the sweep-file line that wrote it", "[sweep][errors]") {
-    CHECK(problems_of("scenario: tiny.yaml\nseeds: [1, 2]\n"
+    CHECK(sweep_problems_of("scenario: tiny.yaml\nseeds: [1, 2]\n"
                       "grid:\n"
                       "  behaviour.lambda_confict: [0.1, 0.2]\n"
                       "  behaviour.beta_camp: [1, -70, 2]\n"

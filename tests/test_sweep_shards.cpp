@@ -17,8 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string migflow_bin = MIGFLOW_BINARY;
-const std::string scenarios_dir = std::string(MIGFLOW_SOURCE_DIR) + "/scenarios";
 
 // The index without its wall_s column (column 6), which differs between any two runs.
 std::vector<std::vector<std::string>> index_without_times(const fs::path& p) {
@@ -28,7 +26,7 @@ std::vector<std::vector<std::string>> index_without_times(const fs::path& p) {
     return rows;
 }
 
-std::string error_of(const std::string& text) {
+std::string shard_error_of(const std::string& text) {
     try {
         parse_shard(text);
     } catch (const std::invalid_argument& e) {
@@ -56,10 +54,10 @@ TEST_CASE("shards K/N are disjoint, cover the plan and are checked", "[sweep][sh
     }
     CHECK(parse_shard("3/4").index == 3);
     CHECK(parse_shard("3/4").count == 4);
-    CHECK(error_of("4/4") == "--shard 4/4: K must be in 0..3 (shards are numbered from 0, as `--array=0-3` numbers them)");
-    CHECK(error_of("1/0") == "--shard 1/0: N must be at least 1");
-    CHECK(error_of("2") == "--shard needs K/N (shard K of N, K from 0), got '2'");
-    CHECK(error_of("a/3") == "--shard needs K/N (shard K of N, K from 0), got 'a/3'");
+    CHECK(shard_error_of("4/4") == "--shard 4/4: K must be in 0..3 (shards are numbered from 0, as `--array=0-3` numbers them)");
+    CHECK(shard_error_of("1/0") == "--shard 1/0: N must be at least 1");
+    CHECK(shard_error_of("2") == "--shard needs K/N (shard K of N, K from 0), got '2'");
+    CHECK(shard_error_of("a/3") == "--shard needs K/N (shard K of N, K from 0), got 'a/3'");
     CHECK(shard_index_name({2, 16}) == "index.shard-2-of-16.csv");
 }
 
