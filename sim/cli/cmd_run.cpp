@@ -40,11 +40,6 @@ struct RunArgs {
 
 std::string output_path(const std::string& output, const Scenario& s) {
     const std::string path = !output.empty() ? output : !s.output.path.empty() ? s.output.path : s.name + ".h5";
-    // `X.partial` is the name another run gives its X while writing it: two runs would
-    // then write one file and both report success.
-    if (path.ends_with(".partial"))
-        throw std::runtime_error("the output file " + path +
-                                 " ends in .partial, the name migflow gives a file while writing it; choose another name");
     // Every file of a Flee case is an input, read or not (a run must never overwrite one).
     if (s.source_kind == "flee_dir") {
         std::error_code ec;

@@ -125,6 +125,7 @@ private:
         std::vector<std::int64_t> whole;
     };
     std::vector<Column> columns_;
+    std::vector<SeriesRow> rows_;  // the day's rows of columns_, checked before any is kept
     const World* world_ = nullptr;
     CampTracker camps_;
     CountryTracker countries_;
@@ -197,11 +198,10 @@ void Hdf5Recorder::record(const DayRecord& rec) {
             throw std::logic_error(std::string("HDF5 recorder: ") + what + " has " +
                                    std::to_string(got) + " entries, expected " + std::to_string(want));
     };
-    std::vector<SeriesRow> rows;
-    rows.reserve(columns_.size());
+    rows_.clear();
     for (const Column& c : columns_) {
-        rows.push_back(c.spec->row(rec));
-        check(rows.back().size, c.width, c.spec->name.c_str());
+        rows_.push_back(c.spec->row(rec));
+        check(rows_.back().size, c.width, c.spec->name.c_str());
     }
     check(rec.population.size(), regions_, "population");
     check(st.inbound.size(), regions_, "inbound");
@@ -215,9 +215,9 @@ void Hdf5Recorder::record(const DayRecord& rec) {
     const std::size_t i = t - block_start_;
     for (std::size_t k = 0; k < columns_.size(); ++k) {
         Column& c = columns_[k];
-        if (c.spec->width == SeriesWidth::one) c.whole[t] = *rows[k].i64;
-        else if (c.spec->type == ValueType::float64) c.f64.put(i, rows[k].f64);
-        else c.i64.put(i, rows[k].i64);
+        if (c.spec->width == SeriesWidth::one) c.whole[t] = *rows_[k].i64;
+        else if (c.spec->type == ValueType::float64) c.f64.put(i, rows_[k].f64);
+        else c.i64.put(i, rows_[k].i64);
     }
     const auto& obs_regions = scenario_->observed.region;
     for (std::size_t k = 0; k < obs_regions.size(); ++k)

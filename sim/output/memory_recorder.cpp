@@ -4,47 +4,57 @@
 #include <algorithm>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "migflow/output/recorder.hpp"
 
 namespace migflow {
 namespace {
 
-// Where a catalogue series lives in a MemoryRecorder: a named member, else `other_*`.
-template <class Recorder>
-auto* int_rows(Recorder& m, const SeriesSpec& s) {
-    using Rows = std::conditional_t<std::is_const_v<Recorder>, const std::vector<std::vector<std::int64_t>>,
-                                    std::vector<std::vector<std::int64_t>>>;
-    Rows* named = s.name == "agents"                ? &m.agents_at
-                  : s.name == "arrivals"            ? &m.arrivals
-                  : s.name == "departures"          ? &m.departures
-                  : s.name == "spawned"             ? &m.spawned
-                  : s.name == "turned_away_full"    ? &m.turned_away_full
-                  : s.name == "blocked_by_closure"  ? &m.blocked_by_closure
-                  : s.name == "refused_full"        ? &m.refused_full
-                  : s.name == "route_flow_forward"  ? &m.flow_forward
-                  : s.name == "route_flow_backward" ? &m.flow_backward
-                                                    : nullptr;
-    return named;
+using IntRows = std::vector<std::vector<std::int64_t>>;
+using DoubleRows = std::vector<std::vector<double>>;
+using Ints = std::vector<std::int64_t>;
+
+// Where a catalogue series lives in a MemoryRecorder: at most one named member; none
+// set means other_int / other_double under its name. Members, not addresses, so that
+// copies of a recorder (ensembles keep many) find their own.
+struct Store {
+    IntRows MemoryRecorder::*ints = nullptr;
+    DoubleRows MemoryRecorder::*doubles = nullptr;
+    Ints MemoryRecorder::*one = nullptr;
+};
+
+Store named_store(const std::string& name) {
+    static const std::pair<const char*, Store> named[] = {
+        {"population", {nullptr, &MemoryRecorder::population, nullptr}},
+        {"agents", {&MemoryRecorder::agents_at, nullptr, nullptr}},
+        {"arrivals", {&MemoryRecorder::arrivals, nullptr, nullptr}},
+        {"departures", {&MemoryRecorder::departures, nullptr, nullptr}},
+        {"spawned", {&MemoryRecorder::spawned, nullptr, nullptr}},
+        {"turned_away_full", {&MemoryRecorder::turned_away_full, nullptr, nullptr}},
+        {"blocked_by_closure", {&MemoryRecorder::blocked_by_closure, nullptr, nullptr}},
+        {"refused_full", {&MemoryRecorder::refused_full, nullptr, nullptr}},
+        {"route_flow_forward", {&MemoryRecorder::flow_forward, nullptr, nullptr}},
+        {"route_flow_backward", {&MemoryRecorder::flow_backward, nullptr, nullptr}},
+        {"in_transit", {nullptr, nullptr, &MemoryRecorder::in_transit}},
+        {"total_agents", {nullptr, nullptr, &MemoryRecorder::total_agents}},
+        {"conflict", {nullptr, &MemoryRecorder::conflict, nullptr}},
+        {"economy", {nullptr, &MemoryRecorder::economy, nullptr}},
+        {"climate", {nullptr, &MemoryRecorder::climate, nullptr}},
+    };
+    for (const auto& [n, store] : named)
+        if (name == n) return store;
+    return {};
 }
 
-template <class Recorder>
-auto* double_rows(Recorder& m, const SeriesSpec& s) {
-    using Rows =
-        std::conditional_t<std::is_const_v<Recorder>, const std::vector<std::vector<double>>, std::vector<std::vector<double>>>;
-    Rows* named = s.name == "population" ? &m.population
-                  : s.name == "conflict" ? &m.conflict
-                  : s.name == "economy"  ? &m.economy
-                  : s.name == "climate"  ? &m.climate
-                                         : nullptr;
-    return named;
-}
-
-template <class Recorder>
-auto* one_rows(Recorder& m, const SeriesSpec& s) {
-    using Rows = std::conditional_t<std::is_const_v<Recorder>, const std::vector<std::int64_t>, std::vector<std::int64_t>>;
-    Rows* named = s.name == "in_transit" ? &m.in_transit : s.name == "total_agents" ? &m.total_agents : nullptr;
-    return named;
+// One Store per catalogue entry, in its order: resolved once, not on every recorded day.
+const std::vector<Store>& stores() {
+    static const std::vector<Store> all = [] {
+        std::vector<Store> v;
+        for (const SeriesSpec& spec : series_catalogue()) v.push_back(named_store(spec.name));
+        return v;
+    }();
+    return all;
 }
 
 std::size_t width_of(const SeriesSpec& s, std::size_t regions, std::size_t routes) {
@@ -62,6 +72,25 @@ SeriesView view_header(const SeriesSpec& s) {
     return v;
 }
 
+// A series kept as rows ([day][column]) as a view; a `one` series without a named
+// member is kept so too, as rows of one value.
+template <class T>
+void view_rows(SeriesView& v, const std::vector<std::vector<T>>* rows) {
+    v.days = rows->size();
+    v.width = rows->empty() ? 0 : rows->front().size();
+    v.row = [rows](std::size_t t, double* o) { std::copy((*rows)[t].begin(), (*rows)[t].end(), o); };
+    if constexpr (std::is_same_v<T, std::int64_t>)
+        v.row_int = [rows](std::size_t t, std::int64_t* o) { std::copy((*rows)[t].begin(), (*rows)[t].end(), o); };
+}
+
+// The unnamed series `name` of `other`, or no rows.
+template <class Rows>
+const Rows* other_rows(const std::map<std::string, Rows>& other, const std::string& name) {
+    static const Rows none;
+    const auto it = other.find(name);
+    return it == other.end() ? &none : &it->second;
+}
+
 }  // namespace
 
 void MemoryRecorder::begin(const Scenario& s, const World& w, const RunInfo& info) {
@@ -70,17 +99,12 @@ void MemoryRecorder::begin(const Scenario& s, const World& w, const RunInfo& inf
     *this = MemoryRecorder{};
     keep_snapshots = keep;
     const auto days = static_cast<std::size_t>(std::max<Day>(s.days, 0));
-    for (const SeriesSpec& spec : series_catalogue()) {
-        if (spec.width == SeriesWidth::one) {
-            if (auto* v = one_rows(*this, spec)) v->reserve(days);
-            else other_int[spec.name].reserve(days);
-        } else if (spec.type == ValueType::int64) {
-            if (auto* v = int_rows(*this, spec)) v->reserve(days);
-            else other_int[spec.name].reserve(days);
-        } else {
-            if (auto* v = double_rows(*this, spec)) v->reserve(days);
-            else other_double[spec.name].reserve(days);
-        }
+    const auto& catalogue = series_catalogue();
+    for (std::size_t k = 0; k < catalogue.size(); ++k) {
+        const Store& st = stores()[k];
+        if (st.one) (this->*st.one).reserve(days);
+        else if (catalogue[k].type == ValueType::int64) (st.ints ? this->*st.ints : other_int[catalogue[k].name]).reserve(days);
+        else (st.doubles ? this->*st.doubles : other_double[catalogue[k].name]).reserve(days);
     }
     camps.begin(w, s.agents.people_per_agent, info.full);
     countries.begin(w);
@@ -88,18 +112,15 @@ void MemoryRecorder::begin(const Scenario& s, const World& w, const RunInfo& inf
 
 void MemoryRecorder::record(const DayRecord& day) {
     if (!day.state || !day.tally) throw std::logic_error("MemoryRecorder: day record without state");
-    for (const SeriesSpec& spec : series_catalogue()) {
+    const auto& catalogue = series_catalogue();
+    for (std::size_t k = 0; k < catalogue.size(); ++k) {
+        const SeriesSpec& spec = catalogue[k];
+        const Store& st = stores()[k];
         const SeriesRow r = spec.row(day);
-        if (spec.width == SeriesWidth::one) {
-            if (auto* v = one_rows(*this, spec)) v->push_back(*r.i64);
-            else other_int[spec.name].push_back({*r.i64});
-        } else if (spec.type == ValueType::int64) {
-            auto* v = int_rows(*this, spec);
-            (v ? *v : other_int[spec.name]).emplace_back(r.i64, r.i64 + r.size);
-        } else {
-            auto* v = double_rows(*this, spec);
-            (v ? *v : other_double[spec.name]).emplace_back(r.f64, r.f64 + r.size);
-        }
+        if (st.one) (this->*st.one).push_back(*r.i64);
+        else if (spec.type == ValueType::int64)
+            (st.ints ? this->*st.ints : other_int[spec.name]).emplace_back(r.i64, r.i64 + r.size);
+        else (st.doubles ? this->*st.doubles : other_double[spec.name]).emplace_back(r.f64, r.f64 + r.size);
     }
     const DayState& s = *day.state;
     const DayTally& t = *day.tally;
@@ -111,40 +132,21 @@ void MemoryRecorder::record(const DayRecord& day) {
 
 std::vector<SeriesView> MemoryRecorder::series() const {
     std::vector<SeriesView> out;
-    for (const SeriesSpec& spec : series_catalogue()) {
+    const auto& catalogue = series_catalogue();
+    for (std::size_t k = 0; k < catalogue.size(); ++k) {
+        const SeriesSpec& spec = catalogue[k];
+        const Store& st = stores()[k];
         SeriesView v = view_header(spec);
-        if (spec.width == SeriesWidth::one) {
-            const std::vector<std::int64_t>* named = one_rows(*this, spec);
-            if (named) {
-                v.days = named->size();
-                v.width = 1;
-                v.row = [named](std::size_t t, double* o) { *o = double((*named)[t]); };
-                v.row_int = [named](std::size_t t, std::int64_t* o) { *o = (*named)[t]; };
-                out.push_back(std::move(v));
-                continue;
-            }
-        }
-        if (spec.type == ValueType::int64) {
-            const auto* rows = spec.width == SeriesWidth::one ? nullptr : int_rows(*this, spec);
-            if (!rows) {
-                const auto it = other_int.find(spec.name);
-                static const std::vector<std::vector<std::int64_t>> none;
-                rows = it == other_int.end() ? &none : &it->second;
-            }
-            v.days = rows->size();
-            v.width = rows->empty() ? 0 : rows->front().size();
-            v.row = [rows](std::size_t t, double* o) { std::copy((*rows)[t].begin(), (*rows)[t].end(), o); };
-            v.row_int = [rows](std::size_t t, std::int64_t* o) { std::copy((*rows)[t].begin(), (*rows)[t].end(), o); };
+        if (st.one) {
+            const Ints* values = &(this->*st.one);
+            v.days = values->size();
+            v.width = 1;
+            v.row = [values](std::size_t t, double* o) { *o = double((*values)[t]); };
+            v.row_int = [values](std::size_t t, std::int64_t* o) { *o = (*values)[t]; };
+        } else if (spec.type == ValueType::int64) {
+            view_rows(v, st.ints ? &(this->*st.ints) : other_rows(other_int, spec.name));
         } else {
-            const auto* rows = double_rows(*this, spec);
-            if (!rows) {
-                const auto it = other_double.find(spec.name);
-                static const std::vector<std::vector<double>> none;
-                rows = it == other_double.end() ? &none : &it->second;
-            }
-            v.days = rows->size();
-            v.width = rows->empty() ? 0 : rows->front().size();
-            v.row = [rows](std::size_t t, double* o) { std::copy((*rows)[t].begin(), (*rows)[t].end(), o); };
+            view_rows(v, st.doubles ? &(this->*st.doubles) : other_rows(other_double, spec.name));
         }
         out.push_back(std::move(v));
     }

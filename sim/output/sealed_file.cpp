@@ -21,6 +21,11 @@ SealedFile::~SealedFile() {
 
 void SealedFile::create(const std::vector<std::string>& inputs) {
     H5::Exception::dontPrint();
+    // `X.partial` is the name another writer gives its X while writing it: two runs
+    // would then write one file and both report success.
+    if (path_.ends_with(".partial"))
+        throw std::runtime_error("the output file " + path_ +
+                                 " ends in .partial, the name migflow gives a file while writing it; choose another name");
     for (const std::string& in : inputs)
         for (const std::string* out : {&path_, &partial_})
             if (same_file(*out, in))

@@ -148,6 +148,12 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                                    names.at(static_cast<std::size_t>(to[e])));
 
         const auto sections = sections_of(file);
+        // One series' rows, into the routes table or the regions table.
+        auto series_rows = [&](const H5::DataSet& ds, const std::string& group, const std::string& name,
+                               const std::string& lead) {
+            if (over_routes(group, name)) any_dataset_rows(ds, name, dates, route_labels, lead, routes);
+            else any_dataset_rows(ds, name, dates, names, lead, regions);
+        };
         // Every day-indexed dataset of a group: the series of a run, or the drivers.
         auto group_rows = [&](const char* group, const std::string& lead) {
             if (!file.nameExists(group)) return;
@@ -157,8 +163,7 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                 const std::string name = g.getObjnameByIdx(i);
                 const H5::DataSet ds = g.openDataSet(name);
                 if (is_dimension_scale(ds)) continue;
-                if (over_routes(group + 1, name)) any_dataset_rows(ds, name, dates, route_labels, lead, routes);
-                else any_dataset_rows(ds, name, dates, names, lead, regions);
+                series_rows(ds, group + 1, name, lead);
             }
         };
         if (sections.empty()) {
@@ -176,10 +181,7 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                 if (!bands.nameExists("p50")) continue;
                 for (const char* stat : statistics) {
                     if (!bands.nameExists(stat)) continue;
-                    const std::string lead = prefix + section + ',' + stat + ',';
-                    const H5::DataSet ds = bands.openDataSet(stat);
-                    if (over_routes("series", name)) any_dataset_rows(ds, name, dates, route_labels, lead, routes);
-                    else any_dataset_rows(ds, name, dates, names, lead, regions);
+                    series_rows(bands.openDataSet(stat), "series", name, prefix + section + ',' + stat + ',');
                 }
             }
         }

@@ -225,6 +225,8 @@ void load_groups(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_output(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_flee(LoadContext& ctx, const YAML::Node& n, Scenario& s);
+// "A, B, C, D, E and 4 more": names in a message, at most five of them.
+std::string some_names(const std::vector<std::string>& names);
 // Warnings for input that loads but is probably not what was meant (plausibility.cpp).
 void check_plausibility(LoadContext& ctx, const YAML::Node& root, const Scenario& s);
 

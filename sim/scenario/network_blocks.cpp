@@ -274,8 +274,9 @@ std::optional<std::pair<YAML::Node, YAML::Node>> pair_of(LoadContext& ctx, const
     return std::nullopt;
 }
 
+// `stateless`: the regions without a country, which a border closure cannot close.
 void load_closure_item(LoadContext& ctx, const YAML::Node& m, const std::string& key, Scenario& s,
-                       const std::unordered_set<std::string>& countries) {
+                       const std::unordered_set<std::string>& countries, const std::vector<std::string>& stateless) {
     if (!ctx.check_map(m, key, closure_keys)) return;
     Closure c;
     bool ok = load_range(ctx, m, key, c.start, c.end);
@@ -331,16 +332,9 @@ void load_closure_item(LoadContext& ctx, const YAML::Node& m, const std::string&
         }
         // A region without a country belongs to neither side: travel through it would
         // cross the closed border unchecked.
-        std::vector<std::string> stateless;
-        for (const Region& reg : s.regions)
-            if (reg.country.empty()) stateless.push_back(reg.name);
         if (!stateless.empty()) {
-            std::string names;
-            for (std::size_t i = 0; i < std::min<std::size_t>(stateless.size(), 5); ++i)
-                names += (i ? ", " : "") + stateless[i];
-            if (stateless.size() > 5) names += " and " + std::to_string(stateless.size() - 5) + " more";
             ctx.problem(bn, join_path(key, "border"),
-                        std::to_string(stateless.size()) + " region(s) have no country (" + names +
+                        std::to_string(stateless.size()) + " region(s) have no country (" + some_names(stateless) +
                             "): people could cross the closed border through them; give every region its `country:`");
             return;
         }
@@ -370,9 +364,13 @@ void load_closure_item(LoadContext& ctx, const YAML::Node& m, const std::string&
 void load_closures(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     if (n.IsNull() || !ctx.is_sequence(n, "closures")) return;
     std::unordered_set<std::string> countries;
-    for (const Region& r : s.regions) countries.insert(r.country);
+    std::vector<std::string> stateless;
+    for (const Region& r : s.regions) {
+        countries.insert(r.country);
+        if (r.country.empty()) stateless.push_back(r.name);
+    }
     for (std::size_t i = 0; i < n.size(); ++i)
-        load_closure_item(ctx, n[i], index_path("closures", i), s, countries);
+        load_closure_item(ctx, n[i], index_path("closures", i), s, countries, stateless);
 }
 
 }  // namespace migflow::detail

@@ -11,17 +11,15 @@
 
 namespace migflow::detail {
 
-namespace {
-
-constexpr std::size_t named_at_most = 5;  // a 100,000-region file must not print 100,000 lines
-
-// "A, B, C and 4 more"
 std::string some_names(const std::vector<std::string>& names) {
+    constexpr std::size_t named_at_most = 5;  // a 100,000-region file must not print 100,000 lines
     std::string out;
     for (std::size_t i = 0; i < std::min(names.size(), named_at_most); ++i) out += (i ? ", " : "") + names[i];
     if (names.size() > named_at_most) out += " and " + std::to_string(names.size() - named_at_most) + " more";
     return out;
 }
+
+namespace {
 
 // The YAML item of list `list` at `i`, or the list's own node (a CSV file name).
 YAML::Node item_or_list(const YAML::Node& list, std::size_t i) {
