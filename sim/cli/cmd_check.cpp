@@ -6,7 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "migflow/scenario/loader.hpp"
-#include "cli/scenario_source.hpp"
+#include "migflow/scenario/source.hpp"
 
 namespace migflow::cli {
 

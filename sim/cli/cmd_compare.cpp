@@ -8,7 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/ensemble_report.hpp"
-#include "cli/scenario_source.hpp"
+#include "migflow/scenario/source.hpp"
 #include "cli/stop_signals.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/output/ensemble_file.hpp"

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
-#include "cli/scenario_source.hpp"
+#include "migflow/scenario/source.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/formats/flee/import.hpp"
 

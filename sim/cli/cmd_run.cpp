@@ -15,7 +15,7 @@
 #include "cli/ensemble_report.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_scenario.hpp"
-#include "cli/scenario_source.hpp"
+#include "migflow/scenario/source.hpp"
 #include "cli/stop_signals.hpp"
 #include "migflow/output/ensemble_file.hpp"
 

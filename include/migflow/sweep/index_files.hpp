@@ -9,7 +9,7 @@
 
 #include "migflow/sweep/plan.hpp"
 
-namespace migflow::cli {
+namespace migflow {
 
 // What an index says about one run.
 struct RunResult {
@@ -52,4 +52,4 @@ void write_settings(const std::string& path, const SweepSpec& spec, const std::v
 void check_same_settings(const std::string& path, const SweepSpec& spec, const std::vector<std::string>& inputs,
                          const std::string& what);
 
-}  // namespace migflow::cli
+}  // namespace migflow

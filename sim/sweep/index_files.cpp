@@ -1,5 +1,5 @@
 // index.csv, shard indexes and sweep_settings.txt (sweep_files.hpp).
-#include "cli/sweep_files.hpp"
+#include "migflow/sweep/index_files.hpp"
 
 #include <H5Cpp.h>
 #include <unistd.h>
@@ -19,7 +19,7 @@
 #include "output/hdf5_util.hpp"
 #include "output/result_header.hpp"
 
-namespace migflow::cli {
+namespace migflow {
 
 namespace {
 
@@ -200,4 +200,4 @@ void check_same_settings(const std::string& path, const SweepSpec& spec, const s
             throw differs(line, it->second);
 }
 
-}  // namespace migflow::cli
+}  // namespace migflow

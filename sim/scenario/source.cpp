@@ -1,5 +1,5 @@
 // A scenario from what the user named: a YAML file or a Flee input directory.
-#include "cli/scenario_source.hpp"
+#include "migflow/scenario/source.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +8,7 @@
 
 #include "migflow/formats/flee/import.hpp"
 
-namespace migflow::cli {
+namespace migflow {
 
 Scenario load_scenario_source(const std::string& path, const Overrides& overrides) {
     namespace fs = std::filesystem;
@@ -39,4 +39,4 @@ void print_warnings(const Scenario& s) {
             std::fprintf(stderr, "warning: %s: %d more warnings not shown\n", file.c_str(), n - Diagnostics::max_per_file);
 }
 
-}  // namespace migflow::cli
+}  // namespace migflow

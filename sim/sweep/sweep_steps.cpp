@@ -1,0 +1,124 @@
+// The output directory's locks and preparation, and one run (sweep_steps.hpp).
+#include "sweep/sweep_steps.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "migflow/engine/simulation.hpp"
+#include "migflow/output/recorder.hpp"
+#include "migflow/scenario/source.hpp"
+
+namespace migflow::detail {
+
+namespace fs = std::filesystem;
+
+SweepLocks lock_output_dir(const SweepSpec& spec, const std::optional<SweepShard>& shard, bool merge,
+                           const std::string& invocation) {
+    char host[256] = "?";
+    ::gethostname(host, sizeof host - 1);
+    const std::string note = "pid " + std::to_string(::getpid()) + " on " + host + ": " + invocation;
+    auto busy = [&](const LockBusy& e, const std::string& what) {
+        return std::runtime_error(spec.output_dir + " " + what + (e.holder().empty() ? "" : " (" + e.holder() + ")") +
+                                  (merge ? "; merge once every shard has finished"
+                                         : "; wait for it to finish, or use another output_dir"));
+    };
+    SweepLocks locks;
+    try {
+        locks.dir.emplace(spec.output_dir + "/.sweep.lock", shard ? LockMode::shared : LockMode::exclusive, note);
+    } catch (const LockBusy& e) {
+        throw busy(e, "is in use by another running migflow sweep");
+    }
+    if (!locks.dir->held())
+        std::fprintf(stderr, "migflow: warning: cannot lock %s (%s): make sure no other sweep writes there\n",
+                     spec.output_dir.c_str(), locks.dir->unsupported_reason().c_str());
+    if (shard && locks.dir->held()) try {
+            locks.shard.emplace(spec.output_dir + "/.sweep.shard-" + std::to_string(shard->index) + ".lock",
+                                LockMode::exclusive, note);
+        } catch (const LockBusy& e) {
+            throw busy(e, "is in use by another run of shard " + shard_text(*shard));
+        }
+    return locks;
+}
+
+std::string sweep_index_path(const SweepSpec& spec, const std::optional<SweepShard>& shard) {
+    return spec.output_dir + "/" + (shard ? shard_index_name(*shard) : std::string("index.csv"));
+}
+
+namespace {
+
+// Shards of different splits would write the same runs twice.
+void check_one_split(const SweepSpec& spec, const SweepShard& shard) {
+    for (const SweepShard& s : shard_indexes_in(spec.output_dir))
+        if (s.count != shard.count)
+            throw std::runtime_error(spec.output_dir + " holds shards of a " + std::to_string(s.count) + "-way split (" +
+                                     shard_index_name(s) + "); every shard of a sweep must use the same N: use --shard K/" +
+                                     std::to_string(s.count) + ", or --overwrite");
+}
+
+}  // namespace
+
+void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine, const SweepOptions& o,
+                        const std::vector<std::string>& inputs) {
+    const std::string index = sweep_index_path(spec, o.shard);
+    const std::string settings = spec.output_dir + "/sweep_settings.txt";
+    const auto shards = shard_indexes_in(spec.output_dir);
+    if (o.shard && !o.overwrite) check_one_split(spec, *o.shard);
+    if (o.resume) {
+        check_same_plan(index, spec, mine, "--resume");
+        check_same_settings(settings, spec, inputs, "--resume");
+        return write_settings(settings, spec, inputs);
+    }
+    bool used = fs::exists(index) || (!o.shard && !shards.empty());
+    for (const SweepRun& run : mine) used = used || fs::exists(run.output);
+    if (used && !o.overwrite)
+        throw std::runtime_error(spec.output_dir + " already holds sweep results" +
+                                 (o.shard ? " of shard " + shard_text(*o.shard) : std::string()) +
+                                 "; use --resume to finish that sweep, or --overwrite to replace it");
+    if (o.overwrite) {
+        fs::remove(index);
+        for (const SweepRun& run : mine) fs::remove(run.output);
+        // Indexes that would now describe runs that are gone: the merged one, and
+        // (for a whole sweep) every shard's, (for a shard) those of another split.
+        if (o.shard) fs::remove(spec.output_dir + "/index.csv");
+        for (const SweepShard& s : shards)
+            if (!o.shard || s.count != o.shard->count) fs::remove(spec.output_dir + "/" + shard_index_name(s));
+    }
+    write_settings(settings, spec, inputs);
+}
+
+CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepRun>& runs) {
+    CheckedPoints checked;
+    validate_sweep(spec, runs, [&](const Overrides& o) {
+        const Scenario s = load_scenario_source(spec.scenario, o);
+        checked.with_ard = checked.with_ard || !s.observed.region.empty();
+        checked.inputs.insert(checked.inputs.end(), s.input_files.begin(), s.input_files.end());
+    });
+    return checked;
+}
+
+RunResult run_sweep_entry(const SweepSpec& spec, const SweepRun& run, const SweepOptions& o) {
+    Scenario s = load_scenario_source(spec.scenario, run.overrides);
+    RunOptions opt;
+    opt.seed = run.seed;
+    opt.threads = o.threads;
+    opt.stop = o.stop;
+    s.seed = run.seed;
+    Simulation sim(s, opt);
+    auto recorder = make_hdf5_recorder(run.output);
+    sim.run(*recorder);
+    recorder.reset();  // closes the file
+    auto r = read_result(run.output, run.seed);
+    if (!r) throw std::runtime_error(run.output + ": the run finished but its file is not complete");
+    return *r;
+}
+
+int keep_complete_runs(const std::vector<SweepRun>& mine, std::vector<RunResult>& results) {
+    int kept = 0;
+    for (const SweepRun& run : mine)
+        if (auto r = read_result(run.output, run.seed)) results[run.index] = *r, ++kept;
+    return kept;
+}
+
+}  // namespace migflow::detail

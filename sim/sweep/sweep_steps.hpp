@@ -1,0 +1,45 @@
+#pragma once
+// The steps a sweep shares between its one-process and its across-ranks form
+// (run_sweep.hpp): the output directory's locks and preparation, and one run.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "migflow/sweep/index_files.hpp"
+#include "migflow/sweep/lock.hpp"
+#include "migflow/sweep/run_sweep.hpp"
+
+namespace migflow::detail {
+
+// Two sweeps never write into one directory at once: a whole sweep and --merge hold
+// .sweep.lock exclusively; the shards of a job array share it (they write disjoint
+// files) and each holds its own .sweep.shard-K.lock, so one shard cannot run twice.
+struct SweepLocks {
+    std::optional<FileLock> dir, shard;
+};
+SweepLocks lock_output_dir(const SweepSpec& spec, const std::optional<SweepShard>& shard, bool merge,
+                           const std::string& invocation);
+
+// The index this invocation keeps: index.csv for the whole plan, a shard its own.
+std::string sweep_index_path(const SweepSpec& spec, const std::optional<SweepShard>& shard);
+
+// Without --resume or --overwrite an earlier sweep's results are never replaced.
+void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine, const SweepOptions& o,
+                        const std::vector<std::string>& inputs);
+
+// Every point's scenario of `runs` loaded before the first run, so that a bad value in
+// the last grid cell fails now, not hours later: whether any has observed data (ARD
+// columns), and every file any run reads (points may name other CSVs).
+struct CheckedPoints {
+    bool with_ard = false;
+    std::vector<std::string> inputs;
+};
+CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepRun>& runs);
+
+// One run written to run.output as `migflow run` writes it; its index record.
+RunResult run_sweep_entry(const SweepSpec& spec, const SweepRun& run, const SweepOptions& o);
+
+// Complete files of the same seed that --resume keeps: their records into `results`.
+int keep_complete_runs(const std::vector<SweepRun>& mine, std::vector<RunResult>& results);
+
+}  // namespace migflow::detail
