@@ -88,9 +88,9 @@ TEST_CASE("migflow report refuses what it cannot report on, in one line, exit 1"
     const Case cases[] = {
         {missing + " -o " + html, "migflow report: " + missing + ": no such file\n"},
         {text + " -o " + html,
-         "migflow report: " + text + ": not an HDF5 file (a migflow result file is written by `migflow run`)\n"},
+         "migflow report: " + text + ": not a migflow result file: neither a sealed migflow result nor an HDF5 file\n"},
         {other + " -o " + html,
-         "migflow report: " + other + ": not a migflow result file (no schema_version, /time or /regions)\n"},
+         "migflow report: " + other + ": not a migflow result file (no schema_version or /series)\n"},
         {run + " --baseline " + missing + " -o " + html, "migflow report: " + missing + ": no such file\n"},
         {run + " --baseline " + fake + " -o " + html,
          "migflow report: " + fake + ": the baseline has different regions (only in " + run +

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "migflow/core/files.hpp"
-#include "migflow/output/result_check.hpp"
+#include "output/result_file.hpp"
 #include "cli/commands.hpp"
 
 #ifndef MIGFLOW_ANALYSIS_DIR
@@ -85,17 +85,16 @@ int run_python(const std::string& python, const std::vector<std::string>& args) 
 int report(const ReportArgs& a) {
     if (a.result.empty()) throw UsageError("which result file?");
     if (a.output.empty()) throw UsageError("no output given (-o report.html)");
-    // The report is written by Python, which opens files itself: the command checks what
-    // it hands over. A damaged result is refused (its numbers would be wrong), and the
-    // page must never replace a result file it reads.
+    // The report is written by Python: the command opens what it hands over through the
+    // one guarded way in (ResultFile), so a damaged, foreign or incomplete file is refused
+    // as every other command refuses it, and the page never replaces a file it reads.
     for (const std::string* in : {&a.result, &a.baseline}) {
         if (in->empty()) continue;
-        // A missing or foreign file the report names itself, in its own words.
-        std::error_code ec;
-        if (std::filesystem::is_regular_file(*in, ec)) {
-            const ResultCheck c = check_result_file(*in);
-            if (c.status == ResultCheck::Status::damaged)
-                throw std::runtime_error(*in + ": damaged result file: " + c.message);
+        try {
+            detail::ResultFile(*in).close();
+        } catch (const detail::ResultFileError& e) {
+            std::cerr << "migflow report: " << e.what() << '\n';
+            return 1;
         }
         if (same_file(*in, a.output))
             throw std::runtime_error("the output file " + a.output + " is " + *in +

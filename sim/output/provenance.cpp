@@ -13,6 +13,7 @@
 #include "migflow/output/result_check.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/result_file.hpp"
 #include "output/result_header.hpp"
 
 namespace migflow {
@@ -21,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<InputFile> read_inputs(H5::H5File& f) {
+std::vector<InputFile> read_inputs(const H5::H5File& f) {
     std::vector<InputFile> out;
     if (!f.nameExists("/inputs")) return out;
     H5::Group g = f.openGroup("/inputs");
@@ -68,12 +69,10 @@ RecordedRun read_recorded_run(const std::string& path) {
     std::string kind, text, source_file, base_text, overrides;
     std::vector<InputFile> inputs;
     try {
-        require_usable_result(path);  // HDF5 must never parse a damaged file
-        H5::H5File f(path, H5F_ACC_RDONLY);
-        const H5::Group root = f.openGroup("/");
-        if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)
-            throw std::runtime_error(path + ": not a complete migflow result file");
-        if (f.nameExists("/comparison"))
+        const ResultFile result(path);
+        const H5::H5File& f = result.h5();
+        const H5::Group root = result.root();
+        if (result.kind() == ResultKind::comparison)
             throw std::runtime_error(path + ": a comparison file holds two scenarios; run `migflow compare` again");
         if (!has_attr(root, "scenario_kind"))
             throw std::runtime_error(path + ": written by a migflow without provenance (no scenario_kind attribute)");

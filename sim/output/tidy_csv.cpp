@@ -10,6 +10,7 @@
 #include "migflow/output/catalogue.hpp"
 #include "migflow/output/result_check.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/result_file.hpp"
 
 namespace migflow::detail {
 
@@ -96,14 +97,6 @@ std::vector<std::pair<std::string, std::string>> sections_of(const H5::H5File& f
 
 const char* const statistics[] = {"p05", "p25", "p50", "p75", "p95", "mean"};
 
-H5::H5File open_complete(const std::string& h5_path) {
-    require_usable_result(h5_path);  // HDF5 must never parse a damaged file
-    H5::H5File file(h5_path, H5F_ACC_RDONLY);
-    const H5::Group root = file.openGroup("/");
-    if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1)
-        throw std::runtime_error(h5_path + ": not a complete migflow result (no root attribute complete = 1)");
-    return file;
-}
 
 }  // namespace
 
@@ -117,7 +110,7 @@ std::string csv_cell(const std::string& s) {
 bool is_banded_result(const std::string& h5_path) {
     H5::Exception::dontPrint();
     try {
-        return !sections_of(open_complete(h5_path)).empty();
+        return ResultFile(h5_path).banded();
     } catch (const H5::Exception& e) {
         throw std::runtime_error(h5_path + ": cannot read as a migflow result: " + e.getDetailMsg());
     }
@@ -133,7 +126,8 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                      std::ostream& routes) {
     H5::Exception::dontPrint();
     try {
-        const H5::H5File file = open_complete(h5_path);
+        const ResultFile result(h5_path);
+        const H5::H5File& file = result.h5();
         const std::string prefix = joined(lead.values);
         const auto dates = read_strings(file.openDataSet("/time/date"));
         std::vector<std::string> names;

@@ -17,6 +17,7 @@
 #include "migflow/sweep/resume.hpp"
 #include "output/camp_totals.hpp"
 #include "output/hdf5_util.hpp"
+#include "output/result_file.hpp"
 #include "output/result_header.hpp"
 
 namespace migflow {
@@ -92,16 +93,17 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
     write_file_atomically(path, out.str());
 }
 
+// --resume adopts only a sealed file with its seal intact (result_check.hpp): an unsealed
+// or damaged one is run again.
 std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed) {
     using namespace migflow::detail;
     std::error_code ec;
-    if (!fs::is_regular_file(file, ec) || !run_file_verified(file)) return std::nullopt;
+    if (!fs::is_regular_file(file, ec)) return std::nullopt;
     try {
-        H5::Exception::dontPrint();
-        H5::H5File f(file, H5F_ACC_RDONLY);
-        const H5::Group root = f.openGroup("/");
-        if (!has_attr(root, "complete") || read_int_attr(root, "complete") != 1) return std::nullopt;
-        if (read_uint_attr(root, "seed") != seed) return std::nullopt;
+        const ResultFile result(file);
+        const H5::H5File& f = result.h5();
+        const H5::Group root = result.root();
+        if (!result.sealed() || result.kind() != ResultKind::run || result.unsigned_integer("seed") != seed) return std::nullopt;
         RunResult r;
         r.status = "done";
         r.wall_s = read_double_attr(root, "wall_seconds");
@@ -111,10 +113,12 @@ std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed
         r.peak_camp_population = camps.peak_population;
         if (has_attr(root, "ard_rescaled")) r.ard_rescaled = read_double_attr(root, "ard_rescaled");
         if (has_attr(root, "ard_unrescaled")) r.ard_unrescaled = read_double_attr(root, "ard_unrescaled");
-        const std::vector<BuildItem> build = read_build_attributes(root);
+        const std::vector<BuildItem> build = result.build();
         r.build = build.empty() ? "not recorded" : build_summary(build);
         return r;
     } catch (const H5::Exception&) {
+        return std::nullopt;
+    } catch (const ResultFileError&) {
         return std::nullopt;
     }
 }

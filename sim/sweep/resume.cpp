@@ -37,8 +37,4 @@ std::string input_fingerprint(std::vector<std::string> files) {
     return out;
 }
 
-bool run_file_verified(const std::string& path) {
-    return check_result_file(path).status == ResultCheck::Status::sealed;
-}
-
 }  // namespace migflow

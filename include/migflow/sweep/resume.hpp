@@ -10,8 +10,5 @@ namespace migflow {
 // missing`). Kept in sweep_settings.txt; a changed line means a changed input.
 std::string input_fingerprint(std::vector<std::string> files);
 
-// A run file --resume may adopt: sealed (include/migflow/output/result_check.hpp) and
-// its seal intact. An unsealed or damaged file is run again, never adopted.
-bool run_file_verified(const std::string& path);
 
 }  // namespace migflow

@@ -109,7 +109,7 @@ class ExportCsv(unittest.TestCase):
         bad = os.path.join(d, "bad_tables")
         code, _, err = support.cli("export", TINY, "--format", "csv", "-o", bad)
         self.assertEqual(code, 1)
-        self.assertTrue(err.startswith(f"migflow: error: {TINY}: cannot read as a migflow result"), err)
+        self.assertTrue(err.startswith(f"migflow: error: {TINY}: not a migflow result file"), err)
         self.assertFalse(os.path.exists(bad))
 
     def test_sweep_joined_with_parameters(self):

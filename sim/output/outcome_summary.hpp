@@ -5,9 +5,9 @@
 
 #include <ostream>
 
-namespace migflow::cli {
+namespace migflow::detail {
 
 // Prints nothing for files written before the measures existed.
 void print_outcomes(const H5::H5File& file, std::ostream& out);
 
-}  // namespace migflow::cli
+}  // namespace migflow::detail

@@ -1,5 +1,5 @@
 // `migflow info`'s outcome summary, read from /measures and /countries.
-#include "cli/info_outcomes.hpp"
+#include "output/outcome_summary.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,10 +10,9 @@
 
 #include "output/hdf5_util.hpp"
 
-namespace migflow::cli {
+namespace migflow::detail {
 namespace {
 
-using namespace migflow::detail;
 
 // Countries and pairs listed at most; the file holds them all.
 constexpr std::size_t max_rows = 20;
@@ -143,4 +142,4 @@ void print_outcomes(const H5::H5File& file, std::ostream& out) {
     print_origins(file, ppa, out);
 }
 
-}  // namespace migflow::cli
+}  // namespace migflow::detail
