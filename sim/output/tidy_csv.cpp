@@ -107,15 +107,6 @@ std::string csv_cell(const std::string& s) {
     return out + "\"";
 }
 
-bool is_banded_result(const std::string& h5_path) {
-    H5::Exception::dontPrint();
-    try {
-        return ResultFile(h5_path).banded();
-    } catch (const H5::Exception& e) {
-        throw std::runtime_error(h5_path + ": cannot read as a migflow result: " + e.getDetailMsg());
-    }
-}
-
 void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostream& routes, bool banded) {
     const std::string head = joined(lead.names) + (banded ? "section,statistic," : "");
     regions << head << "date,region,variable,value,unit\n";

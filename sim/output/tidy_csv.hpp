@@ -13,10 +13,6 @@ struct TidyLead {
     std::vector<std::string> values;
 };
 
-// True for an ensemble (`--replicates`) or comparison file: its tables have two more
-// leading columns, section and statistic. Throws like write_tidy_rows.
-bool is_banded_result(const std::string& h5_path);
-
 // Writes the header lines of the two tables:
 //   regions: <lead...>[,section,statistic],date,region,variable,value,unit
 //   routes:  <lead...>[,section,statistic],date,route,from,to,variable,value,unit
