@@ -150,6 +150,12 @@ def comparison(migflow, workdir, open_scenario):
     return path
 
 
+@pytest.fixture(scope="session")
+def validation_run(migflow, workdir):
+    """A Flee case with observed data (scenarios/flee/dflee_example, 11 days): a /validation group."""
+    return migflow_run(migflow, workdir, os.path.join(SCENARIOS, "flee", "dflee_example"), "dflee_example")
+
+
 @pytest.fixture
 def copy_of(tmp_path):
     """copy_of(path): a copy in the test's own folder, to remove a group the way an older file lacks it."""

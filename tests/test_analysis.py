@@ -193,6 +193,16 @@ def test_an_ensemble_reports_full_in_k_of_n_runs_from_its_camp_outcomes(small_ca
     assert row["first_full"] == day(int(np.median(first[first >= 0])))
 
 
+def test_the_ensemble_report_page_says_in_how_many_runs_the_camp_filled(small_camp_ensemble, tmp_path):
+    first = raw(small_camp_ensemble, "ensemble/camp_outcomes/first_day_full")[:, 0]
+    html = tmp_path / "report.html"
+    out = run_script("report.py", small_camp_ensemble, "-o", str(html))
+    assert out.returncode == 0, out.stderr
+    page = html.read_text(encoding="utf-8")
+    assert f"full in {int((first >= 0).sum())} of 12 runs" in page
+    assert "Full: the ruleset&#x27;s admission rule, as the engine stored it" in page
+
+
 def test_a_comparison_reads_each_sides_camp_outcomes(comparison):
     scen, base, diff = report_data.open_result(comparison)
     for view, side in ((scen, "scenario"), (base, "baseline")):
@@ -258,6 +268,18 @@ def test_a_baseline_over_other_days_is_refused(tiny_run, short_run):
         report_data.require_same_regions(v, s)
     assert str(e.value) == (f"{short_run}: the baseline covers 2024-01-01..2024-01-20 but {tiny_run} covers "
                             "2024-01-01..2024-01-30; a baseline must cover the same days")
+
+
+# --- plot_validation.py ----------------------------------------------------------------
+
+def test_plot_validation_prints_the_stored_ards(validation_run, tmp_path):
+    with h5py.File(validation_run, "r") as f:
+        rescaled, unrescaled = (float(f["validation"].attrs[k]) for k in ("ard_rescaled", "ard_unrescaled"))
+        regions = f["validation/name"].shape[0]
+    out = run_script("plot_validation.py", validation_run, "-o", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert f"ARD rescaled {rescaled:.4f}, unrescaled {unrescaled:.4f} over {regions} observed regions" in out.stdout
+    assert (tmp_path / "validation.png").stat().st_size > 0
 
 
 # --- plot_sweep.py ---------------------------------------------------------------------
