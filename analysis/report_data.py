@@ -98,8 +98,7 @@ def _camp_outcomes(g):
         return None
     c = g["camp_outcomes"]
     out = {"region": c["region"][()].astype(int), "name": _text(c["name"][()])}
-    for key in ("peak_population", "peak_day", "arrivals", "first_day_full", "days_full", "turned_away",
-                "first_day_over_capacity"):  # the last: files before first_day_full
+    for key in ("peak_population", "peak_day", "arrivals", "first_day_full", "days_full", "turned_away"):
         if key in c:
             out[key] = c[key][()].astype(float)  # [replicate x camp]
     return out

@@ -68,9 +68,9 @@ def camp_rows(v):
                     per_rep = ens[key][:, c]
                     row[out] = float(np.median(per_rep))
                     row[out + "_range"] = (float(np.percentile(per_rep, 5)), float(np.percentile(per_rep, 95)))
-            key = "first_day_full" if "first_day_full" in ens else "first_day_over_capacity"
-            if key in ens:
-                days = ens[key][:, c]
+            # Older ensembles stored first_day_over_capacity instead: another measure, so not "full".
+            if "first_day_full" in ens:
+                days = ens["first_day_full"][:, c]
                 row["full_in"], row["runs"], row["full_known"] = int((days >= 0).sum()), len(days), True
                 filled = days[days >= 0]
                 # The median first-full day of the runs in which it fills ("full in k of N" says how many).
