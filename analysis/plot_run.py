@@ -15,7 +15,7 @@ Writes PNGs into OUTDIR (default: OUT_plots next to the file) and prints their p
   drivers.png      conflict, economy and climate per region and day (heatmaps)
   transit.png      people in transit, total agents and new displacement per day
 Time axes show dates, with the scenario's closure (red) and shock (orange) windows
-shaded (read from the scenario text the file stores).
+shaded (as the run applied them: the file's /events).
   route_flows.png  the N busiest routes: total flow each way, and daily flow over time
 Counts stored in agents are converted to people with the file's people_per_agent.
 Exits with status 1 and one line on stderr for a missing or incomplete file.

@@ -18,6 +18,11 @@ import numpy as np
 import mfresult
 
 
+def stored_ard(value):
+    """The stored ARD to 4 decimals, or 'not stored' for a file without the attribute."""
+    return "not stored" if value is None else f"{float(value):.4f}"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Plot simulated vs observed counts (validation).")
     ap.add_argument("result", help="migflow output file (.h5) with a /validation group")
@@ -30,10 +35,8 @@ def main(argv=None):
         return 1
     v = r.validation
     K = len(v["name"])
-    ard_r = v["ard_rescaled"]
-    ard_u = v["ard_unrescaled"]
-    ard_r = float(np.mean(v["error_rescaled"])) if ard_r is None else float(ard_r)
-    ard_u = float(np.mean(v["error_unrescaled"])) if ard_u is None else float(ard_u)
+    # The ARDs as migflow stored them (docs/OUTPUT.md "/validation"), never recomputed here.
+    ard_r, ard_u = stored_ard(v["ard_rescaled"]), stored_ard(v["ard_unrescaled"])
 
     plt = mfresult.setup_matplotlib()
     panels = K + 1
@@ -57,8 +60,8 @@ def main(argv=None):
         if k == 0:
             ax.legend(frameon=False)
     ax = axes[K // ncol][K % ncol]
-    ax.plot(d, v["error_rescaled"], color="tab:green", label=f"rescaled (mean {ard_r:.3f})")
-    ax.plot(d, v["error_unrescaled"], color="tab:red", label=f"unrescaled (mean {ard_u:.3f})")
+    ax.plot(d, v["error_rescaled"], color="tab:green", label=f"rescaled (mean {ard_r})")
+    ax.plot(d, v["error_unrescaled"], color="tab:red", label=f"unrescaled (mean {ard_u})")
     ax.set_title("Daily error (averaged relative difference)")
     ax.set_ylabel("ARD (1)")
     ax.set_ylim(bottom=0)
@@ -68,14 +71,14 @@ def main(argv=None):
         axes[k // ncol][k % ncol].set_visible(False)
         # sharex hid the date labels of the panel above an empty slot: show them again
         axes[k // ncol - 1][k % ncol].xaxis.set_tick_params(labelbottom=True)
-    fig.suptitle(f"{r.name}: simulated vs observed, ARD rescaled {ard_r:.3f}, unrescaled {ard_u:.3f}")
+    fig.suptitle(f"{r.name}: simulated vs observed, ARD rescaled {ard_r}, unrescaled {ard_u}")
     fig.tight_layout()
     out = a.outdir or os.path.splitext(a.result)[0] + "_plots"
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "validation.png")
     fig.savefig(path)
     plt.close(fig)
-    print(f"ARD rescaled {ard_r:.4f}, unrescaled {ard_u:.4f} over {K} observed regions")
+    print(f"ARD rescaled {ard_r}, unrescaled {ard_u} over {K} observed regions")
     print(path)
     return 0
 

@@ -65,7 +65,7 @@ def headline_cards(v, camps, countries, flows, diffs):
     cards.append((people(in_camps), f"people in camps on {day(v.dates[-1])}",
                   f"{people(in_camps - at_start, True)} since {day(v.dates[0])}"))
     filled = sorted((c for c in camps if c["first_full"] is not None), key=lambda c: c["first_full"])
-    if camps:
+    if camps and all(c["full_known"] for c in camps):
         first = f"first: {filled[0]['name']}, {day(filled[0]['first_full'])}" if filled else "none filled up"
         cards.append((f"{len(filled)} of {len(camps)}", "camps full at some point", first))
     change = pop[-1] - pop[0]
@@ -111,14 +111,16 @@ def camp_table(camps, base_camps=None):
         peak = people(c["peak"]) + (f" ({share:.1f}%)" if 99 <= share < 100 else f" ({share:.0f}%)")
         if "peak_range" in c:
             peak += f"<br><span class='range'>{people(c['peak_range'][0])}–{people(c['peak_range'][1])}</span>"
-        full = day(c["first_full"])
+        full = day(c["first_full"]) if c["full_known"] else "not stored"
         if c.get("full_in"):
             full += f"<br><span class='range'>full in {c['full_in']} of {c['runs']} runs</span>"
-        row = [esc(c["name"]), esc(c["country"]), people(c["capacity"]), full, str(c["days_full"]), peak,
+        days_full = "not stored" if c["days_full"] is None else f"{c['days_full']:g}"
+        row = [esc(c["name"]), esc(c["country"]), people(c["capacity"]), full, days_full, peak,
                day(c["peak_date"]), people(c["turned_away"]), people(c["arrivals"])]
         if base:
             b = base.get(c["name"])
-            row += [people(b["peak"]) if b else "—", day(b["first_full"]) if b else "—"]
+            row += [people(b["peak"]) if b else "—",
+                    (day(b["first_full"]) if b["full_known"] else "not stored") if b else "—"]
         rows.append(row)
     return table(headers, rows, numeric_from=2, cls="camps")
 
@@ -217,8 +219,7 @@ window.addEventListener('load', function () {
 def build(v, base, diff_view):
     import report_figures as rf
 
-    first, after_last = v.dates[0], v.dates[-1] + dt.timedelta(days=1)
-    events, note = report_events.of_view(v, first, after_last)
+    events, note = report_events.of_view(v)
     camps = rm.camp_rows(v)
     countries = rm.country_totals(v)
     flows = rm.country_flows(v)
@@ -250,12 +251,12 @@ def build(v, base, diff_view):
     if note:
         parts.append(f"<p class='note'>{esc(note)}</p>")
     if base is not None:
-        b_events, _ = report_events.of_view(base, first, after_last)
+        b_events, _ = report_events.of_view(base)
         names = ", ".join(e.describe() for e in b_events) or "none"
         parts.append(f"<p>Baseline <b>{esc(base.name)}</b>: closures and shocks: {esc(names)}.</p>")
 
     parts.append("<h2>Where people went</h2>")
-    parts.append(figure(rf.flow_map(v, events), "Map of the regions at their coordinates: circles show how many "
+    parts.append(figure(rf.flow_map(v, events, camps), "Map of the regions at their coordinates: circles show how many "
                         "people each place lost (red) or gained (green) over the period; arrows the busiest roads "
                         "(net direction); triangles the camps.", "fig-map"))
     base_countries = rm.country_totals(base) if base is not None else None
@@ -267,9 +268,9 @@ def build(v, base, diff_view):
     if camps:
         parts.append("<h2>Camps: which fill up and when</h2>")
         parts.append(camp_table(camps, base_camps))
-        full_means = ((v.stored.get("full_means") or "as stored in the file")
-                      if camps[0]["source"].startswith("stored") else
-                      f"no room left for one more agent ({v.people_per_agent:g} people)")
+        full_means = ((v.stored.get("full_means") or "the ruleset's admission rule, as the engine stored it")
+                      if camps[0]["full_known"] else
+                      "not stored in this file (written before the outcome measures), so not shown")
         parts.append(f"<p class='range'>Full: {esc(full_means)}. Source of the figures: {esc(camps[0]['source'])}."
                      + ("" if camps[0]["turned_away"] is not None else
                         " Turned away: not recorded in this file.")

@@ -6,7 +6,7 @@ instead; a comparison file (`migflow compare`) has /comparison/{baseline,scenari
 difference}/<series>/... The report reads all three through `View`: `series(name)` is
 the run itself or the ensemble median, `band(name)` the 5-95 % and 25-75 % bands
 (None for a single run). Stored outcome measures (/measures, /countries) are read
-when the file has them; report_measures.py computes them from the series otherwise.
+when the file has them (report_measures.py never decides "full" itself).
 """
 import datetime as dt
 import os
@@ -32,12 +32,11 @@ AGENT_SERIES = {"agents", "arrivals", "departures", "spawned", "route_flow_forwa
 class View:
     """The part of a result file the report uses; `group` holds the series."""
 
-    def __init__(self, f, path, group, kind, attrs, name=None, scenario_text=None, events_group="events"):
+    def __init__(self, f, path, group, kind, attrs, name=None, events_group="events"):
         self.path = path
         self.kind = kind  # "run", "ensemble" or "comparison"
         self.attrs = attrs
         self.name = name or str(attrs.get("scenario_name") or os.path.basename(path))
-        self.scenario_text = scenario_text if scenario_text is not None else attrs.get("scenario_text")
         self.people_per_agent = float(attrs.get("people_per_agent") or 1.0)
         self.replicates = int(attrs.get("replicates") or 1)
         self.dates = np.array([dt.date.fromisoformat(s[:10]) for s in _text(f["time/date"][()])])
@@ -99,8 +98,7 @@ def _camp_outcomes(g):
         return None
     c = g["camp_outcomes"]
     out = {"region": c["region"][()].astype(int), "name": _text(c["name"][()])}
-    for key in ("peak_population", "peak_day", "arrivals", "first_day_full", "days_full", "turned_away",
-                "first_day_over_capacity"):  # the last: files before first_day_full
+    for key in ("peak_population", "peak_day", "arrivals", "first_day_full", "days_full", "turned_away"):
         if key in c:
             out[key] = c[key][()].astype(float)  # [replicate x camp]
     return out
@@ -146,8 +144,7 @@ def open_result(path):
         if "comparison" in f:
             scen = View(f, path, "comparison/scenario", "comparison", attrs)
             base = View(f, path, "comparison/baseline", "comparison", attrs,
-                        name=attrs.get("baseline_scenario_name"),
-                        scenario_text=attrs.get("baseline_scenario_text"), events_group="baseline_events")
+                        name=attrs.get("baseline_scenario_name"), events_group="baseline_events")
             diff = View(f, path, "comparison/difference", "comparison", attrs, name="difference")
             return scen, base, diff
         if "ensemble" in f:

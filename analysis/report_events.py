@@ -2,10 +2,9 @@
 
 Result files record them as the run applied them, in `/events` (and a comparison's
 baseline in `/baseline_events`; docs/OUTPUT.md "Policy events"): dates clipped to the
-run, one-way border closures as one-way, Flee cases' closures included. Files written
-before /events existed fall back to the scenario text the file stores (root attribute
-`scenario_text`, YAML): its `closures:` block, the `closed:` lists of inline routes and
-the `shocks:` block. A scenario that is not YAML then gives no windows and a note.
+run, one-way border closures as one-way, Flee cases' closures included. They are read,
+never worked out again from the scenario text: a file written before /events existed
+gets no windows and a note saying so.
 """
 import datetime as dt
 
@@ -23,35 +22,6 @@ class Event:
     def describe(self):
         last = self.end - dt.timedelta(days=1)
         return f"{self.label}: {self.start:%d %b %Y} to {last:%d %b %Y} ({self.days()} days)"
-
-
-def _date(value):
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value).strip()[:10])
-
-
-def _closure_label(c):
-    if "border" in c:
-        a, b = c["border"]
-        return f"{a}–{b} border closed"
-    if "route" in c:
-        a, b = c["route"]
-        return f"road {a}–{b} closed"
-    if "region" in c:
-        return f"{c['region']} closed"
-    if "camp" in c:
-        return f"camp {c['camp']} closed"
-    return "closure"
-
-
-def _shock_label(s):
-    mode = s.get("mode")
-    sev = s.get("severity")
-    what = f"{s.get('driver', '?')} shock in {s.get('region', '?')}"
-    return f"{what} ({mode} {sev})" if mode else f"{what} (severity {sev})"
 
 
 def _text(values):
@@ -76,46 +46,11 @@ def applied_events(f, group, first_day):
     return out
 
 
-def events(scenario_text, first_day, day_after_last):
-    """(list of Event, note or None). `first_day`, `day_after_last`: the run's dates."""
-    if not scenario_text:
-        return [], "the file stores no scenario text: closure and shock windows are not shown"
-    try:
-        import yaml
-        doc = yaml.safe_load(scenario_text)
-    except Exception as e:  # a Flee case or text YAML cannot read
-        return [], f"the stored scenario is not YAML ({type(e).__name__}): closure and shock windows are not shown"
-    if not isinstance(doc, dict):
-        return [], "the stored scenario is not a YAML mapping: closure and shock windows are not shown"
-    found = []
-    for c in doc.get("closures") or []:
-        if isinstance(c, dict) and "from" in c:
-            found.append(("closure", _closure_label(c), c.get("from"), c.get("to")))
-    routes = doc.get("routes")
-    if isinstance(routes, list):
-        for r in routes:
-            if isinstance(r, dict) and isinstance(r.get("closed"), list):
-                ends = r.get("between") or [r.get("from"), r.get("to")]
-                for w in r["closed"]:
-                    if isinstance(w, dict) and "from" in w:
-                        found.append(("closure", f"road {ends[0]}–{ends[1]} closed", w.get("from"), w.get("to")))
-    for s in doc.get("shocks") or []:
-        if isinstance(s, dict) and "from" in s:
-            found.append(("shock", _shock_label(s), s.get("from"), s.get("to")))
-    out = []
-    for kind, label, start, end in found:
-        try:
-            a = max(_date(start), first_day)
-            b = min(_date(end), day_after_last) if end is not None else day_after_last
-        except ValueError:
-            continue
-        if a < b:
-            out.append(Event(kind, label, a, b))
-    return out, None
+NOT_STORED = "the file stores no /events (written before them): closure and shock windows are not shown"
 
 
-def of_view(v, first_day, day_after_last):
-    """(events, note) of a loaded result: /events when the file has it, else its scenario text."""
+def of_view(v):
+    """(events, note) of a loaded result: its /events, or [] and a note for files without them."""
     if getattr(v, "applied_events", None) is not None:
         return v.applied_events, None
-    return events(v.scenario_text, first_day, day_after_last)
+    return [], NOT_STORED

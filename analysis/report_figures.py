@@ -208,7 +208,7 @@ def place_labels(fig, ax, points, fontsize=7.5):
             t.remove()
 
 
-def flow_map(v, events, top_flows=12):
+def flow_map(v, events, camp_rows, top_flows=12):
     """Regions at their coordinates, roads, the busiest corridors as arrows; no map tiles."""
     fig, ax = plt.subplots(figsize=(10, 6.4))
     fwd, bwd = route_totals(v)
@@ -237,7 +237,8 @@ def flow_map(v, events, top_flows=12):
                c=["#d7301f" if change[i] < 0 else "#31a354" for i in settle], alpha=0.55,
                edgecolors="k", linewidths=0.4, zorder=4)
     camps = [i for i in range(len(v.region)) if v.type[i] == "camp"]
-    full = [i for i in camps if v.capacity[i] > 0 and v.capacity[i] - pop[:, i].max() < v.people_per_agent]
+    # Red when the stored outcome says it filled (in any replicate); white when not, or not stored.
+    full = {c["index"] for c in camp_rows if c["first_full"] is not None}
     ax.scatter(v.lon[camps], v.lat[camps], s=90, marker="^",
                c=["#d62728" if i in full else "#ffffff" for i in camps], edgecolors="k", linewidths=1.0, zorder=5)
     ax.set_aspect(1.0 / max(np.cos(np.radians(np.mean(v.lat))), 0.2))

@@ -1,34 +1,32 @@
 """The numbers the report shows: camp outcomes, country totals and flows, differences.
 
-Each measure is taken from what the file stores when it has it (/measures/camps,
-/countries: docs/OUTPUT.md; /ensemble/camp_outcomes for ensembles) and otherwise
-computed here from the series, with the same meaning:
-  - a camp is *full* on a day when it has no room for one more agent after the day's
-    moves: capacity - population < people_per_agent (the stored measure also counts
-    the people on their way there, which the series do not hold);
-  - *turned away* is the people a camp refused for being full, summed over the run
-    (only files that record /series/refused_full, per destination, have it).
+Camp outcomes are read as the engine stored them (/measures/camps for a run,
+docs/OUTPUT.md; /ensemble/camp_outcomes and /comparison/*/camp_outcomes for ensembles
+and comparisons): whether and when a camp was *full* is the ruleset's own admission
+rule, which counts people on their way and which the series cannot replay, so this
+module never decides it. A file that does not store it (written before the outcome
+measures) gets None for first_full and days_full and `full_known` False: the report
+says "not stored" rather than guess. Peaks, arrivals and turned-away totals of such
+files are read off the stored series (the maximum and sums of /series, which is what
+the stored measures are). Country totals and flows come from /countries when stored,
+else are sums of the region series (ensembles store no /countries).
 """
 import numpy as np
 
 
-# The stored measures this reader uses (docs/OUTPUT.md); without all of them it computes.
+# The stored measures this reader uses (docs/OUTPUT.md); a layout without all of them counts as not stored.
 CAMP_FIELDS = {"name", "first_full_day", "days_full", "peak_population", "peak_day"}
 COUNTRY_FIELDS = {"name", "population"}
 FLOW_FIELDS = {"name", "flow", "flow_from", "flow_to"}
 
 
-def first_index(mask):
-    hits = np.flatnonzero(mask)
-    return int(hits[0]) if hits.size else -1
-
-
 def camp_rows(v):
     """Per region with a capacity: dict(name, country, capacity, first_full, peak, peak_date,
-    days_full, turned_away, arrivals, band fields for ensembles). Dates are datetime.date or None."""
+    days_full, full_known, turned_away, arrivals, band fields for ensembles). Dates are
+    datetime.date or None; first_full None means never full when full_known, else not stored."""
     stored = v.stored.get("camps")
     if stored is not None and not CAMP_FIELDS <= set(stored):
-        stored = None  # a layout this reader does not know: compute from the series instead
+        stored = None  # a layout this reader does not know: its outcomes count as not stored
     pop = v.series("population")
     arrivals = v.series("arrivals") if v.has("arrivals") else None
     turned = v.series("refused_full") if v.has("refused_full") else None
@@ -40,20 +38,19 @@ def camp_rows(v):
     ens_col = {int(r): k for k, r in enumerate(ens["region"])} if ens is not None else {}
     rows = []
     for i in v.camps():
-        cap = v.capacity[i]
         col = pop[:, i]
-        full = cap - col < v.people_per_agent  # no room for one more agent
         row = {"index": i, "name": v.region[i], "country": v.country[i], "type": v.type[i],
-               "capacity": cap, "start": float(col[0]), "end": float(col[-1]),
-               "first_full": _date(v, first_index(full)), "days_full": int(full.sum()),
+               "capacity": v.capacity[i], "start": float(col[0]), "end": float(col[-1]),
+               "first_full": None, "days_full": None, "full_known": False,
                "peak": float(col.max()), "peak_date": _date(v, int(np.argmax(col))),
                "turned_away": float(turned[:, i].sum()) if turned is not None else None,
                "arrivals": float(arrivals[:, i].sum()) if arrivals is not None else None,
-               "source": "computed from /series"}
+               "source": "/series (the file stores no camp outcomes)"}
         k = by_name.get(v.region[i])
         if k is not None:
             row.update(first_full=_date(v, int(stored["first_full_day"][k])),
-                       days_full=int(stored["days_full"][k]), peak=float(stored["peak_population"][k]),
+                       days_full=int(stored["days_full"][k]), full_known=True,
+                       peak=float(stored["peak_population"][k]),
                        peak_date=_date(v, int(stored["peak_day"][k])), source="stored /measures/camps")
             if "refused_full" in stored:
                 row["turned_away"] = float(stored["refused_full"][k]) * v.people_per_agent
@@ -71,10 +68,10 @@ def camp_rows(v):
                     per_rep = ens[key][:, c]
                     row[out] = float(np.median(per_rep))
                     row[out + "_range"] = (float(np.percentile(per_rep, 5)), float(np.percentile(per_rep, 95)))
-            key = "first_day_full" if "first_day_full" in ens else "first_day_over_capacity"
-            if key in ens:
-                days = ens[key][:, c]
-                row["full_in"], row["runs"] = int((days >= 0).sum()), len(days)
+            # Older ensembles stored first_day_over_capacity instead: another measure, so not "full".
+            if "first_day_full" in ens:
+                days = ens["first_day_full"][:, c]
+                row["full_in"], row["runs"], row["full_known"] = int((days >= 0).sum()), len(days), True
                 filled = days[days >= 0]
                 # The median first-full day of the runs in which it fills ("full in k of N" says how many).
                 row["first_full"] = _date(v, int(np.median(filled))) if len(filled) else None

@@ -1,152 +1,292 @@
-#!/usr/bin/python3
-"""The analysis scripts' numbers on files whose answers are known by construction.
+"""The analysis scripts on real result files of small scenarios (fixtures: tests/conftest.py).
 
-    /usr/bin/python3 tests/test_analysis.py --analysis analysis/
+    /usr/bin/python3 -m pytest tests/test_analysis.py --migflow build/migflow
 
-Starts from make_fake_result.py's synthetic file, edits series in place so that the
-expected values are exact, and checks: compare_runs.py reports the largest difference
-over the whole period and its date (not only the last day's); the report's camp
-measures (first day full, days full, peak) and turned-away totals; the closure and
-shock windows read from the scenario text; the baseline check; plot_sweep.py's
-categorical keys. Prints "N passed, N failed"; exits 1 on any failure.
+compare_runs.py's whole-period differences and event windows; the report's camp
+outcomes, which it reads as the engine stored them and never decides itself; its
+region differences, its closure and shock windows (from /events) and its baseline
+check; plot_sweep.py's categorical keys. Expected values come from the scenario
+(dates, a camp that starts over capacity) or from the raw datasets of the file, read
+here with h5py, not through the code under test.
 """
-import argparse
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import h5py
 import numpy as np
+import pytest
 
-passed = failed = 0
+import plot_sweep
+import report_data
+import report_events
+import report_measures as rm
+from conftest import ANALYSIS
+from mfresult import ResultError
 
-
-def check(ok, what):
-    global passed, failed
-    print(("ok:   " if ok else "FAIL: ") + what)
-    passed, failed = passed + bool(ok), failed + (not ok)
-
-
-SCENARIO = """name: edited
-closures:
-  - {border: [Mali, Niger], from: 2024-01-11, to: 2024-01-21}
-  - {region: Hub, from: 2024-02-20}
-routes:
-  - {from: Alpha, to: Hub, km: 160, closed: [{from: 2024-01-05, to: 2024-01-08}]}
-shocks:
-  - {driver: conflict, region: Alpha, from: 2023-12-01, to: 2024-01-03, severity: 0.9, mode: max}
-"""
+START = dt.date(2024, 1, 1)  # tiny.yaml's start_date
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--analysis", required=True)
-    a = ap.parse_args()
-    sys.path.insert(0, a.analysis)
-    import report_data
-    import report_events
-    import report_measures as rm
-    import plot_sweep
-    from mfresult import ResultError
-
-    with tempfile.TemporaryDirectory(prefix="migflow_analysis_") as tmp:
-        base, run = os.path.join(tmp, "base.h5"), os.path.join(tmp, "run.h5")
-        subprocess.run([sys.executable, os.path.join(a.analysis, "make_fake_result.py"), base, "--days", "60",
-                        "--no-validation"], check=True, stdout=subprocess.DEVNULL)
-        shutil.copy(base, run)
-        with h5py.File(run, "r+") as f:
-            f.attrs["scenario_text"] = SCENARIO
-            f.attrs["scenario_name"] = "edited"
-            names = list(f["regions/name"].asstr()[:])
-            alpha, camp = names.index("Alpha"), names.index("Camp North")
-            pop = f["series/population"]
-            p = pop[()]
-            # Alpha: 700 more people on days 20..29 only, so the last day shows no difference.
-            p[20:30, alpha] += 700.0
-            # Camp North (capacity 6000, 10 people per agent): exactly full (no room for one
-            # more agent) on days 30..39, 5999 on day 40 (full), 5990 on day 41 (room for one).
-            cap = f["regions/capacity"][camp]
-            p[:, camp] = np.minimum(p[:, camp], cap - 100.0)
-            p[30:40, camp] = cap
-            p[40, camp] = cap - 1.0
-            p[41, camp] = cap - 10.0
-            pop[...] = p
-            refused = np.zeros_like(f["series/agents"][()])
-            refused[33, camp] = 4
-            refused[35, camp] = 3
-            if "refused_full" in f["series"]:
-                del f["series/refused_full"]
-            f["series"].create_dataset("refused_full", data=refused)
-            # the edited series no longer match the stored measures: the report must compute
-            for group in ("measures", "countries"):
-                if group in f:
-                    del f[group]
-
-        # compare_runs.py: the whole period, the largest difference and its date
-        out = subprocess.run([sys.executable, os.path.join(a.analysis, "compare_runs.py"), run, base, "-o", tmp],
-                             capture_output=True, text=True)
-        check(out.returncode == 0, f"compare_runs.py exits 0 ({out.stderr.strip()})")
-        row = next((l for l in out.stdout.splitlines() if l.startswith("Alpha ")), "").split()
-        check(len(row) == 6 and (row[2], row[3], row[5]) == ("+700", "2024-01-21", "+0"),
-              f"compare_runs.py: Alpha's largest difference +700 on 2024-01-21, +0 on the last day ({row})")
-        check("In force in edited: Mali–Niger border closed: 11 Jan 2024 to 20 Jan 2024 (10 days)" in out.stdout,
-              "compare_runs.py names the closure windows")
-
-        v, _, _ = report_data.open_result(run)
-        b, _, _ = report_data.open_result(base)
-        report_data.require_same_regions(v, b)
-        start = v.dates[0]
-        camps = {c["name"]: c for c in rm.camp_rows(v)}
-        c = camps["Camp North"]
-        check(c["first_full"] == start + dt.timedelta(days=30), f"first day full is day 30 ({c['first_full']})")
-        check(c["days_full"] == 11, f"full on days 30..40: 11 days ({c['days_full']})")
-        check(c["peak"] == 6000.0 and c["peak_date"] == start + dt.timedelta(days=30),
-              f"peak 6000 first reached on day 30 ({c['peak']}, {c['peak_date']})")
-        check(c["turned_away"] == 70.0, f"turned away: 7 agents x 10 people ({c['turned_away']})")
-        diffs = rm.region_differences(v, b)
-        d = next(r for r in diffs if r["name"] == "Alpha")
-        check((d["peak"], d["date"], d["final"]) == (700.0, start + dt.timedelta(days=20), 0.0),
-              f"report: Alpha +700 on day 20, 0 at the end ({d['peak']}, {d['date']}, {d['final']})")
-
-        # Stored measures are used as stored (the synthetic file's own /measures/camps).
-        with h5py.File(base, "r") as f:
-            stored = {n: (int(d), float(p)) for n, d, p in zip(f["measures/camps/name"].asstr()[:],
-                                                                f["measures/camps/days_full"][()],
-                                                                f["measures/camps/peak_population"][()])}
-        from_file = {c["name"]: (c["days_full"], c["peak"], c["source"]) for c in rm.camp_rows(b)}
-        check(all(from_file[n][:2] == stored[n] and from_file[n][2] == "stored /measures/camps" for n in stored),
-              f"stored camp measures are shown as stored ({from_file})")
-
-        events, note = report_events.events(SCENARIO, start, v.dates[-1] + dt.timedelta(days=1))
-        got = [e.describe() for e in events]
-        want = ["Mali–Niger border closed: 11 Jan 2024 to 20 Jan 2024 (10 days)",
-                "Hub closed: 20 Feb 2024 to 29 Feb 2024 (10 days)",
-                "road Alpha–Hub closed: 05 Jan 2024 to 07 Jan 2024 (3 days)",
-                "conflict shock in Alpha (max 0.9): 01 Jan 2024 to 02 Jan 2024 (2 days)"]
-        check(got == want and note is None, f"closure and shock windows, clipped to the run ({got})")
-        none, note = report_events.events("[not: a, mapping", start, start)
-        check(none == [] and note.startswith("the stored scenario is not YAML"), f"unreadable scenario text: {note}")
-
-        short = os.path.join(tmp, "short.h5")
-        subprocess.run([sys.executable, os.path.join(a.analysis, "make_fake_result.py"), short, "--days", "40",
-                        "--no-validation"], check=True, stdout=subprocess.DEVNULL)
-        s, _, _ = report_data.open_result(short)
-        try:
-            report_data.require_same_regions(v, s)
-            check(False, "a baseline over other days is refused")
-        except ResultError as e:
-            check(str(e) == f"{short}: the baseline covers 2024-01-01..2024-02-09 but {run} covers "
-                            "2024-01-01..2024-02-29; a baseline must cover the same days", f"other days: {e}")
-
-    check(plot_sweep.categorical(["0.1", "0.2", "1e-3"]) == [], "numeric sweep values stay on a number line")
-    check(plot_sweep.categorical(["linear", "step", "linear"]) == ["linear", "step"],
-          "text sweep values become one slot each, in first-seen order")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+def day(n):
+    return START + dt.timedelta(days=n)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def raw(path, name):
+    with h5py.File(path, "r") as f:
+        return f[name][()]
+
+
+def names(path, name="regions/name"):
+    with h5py.File(path, "r") as f:
+        return list(f[name].asstr()[()])
+
+
+def camp_row(path, camp="Camp"):
+    view, _, _ = report_data.open_result(path)
+    return next(r for r in rm.camp_rows(view) if r["name"] == camp)
+
+
+def stored_camp(path, camp="Camp"):
+    """The /measures/camps entry of one camp, as plain values."""
+    with h5py.File(path, "r") as f:
+        g = f["measures/camps"]
+        k = list(g["name"].asstr()[()]).index(camp)
+        return {key: g[key][k] for key in ("first_full_day", "days_full", "peak_population", "peak_day",
+                                           "refused_full", "full_above")}
+
+
+def run_script(script, *args):
+    return subprocess.run([sys.executable, os.path.join(ANALYSIS, script), *args], capture_output=True, text=True)
+
+
+def stored_events(path, group="events"):
+    """(kind, label, first day, first day no longer in force) from the raw /events datasets."""
+    out = []
+    with h5py.File(path, "r") as f:
+        for kind, sub in (("closure", "closures"), ("shock", "shocks")):
+            g = f[group][sub]
+            for label, a, b in zip(g["label"].asstr()[()], g["start_day"][()], g["end_day"][()]):
+                out.append((kind, label, day(int(a)), day(int(b))))
+    return out
+
+
+# --- compare_runs.py -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def compare_output(tiny_run, open_run, tmp_path_factory):
+    out = run_script("compare_runs.py", tiny_run, open_run, "-o", str(tmp_path_factory.mktemp("compare")))
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def difference_rows(stdout):
+    """The region rows of compare_runs.py's first table: name -> (largest, date, last day)."""
+    lines = stdout.splitlines()
+    start = next(k for k, l in enumerate(lines) if l.startswith("Population, ")) + 3
+    rows = {}
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        cells = line.split()
+        rows[cells[0]] = (cells[2], cells[3], cells[5])
+    return rows
+
+
+def test_compare_runs_reports_the_largest_difference_over_the_whole_period(tiny_run, open_run, compare_output):
+    diff = raw(tiny_run, "series/population") - raw(open_run, "series/population")
+    rows = difference_rows(compare_output)
+    assert set(rows) == set(names(tiny_run))
+    for i, name in enumerate(names(tiny_run)):
+        t = int(np.argmax(np.abs(diff[:, i])))
+        assert rows[name] == (f"{diff[t, i]:+,.0f}", str(day(t)), f"{diff[-1, i]:+,.0f}"), name
+
+
+def test_the_closure_makes_a_difference_that_is_largest_before_the_last_day(tiny_run, open_run):
+    # Without such a region the test above would not tell the whole period from the last day.
+    diff = raw(tiny_run, "series/population") - raw(open_run, "series/population")
+    largest = np.abs(diff).max(axis=0)
+    assert (largest > np.abs(diff[-1])).any()
+
+
+def test_compare_runs_names_the_windows_the_run_applied(tiny_run, compare_output):
+    windows = "; ".join(f"{label}: {a:%d %b %Y} to {b - dt.timedelta(days=1):%d %b %Y} ({(b - a).days} days)"
+                        for _, label, a, b in stored_events(tiny_run))
+    assert f"In force in tiny: {windows}" in compare_output
+    assert "Aland–Bland border closed: 20 Jan 2024 to 24 Jan 2024 (5 days)" in windows
+
+
+def test_compare_runs_prints_the_stored_camp_outcomes(small_camp_run, tiny_run, tmp_path):
+    out = run_script("compare_runs.py", small_camp_run, tiny_run, "-o", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    s = stored_camp(small_camp_run)
+    ppa = 10  # tiny.yaml's people_per_agent
+    row = next(l for l in out.stdout.split("Camps: first full")[1].splitlines() if l.startswith("Camp "))
+    assert row.split()[1] == str(day(int(s["first_full_day"])))
+    assert row.split()[3] == str(int(s["days_full"]))
+    assert row.split()[5] == f"{s['refused_full'] * ppa:,.0f}"
+
+
+# --- the report's camp outcomes ---------------------------------------------------------
+
+def test_a_camp_over_capacity_from_the_start_is_full_from_day_0_every_day(overfull_run):
+    row = camp_row(overfull_run)
+    days = len(raw(overfull_run, "time/day"))
+    assert raw(overfull_run, "series/population")[0, names(overfull_run).index("Camp")] > 1000
+    assert (row["first_full"], row["days_full"], row["full_known"]) == (day(0), days, True)
+
+
+def test_the_report_shows_the_stored_camp_outcomes(small_camp_run):
+    s = stored_camp(small_camp_run)
+    row = camp_row(small_camp_run)
+    assert s["first_full_day"] >= 0 and s["refused_full"] > 0, "the small camp must fill and turn movers away"
+    assert row["source"] == "stored /measures/camps"
+    assert row["first_full"] == day(int(s["first_full_day"]))
+    assert row["days_full"] == s["days_full"]
+    assert row["turned_away"] == s["refused_full"] * 10
+
+
+def test_stored_peak_and_turned_away_agree_with_the_raw_series(small_camp_run):
+    camp = names(small_camp_run).index("Camp")
+    pop = raw(small_camp_run, "series/population")[:, camp]
+    refused = raw(small_camp_run, "series/refused_full")[:, camp]
+    row = camp_row(small_camp_run)
+    assert row["peak"] == pop.max() and row["peak_date"] == day(int(np.argmax(pop)))
+    assert row["turned_away"] == refused.sum() * 10
+
+
+def test_full_counts_people_on_their_way_which_the_series_do_not_hold(far_camp_run):
+    # The native rule counts travellers towards the camp (docs/OUTPUT.md): on some day the
+    # camp is full with room left in /series/population, its people on the long road
+    # filling it. A report deciding "full" from the series would say fewer days, a later
+    # first day; it shows the stored ones.
+    camp = names(far_camp_run).index("Camp")
+    pop = raw(far_camp_run, "series/population")[:, camp]
+    s = stored_camp(far_camp_run)
+    by_series = pop > s["full_above"]
+    assert s["days_full"] > by_series.sum()
+    assert 0 <= s["first_full_day"] < np.flatnonzero(by_series)[0]
+    row = camp_row(far_camp_run)
+    assert (row["first_full"], row["days_full"]) == (day(int(s["first_full_day"])), s["days_full"])
+
+
+def test_a_file_without_stored_outcomes_says_full_is_not_stored(small_camp_run, copy_of, tmp_path):
+    older = copy_of(small_camp_run)
+    with h5py.File(older, "r+") as f:
+        del f["measures/camps"]
+    row = camp_row(older)
+    assert (row["first_full"], row["days_full"], row["full_known"]) == (None, None, False)
+    html = tmp_path / "report.html"
+    out = run_script("report.py", older, "-o", str(html))
+    assert out.returncode == 0, out.stderr
+    page = html.read_text(encoding="utf-8")
+    assert "Full: not stored in this file" in page
+    assert "camps full at some point" not in page
+
+
+def test_an_ensemble_reports_full_in_k_of_n_runs_from_its_camp_outcomes(small_camp_ensemble):
+    first = raw(small_camp_ensemble, "ensemble/camp_outcomes/first_day_full")[:, 0]
+    days_full = raw(small_camp_ensemble, "ensemble/camp_outcomes/days_full")[:, 0]
+    row = camp_row(small_camp_ensemble)
+    assert (row["full_in"], row["runs"]) == (int((first >= 0).sum()), 12)
+    assert row["days_full"] == np.median(days_full)
+    assert row["first_full"] == day(int(np.median(first[first >= 0])))
+
+
+def test_the_ensemble_report_page_says_in_how_many_runs_the_camp_filled(small_camp_ensemble, tmp_path):
+    first = raw(small_camp_ensemble, "ensemble/camp_outcomes/first_day_full")[:, 0]
+    html = tmp_path / "report.html"
+    out = run_script("report.py", small_camp_ensemble, "-o", str(html))
+    assert out.returncode == 0, out.stderr
+    page = html.read_text(encoding="utf-8")
+    assert f"full in {int((first >= 0).sum())} of 12 runs" in page
+    assert "Full: the ruleset&#x27;s admission rule, as the engine stored it" in page
+
+
+def test_a_comparison_reads_each_sides_camp_outcomes(comparison):
+    scen, base, diff = report_data.open_result(comparison)
+    for view, side in ((scen, "scenario"), (base, "baseline")):
+        first = raw(comparison, f"comparison/{side}/camp_outcomes/first_day_full")[:, 0]
+        row = next(r for r in rm.camp_rows(view) if r["name"] == "Camp")
+        assert (row["full_in"], row["runs"]) == (int((first >= 0).sum()), 4)
+
+
+# --- region differences, events, baselines ---------------------------------------------
+
+def test_the_report_gives_each_regions_largest_difference_and_its_date(tiny_run, open_run):
+    v, _, _ = report_data.open_result(tiny_run)
+    b, _, _ = report_data.open_result(open_run)
+    diff = raw(tiny_run, "series/population") - raw(open_run, "series/population")
+    rows = {r["name"]: r for r in rm.region_differences(v, b)}
+    for i, name in enumerate(names(tiny_run)):
+        t = int(np.argmax(np.abs(diff[:, i])))
+        assert (rows[name]["peak"], rows[name]["date"], rows[name]["final"]) == (diff[t, i], day(t), diff[-1, i])
+
+
+def test_a_comparison_file_gives_the_median_paired_difference_and_its_band(comparison):
+    scen, base, diff = report_data.open_result(comparison)
+    median = raw(comparison, "comparison/difference/population/p50")
+    p05 = raw(comparison, "comparison/difference/population/p05")
+    rows = {r["name"]: r for r in rm.region_differences(scen, base, diff)}
+    for i, name in enumerate(names(comparison)):
+        t = int(np.argmax(np.abs(median[:, i])))
+        assert (rows[name]["peak"], rows[name]["date"], rows[name]["range"][0]) == (median[t, i], day(t), p05[t, i])
+
+
+def test_the_windows_are_those_of_tiny_yaml(tiny_run):
+    v, _, _ = report_data.open_result(tiny_run)
+    events, note = report_events.of_view(v)
+    got = [(e.kind, e.start, e.end) for e in events]
+    assert note is None
+    assert sorted(got) == sorted([("closure", day(9), day(14)),    # road Beta–Camp, 2024-01-10 to -15
+                                  ("closure", day(19), day(24)),   # Aland–Bland border, 2024-01-20 to -25
+                                  ("shock", day(11), day(17))])    # climate in Gamma, 2024-01-12 to -18
+    assert [(e.kind, e.label, e.start, e.end) for e in events] == stored_events(tiny_run)
+
+
+def test_windows_reaching_outside_the_run_are_clipped_to_it(clipped_run):
+    v, _, _ = report_data.open_result(clipped_run)
+    events, _ = report_events.of_view(v)
+    got = {(e.kind, e.start, e.end) for e in events}
+    assert ("closure", day(24), day(30)) in got  # Hub from 2024-01-25, open-ended: to the run's end
+    assert ("shock", day(0), day(2)) in got      # 2023-12-01 to 2024-01-03: from the first day
+    assert "Hub closed: 25 Jan 2024 to 30 Jan 2024 (6 days)" in [e.describe() for e in events]
+
+
+def test_a_file_without_events_gets_no_windows_and_a_note(tiny_run, copy_of):
+    older = copy_of(tiny_run)
+    with h5py.File(older, "r+") as f:
+        del f["events"]
+    v, _, _ = report_data.open_result(older)
+    assert report_events.of_view(v) == ([], report_events.NOT_STORED)
+
+
+def test_a_baseline_over_other_days_is_refused(tiny_run, short_run):
+    v, _, _ = report_data.open_result(tiny_run)
+    s, _, _ = report_data.open_result(short_run)
+    with pytest.raises(ResultError) as e:
+        report_data.require_same_regions(v, s)
+    assert str(e.value) == (f"{short_run}: the baseline covers 2024-01-01..2024-01-20 but {tiny_run} covers "
+                            "2024-01-01..2024-01-30; a baseline must cover the same days")
+
+
+# --- plot_validation.py ----------------------------------------------------------------
+
+def test_plot_validation_prints_the_stored_ards(validation_run, tmp_path):
+    with h5py.File(validation_run, "r") as f:
+        rescaled, unrescaled = (float(f["validation"].attrs[k]) for k in ("ard_rescaled", "ard_unrescaled"))
+        regions = f["validation/name"].shape[0]
+    out = run_script("plot_validation.py", validation_run, "-o", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert f"ARD rescaled {rescaled:.4f}, unrescaled {unrescaled:.4f} over {regions} observed regions" in out.stdout
+    assert (tmp_path / "validation.png").stat().st_size > 0
+
+
+# --- plot_sweep.py ---------------------------------------------------------------------
+
+def test_numeric_sweep_values_stay_on_a_number_line():
+    assert plot_sweep.categorical(["0.1", "0.2", "1e-3"]) == []
+
+
+def test_text_sweep_values_get_one_slot_each_in_first_seen_order():
+    assert plot_sweep.categorical(["linear", "step", "linear"]) == ["linear", "step"]

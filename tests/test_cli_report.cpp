@@ -78,9 +78,9 @@ TEST_CASE("migflow report refuses what it cannot report on, in one line, exit 1"
     const std::string other = (dir.path / "other.h5").string();
     { H5::H5File f(other, H5F_ACC_TRUNC); f.createGroup("/something"); }
     const std::string run = run_tiny(dir, "run.h5");
-    const std::string fake = (dir.path / "fake.h5").string();
-    REQUIRE(run_shell("/usr/bin/python3 " MIGFLOW_SOURCE_DIR "/analysis/make_fake_result.py " + shell_quote(fake) +
-                      " > /dev/null") == 0);
+    // A real run of other regions (flood.yaml: C1..C3, F1..F3, T1..T3) as a wrong baseline.
+    const std::string flood = (dir.path / "flood.h5").string();
+    REQUIRE(run_migflow_in(dir, "run " + test::scenarios_dir + "/flood.yaml -o " + shell_quote(flood) + " --quiet").code == 0);
 
     struct Case {
         std::string args, message;
@@ -92,10 +92,10 @@ TEST_CASE("migflow report refuses what it cannot report on, in one line, exit 1"
         {other + " -o " + html,
          "migflow report: " + other + ": not a migflow result file (no schema_version or /series)\n"},
         {run + " --baseline " + missing + " -o " + html, "migflow report: " + missing + ": no such file\n"},
-        {run + " --baseline " + fake + " -o " + html,
-         "migflow report: " + fake + ": the baseline has different regions (only in " + run +
-             ": Beta, Gamma, Camp; only in " + fake +
-             ": Bravo, City, Camp North, Camp South); a baseline must be a run of the same regions\n"},
+        {run + " --baseline " + flood + " -o " + html,
+         "migflow report: " + flood + ": the baseline has different regions (only in " + run +
+             ": Alpha, Hub, Beta, Gamma, Camp; only in " + flood +
+             ": C1, C2, C3, F1, F2 ...); a baseline must be a run of the same regions\n"},
     };
     for (const Case& c : cases) {
         INFO("migflow report " << c.args);
