@@ -255,8 +255,8 @@ int main(int argc, char** argv) {
                     1e3 * mean_of(comm) / days, 1e3 * max_of(comm) / days,
                     1e3 * mean_of(exchange) / days, 1e3 * st.record / days, 1e3 * max_of(pure_ms),
                     words * sizeof(std::int64_t));
-        std::printf("stages drivers_s=%.3f spawn_s=%.3f move_s=%.3f tally_s=%.3f record_s=%.3f\n",
-                    st.drivers, st.spawn, st.move, st.tally, st.record);
+        std::printf("stages drivers_s=%.3f spawn_s=%.3f prepare_s=%.3f move_s=%.3f tally_s=%.3f record_s=%.3f\n",
+                    st.drivers, st.spawn, st.prepare, st.move, st.tally, st.record);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_run: %s\n", e.what());

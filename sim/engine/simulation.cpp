@@ -99,74 +99,105 @@ Simulation::Simulation(const Scenario& scenario, RunOptions options)
 
 Simulation::~Simulation() = default;
 
+namespace {
+
+// Adds the time from construction to destruction to one stage's total (StageTimes).
+class StageTimer {
+public:
+    explicit StageTimer(double& total) : total_(total), start_(Clock::now()) {}
+    ~StageTimer() { total_ += seconds_since(start_); }
+    StageTimer(const StageTimer&) = delete;
+    StageTimer& operator=(const StageTimer&) = delete;
+
+private:
+    double& total_;
+    Clock::time_point start_;
+};
+
+}  // namespace
+
 // One day: the stages of docs/DESIGN.md §1, each timed. With several processes, every
 // collective is reached by all of them whatever fails: errors ride on the collectives
 // (the spawn agreement, the ruleset's own, the exchange) and are settled after them.
 void Simulation::advance(Day t, Recorder& recorder) {
+    begin_day(t);                                 // drivers, openness, new agents: agreed by all processes
+    const std::exception_ptr failed = prepare_and_move();  // the ruleset's region tables, then its moves
+    exchange_moves(failed);                       // the tally summed across processes, failures settled
+    update_counts();                              // who stands where, who is on the road
+    if (t + 1 == scenario_.days) count_origins();
+    record_day(t, recorder);
+}
+
+void Simulation::begin_day(Day t) {
     const auto carried = std::exchange(record_error_, nullptr);  // yesterday's record stage
     together(*timed_team_, [&] {
         if (carried) std::rethrow_exception(carried);
-        auto t0 = Clock::now();
-        state_.day = t;
-        evaluate_drivers(scenario_, t, state_.drivers);
-        compute_openness(scenario_, world_, t, state_.open);
-        times_.drivers += seconds_since(t0);
-
-        t0 = Clock::now();
+        {
+            const StageTimer timer(times_.drivers);
+            state_.day = t;
+            evaluate_drivers(scenario_, t, state_.drivers);
+            compute_openness(scenario_, world_, t, state_.open);
+        }
+        const StageTimer timer(times_.spawn);
         tally_.clear();
         const std::size_t before_spawn = agents_.size();
         ruleset_->spawn(state_, agents_, tally_, state_.residents);
         origin_runs_.note_new_agents(agents_, before_spawn);
         // New agents stand in their region before anyone moves today.
-        for (std::size_t r = 0; r < state_.agents_at.size(); ++r)
-            state_.agents_at[r] += tally_.spawned[r];
-        times_.spawn += seconds_since(t0);
+        for (std::size_t r = 0; r < state_.agents_at.size(); ++r) state_.agents_at[r] += tally_.spawned[r];
     });
+}
 
-    auto t0 = Clock::now();
-    std::exception_ptr failed;
+std::exception_ptr Simulation::prepare_and_move() {
+    {
+        const StageTimer timer(times_.prepare);
+        ruleset_->prepare_day(state_);  // never throws: a failure is carried into move()
+    }
+    const StageTimer timer(times_.move);
     try {
         ruleset_->move(state_, agents_, tally_);
     } catch (const PeerFailure&) {
         throw;  // the ruleset's processes agreed already
     } catch (...) {
-        failed = std::current_exception();
+        return std::current_exception();
     }
-    times_.move += seconds_since(t0);
+    return nullptr;
+}
 
-    t0 = Clock::now();
-    const bool any_failed = exchange_->run(tally_, failed != nullptr);
-    times_.exchange += seconds_since(t0);
+void Simulation::exchange_moves(const std::exception_ptr& failed) {
+    bool any_failed = false;
+    {
+        const StageTimer timer(times_.exchange);
+        any_failed = exchange_->run(tally_, failed != nullptr);
+    }
     settle_failure(*timed_team_, failed, any_failed);
+}
 
-    t0 = Clock::now();
+void Simulation::update_counts() {
+    const StageTimer timer(times_.tally);
     add_into(state_.agents_at, tally_.arrivals, tally_.departures);
     add_into(state_.inbound, tally_.road_enter, tally_.road_leave);
-    times_.tally += seconds_since(t0);
+}
 
-    if (t + 1 == scenario_.days) {
-        t0 = Clock::now();
-        // Where every agent ended, by origin: each process counts its own agents, then
-        // the pairs of all processes are summed (docs/OUTPUT.md /measures/origins).
-        // Two agreements: the local count may fail on one process alone, and that must be
-        // agreed before the others enter sum_across's collectives.
-        together(*timed_team_, [&] {
-            origins_ = origin_destination(origin_runs_, agents_, world_.region_count());
-        });
-        if (team_->size() > 1)
-            together(*timed_team_, [&] { origins_ = sum_across(*timed_team_, std::move(origins_)); });
-        times_.record += seconds_since(t0);
-    }
+// Where every agent ended, by origin: each process counts its own agents, then the
+// pairs of all processes are summed (docs/OUTPUT.md /measures/origins). Two agreements:
+// the local count may fail on one process alone, and that must be agreed before the
+// others enter sum_across's collectives.
+void Simulation::count_origins() {
+    const StageTimer timer(times_.record);
+    together(*timed_team_, [&] { origins_ = origin_destination(origin_runs_, agents_, world_.region_count()); });
+    if (team_->size() > 1) together(*timed_team_, [&] { origins_ = sum_across(*timed_team_, std::move(origins_)); });
+}
 
-    t0 = Clock::now();
+void Simulation::record_day(Day t, Recorder& recorder) {
+    const StageTimer timer(times_.record);
     if (team_->size() > 1 && is_snapshot_day(scenario_, t)) gather_snapshot();
     try {
         record(t, recorder);
     } catch (...) {
-        record_error_ = std::current_exception();
+        record_error_ = std::current_exception();  // agreed at the start of the next day
     }
     if (!snapshot_.region.empty()) snapshot_ = AgentStore{};  // written by now (recorded in order)
-    times_.record += seconds_since(t0);
 }
 
 // Agent snapshots across processes: rank 0 gets every agent's columns in global id

@@ -58,7 +58,13 @@ public:
     // they come from the resident population).
     virtual void spawn(const DayState& s, AgentStore& agents, DayTally& tally,
                        std::vector<double>& residents) = 0;
-    // Moves of day t: reads `s`, writes agents' own fields and the tally.
+    // The day's region-level work (tables every agent's decision reads: move chances,
+    // destination weights, room left), once per region per day, timed as its own stage.
+    // Must not throw: a failure is kept and thrown by move(), where the processes of a
+    // team agree on it.
+    virtual void prepare_day(const DayState&) {}
+    // Moves of day t: reads `s` and what prepare_day built, writes agents' own fields and
+    // the tally.
     virtual void move(const DayState& s, AgentStore& agents, DayTally& tally) = 0;
     // Upper bound on agents the whole run may create (for one allocation up front).
     virtual std::size_t expected_agents() const = 0;

@@ -16,7 +16,8 @@ namespace migflow {
 // in collectives (the exchange, and those inside stages such as the native ruleset's
 // capacity admission), waiting for slower processes included.
 struct StageTimes {
-    double drivers = 0, spawn = 0, move = 0, tally = 0, exchange = 0, record = 0;
+    // Seconds per stage of Simulation::advance, summed over the days.
+    double drivers = 0, spawn = 0, prepare = 0, move = 0, exchange = 0, tally = 0, record = 0;
     double communication = 0;
 };
 
@@ -75,6 +76,13 @@ public:
 private:
     int stop_requested();
     void advance(Day t, Recorder& recorder);
+    // advance's stages, in order.
+    void begin_day(Day t);
+    std::exception_ptr prepare_and_move();
+    void exchange_moves(const std::exception_ptr& failed);
+    void update_counts();
+    void count_origins();
+    void record_day(Day t, Recorder& recorder);
     void record(Day t, Recorder& recorder);
     void gather_snapshot();
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "migflow/rules/native/model.hpp"
 #include "migflow/engine/rng.hpp"
@@ -57,6 +58,7 @@ public:
                   std::vector<double>& residents) override;
     void spawn(const DayState& st, AgentStore& agents, DayTally& tally,
                std::vector<double>& residents) override;
+    void prepare_day(const DayState& st) override;
     void move(const DayState& st, AgentStore& agents, DayTally& tally) override;
     std::size_t expected_agents() const override;
 
@@ -101,6 +103,7 @@ private:
     Team& team_;
     NativeContext ctx_;
     NativeTables tables_;
+    std::exception_ptr prepare_failed_;  // thrown by move(), where the processes agree on it
     std::vector<std::vector<Pending>> pending_;  // per block, reused every day
     detail::ThreadTallies partial_{w_.region_count(), w_.route_count()};
 };
@@ -312,12 +315,21 @@ void NativeRuleset::count_turned_away(const DayState& st, RegionIndex i, double 
     }
 }
 
+void NativeRuleset::prepare_day(const DayState& st) {
+    prepare_failed_ = nullptr;
+    try {
+        build_native_tables(ctx_, st, tables_);
+    } catch (...) {
+        prepare_failed_ = std::current_exception();
+    }
+}
+
 void NativeRuleset::move(const DayState& st, AgentStore& a, DayTally& tally) {
     const std::size_t n = a.size();
     const std::size_t blocks = (n + block_size - 1) / block_size;
     std::exception_ptr failed;  // agreed with the other processes in admit()
     try {
-        build_native_tables(ctx_, st, tables_);
+        if (prepare_failed_) std::rethrow_exception(std::exchange(prepare_failed_, nullptr));
         const auto move_key = stream_key(seed_, Purpose::move, st.day);
         const auto dest_key = stream_key(seed_, Purpose::destination, st.day);
         if (pending_.size() < blocks) pending_.resize(blocks);
