@@ -230,6 +230,19 @@ flee:
                       Catch::Contains("expected a number in [0, 1]"));
 }
 
+TEST_CASE("migflow params --ruleset flee lists Flee's move rules from the registry and nothing else", "[loader][cli]") {
+    TempDir dir("params_flee");
+    const std::string out = (dir.path / "flee.txt").string();
+    REQUIRE(std::system((std::string("'") + MIGFLOW_BINARY + "' params --ruleset flee > '" + out + "'").c_str()) == 0);
+    const std::string text = slurp(out);
+    CHECK(text.find("ruleset flee:") != std::string::npos);
+    CHECK(text.find("flee.move_rules:") != std::string::npos);
+    CHECK(text.find("awareness_level") != std::string::npos);
+    CHECK(text.find("whole number in [0, 12]") != std::string::npos);
+    CHECK(text.find("lambda_conflict") == std::string::npos);
+    CHECK(std::system((std::string("'") + MIGFLOW_BINARY + "' params --ruleset nope 2> /dev/null").c_str()) != 0);
+}
+
 TEST_CASE("docs/SCENARIO.md holds the `migflow params --markdown` tables", "[loader][cli]") {
     TempDir dir("params");
     const std::string out = (dir.path / "params.md").string();
@@ -243,5 +256,6 @@ TEST_CASE("docs/SCENARIO.md holds the `migflow params --markdown` tables", "[loa
     };
     const std::string tables = slurp(out);
     REQUIRE(tables.find("| `lambda_conflict` | 0.25 |") != std::string::npos);
+    REQUIRE(tables.find("| `default_movechance` | 0.3 | [0, 1] | 1/day |") != std::string::npos);  // flee's, from the registry
     CHECK(slurp(std::string(MIGFLOW_SOURCE_DIR) + "/docs/SCENARIO.md").find(tables) != std::string::npos);
 }

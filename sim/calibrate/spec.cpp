@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "migflow/engine/ruleset.hpp"
 #include "migflow/formats/flee/import.hpp"
 #include "migflow/scenario/params.hpp"
 #include "scenario/loader_internal.hpp"
@@ -29,23 +30,23 @@ const std::vector<std::string> parameter_keys = {"range", "log", "start"};
 const std::vector<std::string> algorithms = {"LN_SBPLX",   "LN_BOBYQA", "LN_NELDERMEAD", "LN_COBYLA",
                                              "GN_CRS2_LM", "GN_ESCH",   "GN_ISRES",      "GN_DIRECT_L"};
 
-// The table row of a behaviour.* or agents.* key: its range and whether it is whole.
+// The registry's row of a coefficient (any ruleset's, ruleset.hpp): its range and
+// whether it is whole.
 struct KnownParam {
     double lo, hi;
     bool integer;
 };
 std::optional<KnownParam> table_row(const std::string& key) {
-    for (const auto& d : behaviour_params())
-        if (key == "behaviour." + std::string(d.key)) return KnownParam{d.lo, d.hi, d.integer};
-    for (const auto& d : agent_params())
-        if (key == "agents." + std::string(d.key)) return KnownParam{d.lo, d.hi, d.integer};
+    for (const RulesetEntry& r : rulesets())
+        for (const RulesetParam& d : r.params())
+            if (key == d.path()) return KnownParam{d.lo, d.hi, d.integer};
     return std::nullopt;
 }
 
 std::vector<std::string> table_keys() {
     std::vector<std::string> keys;
-    for (const auto& d : behaviour_params()) keys.push_back("behaviour." + std::string(d.key));
-    for (const auto& d : agent_params()) keys.push_back("agents." + std::string(d.key));
+    for (const RulesetEntry& r : rulesets())
+        for (const RulesetParam& d : r.params()) keys.push_back(d.path());
     return keys;
 }
 

@@ -5,18 +5,24 @@
 
 namespace migflow {
 
-// Adding a ruleset: a file implementing Ruleset plus one line here.
+// Adding a ruleset: its folder under sim/rules/ plus one line here (sim/rules/README.md).
 const std::vector<RulesetEntry>& rulesets() {
     static const std::vector<RulesetEntry> all = {
-        {"native", make_native_ruleset},
-        {"flee", make_flee_ruleset},
+        {"native", make_native_ruleset, "migflow's own model: hazards from drivers, gravity destinations (docs/MODEL.md)",
+         native_ruleset_params},
+        {"flee", make_flee_ruleset, "Flee's rules, for Flee cases and DFlee (docs/FLEE-SPEC.md)", flee_ruleset_params},
     };
     return all;
 }
 
-std::unique_ptr<Ruleset> make_ruleset(const Scenario& s, const World& w, const RunOptions& o) {
+const RulesetEntry* find_ruleset(std::string_view name) {
     for (const auto& r : rulesets())
-        if (r.name == s.ruleset) return r.make(s, w, o);
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+std::unique_ptr<Ruleset> make_ruleset(const Scenario& s, const World& w, const RunOptions& o) {
+    if (const RulesetEntry* r = find_ruleset(s.ruleset)) return r->make(s, w, o);
     throw std::invalid_argument("unknown ruleset '" + s.ruleset + "'");
 }
 

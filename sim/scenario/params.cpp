@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include "migflow/engine/ruleset.hpp"
+
 namespace migflow {
 
 namespace {
@@ -46,5 +48,23 @@ constexpr std::array<ParamDef<AgentRules>, 4> agent_table{{
 
 std::span<const ParamDef<Behaviour>> behaviour_params() { return behaviour_table; }
 std::span<const ParamDef<AgentRules>> agent_params() { return agent_table; }
+
+namespace {
+
+template <class Block>
+void append_params(std::vector<RulesetParam>& out, const std::string& block, std::span<const ParamDef<Block>> defs) {
+    const Block defaults{};
+    for (const auto& d : defs)
+        out.push_back({block, d.key, defaults.*d.member, d.lo, d.hi, d.integer, d.unit, d.meaning});
+}
+
+}  // namespace
+
+std::vector<RulesetParam> native_ruleset_params() {
+    std::vector<RulesetParam> out;
+    append_params(out, "behaviour", behaviour_params());
+    append_params(out, "agents", agent_params());
+    return out;
+}
 
 }  // namespace migflow

@@ -76,15 +76,33 @@ public:
 using RulesetFactory = std::unique_ptr<Ruleset> (*)(const Scenario&, const World&,
                                                       const RunOptions&);
 
+// A coefficient a ruleset reads, as `migflow params` lists it and `--set` and
+// calibration name it.
+struct RulesetParam {
+    std::string block;  // the scenario block it sits in: behaviour, agents, flee.move_rules
+    std::string_view key;
+    double default_value = 0, lo = 0, hi = 0;
+    bool integer = false;
+    std::string_view unit, meaning;
+    std::string path() const { return block + "." + std::string(key); }
+};
+
+// Adding a ruleset (sim/rules/README.md): its folder under sim/rules/ and one entry here.
 struct RulesetEntry {
     std::string_view name;
     RulesetFactory make;
+    std::string_view summary;                // one line, for listings
+    std::vector<RulesetParam> (*params)();   // its coefficients, block by block
 };
 
 const std::vector<RulesetEntry>& rulesets();
+// The entry named `name`; null when there is none.
+const RulesetEntry* find_ruleset(std::string_view name);
 std::unique_ptr<Ruleset> make_ruleset(const Scenario& s, const World& w, const RunOptions& o);
 
 std::unique_ptr<Ruleset> make_native_ruleset(const Scenario&, const World&, const RunOptions&);
 std::unique_ptr<Ruleset> make_flee_ruleset(const Scenario&, const World&, const RunOptions&);
+std::vector<RulesetParam> native_ruleset_params();  // behaviour.*, agents.* (sim/scenario/params.cpp)
+std::vector<RulesetParam> flee_ruleset_params();    // flee.move_rules.* (sim/formats/flee/move_params.cpp)
 
 }  // namespace migflow

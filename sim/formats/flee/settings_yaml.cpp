@@ -2,6 +2,8 @@
 // Every key Flee 3 reads is either applied or reported by name; see docs/FLEE.md.
 #include "formats/flee/settings_yaml.hpp"
 
+#include "migflow/rules/flee/move_params.hpp"
+
 #include <charconv>
 #include <optional>
 #include <cmath>
@@ -148,35 +150,9 @@ void parse_flood_rules(Ctx& c, const YAML::Node& m, FleeFloodRules& f) {
 }
 
 void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r, FleeFloodRules& flood) {
-    struct Num {
-        const char* key;
-        double FleeMoveRules::*member;
-        double lo, hi;
-    };
-    static const Num nums[] = {
-        {"max_move_speed", &FleeMoveRules::max_move_speed, 1e-9, 1e6},
-        {"max_walk_speed", &FleeMoveRules::max_walk_speed, 1e-9, 1e6},
-        {"max_crossing_speed", &FleeMoveRules::max_crossing_speed, 0, 1e6},
-        {"foreign_weight", &FleeMoveRules::foreign_weight, 0, 1e9},
-        {"camp_weight", &FleeMoveRules::camp_weight, 0, 1e9},
-        {"conflict_weight", &FleeMoveRules::conflict_weight, 0, 1e9},
-        {"conflict_movechance", &FleeMoveRules::conflict_movechance, 0, 1},
-        {"camp_movechance", &FleeMoveRules::camp_movechance, 0, 1},
-        {"idpcamp_movechance", &FleeMoveRules::idpcamp_movechance, 0, 1},
-        {"default_movechance", &FleeMoveRules::default_movechance, 0, 1},
-        {"capacity_buffer", &FleeMoveRules::capacity_buffer, 0, 1},
-        {"capacity_scaling", &FleeMoveRules::capacity_scaling, 0, 1e9},
-        {"softening", &FleeMoveRules::softening, 0, 1e9},
-        {"weight_softening", &FleeMoveRules::weight_softening, 0, 1e9},
-        {"distance_power", &FleeMoveRules::distance_power, -100, 100},
-        {"weight_power", &FleeMoveRules::weight_power, -100, 100},
-        {"movechance_pop_base", &FleeMoveRules::movechance_pop_base, 1e-9, 1e15},
-        {"movechance_pop_scale_factor", &FleeMoveRules::movechance_pop_scale_factor, -100, 100},
-        // Only meaningful with stay_close_to_home / use_pop_for_loc_weight, which are
-        // rejected unless false; accepted so that a template listing them loads.
-        {"home_distance_power", nullptr, -100, 100},
-        {"pop_power_for_loc_weight", nullptr, -100, 100},
-    };
+    // Only meaningful with stay_close_to_home / use_pop_for_loc_weight, which are
+    // rejected unless false; accepted so that a template listing them loads.
+    static const char* accepted_unused[] = {"home_distance_power", "pop_power_for_loc_weight"};
     static const char* unsupported[][2] = {
         {"use_v1_rules", "Flee 1 rules"},
         {"stay_close_to_home", "home distance weighting"},
@@ -188,10 +164,10 @@ void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r, FleeFloodRu
         {"MatchConflictEthnicity", "demographic rules"},
     };
     std::vector<std::string> known;
-    for (const auto& n : nums) known.push_back(n.key);
+    for (const FleeMoveParam& n : flee_move_params()) known.emplace_back(n.key);
+    for (const char* k : accepted_unused) known.push_back(k);
     for (const auto& u : unsupported) known.push_back(u[0]);
-    for (const char* k : {"awareness_level", "start_on_foot", "avoid_short_stints", "flood_rules", "max_flood_level"})
-        known.push_back(k);
+    for (const char* k : {"start_on_foot", "avoid_short_stints", "flood_rules", "max_flood_level"}) known.push_back(k);
 
     check_duplicates(c, m, "move_rules.");
     for (const auto& kv : m) {
@@ -199,10 +175,22 @@ void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r, FleeFloodRu
         const std::string key = "move_rules." + k;
         const YAML::Node& v = kv.second;
         bool done = false;
-        for (const auto& n : nums) {
+        for (const FleeMoveParam& n : flee_move_params()) {
             if (k != n.key) continue;
             double x = 0.0;
-            if (read_double(c, v, key, n.lo, n.hi, x) && n.member) r.*(n.member) = x;
+            if (read_double(c, v, key, n.lo, n.hi, x)) {
+                if (n.whole && x != std::floor(x))
+                    c.problem(v, key, "got " + v.Scalar() + ", expected a whole number in [" + short_number(n.lo) +
+                                          ", " + short_number(n.hi) + "]");
+                else
+                    n.set(r, x);
+            }
+            done = true;
+        }
+        for (const char* a : accepted_unused) {
+            if (k != a) continue;
+            double x = 0.0;
+            read_double(c, v, key, -100, 100, x);
             done = true;
         }
         for (const auto& u : unsupported) {
@@ -211,16 +199,7 @@ void parse_move_rules(Ctx& c, const YAML::Node& m, FleeMoveRules& r, FleeFloodRu
             done = true;
         }
         if (done) continue;
-        if (k == "awareness_level") {
-            double x = 0.0;
-            const std::string range = "[0, " + std::to_string(max_awareness_level) + "]";
-            if (read_double(c, v, key, 0, max_awareness_level, x)) {
-                if (x != std::floor(x))
-                    c.problem(v, key, "got " + v.Scalar() + ", expected a whole number in " + range);
-                else
-                    r.awareness_level = static_cast<int>(x);
-            }
-        } else if (k == "start_on_foot") {
+        if (k == "start_on_foot") {
             read_bool(c, v, key, r.start_on_foot);
         } else if (k == "avoid_short_stints") {
             read_bool(c, v, key, r.avoid_short_stints);
@@ -536,25 +515,7 @@ std::string flee_settings_to_yaml(const FleeSettings& s, int indent) {
     const FleeMoveRules& m = s.move;
     auto b = [](bool x) { return x ? "true" : "false"; };
     os << p << "move_rules:\n";
-    os << p << "  max_move_speed: " << shortest(m.max_move_speed) << "\n";
-    os << p << "  max_walk_speed: " << shortest(m.max_walk_speed) << "\n";
-    os << p << "  max_crossing_speed: " << shortest(m.max_crossing_speed) << "\n";
-    os << p << "  foreign_weight: " << shortest(m.foreign_weight) << "\n";
-    os << p << "  camp_weight: " << shortest(m.camp_weight) << "\n";
-    os << p << "  conflict_weight: " << shortest(m.conflict_weight) << "\n";
-    os << p << "  conflict_movechance: " << shortest(m.conflict_movechance) << "\n";
-    os << p << "  camp_movechance: " << shortest(m.camp_movechance) << "\n";
-    os << p << "  idpcamp_movechance: " << shortest(m.idpcamp_movechance) << "\n";
-    os << p << "  default_movechance: " << shortest(m.default_movechance) << "\n";
-    os << p << "  awareness_level: " << m.awareness_level << "\n";
-    os << p << "  capacity_buffer: " << shortest(m.capacity_buffer) << "\n";
-    os << p << "  capacity_scaling: " << shortest(m.capacity_scaling) << "\n";
-    os << p << "  softening: " << shortest(m.softening) << "\n";
-    os << p << "  weight_softening: " << shortest(m.weight_softening) << "\n";
-    os << p << "  distance_power: " << shortest(m.distance_power) << "\n";
-    os << p << "  weight_power: " << shortest(m.weight_power) << "\n";
-    os << p << "  movechance_pop_base: " << shortest(m.movechance_pop_base) << "\n";
-    os << p << "  movechance_pop_scale_factor: " << shortest(m.movechance_pop_scale_factor) << "\n";
+    for (const FleeMoveParam& n : flee_move_params()) os << p << "  " << n.key << ": " << shortest(n.get(m)) << "\n";
     os << p << "  start_on_foot: " << b(m.start_on_foot) << "\n";
     os << p << "  avoid_short_stints: " << b(m.avoid_short_stints) << "\n";
     auto list = [&](const std::vector<double>& v) {

@@ -129,5 +129,5 @@ def load(path):
 
 
 def parameters():
-    """The parameter table: key, low, high, integer, unit, meaning (`migflow params`)."""
+    """Every ruleset's coefficients: key, ruleset, default, low, high, integer, unit, meaning (`migflow params`)."""
     return _core.parameter_table()

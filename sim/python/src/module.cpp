@@ -14,6 +14,7 @@
 #include "migflow/output/result_check.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "migflow/scenario/overrides.hpp"
+#include "migflow/engine/ruleset.hpp"
 #include "migflow/scenario/params.hpp"
 #include "run_arrays.hpp"
 
@@ -72,18 +73,15 @@ py::dict parameters(const Scenario& s) {
     return out;
 }
 
+// Every ruleset's coefficients, from the registry `migflow params` lists.
 py::list parameter_table() {
     py::list out;
-    auto add = [&](const std::string& block, const auto& defs) {
-        for (const auto& d : defs)
-            out.append(py::dict(py::arg("key") = block + "." + std::string(d.key),
-                                py::arg("low") = d.lo, py::arg("high") = d.hi,
-                                py::arg("integer") = d.integer,
-                                py::arg("unit") = std::string(d.unit),
+    for (const RulesetEntry& r : rulesets())
+        for (const RulesetParam& d : r.params())
+            out.append(py::dict(py::arg("key") = d.path(), py::arg("ruleset") = std::string(r.name),
+                                py::arg("default") = d.default_value, py::arg("low") = d.lo, py::arg("high") = d.hi,
+                                py::arg("integer") = d.integer, py::arg("unit") = std::string(d.unit),
                                 py::arg("meaning") = std::string(d.meaning)));
-    };
-    add("behaviour", behaviour_params());
-    add("agents", agent_params());
     return out;
 }
 

@@ -15,6 +15,14 @@ TINY = support.scenario("tiny.yaml")
 
 
 class ScenarioObject(unittest.TestCase):
+    def test_parameter_table_lists_every_ruleset(self):
+        rows = {r["key"]: r for r in migflow.parameters()}
+        self.assertEqual(rows["behaviour.lambda_conflict"]["ruleset"], "native")
+        self.assertEqual(rows["behaviour.lambda_conflict"]["default"], 0.25)
+        flee = rows["flee.move_rules.default_movechance"]
+        self.assertEqual((flee["ruleset"], flee["default"], flee["low"], flee["high"]), ("flee", 0.3, 0.0, 1.0))
+        self.assertTrue(rows["flee.move_rules.awareness_level"]["integer"])
+
     def test_read_and_change_parameters(self):
         sc = migflow.Scenario.from_yaml(TINY)
         self.assertEqual(sc.days, 30)
