@@ -89,3 +89,16 @@ TEST_CASE("overrides of Flee's settings on an imported case", "[loader][override
     CHECK(msg.starts_with("--set: flee.move_rules.camp_wieght: "));
     CHECK(s.flee->move.camp_weight == 3.5);
 }
+
+TEST_CASE("every key a block loader accepts can be set: closures[].direction", "[loader][overrides]") {
+    // The loaders and --set read one list of keys (scenario_keys.cpp); they had drifted.
+    const Scenario s = load_scenario(tiny_yaml, {{"closures[0].direction", "entry"}});
+    REQUIRE(s.closures.size() == 1);
+    CHECK(s.closures[0].direction == Closure::Direction::entry);
+    try {
+        load_scenario(tiny_yaml, {{"closures[0].direction", "inbound"}});
+        FAIL("a bad direction must be refused");
+    } catch (const InputError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("closures[0].direction: got `inbound`, expected entry, exit or both"));
+    }
+}

@@ -59,7 +59,7 @@ void load_groups(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     for (std::size_t i = 0; i < n.size(); ++i) {
         const std::string key = index_path("groups", i);
         const YAML::Node m = n[i];
-        if (!ctx.check_map(m, key, {"name", "share", "hazard_scale"})) {
+        if (!ctx.check_map(m, key, scenario_keys("groups[]"))) {
             ok = false;
             continue;
         }
@@ -95,7 +95,7 @@ void load_groups(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
 }
 
 void load_output(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
-    if (n.IsNull() || !ctx.check_map(n, "output", {"file", "snapshot_every", "compression", "keep_inputs"})) return;
+    if (n.IsNull() || !ctx.check_map(n, "output", scenario_keys("output"))) return;
     if (const YAML::Node f = n["file"]; f.IsDefined()) {
         if (const auto v = ctx.string(f, "output.file")) {
             if (v->empty()) ctx.problem(f, "output.file", "must not be empty (leave the key out for <name>.h5)");

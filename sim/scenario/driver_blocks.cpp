@@ -309,7 +309,7 @@ void load_driver(LoadContext& ctx, const YAML::Node& n, const std::string& key, 
                  DriverPoints& pts) {
     DriverSpec& spec = s.driver(kind);
     if (n.IsNull()) return;
-    if (!ctx.check_map(n, key, {"interpolation", "default", "values", "file"})) return;
+    if (!ctx.check_map(n, key, scenario_keys("drivers.*"))) return;
     if (const YAML::Node i = n["interpolation"]; i.IsDefined()) {
         const auto v = ctx.string(i, join_path(key, "interpolation"));
         if (v && *v == "step") spec.interpolation = Interpolation::step;
@@ -341,7 +341,7 @@ void load_drivers(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
         s.drivers[k].series.assign(s.regions.size(), TimeSeries{});
     }
     if (!n.IsDefined() || n.IsNull()) return;
-    if (!ctx.check_map(n, "drivers", {"conflict", "economy", "climate"})) return;
+    if (!ctx.check_map(n, "drivers", scenario_keys("drivers"))) return;
     DriverPoints pts;
     for (int k = 0; k < driver_count; ++k) {
         if (const YAML::Node d = n[driver_names[k]]; d.IsDefined())
@@ -354,7 +354,7 @@ void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
     for (std::size_t i = 0; i < n.size(); ++i) {
         const std::string key = index_path("shocks", i);
         const YAML::Node m = n[i];
-        if (!ctx.check_map(m, key, {"driver", "region", "from", "to", "severity", "mode"})) continue;
+        if (!ctx.check_map(m, key, scenario_keys("shocks[]"))) continue;
         Shock sh;
         bool ok = true;
         if (const YAML::Node d = ctx.need(m, "driver", key); d.IsDefined()) {
@@ -407,7 +407,7 @@ void load_shocks(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
 }
 
 void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s) {
-    if (!ctx.check_map(n, "observed", {"file"})) return;
+    if (!ctx.check_map(n, "observed", scenario_keys("observed"))) return;
     const YAML::Node f = ctx.need(n, "file", "observed");
     if (!f.IsDefined()) return;
     const auto t = ctx.csv(f, "observed.file", {"date", "region", "count"});

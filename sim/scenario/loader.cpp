@@ -19,42 +19,6 @@ namespace detail {
 
 namespace {
 
-const std::vector<std::string> top_keys = {
-    "name",   "description", "start_date", "days",      "seed",   "ruleset",
-    "regions", "routes",     "closures",   "drivers",   "shocks", "behaviour",
-    "agents", "groups",      "output",     "observed",  "flee"};
-
-template <class Block>
-std::vector<std::string> param_keys(std::span<const ParamDef<Block>> defs) {
-    std::vector<std::string> keys;
-    for (const auto& d : defs) keys.emplace_back(d.key);
-    return keys;
-}
-
-// Keys allowed below a schema path (list indices written as []); nullopt: anything goes
-// (region names under drivers.*.values, Flee's own settings).
-std::optional<std::vector<std::string>> schema_children(const std::string& schema) {
-    static const std::map<std::string, std::vector<std::string>> table = {
-        {"", top_keys},
-        {"behaviour", param_keys(behaviour_params())},
-        {"agents", param_keys(agent_params())},
-        {"output", {"file", "snapshot_every", "compression", "keep_inputs"}},
-        {"observed", {"file"}},
-        {"drivers", {"conflict", "economy", "climate"}},
-        {"drivers.*", {"interpolation", "default", "values", "file"}},
-        {"regions[]", {"name", "type", "lat", "lon", "population", "capacity", "country"}},
-        {"routes[]", {"from", "to", "km", "closed"}},
-        {"closures[]", {"route", "region", "border", "camp", "from", "to"}},
-        {"shocks[]", {"driver", "region", "from", "to", "severity", "mode"}},
-        {"groups[]", {"name", "share", "hazard_scale"}},
-    };
-    if (schema == "flee" || schema.starts_with("flee.") || schema.starts_with("drivers.*.values"))
-        return std::nullopt;
-    const auto it = table.find(schema);
-    if (it == table.end()) return std::vector<std::string>{};  // a scalar: no children
-    return it->second;
-}
-
 struct PathSegment {
     std::string name;
     long index = -1;  // `name[i]`: entry i of the list `name`
@@ -280,7 +244,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& name_for
     s.source_text = overrides.empty() ? text : detail::effective_text(root, name_for_errors, overrides);
     if (!overrides.empty()) s.base_text = text;
     s.overrides = overrides;
-    ctx.check_map(r, "", detail::top_keys);
+    ctx.check_map(r, "", detail::scenario_keys(""));
     detail::load_header(ctx, r, s);
     if (const YAML::Node n = ctx.need(r, "regions", ""); n.IsDefined()) detail::load_regions(ctx, n, s);
     if (const YAML::Node n = r["routes"]; n.IsDefined()) detail::load_routes(ctx, n, s);

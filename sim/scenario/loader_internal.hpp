@@ -227,6 +227,14 @@ void load_observed(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 void load_flee(LoadContext& ctx, const YAML::Node& n, Scenario& s);
 // "A, B, C, D, E and 4 more": names in a message, at most five of them.
 std::string some_names(const std::vector<std::string>& names);
+
+// The keys a scenario block may hold (scenario_keys.cpp): "" for the top level, then
+// "output", "drivers.*", "regions[]", "routes[].closed[]", ...; the one list the loaders
+// and `--set` share.
+const std::vector<std::string>& scenario_keys(std::string_view block);
+// Keys allowed below an override's schema path; nullopt: anything goes (region names
+// under drivers.*.values, Flee's own settings); empty: a scalar.
+std::optional<std::vector<std::string>> schema_children(const std::string& schema);
 // Warnings for input that loads but is probably not what was meant (plausibility.cpp).
 void check_plausibility(LoadContext& ctx, const YAML::Node& root, const Scenario& s);
 

@@ -9,12 +9,12 @@ namespace migflow::detail {
 
 namespace {
 
-const std::vector<std::string> region_keys = {"name", "type", "lat", "lon", "population", "capacity", "country"};
+const std::vector<std::string>& region_keys = scenario_keys("regions[]");
 // Longer than any road on Earth: a typo, and it would overflow day counts in transit.
 constexpr double max_route_km = 50000.0;
 
-const std::vector<std::string> route_keys = {"from", "to", "km", "closed"};
-const std::vector<std::string> closure_keys = {"route", "region", "border", "camp", "direction", "from", "to"};
+const std::vector<std::string>& route_keys = scenario_keys("routes[]");
+const std::vector<std::string>& closure_keys = scenario_keys("closures[]");
 
 std::optional<RegionType> region_type(std::string_view s) {
     if (s == "settlement") return RegionType::settlement;
@@ -197,7 +197,7 @@ void load_route_item(LoadContext& ctx, const YAML::Node& m, const std::string& k
     if (const YAML::Node c = m["closed"]; c.IsDefined() && ctx.is_sequence(c, join_path(key, "closed"))) {
         for (std::size_t i = 0; i < c.size(); ++i) {
             const std::string ck = index_path(join_path(key, "closed"), i);
-            if (!ctx.check_map(c[i], ck, {"from", "to"})) continue;
+            if (!ctx.check_map(c[i], ck, scenario_keys("routes[].closed[]"))) continue;
             Closure cl;
             if (load_range(ctx, c[i], ck, cl.start, cl.end) && a && b) {
                 cl.a = *a;
