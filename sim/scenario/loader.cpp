@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "formats/flee/settings_yaml.hpp"
+#include "migflow/engine/ruleset.hpp"
 #include "migflow/core/csv.hpp"
 #include "scenario/loader_internal.hpp"
 
@@ -176,8 +177,15 @@ void load_header(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
     }
     if (const YAML::Node n = root["ruleset"]; n.IsDefined()) {
         if (auto v = ctx.string(n, "ruleset")) {
-            if (*v == "native" || *v == "flee") s.ruleset = ctx.ruleset = *v;
-            else ctx.problem(n, "ruleset", "got `" + *v + "`, expected native or flee");
+            if (find_ruleset(*v)) {
+                s.ruleset = ctx.ruleset = *v;
+            } else {
+                std::string names;  // "native or flee": the registry's, in its order
+                const auto& all = rulesets();
+                for (std::size_t i = 0; i < all.size(); ++i)
+                    names += (i == 0 ? "" : i + 1 == all.size() ? " or " : ", ") + std::string(all[i].name);
+                ctx.problem(n, "ruleset", "got `" + *v + "`, expected " + names);
+            }
         }
     }
 }
