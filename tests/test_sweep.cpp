@@ -30,7 +30,7 @@ std::string sweep_problems_of(const std::string& text) {
     return "";
 }
 
-std::string value_of(const SweepRun& run, const std::string& key) {
+std::string value_of(const SweepEntry& run, const std::string& key) {
     for (const auto& [k, v] : run.overrides)
         if (k == key) return v;
     return "(not set)";
@@ -70,7 +70,7 @@ TEST_CASE("a grid expands to every combination with the seeds innermost", "[swee
     CHECK(swept_keys(spec) == std::vector<std::string>{"behaviour.lambda_conflict", "behaviour.beta_camp"});
     for (std::size_t i = 0; i < runs.size(); ++i) {
         INFO("run " << i);
-        const SweepRun& r = runs[i];
+        const SweepEntry& r = runs[i];
         CHECK(r.index == int(i));
         CHECK(r.point == int(i / 3));
         CHECK(r.seed == 1 + i % 3);
@@ -106,7 +106,7 @@ TEST_CASE("samples lie in their ranges one per stratum and depend only on the sw
     for (const auto& [key, range] : ranges) {
         INFO(key);
         std::set<int> strata;
-        for (const SweepRun& r : a) {
+        for (const SweepEntry& r : a) {
             const double v = std::stod(value_of(r, key));
             CHECK(v >= range.first);
             CHECK(v <= range.second);
@@ -123,7 +123,7 @@ TEST_CASE("samples lie in their ranges one per stratum and depend only on the sw
     }
     CHECK(same == 0);
     const auto u = plan_sweep(sweep(text("uniform", 4)));
-    for (const SweepRun& r : u) {
+    for (const SweepEntry& r : u) {
         const double v = std::stod(value_of(r, "behaviour.lambda_conflict"));
         CHECK((v >= 0.05 && v <= 0.5));
     }

@@ -46,7 +46,7 @@ TEST_CASE("shards K/N are disjoint, cover the plan and are checked", "[sweep][sh
         INFO("N = " << n);
         std::multiset<int> seen;
         for (int k = 0; k < n; ++k)
-            for (const SweepRun& r : shard_runs(runs, {k, n})) {
+            for (const SweepEntry& r : shard_runs(runs, {k, n})) {
                 CHECK(r.index % n == k);
                 seen.insert(r.index);
             }

@@ -64,7 +64,7 @@ std::string input_path_of(const std::string& line) {
 
 }  // namespace
 
-void write_index(const std::string& path, const SweepSpec& spec, const std::vector<SweepRun>& runs,
+void write_index(const std::string& path, const SweepSpec& spec, const std::vector<SweepEntry>& runs,
                  const std::vector<RunResult>& results, bool with_ard) {
     const auto keys = swept_keys(spec);
     std::ostringstream out;
@@ -73,7 +73,7 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
     out << ",file,status,wall_s,final_agents,camp_arrivals,peak_camp_population";
     if (with_ard) out << ",ard_rescaled,ard_unrescaled";
     out << ",build\n";
-    for (const SweepRun& run : runs) {
+    for (const SweepEntry& run : runs) {
         const RunResult& res = results.at(static_cast<std::size_t>(run.index));
         out << run.index << ',' << run.point << ',' << run.seed;
         // Swept values are the last overrides of a run (after the fixed `set:` ones).
@@ -123,7 +123,7 @@ std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed
     }
 }
 
-void check_same_plan(const std::string& path, const SweepSpec& spec, const std::vector<SweepRun>& runs,
+void check_same_plan(const std::string& path, const SweepSpec& spec, const std::vector<SweepEntry>& runs,
                      const std::string& what) {
     if (!fs::exists(path)) return;
     const CsvTable t = read_csv(path);
@@ -141,7 +141,7 @@ void check_same_plan(const std::string& path, const SweepSpec& spec, const std::
     if (t.rows.size() != runs.size() + 1)
         throw differs(std::to_string(t.rows.size() - 1) + " runs, this sweep has " + std::to_string(runs.size()));
     for (std::size_t i = 0; i < runs.size(); ++i) {
-        const SweepRun& run = runs[i];
+        const SweepEntry& run = runs[i];
         std::vector<std::string> want = {std::to_string(run.index), std::to_string(run.point),
                                          std::to_string(run.seed)};
         for (std::size_t k = run.overrides.size() - keys.size(); k < run.overrides.size(); ++k)

@@ -11,7 +11,7 @@ namespace migflow {
 
 void merge_sweep_shards(const std::string& file) {
     const SweepSpec spec = load_sweep(file);
-    const std::vector<SweepRun> runs = plan_sweep(spec);
+    const std::vector<SweepEntry> runs = plan_sweep(spec);
     if (!std::filesystem::is_directory(spec.output_dir))
         throw std::runtime_error("--merge: " + spec.output_dir + " does not exist: run the shards first");
     const detail::SweepLocks locks =
@@ -41,12 +41,12 @@ void merge_sweep_shards(const std::string& file) {
         check_same_plan(path, spec, mine, "--merge");
         const IndexStatuses st = read_index_statuses(path);
         with_ard = with_ard || st.with_ard;
-        for (const SweepRun& run : mine)
+        for (const SweepEntry& run : mine)
             if (auto it = st.status.find(run.index); it != st.status.end()) results[run.index].status = it->second;
     }
     std::string missing;
     std::size_t done = 0;
-    for (const SweepRun& run : runs) {
+    for (const SweepEntry& run : runs) {
         RunResult& r = results[run.index];
         if (auto written = read_result(run.output, run.seed)) r = *written;
         else if (r.status == "done") r.status = "pending";  // the index said done, the file is gone

@@ -288,14 +288,14 @@ std::vector<std::string> swept_keys(const SweepSpec& spec) {
     return keys;
 }
 
-std::vector<SweepRun> plan_sweep(const SweepSpec& spec) {
+std::vector<SweepEntry> plan_sweep(const SweepSpec& spec) {
     std::size_t cells = 1;
     for (const SweepAxis& a : spec.grid) cells *= a.values.size();
     const auto draws = draw_samples(spec);
     const std::size_t per_cell = draws.empty() ? 1 : draws.size();
     const std::size_t total = cells * per_cell * spec.seeds.size();
 
-    std::vector<SweepRun> runs;
+    std::vector<SweepEntry> runs;
     runs.reserve(total);
     for (std::size_t cell = 0; cell < cells; ++cell) {
         // Mixed-radix digits of `cell`, the last grid key fastest.
@@ -305,7 +305,7 @@ std::vector<SweepRun> plan_sweep(const SweepSpec& spec) {
             rest /= spec.grid[a].values.size();
         }
         for (std::size_t k = 0; k < per_cell; ++k) {
-            SweepRun base;
+            SweepEntry base;
             base.point = static_cast<int>(cell * per_cell + k);
             base.overrides = spec.fixed;
             base.origins = spec.fixed_origins;
@@ -319,7 +319,7 @@ std::vector<SweepRun> plan_sweep(const SweepSpec& spec) {
                     base.origins.push_back(spec.ranges[d].origin);
                 }
             for (const std::uint64_t seed : spec.seeds) {
-                SweepRun run = base;
+                SweepEntry run = base;
                 run.index = static_cast<int>(runs.size());
                 run.seed = seed;
                 run.output = run_file(spec.output_dir, run.index, static_cast<int>(total));
@@ -330,7 +330,7 @@ std::vector<SweepRun> plan_sweep(const SweepSpec& spec) {
     return runs;
 }
 
-void validate_sweep(const SweepSpec& spec, const std::vector<SweepRun>& runs,
+void validate_sweep(const SweepSpec& spec, const std::vector<SweepEntry>& runs,
                     const std::function<void(const Overrides&)>& load) {
     std::vector<Problem> out;
     std::set<std::tuple<std::string, int, int, std::string, std::string>> seen;
@@ -338,7 +338,7 @@ void validate_sweep(const SweepSpec& spec, const std::vector<SweepRun>& runs,
         if (seen.emplace(p.file, p.line, p.column, p.key, p.message).second) out.push_back(std::move(p));
     };
     int last_point = -1;
-    for (const SweepRun& run : runs) {
+    for (const SweepEntry& run : runs) {
         if (run.point == last_point) continue;  // same overrides, other seed: same scenario
         last_point = run.point;
         try {

@@ -27,7 +27,7 @@ void check_sweep_options(const SweepOptions& o, bool merge) {
         throw std::invalid_argument("--merge takes no other option: it only joins the shards' indexes");
 }
 
-std::string describe_sweep_run(const SweepRun& run, const SweepSpec& spec) {
+std::string describe_sweep_entry(const SweepEntry& run, const SweepSpec& spec) {
     std::string out = "seed " + std::to_string(run.seed);
     const std::size_t first = run.overrides.size() - swept_keys(spec).size();
     for (std::size_t i = first; i < run.overrides.size(); ++i)
@@ -37,12 +37,12 @@ std::string describe_sweep_run(const SweepRun& run, const SweepSpec& spec) {
 
 namespace detail {
 
-void print_sweep_plan(const SweepSpec& spec, const std::vector<SweepRun>& runs, const std::optional<SweepShard>& shard) {
+void print_sweep_plan(const SweepSpec& spec, const std::vector<SweepEntry>& runs, const std::optional<SweepShard>& shard) {
     std::printf("sweep %s: scenario %s, %zu run(s)%s into %s\n", spec.file.c_str(), spec.scenario.c_str(),
                 runs.size(), shard ? (" in shard " + shard_text(*shard)).c_str() : "", spec.output_dir.c_str());
     for (const auto& [k, v] : spec.fixed) std::printf("  every run: %s=%s\n", k.c_str(), v.c_str());
-    for (const SweepRun& run : runs)
-        std::printf("  run %d (point %d): %s -> %s\n", run.index, run.point, describe_sweep_run(run, spec).c_str(),
+    for (const SweepEntry& run : runs)
+        std::printf("  run %d (point %d): %s -> %s\n", run.index, run.point, describe_sweep_entry(run, spec).c_str(),
                     run.output.c_str());
 }
 
@@ -58,8 +58,8 @@ SweepOutcome run_sweep(const std::string& file, const SweepOptions& o, Team& tea
     if (team.size() > 1) return sweep_across_ranks(file, o, team);  // mistakes reported once, by rank 0
     check_sweep_options(o, false);
     const SweepSpec spec = load_sweep(file);
-    const std::vector<SweepRun> runs = plan_sweep(spec);
-    const std::vector<SweepRun> mine = o.shard ? shard_runs(runs, *o.shard) : runs;
+    const std::vector<SweepEntry> runs = plan_sweep(spec);
+    const std::vector<SweepEntry> mine = o.shard ? shard_runs(runs, *o.shard) : runs;
     // A shard checks its own points only: its cost stays proportional to its share.
     const CheckedPoints checked = check_sweep_points(spec, mine);
     SweepOutcome out;
@@ -74,16 +74,16 @@ SweepOutcome run_sweep(const std::string& file, const SweepOptions& o, Team& tea
     prepare_output_dir(spec, mine, o, checked.inputs);
     out.index = sweep_index_path(spec, o.shard);
     std::vector<RunResult> results(runs.size());
-    const int kept = keep_complete_runs(o.resume ? mine : std::vector<SweepRun>{}, results);
+    const int kept = keep_complete_runs(o.resume ? mine : std::vector<SweepEntry>{}, results);
     write_index(out.index, spec, mine, results, checked.with_ard);  // the index says at once what is kept
 
     const auto start = std::chrono::steady_clock::now();
     out.complete = static_cast<std::size_t>(kept);
     for (std::size_t i = 0; i < mine.size(); ++i) {
-        const SweepRun& run = mine[i];
+        const SweepEntry& run = mine[i];
         const std::string head = "[" + std::to_string(i + 1) + "/" + std::to_string(mine.size()) + "] " +
                                  std::filesystem::path(run.output).filename().string() + " (" +
-                                 describe_sweep_run(run, spec) + ")";
+                                 describe_sweep_entry(run, spec) + ")";
         if (results[run.index].status == "done") {
             std::fprintf(stderr, "%s: complete already, kept\n", head.c_str());
             continue;
@@ -103,7 +103,7 @@ SweepOutcome run_sweep(const std::string& file, const SweepOptions& o, Team& tea
             std::fputs(" failed\n", stderr);
             results[run.index].status = "failed";
             write_index(out.index, spec, mine, results, checked.with_ard);
-            throw std::runtime_error("sweep run " + std::to_string(run.index) + " (" + describe_sweep_run(run, spec) +
+            throw std::runtime_error("sweep run " + std::to_string(run.index) + " (" + describe_sweep_entry(run, spec) +
                                      ") failed: " + e.what() + "\n(index: " + out.index + ")");
         }
         ++out.complete;

@@ -32,9 +32,9 @@ SweepShard parse_shard(const std::string& text) {
     return s;
 }
 
-std::vector<SweepRun> shard_runs(const std::vector<SweepRun>& runs, SweepShard shard) {
-    std::vector<SweepRun> out;
-    for (const SweepRun& r : runs)
+std::vector<SweepEntry> shard_runs(const std::vector<SweepEntry>& runs, SweepShard shard) {
+    std::vector<SweepEntry> out;
+    for (const SweepEntry& r : runs)
         if (r.index % shard.count == shard.index) out.push_back(r);
     return out;
 }

@@ -14,16 +14,16 @@
 
 namespace migflow::detail {
 
-void print_sweep_plan(const SweepSpec& spec, const std::vector<SweepRun>& runs, const std::optional<SweepShard>& shard);
+void print_sweep_plan(const SweepSpec& spec, const std::vector<SweepEntry>& runs, const std::optional<SweepShard>& shard);
 
 namespace {
 
 // A worker: ask, run, report, until told there is no more.
-SweepOutcome work_dealt_runs(const SweepSpec& spec, const std::vector<SweepRun>& runs, const SweepOptions& o,
+SweepOutcome work_dealt_runs(const SweepSpec& spec, const std::vector<SweepEntry>& runs, const SweepOptions& o,
                              RunDealer& dealer, int rank) {
     SweepOutcome out;
     for (int next = dealer.report(-1, RunOutcome::none, 0); next >= 0;) {
-        const SweepRun& run = runs.at(static_cast<std::size_t>(next));
+        const SweepEntry& run = runs.at(static_cast<std::size_t>(next));
         RunOutcome outcome = RunOutcome::done;
         int signal = 0;
         try {
@@ -34,7 +34,7 @@ SweepOutcome work_dealt_runs(const SweepSpec& spec, const std::vector<SweepRun>&
         } catch (const std::exception& e) {
             outcome = RunOutcome::failed;
             std::fprintf(stderr, "migflow: rank %d: sweep run %d (%s) failed: %s\n", rank, run.index,
-                         describe_sweep_run(run, spec).c_str(), e.what());
+                         describe_sweep_entry(run, spec).c_str(), e.what());
         }
         next = dealer.report(next, outcome, signal);
     }
@@ -45,7 +45,7 @@ SweepOutcome work_dealt_runs(const SweepSpec& spec, const std::vector<SweepRun>&
 
 SweepOutcome sweep_across_ranks(const std::string& file, const SweepOptions& o, Team& team) {
     SweepSpec spec;
-    std::vector<SweepRun> runs;
+    std::vector<SweepEntry> runs;
     CheckedPoints checked;
     std::optional<SweepLocks> locks;
     std::vector<RunResult> results;
@@ -64,7 +64,7 @@ SweepOutcome sweep_across_ranks(const std::string& file, const SweepOptions& o, 
         locks.emplace(lock_output_dir(spec, std::nullopt, false, o.invocation));
         prepare_output_dir(spec, runs, o, checked.inputs);
         results.assign(runs.size(), RunResult{});
-        kept = keep_complete_runs(o.resume ? runs : std::vector<SweepRun>{}, results);
+        kept = keep_complete_runs(o.resume ? runs : std::vector<SweepEntry>{}, results);
         out.index = spec.output_dir + "/index.csv";
         write_index(out.index, spec, runs, results, checked.with_ard);
     });
@@ -76,7 +76,7 @@ SweepOutcome sweep_across_ranks(const std::string& file, const SweepOptions& o, 
     if (team.rank() != 0) return work_dealt_runs(spec, runs, o, *dealer, team.rank());
 
     std::deque<int> todo;
-    for (const SweepRun& run : runs)
+    for (const SweepEntry& run : runs)
         if (results[run.index].status != "done") todo.push_back(run.index);
     std::fprintf(stderr, "sweep: %zu run(s) to run on %d rank(s), %d kept from before\n", todo.size(),
                  team.size() - 1, kept);
@@ -87,11 +87,11 @@ SweepOutcome sweep_across_ranks(const std::string& file, const SweepOptions& o, 
     for (int workers = team.size() - 1; workers > 0;) {
         const RunReport r = dealer->next_report();
         if (r.run >= 0) {
-            const SweepRun& run = runs.at(static_cast<std::size_t>(r.run));
+            const SweepEntry& run = runs.at(static_cast<std::size_t>(r.run));
             RunResult& res = results[run.index];
             const std::string head = "[" + std::to_string(++ran) + "/" + std::to_string(runs.size() - kept) + "] " +
                                      std::filesystem::path(run.output).filename().string() + " (" +
-                                     describe_sweep_run(run, spec) + ") on rank " + std::to_string(r.worker);
+                                     describe_sweep_entry(run, spec) + ") on rank " + std::to_string(r.worker);
             std::optional<RunResult> written;
             if (r.outcome == RunOutcome::done) written = read_result(run.output, run.seed);
             if (written) {
@@ -105,7 +105,7 @@ SweepOutcome sweep_across_ranks(const std::string& file, const SweepOptions& o, 
                 res.status = "failed";
                 std::fprintf(stderr, "%s: failed\n", head.c_str());
                 if (!failure)
-                    failure = "sweep run " + std::to_string(run.index) + " (" + describe_sweep_run(run, spec) +
+                    failure = "sweep run " + std::to_string(run.index) + " (" + describe_sweep_entry(run, spec) +
                               ") failed on rank " + std::to_string(r.worker) + " (its message is above)";
             }
             write_index(out.index, spec, runs, results, checked.with_ard);

@@ -59,7 +59,7 @@ void check_one_split(const SweepSpec& spec, const SweepShard& shard) {
 
 }  // namespace
 
-void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine, const SweepOptions& o,
+void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepEntry>& mine, const SweepOptions& o,
                         const std::vector<std::string>& inputs) {
     const std::string index = sweep_index_path(spec, o.shard);
     const std::string settings = spec.output_dir + "/sweep_settings.txt";
@@ -71,14 +71,14 @@ void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine
         return write_settings(settings, spec, inputs);
     }
     bool used = fs::exists(index) || (!o.shard && !shards.empty());
-    for (const SweepRun& run : mine) used = used || fs::exists(run.output);
+    for (const SweepEntry& run : mine) used = used || fs::exists(run.output);
     if (used && !o.overwrite)
         throw std::runtime_error(spec.output_dir + " already holds sweep results" +
                                  (o.shard ? " of shard " + shard_text(*o.shard) : std::string()) +
                                  "; use --resume to finish that sweep, or --overwrite to replace it");
     if (o.overwrite) {
         fs::remove(index);
-        for (const SweepRun& run : mine) fs::remove(run.output);
+        for (const SweepEntry& run : mine) fs::remove(run.output);
         // Indexes that would now describe runs that are gone: the merged one, and
         // (for a whole sweep) every shard's, (for a shard) those of another split.
         if (o.shard) fs::remove(spec.output_dir + "/index.csv");
@@ -88,7 +88,7 @@ void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine
     write_settings(settings, spec, inputs);
 }
 
-CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepRun>& runs) {
+CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepEntry>& runs) {
     CheckedPoints checked;
     validate_sweep(spec, runs, [&](const Overrides& o) {
         const Scenario s = load_scenario_source(spec.scenario, o);
@@ -98,7 +98,7 @@ CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepR
     return checked;
 }
 
-RunResult run_sweep_entry(const SweepSpec& spec, const SweepRun& run, const SweepOptions& o) {
+RunResult run_sweep_entry(const SweepSpec& spec, const SweepEntry& run, const SweepOptions& o) {
     Scenario s = load_scenario_source(spec.scenario, run.overrides);
     RunOptions opt;
     opt.seed = run.seed;
@@ -114,9 +114,9 @@ RunResult run_sweep_entry(const SweepSpec& spec, const SweepRun& run, const Swee
     return *r;
 }
 
-int keep_complete_runs(const std::vector<SweepRun>& mine, std::vector<RunResult>& results) {
+int keep_complete_runs(const std::vector<SweepEntry>& mine, std::vector<RunResult>& results) {
     int kept = 0;
-    for (const SweepRun& run : mine)
+    for (const SweepEntry& run : mine)
         if (auto r = read_result(run.output, run.seed)) results[run.index] = *r, ++kept;
     return kept;
 }

@@ -24,7 +24,7 @@ SweepLocks lock_output_dir(const SweepSpec& spec, const std::optional<SweepShard
 std::string sweep_index_path(const SweepSpec& spec, const std::optional<SweepShard>& shard);
 
 // Without --resume or --overwrite an earlier sweep's results are never replaced.
-void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepRun>& mine, const SweepOptions& o,
+void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepEntry>& mine, const SweepOptions& o,
                         const std::vector<std::string>& inputs);
 
 // Every point's scenario of `runs` loaded before the first run, so that a bad value in
@@ -34,12 +34,12 @@ struct CheckedPoints {
     bool with_ard = false;
     std::vector<std::string> inputs;
 };
-CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepRun>& runs);
+CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepEntry>& runs);
 
 // One run written to run.output as `migflow run` writes it; its index record.
-RunResult run_sweep_entry(const SweepSpec& spec, const SweepRun& run, const SweepOptions& o);
+RunResult run_sweep_entry(const SweepSpec& spec, const SweepEntry& run, const SweepOptions& o);
 
 // Complete files of the same seed that --resume keeps: their records into `results`.
-int keep_complete_runs(const std::vector<SweepRun>& mine, std::vector<RunResult>& results);
+int keep_complete_runs(const std::vector<SweepEntry>& mine, std::vector<RunResult>& results);
 
 }  // namespace migflow::detail

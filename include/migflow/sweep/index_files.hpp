@@ -23,8 +23,8 @@ struct RunResult {
 };
 
 // Writes an index of `runs` (the whole plan, or a shard's part) through a temporary file
-// and a rename: readers never see half a file. `results` is indexed by SweepRun::index.
-void write_index(const std::string& path, const SweepSpec& spec, const std::vector<SweepRun>& runs,
+// and a rename: readers never see half a file. `results` is indexed by SweepEntry::index.
+void write_index(const std::string& path, const SweepSpec& spec, const std::vector<SweepEntry>& runs,
                  const std::vector<RunResult>& results, bool with_ard);
 
 // The run's record as its file holds it; nullopt unless the file is a complete result
@@ -34,7 +34,7 @@ std::optional<RunResult> read_result(const std::string& file, std::uint64_t seed
 // The run files do not record a run's overrides, so --resume and --merge trust an index
 // to say which plan wrote them: throws when the index at `path` (if any) does not list
 // exactly `runs` with their values. `what` names the option in the message.
-void check_same_plan(const std::string& path, const SweepSpec& spec, const std::vector<SweepRun>& runs,
+void check_same_plan(const std::string& path, const SweepSpec& spec, const std::vector<SweepEntry>& runs,
                      const std::string& what);
 
 // Status per run index as the index at `path` records it, and whether it has ARD columns.

@@ -55,7 +55,7 @@ struct SweepSpec {
     std::vector<SweepRange> ranges;      // in file order
 };
 
-struct SweepRun {
+struct SweepEntry {
     int index = 0;   // 0-based position in the plan
     int point = 0;   // parameter point (grid cell × sample); runs of one point differ by seed only
     std::uint64_t seed = 1;
@@ -72,7 +72,7 @@ SweepSpec load_sweep_text(const std::string& text, const std::string& name_for_e
 
 // The runs, point by point (grid in file order, first key slowest; samples inside each
 // grid cell), and the seeds of one point one after another.
-std::vector<SweepRun> plan_sweep(const SweepSpec& spec);
+std::vector<SweepEntry> plan_sweep(const SweepSpec& spec);
 
 // The keys that vary between runs (grid, then sampled), the index.csv columns.
 std::vector<std::string> swept_keys(const SweepSpec& spec);
@@ -81,7 +81,7 @@ std::vector<std::string> swept_keys(const SweepSpec& spec);
 // InputError on a bad scenario) before anything runs. Problems in an override are
 // moved to the sweep-file line that set it and named after the run's point; the
 // union of all problems, without repeats, is thrown once.
-void validate_sweep(const SweepSpec& spec, const std::vector<SweepRun>& runs,
+void validate_sweep(const SweepSpec& spec, const std::vector<SweepEntry>& runs,
                     const std::function<void(const Overrides&)>& load);
 
 }  // namespace migflow

@@ -46,7 +46,7 @@ SweepOutcome run_sweep(const std::string& file, const SweepOptions& o, Team& tea
 void merge_sweep_shards(const std::string& file);
 
 // "seed 3, behaviour.lambda=0.5": what distinguishes a run, for messages.
-std::string describe_sweep_run(const SweepRun& run, const SweepSpec& spec);
+std::string describe_sweep_entry(const SweepEntry& run, const SweepSpec& spec);
 
 // "K/N".
 std::string shard_text(const SweepShard& s);

@@ -19,7 +19,7 @@ SweepShard parse_shard(const std::string& text);
 // The runs of shard K of N: those whose index is K modulo N. Taking every N-th run
 // rather than a block spreads each parameter point's seeds (and so its cost) over all
 // shards. The union of the N shards is the plan; no run is in two.
-std::vector<SweepRun> shard_runs(const std::vector<SweepRun>& runs, SweepShard shard);
+std::vector<SweepEntry> shard_runs(const std::vector<SweepEntry>& runs, SweepShard shard);
 
 // `index.shard-K-of-N.csv`: the index a shard keeps of its own runs.
 std::string shard_index_name(SweepShard shard);
