@@ -49,13 +49,14 @@ inline void end_at(RegionIndex& region, RegionIndex& from, float& km_left, const
 class FleeWalkBatch {
 public:
     FleeWalkBatch(FleeRuleset& rules, AgentStore& a, DayTally& t, std::uint32_t* ended, std::uint64_t walk_key)
-        : rules_(rules), a_(a), t_(t), T_(rules.tables_[0]), head_(rules.walks_.head.data()),
+        : rules_(rules), t_(t), T_(rules.tables_[0]), a_(a), region_(a.region.data()), from_(a.from.data()),
+          km_left_(a.km_left.data()), head_(rules.walks_.head.data()),
           move32_(rules.move32_.data()), ended_(ended), walk_key_(walk_key),
           speed_(static_cast<float>(rules.f_.move.max_move_speed)), on_foot_(!rules.arrived_once_.empty()) {}
 
     // One flagged agent: a traveller, or a standing agent that passed the move test.
     void add(std::size_t id, std::uint64_t gid) {
-        if (a_.km_left[id] > 0.0f) add_traveller(id, gid);
+        if (km_left_[id] > 0.0f) add_traveller(id, gid);
         else add_standing(id, gid);
     }
 
@@ -82,9 +83,9 @@ private:
     bool still_on_foot(std::size_t id) const { return on_foot_ && !rules_.arrived_once_[id]; }
 
     void write_back(const Mover& m) {
-        a_.region[m.id] = m.region;
-        a_.from[m.id] = m.from;
-        a_.km_left[m.id] = m.km_left;
+        region_[m.id] = m.region;
+        from_[m.id] = m.from;
+        km_left_[m.id] = m.km_left;
     }
 
     // A traveller: today's credit first (travel()'s first step); still on the road
@@ -93,12 +94,12 @@ private:
         // Still on foot (start_on_foot, first journey): the per-hop path credits
         // max_walk_speed.
         if (still_on_foot(id)) return rules_.move_agent(id, gid, 0, false, walk_key_, a_, t_, T_);
-        const float left = a_.km_left[id] - speed_;
+        const float left = km_left_[id] - speed_;
         if (!(left < 0.0f)) {
-            a_.km_left[id] = left > 0.0f ? left : flee_not_quite_there;
+            km_left_[id] = left > 0.0f ? left : flee_not_quite_there;
             return;
         }
-        FleeRuleset::Leg g{a_.region[id], a_.from[id], 0.0f};
+        FleeRuleset::Leg g{region_[id], from_[id], 0.0f};
         ++t_.road_leave[g.region];
         const bool arrived =
             rules_.arrive(g, rules_.any_closed_ ? rules_.link_between(g.from, g.region) : -1, t_, T_);
@@ -111,7 +112,7 @@ private:
     // waits in `standing_` for the batch's lookups.
     void add_standing(std::size_t id, std::uint64_t gid) {
         const std::uint64_t bits = random_bits(walk_key_, gid);
-        const RegionIndex r = a_.region[id];
+        const RegionIndex r = region_[id];
         const FleeWalkHead& h = head_[r];
         if (h.moving_size == 0 || still_on_foot(id)) {
             // Per-hop path (closures here, or on foot), or no link out (stays). The
@@ -121,7 +122,7 @@ private:
             return;
         }
         __builtin_prefetch(h.slots + 1 + ((static_cast<std::uint64_t>(static_cast<std::uint32_t>(bits)) * h.moving_size) >> 32));
-        standing_[standing_count_++] = Mover{id, bits, 0, 0, 0, r, a_.from[id], 0.0f, 0.0f};
+        standing_[standing_count_++] = Mover{id, bits, 0, 0, 0, r, from_[id], 0.0f, 0.0f};
         if (standing_count_ == batch) flush_standing();
     }
 
@@ -231,9 +232,12 @@ private:
     }
 
     FleeRuleset& rules_;
-    AgentStore& a_;
     DayTally& t_;
     const FleeTables& T_;
+    AgentStore& a_;  // its columns, for the per-hop path
+    RegionIndex* region_;
+    RegionIndex* from_;
+    float* km_left_;
     const FleeWalkHead* head_;
     const std::uint32_t* move32_;
     std::uint32_t* ended_;  // per walk node: walks ended there (this thread's counts)
