@@ -41,9 +41,10 @@ namespace detail {
 inline constexpr double side_km = 2000.0;  // the unit square, scaled
 inline constexpr double km_per_degree = 111.0;
 
-// Uniform [0,1) for item `i` of stream `purpose` (a private purpose number per use).
-inline double draw(std::uint64_t seed, std::uint32_t purpose, std::uint64_t i) {
-    return uniform01(random_bits(stream_key(seed, static_cast<Purpose>(1000 + purpose), 0), i));
+// Uniform [0,1) for item `i` of this file's draw number `k` (Purpose::synthetic + k).
+inline double draw(std::uint64_t seed, std::uint32_t k, std::uint64_t i) {
+    const auto purpose = static_cast<Purpose>(static_cast<std::uint32_t>(Purpose::synthetic) + k);
+    return uniform01(random_bits(stream_key(seed, purpose, 0), i));
 }
 
 // Rounded to `digits` decimals, so that printing with %.<digits>f and parsing back

@@ -28,11 +28,6 @@ const std::vector<std::string> sweep_keys = {"scenario", "output_dir", "seeds",
                                              "set",      "grid",       "samples"};
 const std::vector<std::string> sample_keys = {"count", "method", "seed", "ranges"};
 
-// Sample draws get their own streams: no engine Purpose uses these values, so the
-// sweep's draws never coincide with a run's.
-constexpr Purpose sweep_order = static_cast<Purpose>(0x5357'0001);
-constexpr Purpose sweep_jitter = static_cast<Purpose>(0x5357'0002);
-
 SweepOrigin origin_of(const LoadContext& ctx, const YAML::Node& value, const YAML::Node& key_node,
                       const std::string& key) {
     SweepOrigin o{ctx.file, 0, 0, key};
@@ -196,12 +191,12 @@ std::vector<std::vector<std::string>> draw_samples(const SweepSpec& spec) {
     std::vector<std::vector<std::string>> out(n, std::vector<std::string>(spec.ranges.size()));
     for (std::size_t d = 0; d < spec.ranges.size(); ++d) {
         const SweepRange& r = spec.ranges[d];
-        const auto jitter = stream_key(spec.sample_seed, sweep_jitter, static_cast<std::int64_t>(d));
+        const auto jitter = stream_key(spec.sample_seed, Purpose::sweep_jitter, static_cast<std::int64_t>(d));
         // Latin hypercube: one draw in each of n equal strata, strata shuffled per range
         // (Fisher-Yates) so that the ranges are paired at random.
         std::vector<std::size_t> stratum(n);
         std::iota(stratum.begin(), stratum.end(), std::size_t(0));
-        const auto order = stream_key(spec.sample_seed, sweep_order, static_cast<std::int64_t>(d));
+        const auto order = stream_key(spec.sample_seed, Purpose::sweep_order, static_cast<std::int64_t>(d));
         for (std::size_t i = n; i > 1; --i)
             std::swap(stratum[i - 1], stratum[random_bits(order, i) % i]);
         for (std::size_t k = 0; k < n; ++k) {

@@ -5,14 +5,21 @@
 
 namespace migflow {
 
-// What a draw is for; distinct purposes give independent streams.
+// What a draw is for: every stream of random numbers in migflow, each purpose once.
+// Distinct purposes give independent streams, so adding draws for one purpose never
+// shifts another's. The numbers are part of every result: never change or reuse one
+// (4, admission, was retired: admission is by agent id).
 enum class Purpose : std::uint32_t {
-    move = 1,
-    destination = 2,
-    spawn = 3,
-    group = 5,
-    spawn_origin = 6,
-    initial = 7,
+    move = 1,          // the daily move test of standing agents (and, salted, flee's walks and hops)
+    destination = 2,   // the native kernel's destination choice, apart from the move test
+    spawn = 3,         // how many agents a region creates today (native; flee's Poisson counts)
+    group = 5,         // a new agent's group (native demographics, flee flood awareness)
+    spawn_origin = 6,  // flee data-driven spawning: each new agent's origin region
+    initial = 7,       // the native ruleset's day-0 agents
+    // Off the engine's numbers, so that a sweep's draws never coincide with a run's:
+    sweep_order = 0x5357'0001,   // a sweep's Latin hypercube: the order of the strata
+    sweep_jitter = 0x5357'0002,  // a sweep's samples: the point within each stratum
+    synthetic = 1000,  // benchmarks/synthetic.hpp: 1000 + k for its k-th kind of draw
 };
 
 namespace detail {
@@ -34,6 +41,28 @@ constexpr std::uint64_t stream_key(std::uint64_t seed, Purpose purpose, std::int
 // 64 random bits for item `index` (agent id, region, ...) in the stream `key`.
 constexpr std::uint64_t random_bits(std::uint64_t key, std::uint64_t index) {
     return detail::mix64(key + (index + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+// Streams salted from another's key or bits inside a kernel, named here beside the
+// purposes so that every stream is listed in this file.
+enum class Salt : std::uint64_t {
+    // flee walk kernel: an agent's 64 walk/hop bits, mix64(move key ^ walk), apart
+    // from the 32-bit move test drawn with the same key
+    walk = 0x243f6a8885a308d3ULL,
+    // flee per-hop path: hop h's decision draws mix64(bits ^ hop x h)
+    hop = 0x9e3779b97f4a7c15ULL,
+    // flee walk kernel: lookup h of a mover deciding again draws mix64(bits ^ walk_hop x h)
+    walk_hop = 0xd1b54a32d192ed03ULL,
+};
+
+// The key of the stream salted `salt` from `key`.
+constexpr std::uint64_t salted_key(std::uint64_t key, Salt salt) {
+    return detail::mix64(key ^ static_cast<std::uint64_t>(salt));
+}
+
+// Hop `hop`'s 64 bits from an agent's `bits` (hop-by-hop draws, salted by `salt`).
+constexpr std::uint64_t hop_bits(std::uint64_t bits, Salt salt, std::uint64_t hop) {
+    return detail::mix64(bits ^ (static_cast<std::uint64_t>(salt) * hop));
 }
 
 // Uniform in [0, 1) with 53 random bits.
