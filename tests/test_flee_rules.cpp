@@ -48,6 +48,7 @@ struct Driver {
         tally.clear();
         rules->spawn(st, agents, tally, residents);
         for (std::size_t r = 0; r < st.agents_at.size(); ++r) st.agents_at[r] += tally.spawned[r];
+        rules->prepare_day(st);
         rules->move(st, agents, tally);
         for (std::size_t r = 0; r < st.agents_at.size(); ++r) {
             st.agents_at[r] += tally.arrivals[r] - tally.departures[r];

@@ -8,7 +8,9 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <exception>
 #include <limits>
+#include <utility>
 
 #include "migflow/engine/rng.hpp"
 
@@ -107,7 +109,18 @@ FullRule FleeRuleset::full_rule(const World& w, double people_per_agent) const {
     return rule;
 }
 
-void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
+// The day's region-level work (Ruleset::prepare_day): conflict onsets, flood levels, the
+// location and link tables, and the walk tables, once per region per day.
+void FleeRuleset::prepare_day(const DayState& s) {
+    prepare_failed_ = nullptr;
+    try {
+        prepare_tables(s);
+    } catch (...) {
+        prepare_failed_ = std::current_exception();  // thrown by move(), where the processes agree on it
+    }
+}
+
+void FleeRuleset::prepare_tables(const DayState& s) {
     update_conflict(s);
     const FleeFloodDay* flood = nullptr;
     if (!level_by_day_.empty()) {
@@ -135,6 +148,10 @@ void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
         const auto nodes = static_cast<std::size_t>(std::clamp(want, double(min_walk_nodes), double(max_walk_nodes)));
         compute_flee_walks(T0, w_, static_cast<float>(f_.move.max_move_speed), nodes, walks_);
     }
+}
+
+void FleeRuleset::move(const DayState& s, AgentStore& agents, DayTally& tally) {
+    if (prepare_failed_) std::rethrow_exception(std::exchange(prepare_failed_, nullptr));
     // Per thread: walks ended per node.
     const std::size_t nodes = use_walks_ ? walks_.node_count : 0;
     for (auto& e : ended_) e.assign(nodes, 0);

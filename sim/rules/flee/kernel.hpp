@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <vector>
 
 #include "engine/thread_tallies.hpp"
@@ -31,6 +32,7 @@ public:
                   std::vector<double>& residents) override;
     void spawn(const DayState& s, AgentStore& agents, DayTally& tally,
                std::vector<double>& residents) override;
+    void prepare_day(const DayState& s) override;
     void move(const DayState& s, AgentStore& agents, DayTally& tally) override;
     FullRule full_rule(const World& w, double people_per_agent) const override;
     std::size_t expected_agents() const override;
@@ -50,6 +52,7 @@ private:
     // kernel.cpp: the day.
     void setup_flood();
     void update_conflict(const DayState& s);
+    void prepare_tables(const DayState& s);
     void move_block(std::size_t begin, std::size_t end, std::uint64_t key, AgentStore& a,
                     DayTally& tally, std::uint32_t* ended);
 
@@ -165,6 +168,7 @@ private:
     bool use_walks_ = false;
     std::vector<std::uint32_t> move32_;  // per region: bernoulli32(move chance) for the flag pass
     bool any_closed_ = false;  // a link is closed today
+    std::exception_ptr prepare_failed_;  // of prepare_day, thrown by move()
     FleeWalkTables walks_;
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> ended_;
     std::vector<std::int64_t> ended_total_, through_;
