@@ -312,3 +312,27 @@ TEST_CASE("the example sweep is valid and plans 2 x 2 points x 5 seeds", "[sweep
     CHECK(spec.output_dir == scenarios_dir + "/sweep_example_out");
     CHECK_NOTHROW(validate_sweep(spec, runs, [&](const Overrides& o) { load_scenario(spec.scenario, o); }));
 }
+
+TEST_CASE("a sweep never writes over its inputs and --overwrite deletes only files its indexes list", "[sweep][cli]") {
+    TempDir dir("sweep_guard");
+    // Observed counts in a file that happens to be named like the sweep's index.
+    const std::string obs = dir.write("index.csv", "date,region,count\n2024-01-01,Camp,0\n2024-01-20,Camp,900\n");
+    const std::string stranger = dir.write("run_000.h5", "not a sweep's file\n");
+    const std::string log = " > " + shell_quote((dir.path / "log").string()) + " 2>&1";
+    const std::string body = "scenario: " + scenarios_dir + "/tiny.yaml\nseeds: [1]\noutput_dir: .\n";
+
+    const std::string reads_index = dir.write("a.yaml", body + "set: {days: 5, observed: {file: " + obs + "}}\n");
+    for (const char* option : {"", " --overwrite"}) {
+        INFO("migflow sweep a.yaml" << option);
+        CHECK(run_shell(std::string(MIGFLOW_BINARY) + " sweep " + reads_index + option + log) == 1);
+        CHECK(slurp(dir.path / "log").find("index.csv is an input of this sweep") != std::string::npos);
+        CHECK(slurp(obs).starts_with("date,region,count\n"));
+    }
+
+    const std::string plain = dir.write("b.yaml", body + "set: {days: 5}\n");
+    fs::remove(obs);
+    CHECK(run_shell(std::string(MIGFLOW_BINARY) + " sweep " + plain + " --overwrite" + log) == 1);
+    CHECK(slurp(dir.path / "log").find("run_000.h5 exists, but no sweep index in") != std::string::npos);
+    CHECK(slurp(stranger) == "not a sweep's file\n");
+    CHECK_FALSE(fs::exists(dir.path / "index.csv"));
+}

@@ -3,9 +3,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 
+#include "migflow/core/csv.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/output/recorder.hpp"
 #include "migflow/scenario/source.hpp"
@@ -48,6 +51,43 @@ std::string sweep_index_path(const SweepSpec& spec, const std::optional<SweepSha
 
 namespace {
 
+// The run files (names in the sweep's directory) that the sweep indexes in `dir` list:
+// index.csv and every shard's. What --overwrite may delete.
+std::set<std::string> files_indexed_in(const std::string& dir) {
+    std::set<std::string> listed;
+    std::vector<std::string> indexes = {dir + "/index.csv"};
+    for (const SweepShard& s : shard_indexes_in(dir)) indexes.push_back(dir + "/" + shard_index_name(s));
+    for (const std::string& index : indexes) {
+        if (!fs::is_regular_file(index)) continue;
+        const CsvTable t = read_csv(index);
+        if (t.rows.empty()) continue;
+        const auto& head = t.rows.front().cells;
+        const auto col = std::find(head.begin(), head.end(), "file");
+        if (col == head.end()) continue;
+        const auto k = static_cast<std::size_t>(col - head.begin());
+        for (std::size_t i = 1; i < t.rows.size(); ++i)
+            if (k < t.rows[i].cells.size()) listed.insert(t.rows[i].cells[k]);
+    }
+    return listed;
+}
+
+// A sweep never writes or deletes a file its runs read (a scenario CSV named
+// index.csv, a driver file named run_000.h5): by identity, not by name.
+void check_not_inputs(const std::vector<std::string>& written, const SweepSpec& spec,
+                      const std::vector<std::string>& inputs) {
+    std::vector<std::string> all = inputs;
+    all.push_back(spec.file);
+    all.push_back(spec.scenario);
+    for (const std::string& out : written) {
+        std::error_code ec;
+        if (!fs::exists(out, ec)) continue;
+        for (const std::string& in : all)
+            if (fs::equivalent(out, in, ec))
+                throw std::runtime_error(out + " is an input of this sweep (" + in +
+                                         "); a sweep never writes over its inputs: choose another output_dir");
+    }
+}
+
 // Shards of different splits would write the same runs twice.
 void check_one_split(const SweepSpec& spec, const SweepShard& shard) {
     for (const SweepShard& s : shard_indexes_in(spec.output_dir))
@@ -64,6 +104,10 @@ void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepEntry>& mi
     const std::string index = sweep_index_path(spec, o.shard);
     const std::string settings = spec.output_dir + "/sweep_settings.txt";
     const auto shards = shard_indexes_in(spec.output_dir);
+    std::vector<std::string> written = {index, settings, spec.output_dir + "/index.csv"};
+    for (const SweepShard& s : shards) written.push_back(spec.output_dir + "/" + shard_index_name(s));
+    for (const SweepEntry& run : mine) written.push_back(run.output);
+    check_not_inputs(written, spec, inputs);
     if (o.shard && !o.overwrite) check_one_split(spec, *o.shard);
     if (o.resume) {
         check_same_plan(index, spec, mine, "--resume");
@@ -77,6 +121,13 @@ void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepEntry>& mi
                                  (o.shard ? " of shard " + shard_text(*o.shard) : std::string()) +
                                  "; use --resume to finish that sweep, or --overwrite to replace it");
     if (o.overwrite) {
+        // Only what an earlier sweep here wrote: files its indexes list.
+        const std::set<std::string> listed = files_indexed_in(spec.output_dir);
+        for (const SweepEntry& run : mine)
+            if (fs::exists(run.output) && !listed.contains(fs::path(run.output).filename().string()))
+                throw std::runtime_error(run.output + " exists, but no sweep index in " + spec.output_dir +
+                                         " lists it: --overwrite deletes only the results of a sweep; "
+                                         "move it away or choose another output_dir");
         fs::remove(index);
         for (const SweepEntry& run : mine) fs::remove(run.output);
         // Indexes that would now describe runs that are gone: the merged one, and
