@@ -582,3 +582,29 @@ TEST_CASE("a sweep never writes through links in its output directory", "[reliab
     CHECK_THAT(slurp(dir.path / "runs" / "sweep_settings.txt"), Contains("tiny_climate.csv crc32"));
     CHECK_THAT(slurp(dir.path / "runs" / "index.csv"), Contains(",done,"));
 }
+
+TEST_CASE("a result file with a link to another file is refused by every reader", "[reliability][output]") {
+    // Following an external link could read any file, or hang on a FIFO (ResultFile).
+    TempDir dir("external_link");
+    const std::string path = (dir.path / "linked.h5").string();
+    {
+        H5::H5File f(path, H5F_ACC_TRUNC);
+        H5::Group root = f.openGroup("/");
+        const H5::DataSpace scalar;
+        const int schema_version = 3, complete = 1;
+        root.createAttribute("schema_version", H5::PredType::NATIVE_INT, scalar).write(H5::PredType::NATIVE_INT, &schema_version);
+        root.createAttribute("complete", H5::PredType::NATIVE_INT, scalar).write(H5::PredType::NATIVE_INT, &complete);
+        f.createGroup("/series");
+        REQUIRE(H5Lcreate_external("/etc/hostname", "/x", f.getId(), "series/population", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+    }
+    const auto log = dir.path / "log";
+    for (const std::string cmd : {"info " + path, "export " + path + " -o " + (dir.path / "t").string(),
+                                  "rerun " + path + " -o " + (dir.path / "again.h5").string(),
+                                  "report " + path + " -o " + (dir.path / "r.html").string()}) {
+        INFO("migflow " << cmd);
+        CHECK(run_migflow_logged(cmd, log) == 1);
+        CHECK(slurp(log).find(path + ": /series/population links to another file") != std::string::npos);
+    }
+    CHECK_FALSE(std::filesystem::exists(dir.path / "t"));
+    CHECK_FALSE(std::filesystem::exists(dir.path / "r.html"));
+}

@@ -12,6 +12,14 @@ namespace migflow::detail {
 
 namespace {
 
+// H5Lvisit callback: stops at the first link that leads outside the file (external or
+// user-defined), whose name it keeps.
+herr_t find_outside_link(hid_t, const char* name, const H5L_info_t* info, void* found) {
+    if (info->type == H5L_TYPE_HARD || info->type == H5L_TYPE_SOFT) return 0;
+    *static_cast<std::string*>(found) = name;
+    return 1;
+}
+
 std::string shape_text(const std::vector<hsize_t>& d) {
     std::string s = "[";
     for (std::size_t i = 0; i < d.size(); ++i) s += (i ? " x " : "") + std::to_string(d[i]);
@@ -49,6 +57,12 @@ ResultFile::ResultFile(const std::string& path) : path_(path) {
         if (!detail::has_attr(top, "schema_version")) fail("not a migflow result file (no schema_version or /series)");
         if (!detail::has_attr(top, "complete") || read_int_attr(top, "complete") != 1)
             fail("incomplete result file (no complete=1 attribute): the run did not finish");
+        // migflow writes no link to another file; following one could read any file (or
+        // hang on a FIFO), so a file that has one is not read at all.
+        std::string outside;
+        if (H5Lvisit(file_.getId(), H5_INDEX_NAME, H5_ITER_NATIVE, find_outside_link, &outside) < 0)
+            fail("not a readable migflow result file (its links cannot be listed)");
+        if (!outside.empty()) fail("/" + outside + " links to another file; a migflow result file has no such link");
     } catch (const H5::Exception& e) {
         fail("not a readable migflow result file (" + e.getFuncName() + ": " + e.getDetailMsg() + ")");
     }

@@ -31,7 +31,8 @@ public:
 class ResultFile {
 public:
     // Throws ResultFileError: no such file, damaged or foreign (the seal), not HDF5, not
-    // a migflow result, or incomplete (a run that did not finish).
+    // a migflow result, incomplete (a run that did not finish), or holding a link to
+    // another file (external links are never followed).
     explicit ResultFile(const std::string& path);
     ~ResultFile();
     ResultFile(const ResultFile&) = delete;
