@@ -116,8 +116,8 @@ std::vector<ObservedSeries> read_date_count(const CsvTable& table, const Observe
         else if (cell(r, 1).empty()) ledger.drop(table.file, "count blank", r.line);
         else if (!count || *count < 0) ledger.drop(table.file, "count not a number >= 0", r.line, "`" + cell(r, 1) + "`");
         else {
-            // A date given twice (UNHCR tables have them): the later row wins, as in Flee.
-            if (points[spec.place].count(*date)) ledger.drop(table.file, "date given again (the later row is kept)", r.line, "`" + cell(r, 0) + "`");
+            // A date given twice (UNHCR tables have them): the later row is kept.
+            if (points[spec.place].count(*date)) ledger.drop(table.file, "date given again: this row replaces the earlier one", r.line, "`" + cell(r, 0) + "`");
             points[spec.place][*date] = *count, lines[spec.place].push_back(r.line);
         }
     }

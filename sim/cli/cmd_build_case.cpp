@@ -42,7 +42,7 @@ int build_case_command(const BuildCaseArgs& a) {
 Command add_build_case_command(CLI::App& app) {
     auto* sub = app.add_subcommand("build-case", "build a scenario (and its Flee case) from ACLED events, places, camps and counts");
     auto a = std::make_shared<BuildCaseArgs>();
-    sub->add_option("case", a->file, "the case file naming the inputs and choices (docs/DATA.md)");
+    sub->add_option("CASE.yaml", a->file, "the case file naming the inputs and choices (docs/DATA.md)");
     sub->add_option("-o,--output", a->out, "directory to write scenario.yaml, its CSV files, flee/ and ASSUMPTIONS.md");
     sub->add_flag("-q,--quiet", a->quiet, "print nothing when it succeeds");
     return {sub, [a] { return build_case_command(*a); }};
