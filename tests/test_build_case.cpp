@@ -218,3 +218,13 @@ TEST_CASE("routes reach each node's nearest neighbours and join every component"
     CHECK(routes[2].b == 3);
     CHECK(great_circle_km(0, 0, 0, 1) == Approx(111.195).epsilon(1e-4));
 }
+
+TEST_CASE("routes never join two camps", "[build_case]") {
+    // Two camps 11 km apart and a town 100 km away: each camp's nearest neighbour is the
+    // other camp, yet both link to the town only.
+    std::vector<Node> nodes = {case_node("Town", 0, 0), case_node("CampA", 0, 0.9), case_node("CampB", 0, 1.0)};
+    nodes[1].camp = nodes[2].camp = true;
+    const std::vector<CaseRoute> routes = nearest_neighbour_routes(nodes, 1, 1.0);
+    REQUIRE(routes.size() == 2);
+    for (const CaseRoute& r : routes) CHECK(r.a == 0);
+}

@@ -65,7 +65,11 @@ void conflict_driver(BuiltCase& c, Ledger& ledger) {
     for (std::size_t i = 0; i < c.nodes.size(); ++i) {
         if (c.nodes[i].camp) continue;
         c.intensity[i] = intensity_series(measure[i], c.spec.days, e.window_days, e.saturation);
-        c.onset[i] = onset_day(measure[i], c.spec.days, e.window_days, e.onset_min);
+        // Flee's extraction scripts drop events before the start: onsets count from day 0.
+        std::vector<std::pair<int, double>> from_start;
+        for (const auto& dm : measure[i])
+            if (dm.first >= 0) from_start.push_back(dm);
+        c.onset[i] = onset_day(from_start, c.spec.days, e.window_days, e.onset_min);
     }
     const std::string what = e.measure == EventMeasure::events ? "events" : "fatalities";
     c.ledger.choose(std::to_string(assigned) + " of " + std::to_string(events.size()) + " events assigned to places " +
@@ -78,8 +82,8 @@ void conflict_driver(BuiltCase& c, Ledger& ledger) {
                     std::to_string(e.window_days - 1) + " .. t / " + short_number(e.saturation) + "): " + what +
                     " in a trailing window of " + std::to_string(e.window_days) + " days, saturating at " + short_number(e.saturation) +
                     ". Events before the start count towards the first windows.");
-    c.ledger.choose("Flee-style onset: the first day with at least " + short_number(e.onset_min) + " " + what + " in the window; a place "
-                    "stays in conflict from its onset on (Flee's conflict_date).");
+    c.ledger.choose("Flee-style onset: the first day with at least " + short_number(e.onset_min) + " " + what + " in the window, counting events from the "
+                    "start date only (as Flee's extraction scripts do); a place stays in conflict from its onset on (Flee's conflict_date).");
 }
 
 ObservedSeries added(const ObservedSeries& a, const ObservedSeries& b) {
@@ -150,7 +154,7 @@ BuiltCase build_case(const CaseSpec& spec) {
     long joins = 0;
     for (const CaseRoute& r : c.routes) joins += r.joins_components;
     ledger.choose("Routes without a road network: each node to its " + std::to_string(spec.neighbours) +
-                  " nearest neighbours, km = great-circle distance x " + short_number(spec.circuity) +
+                  " nearest neighbours (camps only to places, never to another camp), km = great-circle distance x " + short_number(spec.circuity) +
                   " (circuity), rounded to 0.1 km; " + std::to_string(joins) +
                   " more route(s), the shortest between components, make the network connected. " +
                   std::to_string(c.routes.size()) + " routes.");

@@ -125,6 +125,23 @@ std::vector<ObservedSeries> read_date_count(const CsvTable& table, const Observe
     return to_series(points, lines);
 }
 
+std::vector<ObservedSeries> read_long_form(const HeaderedTable& t, Ledger& ledger) {
+    const std::size_t c_date = t.required({"date"}), c_place = t.required({"region", "place"}), c_count = t.required({"count"});
+    std::map<std::string, std::map<DayNumber, double>> points;
+    Lines lines;
+    for (const CsvRow& r : t) {
+        const auto date = parse_public_date(cell(r, c_date));
+        const auto count = number(cell(r, c_count));
+        const std::string place = cell(r, c_place);
+        if (!date) ledger.drop(t.file(), "date unreadable", r.line, "`" + cell(r, c_date) + "`");
+        else if (place.empty()) ledger.drop(t.file(), "place name blank", r.line);
+        else if (!count || *count < 0) ledger.drop(t.file(), "count not a number >= 0", r.line, "`" + cell(r, c_count) + "`");
+        else points[place][*date] = *count, lines[place].push_back(r.line);
+    }
+    if (points.empty()) no_usable_rows(t.file(), "count", "no row has a date, a region and a count");
+    return to_series(points, lines);
+}
+
 }  // namespace
 
 double observed_on(const ObservedSeries& s, DayNumber d) {
@@ -141,6 +158,12 @@ std::vector<ObservedSeries> read_observed(const ObservedSpec& spec, Ledger& ledg
     constexpr std::size_t hxl_search_rows = 25;
     for (std::size_t i = 0; i < table.rows.size() && i < hxl_search_rows; ++i)
         if (is_tag_row(table.rows[i])) return read_hxl(table, i, spec, ledger);
+    if (!table.rows.empty()) {
+        // migflow's own `date,region,count` (docs/SCENARIO.md "observed"): one series per region.
+        const HeaderedTable long_form(table);
+        if (long_form.column({"date"}) && long_form.column({"region", "place"}) && long_form.column({"count"}))
+            return read_long_form(long_form, ledger);
+    }
     if (spec.place.empty())
         throw InputError({Problem{spec.file, 0, 0, "place",
                                   "a `date,count` table (no HXL tag row) needs `place:` in the case file"}});

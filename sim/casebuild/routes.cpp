@@ -1,6 +1,8 @@
 // Routes without a road network (docs/DATA.md "Routes"): each node to its k nearest
 // neighbours, km = great-circle distance × circuity, then the shortest links between
-// components until one can travel from every node to every other.
+// components until one can travel from every node to every other. Camps are not linked
+// to each other: people reach a camp from a place (as in Flee's hand-built cases), and a
+// camp-to-camp road would let a near-full camp drain into the next one across a border.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -41,14 +43,16 @@ std::vector<CaseRoute> nearest_neighbour_routes(const std::vector<Node>& nodes, 
         if (a == b || !pairs.insert(key).second) return;
         routes.push_back({key.first, key.second, rounded_km(km(a, b) * circuity), joins});
     };
-    std::vector<std::size_t> order(n);
+    auto linkable = [&](std::size_t a, std::size_t b) { return a != b && !(nodes[a].camp && nodes[b].camp); };
+    std::vector<std::size_t> order;
     for (std::size_t a = 0; a < n; ++a) {
-        std::iota(order.begin(), order.end(), 0);
-        const std::size_t take = std::min<std::size_t>(static_cast<std::size_t>(k) + 1, n);
+        order.clear();
+        for (std::size_t b = 0; b < n; ++b)
+            if (linkable(a, b)) order.push_back(b);
+        const std::size_t take = std::min<std::size_t>(static_cast<std::size_t>(k), order.size());
         std::partial_sort(order.begin(), order.begin() + static_cast<long>(take), order.end(),
                           [&](std::size_t x, std::size_t y) { return std::pair(km(a, x), x) < std::pair(km(a, y), y); });
-        for (std::size_t i = 0, added = 0; i < take && added < static_cast<std::size_t>(k); ++i)
-            if (order[i] != a) add(a, order[i], false), ++added;
+        for (std::size_t i = 0; i < take; ++i) add(a, order[i], false);
     }
     Components comp(n);
     for (const CaseRoute& r : routes) comp.join(r.a, r.b);
@@ -58,7 +62,8 @@ std::vector<CaseRoute> nearest_neighbour_routes(const std::vector<Node>& nodes, 
         std::pair<std::size_t, std::size_t> join{0, 0};
         for (std::size_t a = 0; a < n; ++a)
             for (std::size_t b = a + 1; b < n; ++b)
-                if (comp.find(static_cast<int>(a)) != comp.find(static_cast<int>(b)) && (best < 0 || km(a, b) < best))
+                if (linkable(a, b) && comp.find(static_cast<int>(a)) != comp.find(static_cast<int>(b)) &&
+                    (best < 0 || km(a, b) < best))
                     best = km(a, b), join = {a, b};
         if (best < 0) break;
         add(join.first, join.second, true);

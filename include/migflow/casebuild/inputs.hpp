@@ -57,8 +57,9 @@ std::optional<DayNumber> parse_public_date(std::string_view text);
 std::vector<Place> read_places(const PlacesSpec& spec, Ledger& ledger);
 std::vector<Camp> read_camps(const std::string& file, Ledger& ledger);
 std::vector<Event> read_acled(const EventsSpec& spec, Ledger& ledger);
-// A `date,count` table (UNHCR style) for spec.place, or an HXL table (a tag row) with a
-// place column (#loc/#adm2/#adm1 +name) and a count column: series per named place.
+// A `date,count` table (UNHCR style) for spec.place, migflow's own `date,region,count`,
+// or an HXL table (a tag row) with a place column (#loc/#adm3/#adm2/#adm1 +name) and a
+// count column: series per named place.
 std::vector<ObservedSeries> read_observed(const ObservedSpec& spec, Ledger& ledger);
 
 // Great-circle distance in km (haversine, mean Earth radius 6371.0088 km).
