@@ -170,6 +170,14 @@ TEST_CASE("an input with no usable rows is an error naming the file and column",
     places.file = dir.write("places.csv", "name,lat,lon,population\nA,,1,5\nB,95,1,5\n");
     CHECK_THAT(input_error_of([&] { read_places(places, ledger); }), Catch::Contains(places.file + ": lat: no usable row"));
     CHECK(ledger.dropped().at(places.file).at("latitude or longitude missing or out of range").lines == std::vector<int>{2, 3});
+
+    // Readable events, none of them in the run or its first window.
+    CaseSpec spec;
+    spec.name = "x", spec.start = iso_day("2016-01-01"), spec.days = 30;
+    spec.places.file = dir.write("good_places.csv", "name,lat,lon,population\nA,0,0,5\n");
+    spec.events.file = dir.write("old.csv", std::string(acled_header) + "E1,2015-01-01,2015,Battles,,X,A,,l,0,0,1\n");
+    CHECK_THAT(input_error_of([&] { build_case(spec); }),
+               Catch::Contains(spec.events.file + ": event_date: no usable row (no event from 2015-12-03 to 2016-01-30"));
 }
 
 TEST_CASE("GeoNames dumps give places above a threshold, one per admin unit", "[build_case]") {

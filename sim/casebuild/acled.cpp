@@ -81,7 +81,7 @@ std::vector<Camp> read_camps(const std::string& file, Ledger& ledger) {
         const CsvRow& r = *it;
         if (r.comment) continue;
         Camp c;
-        c.name = cell(r, c_name);
+        c.name = cell(r, c_name), c.line = r.line;
         const auto lat = number(cell(r, c_lat)), lon = number(cell(r, c_lon));
         if (c.name.empty() || !lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180) {
             ledger.drop(t.file(), "name, latitude or longitude missing or out of range", r.line, c.name);

@@ -26,7 +26,7 @@ std::vector<Node> nodes_of(const CaseSpec& spec, Ledger& ledger) {
     if (spec.camps.empty()) return nodes;
     for (Camp& c : read_camps(spec.camps, ledger)) {
         if (names.count(c.name)) {
-            ledger.drop(spec.camps, "camp name is also a place's name", 0, c.name);
+            ledger.drop(spec.camps, "camp name is also a place's name", c.line, c.name);
             continue;
         }
         Node n;
@@ -48,6 +48,9 @@ void conflict_driver(BuiltCase& c, Ledger& ledger) {
         else if (day >= c.spec.days) ledger.leave_out(e.file, "after the run's last day", ev.line);
         else in_run.push_back(ev);
     }
+    if (in_run.empty())
+        detail::no_usable_rows(e.file, "event_date", "no event from " + format_date(c.spec.start - e.window_days + 1) + " to " +
+                                                         format_date(c.spec.start + c.spec.days - 1) + ", the run and its first window");
     const std::vector<int> node_of = assign_events(in_run, c.nodes, e, ledger);
     std::vector<std::vector<std::pair<int, double>>> measure(c.nodes.size());
     long assigned = 0;

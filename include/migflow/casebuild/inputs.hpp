@@ -27,6 +27,7 @@ struct Camp {
     double capacity = 0.0;  // 0: unknown (unlimited)
     std::optional<DayNumber> opening;
     std::string country;
+    int line = 0;
 };
 
 struct Event {
