@@ -6,6 +6,7 @@
 
 #include "engine_fixtures.hpp"
 #include "migflow/casebuild/build_case.hpp"
+#include "migflow/casebuild/roads.hpp"
 #include "migflow/formats/flee/import.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "test_support.hpp"
@@ -235,4 +236,42 @@ TEST_CASE("routes never join two camps", "[build_case]") {
     const std::vector<CaseRoute> routes = nearest_neighbour_routes(nodes, 1, 1.0);
     REQUIRE(routes.size() == 2);
     for (const CaseRoute& r : routes) CHECK(r.a == 0);
+}
+
+TEST_CASE("routes take road distances from an OpenStreetMap file when the build reads them", "[build_case]") {
+    TempDir dir("case_osm");
+    // A primary road 1 -> 2 -> 3 bends north between (0, 0) and (0, 1); a footway joins 1
+    // and 3 directly and is not a travel road; a track 4 - 5 stands alone far away.
+    const std::string osm = dir.write("roads.osm",
+                                      "<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\" generator=\"test\">\n"
+                                      " <node id=\"1\" version=\"1\" lat=\"0\" lon=\"0\"/>\n"
+                                      " <node id=\"2\" version=\"1\" lat=\"0.5\" lon=\"0.5\"/>\n"
+                                      " <node id=\"3\" version=\"1\" lat=\"0\" lon=\"1\"/>\n"
+                                      " <node id=\"4\" version=\"1\" lat=\"5\" lon=\"5\"/>\n"
+                                      " <node id=\"5\" version=\"1\" lat=\"5\" lon=\"5.1\"/>\n"
+                                      " <way id=\"10\" version=\"1\"><nd ref=\"1\"/><nd ref=\"2\"/><nd ref=\"3\"/>"
+                                      "<tag k=\"highway\" v=\"primary\"/></way>\n"
+                                      " <way id=\"11\" version=\"1\"><nd ref=\"1\"/><nd ref=\"3\"/><tag k=\"highway\" v=\"footway\"/></way>\n"
+                                      " <way id=\"12\" version=\"1\"><nd ref=\"4\"/><nd ref=\"5\"/><tag k=\"highway\" v=\"track\"/></way>\n"
+                                      "</osm>\n");
+    const std::vector<Node> nodes = {case_node("A", 0, 0.01), case_node("B", 0, 1), case_node("C", 5, 5.1),
+                                     case_node("D", 20, 20)};
+    const std::vector<std::pair<int, int>> pairs = {{0, 1}, {0, 2}, {0, 3}};
+    RoadNetwork net;
+    if (!osm_roads_available()) {
+        CHECK_THAT(input_error_of([&] { road_distances(osm, nodes, pairs, 10, net); }),
+                   Catch::Contains("this migflow was built without libosmium"));
+        return;
+    }
+    const auto km = road_distances(osm, nodes, pairs, 10, net);
+    CHECK(net.ways == 2);  // the footway is left out
+    CHECK(net.road_nodes == 5);
+    REQUIRE(km[0]);
+    const double road = great_circle_km(0, 0, 0.5, 0.5) + great_circle_km(0.5, 0.5, 0, 1);
+    CHECK(*km[0] == Approx(road + great_circle_km(0, 0.01, 0, 0)).epsilon(1e-9));  // snap A to node 1, B is on node 3
+    CHECK_FALSE(km[1]);  // no road joins them
+    CHECK_FALSE(km[2]);  // D lies far from every road
+    CHECK(net.snap_km[3] > 1000);
+    CHECK_THAT(input_error_of([&] { road_distances(dir.write("empty.osm", "<osm version=\"0.6\"></osm>\n"), nodes, pairs, 10, net); }),
+               Catch::Contains("empty.osm: routes.osm: no road"));
 }

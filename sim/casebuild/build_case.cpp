@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "casebuild/table.hpp"
+#include "migflow/casebuild/roads.hpp"
 #include "migflow/core/errors.hpp"
 
 namespace migflow::casebuild {
@@ -137,6 +139,34 @@ void match_observed(BuiltCase& c, Ledger& ledger) {
     }
 }
 
+std::string seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f s", s);
+    return buf;
+}
+
+// The routes' km over the roads of an OpenStreetMap extract, where a road joins both ends.
+void road_km(BuiltCase& c) {
+    std::vector<std::pair<int, int>> pairs;
+    for (const CaseRoute& r : c.routes) pairs.push_back({r.a, r.b});
+    RoadNetwork net;
+    const auto km = road_distances(c.spec.osm, c.nodes, pairs, c.spec.max_snap_km, net);
+    long by_road = 0;
+    std::string far;
+    for (std::size_t i = 0; i < c.nodes.size(); ++i)
+        if (net.snap_km[i] > c.spec.max_snap_km) far += (far.empty() ? "" : ", ") + c.nodes[i].name;
+    for (std::size_t i = 0; i < c.routes.size(); ++i)
+        if (km[i]) c.routes[i].km = std::max(0.1, std::round(*km[i] * 10.0) / 10.0), ++by_road;
+    c.ledger.choose("Road distances from `" + c.spec.osm + "`: " + std::to_string(net.ways) + " roads (highway=motorway .. "
+                    "unclassified, links, tracks), " + std::to_string(net.road_nodes) + " road nodes, read in " +
+                    seconds(net.read_seconds) + ", shortest paths in " + seconds(net.route_seconds) + ". " +
+                    std::to_string(by_road) + " of " + std::to_string(c.routes.size()) +
+                    " routes take the shortest road distance between the road nodes nearest their ends (plus the straight "
+                    "line to the road at each end); the others keep great-circle x circuity (no road joins them" +
+                    (far.empty() ? "" : ", or an end lies more than " + short_number(c.spec.max_snap_km) + " km from any road: " + far) +
+                    "). Which places are linked is still decided by great-circle distance.");
+}
+
 }  // namespace
 
 BuiltCase build_case(const CaseSpec& spec) {
@@ -156,11 +186,12 @@ BuiltCase build_case(const CaseSpec& spec) {
     c.routes = nearest_neighbour_routes(c.nodes, spec.neighbours, spec.circuity);
     long joins = 0;
     for (const CaseRoute& r : c.routes) joins += r.joins_components;
-    ledger.choose("Routes without a road network: each node to its " + std::to_string(spec.neighbours) +
+    ledger.choose(std::string(spec.osm.empty() ? "Routes without a road network" : "Routes") + ": each node to its " + std::to_string(spec.neighbours) +
                   " nearest neighbours (camps only to places, never to another camp), km = great-circle distance x " + short_number(spec.circuity) +
                   " (circuity), rounded to 0.1 km; " + std::to_string(joins) +
                   " more route(s), the shortest between components, make the network connected. " +
                   std::to_string(c.routes.size()) + " routes.");
+    if (!spec.osm.empty()) road_km(c);
     // About 20,000 agents' worth of the population keeps a national case quick to run.
     constexpr double agents_for_population = 20000.0;
     c.people_per_agent = spec.people_per_agent > 0 ? spec.people_per_agent

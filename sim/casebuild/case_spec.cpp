@@ -167,9 +167,11 @@ CaseSpec load_case_spec(const std::string& file) {
     read_places_block(r, root["places"], s.places);
     if (const YAML::Node c = root["camps"]; c && r.map_of(c, "camps", {"file"})) s.camps = r.path(c, "camps.", "file", true);
     if (const YAML::Node e = root["events"]) read_events_block(r, e, s.events);
-    if (const YAML::Node n = root["routes"]; n && r.map_of(n, "routes", {"neighbours", "circuity"})) {
+    if (const YAML::Node n = root["routes"]; n && r.map_of(n, "routes", {"neighbours", "circuity", "osm", "max_snap_km"})) {
         r.whole(n, "routes.", "neighbours", s.neighbours, 1, 50);
         r.number(n, "routes.", "circuity", s.circuity, 1, 10);
+        s.osm = r.path(n, "routes.", "osm", false);
+        r.number(n, "routes.", "max_snap_km", s.max_snap_km, 0, 1000);
     }
     if (const YAML::Node o = root["observed"]) read_observed_block(r, o, s.observed);
     const std::vector<std::pair<std::string, ConflictForm>> forms = {{"intensity", ConflictForm::intensity}, {"onset", ConflictForm::onset}};

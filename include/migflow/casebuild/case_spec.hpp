@@ -52,6 +52,8 @@ struct CaseSpec {
     EventsSpec events;  // file empty: no conflict driver
     int neighbours = 3;
     double circuity = 1.3;
+    std::string osm;            // OpenStreetMap extract for road distances; empty: great circle × circuity
+    double max_snap_km = 10.0;  // farthest a place may lie from the road it is snapped to
     std::vector<ObservedSpec> observed;
     double people_per_agent = 0.0;  // 0: chosen from the population
     double spawn_conflict = 0.001;
