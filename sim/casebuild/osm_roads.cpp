@@ -13,6 +13,7 @@
 #include <osmium/visitor.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <queue>
@@ -107,6 +108,57 @@ RoadGraph read_roads(const std::string& file) {
     return g;
 }
 
+// Segments as adjacency lists in CSR form, both ways.
+struct Adjacency {
+    std::vector<int> begin, to;
+    std::vector<double> km;
+};
+
+Adjacency adjacency(const RoadGraph& g) {
+    const std::size_t n = g.lat.size();
+    Adjacency a{std::vector<int>(n + 1, 0), std::vector<int>(2 * g.segment.size()), std::vector<double>(2 * g.segment.size())};
+    for (const auto& [u, v] : g.segment) ++a.begin[static_cast<std::size_t>(u) + 1], ++a.begin[static_cast<std::size_t>(v) + 1];
+    for (std::size_t i = 0; i < n; ++i) a.begin[i + 1] += a.begin[i];
+    std::vector<int> fill(a.begin.begin(), a.begin.end() - 1);
+    for (std::size_t s = 0; s < g.segment.size(); ++s) {
+        const auto [u, v] = g.segment[s];
+        a.to[static_cast<std::size_t>(fill[u])] = v, a.km[static_cast<std::size_t>(fill[u]++)] = g.segment_km[s];
+        a.to[static_cast<std::size_t>(fill[v])] = u, a.km[static_cast<std::size_t>(fill[v]++)] = g.segment_km[s];
+    }
+    return a;
+}
+
+// Shortest road km from road node `source` to each of `targets` (nullopt: unreachable),
+// stopping once all are settled. `dist` is all infinity on entry and on return.
+std::vector<std::optional<double>> shortest_km(const Adjacency& a, int source, const std::vector<int>& targets,
+                                               std::vector<double>& dist) {
+    std::vector<std::optional<double>> out(targets.size());
+    std::vector<int> touched{source};
+    std::size_t left = targets.size();
+    using Entry = std::pair<double, int>;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
+    dist[static_cast<std::size_t>(source)] = 0.0;
+    queue.push({0.0, source});
+    while (!queue.empty() && left > 0) {
+        const auto [d, u] = queue.top();
+        queue.pop();
+        if (d > dist[static_cast<std::size_t>(u)]) continue;
+        for (std::size_t k = 0; k < targets.size(); ++k)
+            if (targets[k] == u && !out[k]) out[k] = d, --left;
+        for (int e = a.begin[static_cast<std::size_t>(u)]; e < a.begin[static_cast<std::size_t>(u) + 1]; ++e) {
+            const auto v = static_cast<std::size_t>(a.to[static_cast<std::size_t>(e)]);
+            const double nd = d + a.km[static_cast<std::size_t>(e)];
+            if (nd < dist[v]) {
+                if (std::isinf(dist[v])) touched.push_back(static_cast<int>(v));
+                dist[v] = nd;
+                queue.push({nd, static_cast<int>(v)});
+            }
+        }
+    }
+    for (int v : touched) dist[static_cast<std::size_t>(v)] = std::numeric_limits<double>::infinity();
+    return out;
+}
+
 }  // namespace
 
 std::vector<std::optional<double>> road_distances(const std::string& osm_file, const std::vector<Node>& nodes,
@@ -116,17 +168,7 @@ std::vector<std::optional<double>> road_distances(const std::string& osm_file, c
     const RoadGraph g = read_roads(osm_file);
     const auto t1 = std::chrono::steady_clock::now();
     const std::size_t n = g.lat.size();
-    // Segments as adjacency lists in CSR form, both ways.
-    std::vector<int> begin(n + 1, 0), to(2 * g.segment.size());
-    std::vector<double> km(2 * g.segment.size());
-    for (const auto& [a, b] : g.segment) ++begin[static_cast<std::size_t>(a) + 1], ++begin[static_cast<std::size_t>(b) + 1];
-    for (std::size_t i = 0; i < n; ++i) begin[i + 1] += begin[i];
-    std::vector<int> fill(begin.begin(), begin.end() - 1);
-    for (std::size_t s = 0; s < g.segment.size(); ++s) {
-        const auto [a, b] = g.segment[s];
-        to[static_cast<std::size_t>(fill[a])] = b, km[static_cast<std::size_t>(fill[a]++)] = g.segment_km[s];
-        to[static_cast<std::size_t>(fill[b])] = a, km[static_cast<std::size_t>(fill[b]++)] = g.segment_km[s];
-    }
+    const Adjacency adj = adjacency(g);
     detail::NearestPoint road_nodes;
     for (std::size_t i = 0; i < n; ++i) road_nodes.add(g.lat[i], g.lon[i], static_cast<int>(i));
     road_nodes.build();
@@ -137,42 +179,21 @@ std::vector<std::optional<double>> road_distances(const std::string& osm_file, c
         network.snap_km[i] = d;
         if (d <= max_snap_km) snapped[i] = r;
     }
-    // One Dijkstra per case node that starts a pair, stopped once its partners are settled.
+    // One search per case node that starts a pair, over the pairs whose other end is on a road.
     std::vector<std::optional<double>> out(pairs.size());
     std::vector<std::vector<std::size_t>> pairs_from(nodes.size());
-    for (std::size_t p = 0; p < pairs.size(); ++p) pairs_from[static_cast<std::size_t>(pairs[p].first)].push_back(p);
-    constexpr double unreached = std::numeric_limits<double>::infinity();
-    std::vector<double> dist(n, unreached);
-    std::vector<int> touched;
+    for (std::size_t p = 0; p < pairs.size(); ++p)
+        if (snapped[static_cast<std::size_t>(pairs[p].second)] >= 0) pairs_from[static_cast<std::size_t>(pairs[p].first)].push_back(p);
+    std::vector<double> dist(n, std::numeric_limits<double>::infinity());
     for (std::size_t a = 0; a < nodes.size(); ++a) {
         if (pairs_from[a].empty() || snapped[a] < 0) continue;
-        std::size_t left = 0;
-        for (std::size_t p : pairs_from[a]) left += snapped[static_cast<std::size_t>(pairs[p].second)] >= 0;
-        using Entry = std::pair<double, int>;
-        std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
-        dist[static_cast<std::size_t>(snapped[a])] = 0.0, touched.push_back(snapped[a]);
-        queue.push({0.0, snapped[a]});
-        while (!queue.empty() && left > 0) {
-            const auto [d, u] = queue.top();
-            queue.pop();
-            if (d > dist[static_cast<std::size_t>(u)]) continue;
-            for (std::size_t p : pairs_from[a])
-                if (snapped[static_cast<std::size_t>(pairs[p].second)] == u && !out[p]) {
-                    out[p] = d + network.snap_km[a] + network.snap_km[static_cast<std::size_t>(pairs[p].second)];
-                    --left;
-                }
-            for (int e = begin[static_cast<std::size_t>(u)]; e < begin[static_cast<std::size_t>(u) + 1]; ++e) {
-                const auto v = static_cast<std::size_t>(to[static_cast<std::size_t>(e)]);
-                const double nd = d + km[static_cast<std::size_t>(e)];
-                if (nd < dist[v]) {
-                    if (dist[v] == unreached) touched.push_back(static_cast<int>(v));
-                    dist[v] = nd;
-                    queue.push({nd, static_cast<int>(v)});
-                }
-            }
+        std::vector<int> targets;
+        for (std::size_t p : pairs_from[a]) targets.push_back(snapped[static_cast<std::size_t>(pairs[p].second)]);
+        const auto km = shortest_km(adj, snapped[a], targets, dist);
+        for (std::size_t k = 0; k < targets.size(); ++k) {
+            const std::size_t p = pairs_from[a][k];
+            if (km[k]) out[p] = *km[k] + network.snap_km[a] + network.snap_km[static_cast<std::size_t>(pairs[p].second)];
         }
-        for (int v : touched) dist[static_cast<std::size_t>(v)] = unreached;
-        touched.clear();
     }
     network.ways = g.ways, network.road_nodes = static_cast<long>(n), network.segments = static_cast<long>(g.segment.size());
     network.read_seconds = std::chrono::duration<double>(t1 - t0).count();
