@@ -35,12 +35,16 @@ void write_small_case(const TempDir& dir) {
               "E5,2016-13-01,2016,Battles,Aland,South,,c,10.0,11.0,9\n"
               "E6,2016-01-15,2016,Battles,Aland,South,,c,10.0,11.0,2\n");
     dir.write("camp_counts.csv", "date,count\n2016-01-01,0\n2016-02-01,3000\n2016-02-29,5000\n");
+    // DTM-style IDP counts by admin-1 unit: North is Alpha's; `Nort` is a near miss.
+    dir.write("dtm.csv",
+              "Date,State,IDPs\n#date,#adm1+name,#affected+idps+ind\n"
+              "07-Jan-16,North,1200\n21 January 2016,North,1500\n2016-01-21,Nort,40\n");
     dir.write("case.yaml",
               "name: small\nstart_date: 2016-01-01\ndays: 60\n"
               "places: {file: places.csv}\ncamps: {file: camps.csv}\n"
               "events: {file: acled.csv, max_km: 50, window_days: 10, saturation: 4}\n"
               "routes: {neighbours: 2, circuity: 1.2}\n"
-              "observed:\n  - {file: camp_counts.csv, place: Camp}\n"
+              "observed:\n  - {file: camp_counts.csv, place: Camp}\n  - {file: dtm.csv, tag: \"#affected+idps\"}\n"
               "native: {people_per_agent: 10, spawn_conflict: 0.01}\n");
 }
 
@@ -67,11 +71,14 @@ TEST_CASE("build-case writes a scenario that check accepts and run runs", "[buil
     CHECK_THAT(assumptions, Catch::Contains("- farther than `events.max_km` from every place: 1 row(s); lines 5"));
     CHECK_THAT(assumptions, Catch::Contains("- latitude or longitude missing or out of range: 1 row(s); lines 5; e.g. Nowhere;"));
     CHECK_THAT(assumptions, Catch::Contains("| Alpha | 4 | 2016-01-05 |"));
+    CHECK_THAT(assumptions, Catch::Contains("- place name matches no place or camp: 1 row(s); lines 5; e.g. `Nort`;"));
+    CHECK_THAT(assumptions, Catch::Contains("`: `Nort`: did you mean `North`?"));  // a name of the file, never applied
+    CHECK_THAT(slurp(out / "observed.csv"), Catch::Contains("2016-01-07,Alpha,1200\n2016-01-21,Alpha,1500\n"));
 
     const Scenario s = load_scenario((out / "scenario.yaml").string());
     REQUIRE(s.regions.size() == 4);
     CHECK(s.closures.size() == 1);  // the camp opens on day 19
-    CHECK(s.observed.region.size() == 1);
+    CHECK(s.observed.region.size() == 2);  // the camp, and Alpha through its admin-1 unit
     const MemoryRecorder rec = run_scenario(s, 3);
     double start = 0.0;
     for (const Region& r : s.regions) start += r.population;
@@ -89,7 +96,7 @@ TEST_CASE("build-case writes a scenario that check accepts and run runs", "[buil
     REQUIRE(flee.regions.size() == 4);
     CHECK(flee.regions[3].type == RegionType::camp);
     CHECK(flee.regions[3].capacity == 40000);
-    CHECK(flee.observed.region.size() == 1);
+    CHECK(flee.observed.region.size() == 1);  // Flee scores camps only
     CHECK_THAT(slurp(out / "flee" / "input_csv" / "locations.csv"), Catch::Contains("Alpha,North,Aland,10,10,conflict_zone,4,50000\n"));
     CHECK(run_migflow_logged("run " + shell_quote((out / "flee").string()) + " -o " + shell_quote((dir.path / "flee.h5").string()),
                              dir.path / "flee.log") == 0);

@@ -105,8 +105,11 @@ ObservedSeries added(const ObservedSeries& a, const ObservedSeries& b) {
 // Observed names to nodes: the exact name, the same name in another case, or the one
 // place whose admin-1 unit has that name. Anything else is listed, never guessed.
 void match_observed(BuiltCase& c, Ledger& ledger) {
-    std::vector<std::string> names;
+    std::vector<std::string> names;  // what a series may name: places, camps, admin-1 units
     for (const Node& n : c.nodes) names.push_back(n.name);
+    for (const Node& n : c.nodes)
+        if (!n.camp && !n.admin1.empty() && std::find(names.begin(), names.end(), n.admin1) == names.end())
+            names.push_back(n.admin1);
     std::map<std::string, std::size_t> by_node;  // node name -> index in c.observed
     for (const ObservedSpec& spec : c.spec.observed) {
         for (ObservedSeries& s : read_observed(spec, ledger)) {
