@@ -93,6 +93,8 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
         {"validate", "migflow validate: no calibration file given", "Usage: migflow validate"},
         {"validate x.yaml --resume --overwrite", "migflow validate: --resume and --overwrite exclude each other",
          "Usage: migflow validate"},
+        {"build-case", "migflow build-case: no case file given", "Usage: migflow build-case"},
+        {"build-case case.yaml", "migflow build-case: no output directory given (-o DIR)", "Usage: migflow build-case"},
         {"bogus", "migflow: unknown command 'bogus'", "Subcommands:"},
         {"", "migflow " MIGFLOW_VERSION " - agent-based migration-flow simulator", "Subcommands:"},
     };
@@ -119,6 +121,7 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
         {"report", {"OUT.h5", "--baseline", "-o,--output", "MIGFLOW_ANALYSIS_DIR", "MIGFLOW_PYTHON"}},
         {"calibrate", {"CALIBRATION.yaml", "-o,--output-dir", "--budget", "--threads", "--resume", "--overwrite", "--quiet"}},
         {"validate", {"CALIBRATION.yaml", "-o,--output-dir", "--budget", "--threads", "--resume", "--overwrite", "--quiet"}},
+        {"build-case", {"CASE.yaml", "-o,--output", "-q,--quiet"}},
     };
     for (const auto& [sub, options] : expected) {
         for (const std::string flag : {"--help", "-h"}) {
@@ -132,7 +135,8 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
     }
     const CliOutcome top = run_cli("--help");
     CHECK(top.code == 0);
-    for (const char* sub : {"run", "check", "info", "import-flee", "params", "schema", "sweep", "export", "report", "calibrate", "validate"})
+    for (const char* sub : {"run", "check", "info", "import-flee", "params", "schema", "sweep", "export", "report", "calibrate", "validate",
+                            "build-case"})
         CHECK(top.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
     const CliOutcome version = run_cli("--version");
     CHECK(version.code == 0);
