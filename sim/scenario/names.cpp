@@ -1,4 +1,3 @@
-#include <limits>
 // Names used in YAML, output attributes and messages; the loader parses the same words.
 #include "migflow/scenario/scenario.hpp"
 
@@ -20,13 +19,6 @@ std::string_view to_string(DriverKind k) {
         case DriverKind::climate: return "climate";
     }
     return "?";
-}
-
-double driver_max(const std::string& ruleset, DriverKind k) {
-    // Under flee, conflict is Flee's intensity and climate DFlee's flood level.
-    if (k == DriverKind::economy || ruleset == "flee")
-        return std::numeric_limits<double>::infinity();
-    return 1.0;
 }
 
 }  // namespace migflow

@@ -93,6 +93,10 @@ struct RulesetEntry {
     RulesetFactory make;
     std::string_view summary;                // one line, for listings
     std::vector<RulesetParam> (*params)();   // its coefficients, block by block
+    // The largest conflict and climate driver values it reads (the loader's range, the
+    // engine's clamp); economy is unbounded for every ruleset.
+    double conflict_max = 1.0;
+    double climate_max = 1.0;
 };
 
 const std::vector<RulesetEntry>& rulesets();

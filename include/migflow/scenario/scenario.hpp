@@ -146,8 +146,8 @@ struct Scenario {
     DriverSpec& driver(DriverKind k) { return drivers[static_cast<int>(k)]; }
 };
 
-// Largest valid value of a driver under a ruleset: the native model's conflict and
-// climate are in [0, 1]; under flee, conflict (Flee's intensity) and climate (DFlee's flood level) may exceed 1.
+// Largest valid value of a driver under a ruleset, from the ruleset registry
+// (RulesetEntry::conflict_max, climate_max; economy is unbounded).
 double driver_max(const std::string& ruleset, DriverKind k);
 
 std::string_view to_string(RegionType t);
