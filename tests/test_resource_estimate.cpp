@@ -48,7 +48,7 @@ void replace_in_file(const fs::path& p, const std::string& from, const std::stri
 
 std::string estimate_load_problems(const std::string& yaml) {
     try {
-        load_scenario_text(yaml, "dates.yaml");
+        load_scenario_text(yaml, "dates.yaml", "");
     } catch (const InputError& e) {
         return e.what();
     }
@@ -75,7 +75,7 @@ TEST_CASE("the memory estimate grows with the agents and counts every part", "[r
     snap.output.snapshot_every = 5;
     CHECK(estimate_run(snap, 1, 2).output_file_bytes > b.output_file_bytes + b.agents * 8 * 6);
     // 10^11 people, 100 agents each: 10^13 agents, terabytes, computed without allocating them.
-    const Scenario huge = load_scenario_text(estimate_yaml("100000000000"), "huge.yaml");
+    const Scenario huge = load_scenario_text(estimate_yaml("100000000000"), "huge.yaml", "");
     const RunEstimate h = estimate_run(huge);
     CHECK(h.agents > 1e13);
     CHECK(h.memory_bytes > 1e11);
@@ -85,7 +85,7 @@ TEST_CASE("the memory estimate grows with the agents and counts every part", "[r
 TEST_CASE("a Flee case is estimated from its spawn rules", "[resources][flee]") {
     TempDir dir("flee_estimate");
     const fs::path plain = flee_case_copy(dir, [](const fs::path&) {});
-    const double before = estimate_run(import_flee(plain.string())).agents;
+    const double before = estimate_run(import_flee_case(plain.string())).agents;
     CHECK(before > 0);
     // pop_ratio spawning of a population of 2^32: billions of agents, which the run's
     // reservation caps but the estimate must not.
@@ -95,7 +95,7 @@ TEST_CASE("a Flee case is estimated from its spawn rules", "[resources][flee]") 
         replace_in_file(c / "simsetting.yml", "spawn_rules:\n",
                         "spawn_rules:\n  conflict_driven_spawning: {spawn_mode: pop_ratio, displaced_per_conflict_day: 0.01}\n");
     });
-    const RunEstimate e = estimate_run(import_flee(big.string()));
+    const RunEstimate e = estimate_run(import_flee_case(big.string()));
     CHECK(e.agents > 4e8);
     CHECK(e.memory_bytes > 4e8 * 13);
 }
@@ -167,14 +167,14 @@ TEST_CASE("dates stay within years 1 to 9999 the last day included", "[resources
         load_scenario(path, {{"days", "1000"}});
         FAIL("expected a problem");
     } catch (const InputError& e) {
-        CHECK(std::string(e.what()).find("start_date: the run's last day would be 10001-09-27") != std::string::npos);
+        CHECK(std::string(e.what()).find("start_date: the run's last day would be 10001-09-26") != std::string::npos);
     }
     // A Flee case's sim_period.csv, named by file and line.
     const fs::path c = flee_case_copy(dir, [](const fs::path& at) {
         write_file(at / "input_csv/sim_period.csv", "StartDate,9999-12-01\nLength,60\n");
     });
     try {
-        import_flee(c.string());
+        import_flee_case(c.string());
         FAIL("expected a problem");
     } catch (const InputError& e) {
         CHECK(std::string(e.what()).find("sim_period.csv:1:2: StartDate: the run's last day would be 10000-01-29") !=
