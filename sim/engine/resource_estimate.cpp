@@ -24,7 +24,7 @@ namespace {
 // Per region and per route, what the engine keeps besides the agents: the region graph
 // (names, fields, two links per route), drivers and day state, the ruleset's tables,
 // the day's tally; per thread a tally of its own. Counted from the structures'
-// columns, rounded up (docs/PERFORMANCE.md "Memory").
+// columns, rounded up (docs/RELIABILITY.md "Resources": estimate against measured peaks).
 constexpr double bytes_per_region = 480;
 constexpr double bytes_per_route = 224;
 constexpr double tally_bytes_per_region = 8 * 8;  // DayTally's 8 region columns

@@ -23,7 +23,7 @@ struct RunEstimate {
 
 // Room over the expected agents: the store reserves the ruleset's expectation and grows
 // past it by doubling a column when a run displaces more (measured 13.1 B per agent at
-// 2*10^7 native agents, docs/PERFORMANCE.md "Memory").
+// 2*10^7 native agents, docs/RELIABILITY.md "Resources").
 inline constexpr double agent_capacity_slack = 1.1;
 
 // Builds the region graph and the ruleset (no agents) to ask how many agents it expects.
