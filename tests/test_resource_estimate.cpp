@@ -38,14 +38,6 @@ fs::path flee_case_copy(const TempDir& dir, const std::function<void(const fs::p
     return to;
 }
 
-void replace_in_file(const fs::path& p, const std::string& from, const std::string& to) {
-    std::string text = slurp(p);
-    const auto at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-    write_file(p, text);
-}
-
 std::string estimate_load_problems(const std::string& yaml) {
     try {
         load_scenario_text(yaml, "dates.yaml", "");
@@ -91,9 +83,9 @@ TEST_CASE("a Flee case is estimated from its spawn rules", "[resources][flee]") 
     // reservation caps but the estimate must not.
     TempDir dir2("flee_estimate_big");
     const fs::path big = flee_case_copy(dir2, [](const fs::path& c) {
-        replace_in_file(c / "input_csv/locations.csv", "497166", "4294967296");
-        replace_in_file(c / "simsetting.yml", "spawn_rules:\n",
-                        "spawn_rules:\n  conflict_driven_spawning: {spawn_mode: pop_ratio, displaced_per_conflict_day: 0.01}\n");
+        REQUIRE(replace_in_file(c / "input_csv/locations.csv", "497166", "4294967296"));
+        REQUIRE(replace_in_file(c / "simsetting.yml", "spawn_rules:\n",
+                        "spawn_rules:\n  conflict_driven_spawning: {spawn_mode: pop_ratio, displaced_per_conflict_day: 0.01}\n"));
     });
     const RunEstimate e = estimate_run(import_flee_case(big.string()));
     CHECK(e.agents > 4e8);
