@@ -155,23 +155,14 @@ TEST_CASE("dates stay within years 1 to 9999 the last day included", "[resources
     // --set reaches the same check.
     TempDir dir("dates");
     const std::string path = dir.write("d.yaml", estimate_yaml("100", "9999-01-01", 10));
-    try {
-        load_scenario(path, {{"days", "1000"}});
-        FAIL("expected a problem");
-    } catch (const InputError& e) {
-        CHECK(std::string(e.what()).find("start_date: the run's last day would be 10001-09-26") != std::string::npos);
-    }
+    CHECK_THROWS_WITH(load_scenario(path, {{"days", "1000"}}),
+                      Catch::Contains("d.yaml:2:13: start_date: the run's last day would be 10001-09-26"));
     // A Flee case's sim_period.csv, named by file and line.
     const fs::path c = flee_case_copy(dir, [](const fs::path& at) {
         write_file(at / "input_csv/sim_period.csv", "StartDate,9999-12-01\nLength,60\n");
     });
-    try {
-        import_flee_case(c.string());
-        FAIL("expected a problem");
-    } catch (const InputError& e) {
-        CHECK(std::string(e.what()).find("sim_period.csv:1:2: StartDate: the run's last day would be 10000-01-29") !=
-              std::string::npos);
-    }
+    CHECK_THROWS_WITH(import_flee_case(c.string()),
+                      Catch::Contains("sim_period.csv:1:2: StartDate: the run's last day would be 10000-01-29"));
 }
 
 TEST_CASE("a sweep of more than a million runs is refused with its count", "[resources][sweep]") {
@@ -181,16 +172,12 @@ TEST_CASE("a sweep of more than a million runs is refused with its count", "[res
                              "  behaviour.beta_camp: " + values + "\n"
                              "  behaviour.beta_conflict: " + values + "\n"
                              "  behaviour.lambda_climate: " + values + "\n";
-    try {
-        load_sweep_text(text, "sweep.yaml", scenarios_dir);
-        FAIL("expected a problem");
-    } catch (const InputError& e) {
-        CHECK(std::string(e.what()) ==
-              "sweep.yaml:4:3: grid: the sweep has 10000000 runs (10 values of behaviour.lambda_conflict x 10 values "
-              "of behaviour.beta_camp x 10 values of behaviour.beta_conflict x 10 values of behaviour.lambda_climate x "
-              "1000 seeds), more than the limit of 1000000; split it into several sweeps or sample the space "
-              "(`samples:`) instead of a full grid");
-    }
+    CHECK_THROWS_WITH(
+        load_sweep_text(text, "sweep.yaml", scenarios_dir),
+        "sweep.yaml:4:3: grid: the sweep has 10000000 runs (10 values of behaviour.lambda_conflict x 10 values "
+        "of behaviour.beta_camp x 10 values of behaviour.beta_conflict x 10 values of behaviour.lambda_climate x "
+        "1000 seeds), more than the limit of 1000000; split it into several sweeps or sample the space "
+        "(`samples:`) instead of a full grid");
     // A million exactly is allowed.
     const std::string ok = "scenario: tiny.yaml\nseeds: {from: 1, count: 100}\ngrid:\n"
                            "  behaviour.lambda_conflict: " + values + "\n"
@@ -200,11 +187,7 @@ TEST_CASE("a sweep of more than a million runs is refused with its count", "[res
     CHECK_NOTHROW(load_sweep_text(ok, "sweep.yaml", scenarios_dir));
     const std::string samples = "scenario: tiny.yaml\nseeds: {from: 1, count: 100000}\n"
                                 "samples: {count: 100000, ranges: {behaviour.lambda_conflict: [0.1, 0.5]}}\n";
-    try {
-        load_sweep_text(samples, "sweep.yaml", scenarios_dir);
-        FAIL("expected a problem");
-    } catch (const InputError& e) {
-        CHECK(std::string(e.what()).find("sweep.yaml:3:10: samples: the sweep has 10000000000 runs (100000 samples x "
-                                         "100000 seeds)") != std::string::npos);
-    }
+    CHECK_THROWS_WITH(load_sweep_text(samples, "sweep.yaml", scenarios_dir),
+                      Catch::Contains("sweep.yaml:3:10: samples: the sweep has 10000000000 runs (100000 samples x "
+                                      "100000 seeds)"));
 }
