@@ -65,13 +65,6 @@ fs::path copy_case(const std::string& name, const fs::path& dir) {
     return to;
 }
 
-void replace_in(const fs::path& file, const std::string& from, const std::string& to) {
-    std::string text = slurp(file);
-    const auto at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-    std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
-}
 
 // Forwards to an HDF5 recorder; on day 0 a second recorder tries the same output.
 struct SecondWriterOnDayZero final : Recorder {
@@ -323,8 +316,8 @@ TEST_CASE("huge numbers in a Flee case are refused or mean what they say, never 
     CHECK(s.closures.back().start == 3);
     CHECK(s.closures.back().end == never);
 
-    replace_in(c / "input_csv" / "conflicts.csv", "\n1, 1, 0", "\n1, 1e300, 0");
-    replace_in(c / "source_data" / "rwa-mahama.csv", "\n2015-", "\n2015-05-02,1e308\n2015-");
+    REQUIRE(replace_in_file(c / "input_csv" / "conflicts.csv", "\n1, 1, 0", "\n1, 1e300, 0"));
+    REQUIRE(replace_in_file(c / "source_data" / "rwa-mahama.csv", "\n2015-", "\n2015-05-02,1e308\n2015-"));
     auto problems = [&] {
         try {
             import_flee_case(c.string());
@@ -337,7 +330,7 @@ TEST_CASE("huge numbers in a Flee case are refused or mean what they say, never 
     CHECK_THAT(what, Contains("conflicts.csv:3:2: Bujumbura: got `1e300`, expected a number in [0, 1e+06]"));
     CHECK_THAT(what, Contains("rwa-mahama.csv"));
     CHECK_THAT(what, Contains("count: got `1e308`, expected a number in [0, 1e+12]"));
-    replace_in(c / "input_csv" / "sim_period.csv", "Length,396", "Length,3000000000");
+    REQUIRE(replace_in_file(c / "input_csv" / "sim_period.csv", "Length,396", "Length,3000000000"));
     what = problems();
     CHECK_THAT(what, Contains("sim_period.csv:2:2: Length: got `3000000000`, expected a whole number of days in [1, 1000000]"));
     CHECK_THAT(what, !Contains("missing row"));
@@ -424,14 +417,14 @@ TEST_CASE("inputs that never end, repeated keys and rows are bounded", "[reliabi
     TempDir dir("rel_bounds");
     const std::string yaml = copy_tiny(dir.path);
     // A driver CSV naming /dev/zero: read up to the limit, then refused.
-    replace_in(yaml, "file: tiny_climate.csv", "file: /dev/zero");
+    REQUIRE(replace_in_file(yaml, "file: tiny_climate.csv", "file: /dev/zero"));
     std::string err;
     CHECK(run_migflow("check " + shell_quote(yaml), &err, "MIGFLOW_MAX_SPECIAL_INPUT_BYTES=1000000 timeout 20 ") == 1);
     CHECK_THAT(err, Contains("cannot read CSV file `/dev/zero`"));
     // A FIFO nobody writes to: no wait.
     const std::string fifo = (dir.path / "fifo.csv").string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    replace_in(yaml, "file: /dev/zero", "file: fifo.csv");
+    REQUIRE(replace_in_file(yaml, "file: /dev/zero", "file: fifo.csv"));
     CHECK(run_migflow("check " + shell_quote(yaml), &err, "timeout 20 ") == 1);
     CHECK_THAT(err, Contains("fifo.csv"));
     try {

@@ -135,6 +135,16 @@ inline std::vector<std::vector<std::string>> csv_rows(const std::filesystem::pat
 }
 
 // Writes `text` to `p`, creating its folders (test cases laid out as real input trees).
+// Replaces the first `from` in `file` by `to`; false (file unchanged) when absent.
+inline bool replace_in_file(const std::filesystem::path& file, const std::string& from, const std::string& to) {
+    std::string text = slurp(file);
+    const auto at = text.find(from);
+    if (at == std::string::npos) return false;
+    text.replace(at, from.size(), to);
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+    return true;
+}
+
 inline void write_file(const std::filesystem::path& p, const std::string& text) {
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p) << text;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "migflow/engine/resource_estimate.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "migflow/scenario/source.hpp"
 
@@ -35,7 +36,7 @@ std::string summary(const Scenario& s) {
     // The flee ruleset starts from no agents: Flee's spawn rules create them day by day
     // from conflicts and populations, so a count from the populations would be wrong.
     if (s.ruleset == "flee")
-        out << "; agents created day by day by Flee's spawn rules (`migflow run` prints how many).";
+        out << "; agents created day by day by Flee's spawn rules (the estimate below counts them).";
     else
         out << "; people_per_agent " << s.agents.people_per_agent << ", about "
             << static_cast<long long>(std::llround(mobile_people / ppa)) << " initial agents.";
@@ -55,6 +56,15 @@ int check(const CheckArgs& a) {
         const Scenario s = load_scenario_source(path, with_set_file(a.set_file, a.overrides));
         for (const auto& n : s.notes) std::cerr << n << "\n";
         std::cout << summary(s) << "\n";
+        // What `run` will spend, and whether it fits here: run refuses what does not
+        // (--ignore-memory-estimate), check only warns, as the scenario itself is valid.
+        const RunEstimate e = estimate_run(s);
+        std::cout << estimate_text(e) << "\n";
+        try {
+            check_memory_fits(e.memory_bytes, "this run", machine_memory());
+        } catch (const std::runtime_error& too_big) {
+            std::cerr << "migflow check: warning: " << too_big.what() << "\n";
+        }
         return 0;
     } catch (const InputError& e) {
         for (const Problem& p : e.problems()) std::cerr << p.str() << "\n";

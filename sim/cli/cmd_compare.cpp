@@ -25,6 +25,7 @@ struct CompareArgs {
     Overrides overrides;
     bool show_progress = false;
     bool quiet = false;
+    bool ignore_memory = false;
 };
 
 // Differences per region and route only mean something on the same network and days.
@@ -57,7 +58,7 @@ int compare(const CompareArgs& ca) {
     require_same_network(base, scen);
     const std::uint64_t seed = ca.seed.value_or(base.seed);
     base.seed = scen.seed = seed;
-    check_ensemble_memory(base, ca.replicates, 2);
+    if (!ca.ignore_memory) check_ensemble_fits(base, ca.replicates, 2, ca.threads);
     const bool show = ca.show_progress || (!ca.quiet && isatty(STDERR_FILENO));
     const auto seeds = replicate_seeds(seed, ca.replicates);
     const std::atomic<int>& stop = install_stop_signals();
@@ -112,6 +113,7 @@ Command add_compare_command(CLI::App& app) {
     add_replicates_option(*sub, a->replicates);
     add_seed_option(*sub, a->seed)->description("first seed (default: the baseline's `seed:`); replicate k uses SEED+k");
     add_threads_option(*sub, a->threads);
+    add_ignore_memory_option(*sub, a->ignore_memory);
     add_set_option(*sub, a->overrides)->description("override one key of both scenarios; repeatable");
     sub->add_flag("--progress", a->show_progress, "show progress on stderr (default: only when it is a terminal)");
     sub->add_flag("--quiet", a->quiet, "no progress on stderr");

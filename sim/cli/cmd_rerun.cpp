@@ -17,6 +17,7 @@ struct RerunArgs {
     int threads = 0;
     bool show_progress = false;
     bool quiet = false;
+    bool ignore_memory = false;
 };
 
 int rerun(const RerunArgs& ra, Team& team) {
@@ -39,7 +40,8 @@ int rerun(const RerunArgs& ra, Team& team) {
                      "results may differ\n", build_summary().c_str(), ra.input.c_str(),
                      build_summary(run.build).c_str(), what.c_str());
     }
-    return run_scenario([&] { return run.scenario; }, ra.output, run.replicates, ra.threads, ra.quiet, team);
+    return run_scenario([&] { return run.scenario; }, ra.output, run.replicates, ra.threads, ra.quiet, team,
+                        ra.ignore_memory);
 }
 
 }  // namespace
@@ -52,6 +54,7 @@ Command add_rerun_command(CLI::App& app, Team& team) {
         ->type_name("");
     sub->add_option("-o,--output", a->output, "the new result file")->type_name("AGAIN.h5");
     add_threads_option(*sub, a->threads);
+    add_ignore_memory_option(*sub, a->ignore_memory);
     sub->add_flag("--progress", a->show_progress, "show progress on stderr (default: only when it is a terminal)");
     sub->add_flag("--quiet", a->quiet, "no progress on stderr");
     return {sub, [a, &team] { return rerun(*a, team); }};

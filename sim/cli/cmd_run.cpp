@@ -20,6 +20,7 @@ struct RunArgs {
     bool show_progress = false;  // the default anyway: kept for scripts that pass it
     bool quiet = false;
     std::size_t replicates = 0;  // 0: one run, the single-run layout
+    bool ignore_memory = false;
 };
 
 int run(const RunArgs& ra, Team& team) {
@@ -32,7 +33,7 @@ int run(const RunArgs& ra, Team& team) {
             if (!ra.set_file.empty()) s.input_files.push_back(ra.set_file);  // never an output
             return s;
         },
-        ra.output, ra.replicates, ra.threads, ra.quiet, team);
+        ra.output, ra.replicates, ra.threads, ra.quiet, team, ra.ignore_memory);
 }
 
 }  // namespace
@@ -48,6 +49,7 @@ Command add_run_command(CLI::App& app, Team& team) {
     add_set_option(*sub, a->overrides);
     add_set_file_option(*sub, a->set_file);
     add_replicates_option(*sub, a->replicates);
+    add_ignore_memory_option(*sub, a->ignore_memory);
     sub->add_flag("--progress", a->show_progress, "show progress on stderr (the default: redrawn on a terminal, a line per 5 % of the days in a log)");
     sub->add_flag("--quiet", a->quiet, "no progress on stderr");
     return {sub, [a, &team] { return run(*a, team); }};

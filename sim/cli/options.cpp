@@ -39,6 +39,11 @@ CLI::Option* add_seed_option(CLI::App& app, std::optional<std::uint64_t>& seed) 
         ->type_name("N");
 }
 
+CLI::Option* add_ignore_memory_option(CLI::App& app, bool& ignore) {
+    return app.add_flag("--ignore-memory-estimate", ignore,
+                        "start even when the memory estimate (see `migflow check`) exceeds this machine's memory");
+}
+
 CLI::Option* add_replicates_option(CLI::App& app, std::size_t& replicates) {
     return app
         .add_option_function<std::string>(

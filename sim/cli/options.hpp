@@ -37,6 +37,10 @@ CLI::Option* add_seed_option(CLI::App& app, std::optional<std::uint64_t>& seed);
 // --replicates N: 1 to 100000 seeds side by side (docs/ENSEMBLES.md).
 CLI::Option* add_replicates_option(CLI::App& app, std::size_t& replicates);
 
+// --ignore-memory-estimate: start a run whose memory estimate exceeds the machine's
+// memory (engine/resource_estimate.hpp); without it such a run is refused before it allocates.
+CLI::Option* add_ignore_memory_option(CLI::App& app, bool& ignore);
+
 // --budget N: 1 to 1000000 evaluations of a calibration (docs/CALIBRATION.md).
 CLI::Option* add_budget_option(CLI::App& app, int& budget);
 

@@ -13,6 +13,7 @@
 #include "cli/ensemble_report.hpp"
 #include "cli/progress.hpp"
 #include "cli/stop_signals.hpp"
+#include "migflow/engine/resource_estimate.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/output/ensemble_file.hpp"
 
@@ -74,7 +75,6 @@ void print_replicate_progress(std::size_t done, std::size_t total) {
 
 int run_ensemble(const Scenario& s, std::size_t replicates, int threads, const std::string& out, bool show,
                  const std::atomic<int>& stop) {
-    check_ensemble_memory(s, replicates, 1);
     const auto seeds = replicate_seeds(s.seed, replicates);
     Replicates reps;
     try {
@@ -114,7 +114,7 @@ void print_notes(const Scenario& s) {
 }  // namespace
 
 int run_scenario(const std::function<Scenario()>& load, const std::string& output, std::size_t replicates,
-                 int threads, bool quiet, Team& team) {
+                 int threads, bool quiet, Team& team, bool ignore_memory) {
     // Under MPI every rank loads the scenario and builds the whole region graph
     // (docs/DESIGN.md §5); rank 0 alone writes the file. Each step is agreed among the ranks,
     // so an error on any of them ends all (team.hpp: together).
@@ -129,8 +129,14 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
         if (replicates > 0) {
             if (team.size() > 1)
                 throw std::runtime_error("--replicates runs its replicates in one process: start it without mpirun");
+            if (!ignore_memory) check_ensemble_fits(s, replicates, 1, threads);
             return;
         }
+        // Before the Simulation reserves its agents: a run that cannot fit is refused now,
+        // not by std::bad_alloc or the kernel's OOM killer hours later.
+        if (!ignore_memory)
+            check_memory_fits(estimate_run(s, team.size(), threads).memory_bytes, "this run (`migflow check` shows the estimate)",
+                              machine_memory());
         RunOptions opt;
         opt.seed = s.seed;
         opt.threads = threads;

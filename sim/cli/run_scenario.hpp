@@ -12,8 +12,10 @@ namespace migflow::cli {
 // Loads the scenario with `load` (on every rank of the team), prints the loader's
 // notes, runs it with its seed (replicates 0: one run; N: an ensemble, one process
 // only), writes `output` (empty: the scenario's output.file, else NAME.h5) and prints
-// a summary. Returns the exit code.
+// a summary. Before anything is allocated the run's memory is estimated and a run that
+// would not fit is refused unless `ignore_memory` (--ignore-memory-estimate). Returns the
+// exit code.
 int run_scenario(const std::function<Scenario()>& load, const std::string& output, std::size_t replicates,
-                 int threads, bool quiet, Team& team);
+                 int threads, bool quiet, Team& team, bool ignore_memory = false);
 
 }  // namespace migflow::cli

@@ -1,6 +1,8 @@
 // ISO dates <-> day numbers (civil-from-days after H. Hinnant's public-domain algorithms).
 #include "migflow/core/date.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace migflow {
@@ -25,6 +27,8 @@ constexpr DayNumber days_from_civil(int y, int m, int d) {
 
 static_assert(days_from_civil(1970, 1, 1) == 0);
 static_assert(days_from_civil(2000, 3, 1) == 11017);
+static_assert(days_from_civil(1, 1, 1) == first_supported_date);
+static_assert(days_from_civil(9999, 12, 31) == last_supported_date);
 
 }  // namespace
 
@@ -41,6 +45,18 @@ std::optional<DayNumber> parse_date(std::string_view iso) {
     const int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
     if (y < 0 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
     return days_from_civil(y, m, d);
+}
+
+std::string run_dates_problem(DayNumber start, long long days) {
+    if (start < first_supported_date)
+        return "the run starts in year 0, before 0001-01-01; dates go from 0001-01-01 to 9999-12-31";
+    const long long last = static_cast<long long>(start) + std::max(days, 1LL) - 1;
+    if (last <= last_supported_date) return {};
+    return "the run's last day would be " + format_date(static_cast<DayNumber>(std::min<long long>(last, INT32_MAX))) +
+           " (" + format_date(start) + " + " + std::to_string(days) +
+           " days); dates end at 9999-12-31, so start by " +
+           format_date(static_cast<DayNumber>(std::max<long long>(last_supported_date - std::max(days, 1LL) + 1, first_supported_date))) +
+           " or run at most " + std::to_string(static_cast<long long>(last_supported_date) - start + 1) + " days";
 }
 
 std::string format_date(DayNumber z) {

@@ -156,7 +156,8 @@ void load_header(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
     }
     if (auto v = scalar_string(ctx, root, "description")) s.description = *v;
     bool start_ok = false, days_ok = false;
-    if (const YAML::Node n = ctx.need(root, "start_date", ""); n.IsDefined()) {
+    const YAML::Node start_node = ctx.need(root, "start_date", "");
+    if (const YAML::Node n = start_node; n.IsDefined()) {
         if (auto d = ctx.date(n, "start_date")) {
             s.start_date = *d;
             start_ok = true;
@@ -168,6 +169,11 @@ void load_header(LoadContext& ctx, const YAML::Node& root, Scenario& s) {
             days_ok = true;
         }
     }
+    if (start_ok && days_ok)
+        if (const std::string why = run_dates_problem(s.start_date, s.days); !why.empty()) {
+            ctx.problem(start_node, "start_date", why);
+            start_ok = false;
+        }
     ctx.dates_ok = start_ok && days_ok;
     ctx.start_date = s.start_date;
     ctx.days = s.days;

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "migflow/engine/resource_estimate.hpp"
 #include "migflow/engine/simulation.hpp"
 
 namespace migflow {
@@ -37,14 +38,6 @@ double physical_memory_bytes() {
     return pages > 0 && page > 0 ? double(pages) * double(page) : 0.0;
 }
 
-std::string gib(double bytes) {
-    char buf[32];
-    if (bytes >= double(1u << 30)) std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / double(1u << 30));
-    else if (bytes >= double(1u << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / double(1u << 20));
-    else std::snprintf(buf, sizeof buf, "%.1f KiB", bytes / 1024.0);
-    return buf;
-}
-
 }  // namespace
 
 void check_ensemble_memory(const Scenario& s, std::size_t replicates, int runs_side_by_side,
@@ -59,9 +52,23 @@ void check_ensemble_memory(const Scenario& s, std::size_t replicates, int runs_s
         std::string(runs_side_by_side > 1 ? std::to_string(runs_side_by_side) + " scenarios x " : "") +
         std::to_string(replicates) + " replicates x " + std::to_string(s.days) + " days x " +
         std::to_string(per_day) + " values per day (" + std::to_string(s.regions.size()) +
-        " regions, " + std::to_string(s.routes.size()) + " routes) x 8 B = " + gib(need) +
-        ", more than " + (limit_bytes > 0 ? "the limit of " + gib(limit) : "half this machine's memory (" + gib(limit) + ")") +
+        " regions, " + std::to_string(s.routes.size()) + " routes) x 8 B = " + memory_text(need) +
+        ", more than " + (limit_bytes > 0 ? "the limit of " + memory_text(limit) : "half this machine's memory (" + memory_text(limit) + ")") +
         "; use fewer replicates or a shorter run");
+}
+
+void check_ensemble_fits(const Scenario& s, std::size_t replicates, int runs_side_by_side, int threads) {
+    check_ensemble_memory(s, replicates, runs_side_by_side);
+    // Replicates run one per worker thread, each a whole run with its agents; the sides
+    // of a comparison run one after the other but keep their series until the end.
+    const double at_once =
+        std::min<double>(double(replicates), threads > 0 ? threads : tbb::info::default_concurrency());
+    const double need = double(runs_side_by_side) * ensemble_memory_bytes(s, replicates) +
+                        at_once * estimate_run(s, 1, threads).memory_bytes;
+    check_memory_fits(need,
+                      "this ensemble (" + std::to_string(replicates) + " replicates, " +
+                          std::to_string(int(at_once)) + " running at once)",
+                      machine_memory());
 }
 
 Replicates run_replicates(const Scenario& s, const std::vector<std::uint64_t>& seeds, int threads,

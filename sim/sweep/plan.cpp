@@ -235,6 +235,29 @@ bool is_path_problem(const std::string& message) {
     return false;
 }
 
+// Counted in doubles: a grid of many axes overflows any integer before it is refused.
+void check_run_count(LoadContext& ctx, const YAML::Node& root, const SweepSpec& spec) {
+    double runs = double(std::max<std::size_t>(spec.seeds.size(), 1));
+    std::string how;
+    for (const SweepAxis& a : spec.grid) {
+        runs *= double(a.values.size());
+        how += std::to_string(a.values.size()) + " values of " + a.key + " x ";
+    }
+    if (spec.sample_count > 0) {
+        runs *= spec.sample_count;
+        how += std::to_string(spec.sample_count) + " samples x ";
+    }
+    if (runs <= max_sweep_runs) return;
+    char count[32];
+    std::snprintf(count, sizeof count, "%.0f", runs);
+    const YAML::Node at = root["grid"].IsDefined() ? root["grid"] : root["samples"].IsDefined() ? root["samples"] : root["seeds"];
+    const std::string key = root["grid"].IsDefined() ? "grid" : root["samples"].IsDefined() ? "samples" : "seeds";
+    ctx.problem(at, key,
+                "the sweep has " + std::string(count) + " runs (" + how + std::to_string(spec.seeds.size()) +
+                    " seeds), more than the limit of 1000000; split it into several sweeps or sample the space "
+                    "(`samples:`) instead of a full grid");
+}
+
 std::string strip_index(const std::string& key) {
     if (key.empty() || key.back() != ']') return key;
     return key.substr(0, key.rfind('['));
@@ -265,6 +288,7 @@ SweepSpec load_sweep_text(const std::string& text, const std::string& name_for_e
     if (const YAML::Node n = r["grid"]; n.IsDefined()) load_grid(ctx, n, spec, used);
     if (const YAML::Node n = r["samples"]; n.IsDefined()) load_samples(ctx, n, spec, used);
     check_scenario(ctx, r, spec);
+    check_run_count(ctx, r, spec);
     if (!diag.empty()) throw InputError(detail::in_reading_order(diag.problems()));
     return spec;
 }

@@ -68,6 +68,13 @@ public:
     virtual void move(const DayState& s, AgentStore& agents, DayTally& tally) = 0;
     // Upper bound on agents the whole run may create (for one allocation up front).
     virtual std::size_t expected_agents() const = 0;
+    // The agents the whole run is expected to create, uncapped and without allocating
+    // anything (expected_agents() may cap its reservation): the memory estimate
+    // (engine/resource_estimate.hpp) multiplies it by the bytes per agent.
+    virtual double agents_estimate() const = 0;
+    // Bytes each agent takes beyond the AgentStore columns (settings that keep a
+    // per-agent history).
+    virtual std::size_t extra_bytes_per_agent() const { return 0; }
     // When a region with a capacity is full by this ruleset's rules (docs/OUTPUT.md
     // /measures/camps). Default: the native admission test.
     virtual FullRule full_rule(const World& w, double people_per_agent) const;

@@ -27,6 +27,12 @@ double ensemble_memory_bytes(const Scenario& s, std::size_t replicates);
 void check_ensemble_memory(const Scenario& s, std::size_t replicates, int runs_side_by_side,
                            double limit_bytes = 0);
 
+// check_ensemble_memory, then the whole ensemble (series of every side, plus the
+// replicates that run at once on `threads` workers, 0 = all, each estimated by
+// estimate_run) against machine_memory(): std::runtime_error naming both figures and
+// --ignore-memory-estimate when it does not fit.
+void check_ensemble_fits(const Scenario& s, std::size_t replicates, int runs_side_by_side, int threads);
+
 struct Replicates {
     std::vector<std::uint64_t> seeds;
     std::vector<MemoryRecorder> runs;  // runs[k] used seeds[k]

@@ -64,6 +64,10 @@ struct SweepEntry {
     std::string output;                // <output_dir>/run_<index>.h5
 };
 
+// A sweep of more runs is refused when its file is read, with the count: each run is a
+// result file and a row of index.csv, and every run is planned in memory before the first starts.
+inline constexpr double max_sweep_runs = 1e6;
+
 // Reads and validates a sweep file; every problem is collected and thrown at once as
 // InputError (`file:line:col: key: message`). Paths resolve against the file's directory.
 SweepSpec load_sweep(const std::string& path);

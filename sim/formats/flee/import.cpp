@@ -117,12 +117,13 @@ struct Importer {
         const auto t = read_table(p, d, true, s.input_files);
         if (!t) return;
         bool have_start = false, have_length = false, seen_start = false, seen_length = false;
+        int start_line = 0;
         for (const CsvRow& r : t->rows) {
             if (r.comment) continue;
             const std::string k = lower(cell(r, 0));
             if (k == "startdate") {
                 seen_start = true;
-                if (const auto v = detail::parse_flee_date(cell(r, 1))) s.start_date = *v, have_start = true;
+                if (const auto v = detail::parse_flee_date(cell(r, 1))) s.start_date = *v, have_start = true, start_line = r.line;
                 else d.add(t->file, r.line, 2, "StartDate", "got `" + cell(r, 1) + "`, expected a date YYYY-MM-DD");
             } else if (k == "length") {
                 seen_length = true;
@@ -135,6 +136,11 @@ struct Importer {
         const int end = t->rows.empty() ? 1 : t->rows.back().line + 1;
         if (!seen_start) d.add(t->file, end, 1, "StartDate", "missing row `StartDate,YYYY-MM-DD`");
         if (!seen_length) d.add(t->file, end, 1, "Length", "missing row `Length,<days>`");
+        if (have_start && have_length)
+            if (const std::string why = run_dates_problem(s.start_date, s.days); !why.empty()) {
+                d.add(t->file, start_line, 2, "StartDate", why);
+                have_start = false;
+            }
         if (!have_start || !have_length) s.days = 0;  // the other files are read, not the days
     }
 

@@ -36,6 +36,10 @@ public:
     void move(const DayState& s, AgentStore& agents, DayTally& tally) override;
     FullRule full_rule(const World& w, double people_per_agent) const override;
     std::size_t expected_agents() const override;
+    double agents_estimate() const override;
+    std::size_t extra_bytes_per_agent() const override {
+        return (f_.move.start_on_foot ? sizeof(std::uint8_t) : 0) + (f_.move.avoid_short_stints ? sizeof(float) : 0);
+    }
 
 private:
     friend class FleeWalkBatch;
@@ -65,6 +69,9 @@ private:
     void spawn_from_conflict(const DayState& s, DayTally& tally, std::vector<double>& residents);
     void spawn_from_flood(const DayState& s, DayTally& tally, std::vector<double>& residents);
     double checked_count(double x, Day day, std::size_t region) const;
+    // Agents of day 0 plus those the spawn rules are expected to create, with the
+    // spawned part capped at `cap` (the reservation caps it, the estimate does not).
+    double agents_expected(double cap) const;
 
     // hop_path.cpp: Flee's rules hop by hop.
     void move_hop_by_hop(std::size_t begin, std::size_t end, std::uint64_t first_gid, std::uint64_t key,

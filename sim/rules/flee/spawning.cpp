@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -61,9 +62,15 @@ void FleeRuleset::spawn(const DayState& s, AgentStore& agents, DayTally& tally, 
 }
 
 std::size_t FleeRuleset::expected_agents() const {
-    std::size_t n = 0;
+    return static_cast<std::size_t>(std::min(agents_expected(1e8), 1e18));
+}
+
+double FleeRuleset::agents_estimate() const { return agents_expected(std::numeric_limits<double>::infinity()); }
+
+double FleeRuleset::agents_expected(double cap) const {
+    double n = 0;
     for (std::size_t k = 0; k < s_.observed.count.size(); ++k)
-        if (!s_.observed.count[k].empty()) n += static_cast<std::size_t>(std::max(0.0, s_.observed.count[k][0]));
+        if (!s_.observed.count[k].empty()) n += std::floor(std::max(0.0, s_.observed.count[k][0]));
     if (f_.spawn.flood_driven) {
         // take_from_population bounds pop_ratio by the populations; counts by day.
         double most = 0.0;
@@ -72,11 +79,11 @@ std::size_t FleeRuleset::expected_agents() const {
         for (double p : pop_) bound += p;
         if (f_.spawn.flood_mode != FleeFloodSpawnMode::pop_ratio)
             bound = std::min(bound, most * static_cast<double>(s_.days) * static_cast<double>(pop_.size()));
-        return n + static_cast<std::size_t>(std::min(bound, 1e8));
+        return n + std::floor(std::min(bound, cap));
     }
     if (f_.spawn.mode == FleeSpawnMode::data_driven) {
         for (std::size_t t = 1; t < total_obs_.size(); ++t)
-            n += static_cast<std::size_t>(std::max(0.0, total_obs_[t] - total_obs_[t - 1]));
+            n += std::floor(std::max(0.0, total_obs_[t] - total_obs_[t - 1]));
         return n;
     }
     // Conflict-driven: the expected count from the conflict driver, day by day
@@ -95,7 +102,7 @@ std::size_t FleeRuleset::expected_agents() const {
                                                                   : rate * c;
         }
     }
-    return n + static_cast<std::size_t>(std::min(expected, 1e8));
+    return n + std::floor(std::min(expected, cap));
 }
 
 // n new agents in region r, created by create_agents() in the order of these calls;

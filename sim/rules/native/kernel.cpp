@@ -61,6 +61,7 @@ public:
     void prepare_day(const DayState& st) override;
     void move(const DayState& st, AgentStore& agents, DayTally& tally) override;
     std::size_t expected_agents() const override;
+    double agents_estimate() const override;
 
 private:
     void add_agents(AgentStore& agents, const std::vector<std::int64_t>& counts, Day day) const;
@@ -189,10 +190,14 @@ void NativeRuleset::spawn(const DayState& st, AgentStore& agents, DayTally& tall
 // needed. Reserving for every possible spawn could ask for far more memory than a run
 // with little displacement ever uses.
 std::size_t NativeRuleset::expected_agents() const {
+    return static_cast<std::size_t>(std::min(agents_estimate(), 1e18));
+}
+
+double NativeRuleset::agents_estimate() const {
     double total = 0.0;
     for (const auto& r : s_.regions) total += r.population;
     const double mobile = total * s_.agents.mobile_fraction / s_.agents.people_per_agent;
-    return static_cast<std::size_t>(mobile * 1.05) + s_.regions.size() + 16;
+    return std::floor(mobile * 1.05) + double(s_.regions.size()) + 16;
 }
 
 void NativeRuleset::depart(AgentStore& a, std::uint64_t id, RegionIndex i, std::int32_t link,
