@@ -48,7 +48,7 @@ inline std::string json_text(const std::string& s) {
 inline std::string json_number(double x) {
     if (!std::isfinite(x)) return "null";
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", x);
+    std::snprintf(buf, sizeof buf, "%.10g", x);
     return buf;
 }
 

@@ -270,7 +270,11 @@ int main(int argc, char** argv) {
 
         const double days = std::max(1, args.spec.days);
         const double n = double(std::max<std::int64_t>(1, args.spec.agents));
-        auto bytes_per_agent = [&](const Measured& m) { return double(m.peak_kb - m.rss_before_kb) * 1024.0 / n; };
+        // Against the RSS before the first repetition: the allocator keeps memory a run freed
+        // (glibc raises its mmap threshold after large frees), so a later repetition's own
+        // starting RSS already holds its predecessor's agents.
+        const long first_rss_kb = runs.front().rss_before_kb;
+        auto bytes_per_agent = [&](const Measured& m) { return double(m.peak_kb - first_rss_kb) * 1024.0 / n; };
         auto steps_per_s = [](const Measured& m) { return double(m.summary.agent_steps) / m.wall_s; };
         auto steps_per_cpu_s = [](const Measured& m) { return double(m.summary.agent_steps) / m.cpu_s; };
 
