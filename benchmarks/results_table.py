@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Print benchmarks/RESULTS.md's tables again from JSON benchmark records.
 
-usage: benchmarks/results_table.py RECORDS.jsonl... [--spread] [--mpi]
+usage: benchmarks/results_table.py RECORDS.jsonl... [--spread] [--mpi] [--csv]
 
 RECORDS are files of JSON lines written by `bench_run --json`, `bench_startup --json`
 or the run_*benchmarks.sh scripts' --json (the schema: benchmarks/README.md). Prints
@@ -10,8 +10,11 @@ CPUs allowed), then one Markdown row per record: its run of median wall time
 (start-up: the medians of load and set-up).
 --spread adds the number of runs and the wall time's min–max; --mpi prints bench_run
 records in the columns of RESULTS.md's "One run across MPI ranks" table instead.
+--csv prints one CSV row per record instead: every config field, the median, min and
+max of every summary figure, and the context (build items as build_<name>).
 """
 import argparse
+import csv
 import json
 import sys
 
@@ -104,15 +107,43 @@ def startup_row(r, spread):
     return row
 
 
+def flat_row(record):
+    row = {"benchmark": record["benchmark"], "repeats": record["repeats"]}
+    row.update({k: v for k, v in record["config"].items()})
+    for figure, spread in record["summary"].items():
+        row.update({f"{figure}_{k}": v for k, v in spread.items()})
+    context = record["context"]
+    for key in ("date", "host", "kernel", "cpu_model", "cores_online", "cpus_allowed", "cpus_allowed_count"):
+        row[key] = context[key]
+    row["load_before_1min"], row["load_after_1min"] = context["load_before"][0], context["load_after"][0]
+    row["binding_env"] = " ".join(f"{k}={v}" for k, v in context["binding_env"].items())
+    row.update({f"build_{k}": v for k, v in context["build"].items()})
+    return row
+
+
+def print_csv(records):
+    rows = [flat_row(r) for r in records]
+    columns = []
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("records", nargs="+", help="files of JSON lines")
     ap.add_argument("--spread", action="store_true", help="add the run count and min–max columns")
     ap.add_argument("--mpi", action="store_true", help="bench_run records in the MPI table's columns")
+    ap.add_argument("--csv", action="store_true", help="one flat CSV row per record instead of tables")
     args = ap.parse_args()
     records = read_records(args.records)
     if not records:
         sys.exit("results_table.py: no records in " + ", ".join(args.records))
+    if args.csv:
+        print_csv(records)
+        return
     extra = ["runs", "wall s min–max"] if args.spread else []
     out = context_lines(records)
     runs = [r for r in records if r["benchmark"] == "bench_run"]

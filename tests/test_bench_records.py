@@ -5,7 +5,9 @@ the consistency of its numbers (never their speed), and results_table.py reading
 Run by ctest (benchmarks/CMakeLists.txt) with BENCH_RUN and BENCH_STARTUP set to the
 built programs.
 """
+import csv
 import datetime
+import io
 import json
 import os
 import re
@@ -139,6 +141,15 @@ def test_bench_run_records_every_repetition_and_its_context(tmp_path):
     assert cells[-2] == "3"
     assert f"- host: {socket.gethostname()}" in table.stdout
     assert first["context"]["build"]["commit"][:12] in table.stdout
+
+    # --csv: one flat row per record, the spreads and the build record as columns.
+    flat = subprocess.run([sys.executable, RESULTS_TABLE, str(records), "--csv"], capture_output=True, text=True)
+    assert flat.returncode == 0, flat.stderr
+    rows = list(csv.DictReader(io.StringIO(flat.stdout)))
+    assert [int(r["agents"]) for r in rows] == [3000, 2000]
+    assert float(rows[1]["wall_s_max"]) == pytest.approx(second["summary"]["wall_s"]["max"])
+    assert rows[0]["build_commit"] == first["context"]["build"]["commit"]
+    assert rows[0]["binding_env"] == "OMP_PLACES=cores OMP_PROC_BIND=close"
 
 
 def test_bench_startup_records_its_repetitions(tmp_path):
