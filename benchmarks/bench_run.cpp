@@ -168,13 +168,18 @@ Args parse_args(int argc, char** argv) {
     return a;
 }
 
-// Per-rank seconds, gathered on every rank (a sum of one slot per rank), in µs.
-std::vector<double> per_rank(migflow::Team& team, double seconds) {
+// A count per rank, gathered on every rank (a sum of one slot per rank); per_rank: seconds,
+// summed in µs.
+std::vector<std::int64_t> per_rank_count(migflow::Team& team, std::int64_t count) {
     std::vector<std::int64_t> v(std::size_t(team.size()), 0);
-    v[std::size_t(team.rank())] = std::llround(seconds * 1e6);
+    v[std::size_t(team.rank())] = count;
     team.sum(v);
+    return v;
+}
+
+std::vector<double> per_rank(migflow::Team& team, double seconds) {
     std::vector<double> out;
-    for (auto x : v) out.push_back(double(x) * 1e-6);
+    for (auto x : per_rank_count(team, std::llround(seconds * 1e6))) out.push_back(double(x) * 1e-6);
     return out;
 }
 
@@ -265,7 +270,8 @@ int main(int argc, char** argv) {
         // The fastest of the 20: on a shared machine the others measure the neighbours.
         const auto pure_ms = per_rank(*team, *std::min_element(pure.begin(), pure.end()));
         // Which CPUs each rank may use: a binding that leaves a rank one core shows here.
-        const auto cpus_per_rank = per_rank(*team, 1e-6 * double(migflow::bench::allowed_cpus().size()));
+        const auto cpus_per_rank =
+            per_rank_count(*team, static_cast<std::int64_t>(migflow::bench::allowed_cpus().size()));
         if (!lead) return 0;
 
         const double days = std::max(1, args.spec.days);
@@ -353,7 +359,7 @@ int main(int argc, char** argv) {
                         .str());
             }
             std::vector<std::string> cpus;
-            for (double c : cpus_per_rank) cpus.push_back(std::to_string(std::llround(c * 1e6)));
+            for (const std::int64_t c : cpus_per_rank) cpus.push_back(std::to_string(c));
             const std::string record =
                 JsonObject()
                     .text("schema", "migflow-bench/1")
