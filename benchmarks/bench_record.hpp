@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -128,29 +127,25 @@ inline std::string cpu_model() {
     return "unknown";
 }
 
-// The CPUs this process may run on (sched_getaffinity), as a list like "0-3,8": what a
-// launcher's binding (mpirun --bind-to, srun --cpu-bind, taskset) left it.
-inline std::vector<int> allowed_cpus() {
-    std::vector<int> cpus;
+// How many CPUs this process may run on (sched_getaffinity): what a launcher's binding
+// (mpirun --bind-to, srun --cpu-bind, taskset) left it.
+inline int allowed_cpu_count() {
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
-    for (int c = 0; c < CPU_SETSIZE; ++c)
-        if (CPU_ISSET(c, &set)) cpus.push_back(c);
-    return cpus;
+    return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : -1;
 }
 
-inline std::string cpu_list(const std::vector<int>& cpus) {
-    std::string out;
-    for (std::size_t i = 0; i < cpus.size();) {
-        std::size_t j = i;
-        while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
-        if (!out.empty()) out += ',';
-        out += std::to_string(cpus[i]);
-        if (j > i) out += '-' + std::to_string(cpus[j]);
-        i = j + 1;
-    }
-    return out;
+// The same CPUs as the kernel lists them, e.g. "0-3,8" (/proc/self/status).
+inline std::string allowed_cpu_list() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    const std::string key = "Cpus_allowed_list:";
+    while (std::getline(in, line))
+        if (line.rfind(key, 0) == 0) {
+            const auto start = line.find_first_not_of(" \t", key.size());
+            return start == std::string::npos ? "unknown" : line.substr(start);
+        }
+    return "unknown";
 }
 
 // The environment variables that ask for a thread count or a binding (OpenMP, Open MPI,
@@ -200,7 +195,6 @@ inline std::string context_json(const std::array<double, 3>& load_before, int ar
     gethostname(host, sizeof host - 1);
     utsname u{};
     const std::string kernel = uname(&u) == 0 ? std::string(u.sysname) + " " + u.release : "unknown";
-    const auto cpus = allowed_cpus();
     std::vector<std::string> args;
     for (int i = 0; i < argc; ++i) args.push_back(json_text(argv[i]));
     return JsonObject()
@@ -209,8 +203,8 @@ inline std::string context_json(const std::array<double, 3>& load_before, int ar
         .text("kernel", kernel)
         .text("cpu_model", cpu_model())
         .integer("cores_online", sysconf(_SC_NPROCESSORS_ONLN))
-        .text("cpus_allowed", cpu_list(cpus))
-        .integer("cpus_allowed_count", static_cast<long long>(cpus.size()))
+        .text("cpus_allowed", allowed_cpu_list())
+        .integer("cpus_allowed_count", allowed_cpu_count())
         .raw("binding_env", binding_env_json())
         .raw("load_before", load_json(load_before))
         .raw("load_after", load_json(load_average()))

@@ -271,7 +271,7 @@ int main(int argc, char** argv) {
         const auto pure_ms = per_rank(*team, *std::min_element(pure.begin(), pure.end()));
         // Which CPUs each rank may use: a binding that leaves a rank one core shows here.
         const auto cpus_per_rank =
-            per_rank_count(*team, static_cast<std::int64_t>(migflow::bench::allowed_cpus().size()));
+            per_rank_count(*team, migflow::bench::allowed_cpu_count());
         if (!lead) return 0;
 
         const double days = std::max(1, args.spec.days);
