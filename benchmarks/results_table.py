@@ -159,6 +159,13 @@ def main():
         extra = ["runs", "total s min–max"] if args.spread else []
         out += ["", "start-up (load and set-up, medians of the repetitions)", ""]
         out += table(STARTUP_COLUMNS + extra, [startup_row(r, args.spread) for r in startups])
+    reads = [r for r in records if r["benchmark"] == "bench_random_reads"]
+    if reads:
+        columns = ["table bytes", "ns per read (median)", "min", "max", "runs", "load (1 min)"]
+        rows = [[str(r["config"]["table_bytes"])] +
+                [f'{r["summary"]["ns_per_read"][k]:.2f}' for k in ("median", "min", "max")] +
+                [str(r["repeats"]), f'{r["context"]["load_before"][0]:.2f}'] for r in reads]
+        out += ["", "random reads (one thread)", ""] + table(columns, rows)
     print("\n".join(out))
 
 
