@@ -3,7 +3,8 @@ bench_run and bench_startup on tiny configurations with --json, the record's fie
 the consistency of its numbers (never their speed), and results_table.py reading them.
 
 Run by ctest (benchmarks/CMakeLists.txt) with BENCH_RUN and BENCH_STARTUP set to the
-built programs.
+built programs; in a MIGFLOW_MPI build a second ctest entry runs the `mpirun` test with
+BENCH_MPIRUN, the launcher's command line.
 """
 import csv
 import datetime
@@ -150,6 +151,35 @@ def test_bench_run_records_every_repetition_and_its_context(tmp_path):
     assert float(rows[1]["wall_s_max"]) == pytest.approx(second["summary"]["wall_s"]["max"])
     assert rows[0]["build_commit"] == first["context"]["build"]["commit"]
     assert rows[0]["binding_env"] == "OMP_PLACES=cores OMP_PROC_BIND=close"
+
+
+def test_bench_run_under_mpirun_records_every_ranks_cpus(tmp_path):
+    # Open MPI binds each rank to one core by default (--bind-to core said aloud here):
+    # two threads asked, one used, one CPU per rank — the record must show all three.
+    launcher = os.environ.get("BENCH_MPIRUN")
+    if not launcher:
+        pytest.fail("BENCH_MPIRUN is not set: run through ctest in a MIGFLOW_MPI build")
+    records = tmp_path / "mpi.jsonl"
+    command = launcher.split() + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    done = subprocess.run(
+        command + ["--bind-to", "core", "-np", "2", program("BENCH_RUN"), "--agents", "4000",
+                            "--regions", "30", "--days", "3", "--threads", "2", "--no-output",
+                            "--repeat", "2", "--json", str(records)],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (record,) = records_of(records)  # rank 0 alone writes
+    assert record["config"]["ranks"] == record["mpi"]["ranks"] == 2
+    assert record["config"]["threads"] == 2
+    assert record["mpi"]["cpus_allowed_per_rank"] == [1, 1]
+    assert record["context"]["cpus_allowed_count"] == 1
+    assert record["context"]["build"]["mpi"] not in ("none", "unknown")
+    assert record["context"]["binding_env"].get("OMPI_COMM_WORLD_SIZE") == "2"
+    assert record["repeats"] == len(record["runs"]) == 2
+    for run in record["runs"]:
+        assert run["agent_steps"] == 4000 * 3  # over all ranks
+        assert run["threads_used"] == 1
+        assert run["comm_ms_per_day_max"] >= run["comm_ms_per_day_mean"] >= 0
+    check_spread(record["summary"]["wall_s"], [run["wall_s"] for run in record["runs"]])
 
 
 def test_bench_startup_records_its_repetitions(tmp_path):
