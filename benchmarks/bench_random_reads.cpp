@@ -2,7 +2,10 @@
 // "Deciding again from the walk tables"): independent random 32-byte reads from a
 // table of a given size, one thread.
 //
-//   bench_random_reads [--reads N] SIZE_BYTES...
+//   bench_random_reads [--reads N] [--repeat N] [--json FILE] SIZE_BYTES...
+//
+// Each size is measured --repeat times (default 3); the line shows the median, and
+// --json appends one JSON record per size (benchmarks/README.md).
 //
 // The read positions come from a counter hash, not from the previous read, so nothing
 // but the memory system limits how many are in flight: the best case for a kernel
@@ -14,6 +17,7 @@
 #include <cstring>
 #include <vector>
 
+#include "bench_record.hpp"
 #include "migflow/engine/rng.hpp"
 
 namespace {
@@ -40,9 +44,17 @@ double ns_per_read(std::size_t bytes, std::size_t reads) {
 int main(int argc, char** argv) {
     std::size_t reads = 100000000;
     std::vector<std::size_t> sizes;
+    int repeat = 3;
+    std::string json;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--reads") == 0 && i + 1 < argc) reads = std::strtoull(argv[++i], nullptr, 10);
+        else if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) repeat = std::atoi(argv[++i]);
+        else if (std::strcmp(argv[i], "--json") == 0 && i + 1 < argc) json = argv[++i];
         else sizes.push_back(std::strtoull(argv[i], nullptr, 10));
+    }
+    if (repeat < 1) {
+        std::fprintf(stderr, "bench_random_reads: --repeat must be at least 1\n");
+        return 2;
     }
     if (sizes.empty()) sizes = {32768, 1 << 20, 4 << 20, 8 << 20, 64 << 20};
     for (const std::size_t b : sizes) {
@@ -50,7 +62,36 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "bench_random_reads: size %zu is below 64 bytes\n", b);
             return 2;
         }
-        std::printf("table_bytes=%zu ns_per_read=%.2f\n", b, ns_per_read(b, reads));
+        const auto load_before = migflow::bench::load_average();
+        std::vector<double> ns;
+        std::vector<std::string> runs;
+        for (int r = 0; r < repeat; ++r) {
+            ns.push_back(ns_per_read(b, reads));
+            runs.push_back(migflow::bench::JsonObject().number("ns_per_read", ns.back()).str());
+        }
+        std::printf("table_bytes=%zu ns_per_read=%.2f repeats=%d\n", b, migflow::bench::spread_of(ns).median, repeat);
+        if (json.empty()) continue;
+        using migflow::bench::JsonObject;
+        try {
+            migflow::bench::append_json_line(
+                json, JsonObject()
+                          .text("schema", "migflow-bench/1")
+                          .text("benchmark", "bench_random_reads")
+                          .raw("config", JsonObject()
+                                             .integer("table_bytes", static_cast<long long>(b))
+                                             .integer("reads", static_cast<long long>(reads))
+                                             .integer("threads", 1)
+                                             .integer("ranks", 1)
+                                             .str())
+                          .integer("repeats", repeat)
+                          .raw("summary", JsonObject().raw("ns_per_read", migflow::bench::spread_json(ns)).str())
+                          .raw("runs", migflow::bench::json_array(runs))
+                          .raw("context", migflow::bench::context_json(load_before, argc, argv))
+                          .str());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "bench_random_reads: %s\n", e.what());
+            return 1;
+        }
     }
     return 0;
 }

@@ -9,7 +9,11 @@
 #
 # Options: --no-output (engine only, no HDF5), --regions R (default 1000),
 # --ruleset native|flee, --agents "N1 N2 ..." --days D (replace the configuration list),
-# --seed S, --no-build, --build-dir DIR (default $MIGFLOW_BENCH_BUILD or build-bench).
+# --seed S, --no-build, --build-dir DIR (default $MIGFLOW_BENCH_BUILD or build-bench),
+# --repeat N (runs per configuration, default 3: the row is the run of median wall time),
+# --json FILE (appends one JSON record per configuration: every run, median/min/max,
+# commit, compiler, host, CPU, binding; benchmarks/README.md; results_table.py prints
+# the table again from it).
 # Each run writes its HDF5 file to a temporary path, takes its size and removes it.
 set -euo pipefail
 
@@ -24,6 +28,8 @@ startup=0
 ruleset=native
 custom_agents=""
 custom_days=365
+repeat=3
+json_args=()
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -38,7 +44,9 @@ while [[ $# -gt 0 ]]; do
         --seed) seed="$2"; shift ;;
         --no-build) do_build=0 ;;
         --build-dir) build="$2"; shift ;;
-        -h|--help) sed -n "2,13p" "$0"; exit 0 ;;
+        --repeat) repeat="$2"; shift ;;
+        --json) json_args=(--json "$(realpath -m "$2")"); shift ;;
+        -h|--help) sed -n "2,18p" "$0"; exit 0 ;;
         *) echo "run_benchmarks.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -76,7 +84,7 @@ field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 # CPU s and steps per CPU-second stay meaningful when other work shares the machine;
 # wall s and agent-steps/s are the figures the targets are about.
-echo "ruleset: $ruleset"
+echo "ruleset: $ruleset; each row the run of median wall time of $repeat"
 printf '| agents | regions | days | threads | wall s | agent-steps/s | bytes/agent | peak RSS MB | HDF5 MB | CPU s | steps/CPU-s | load (1 min) |\n'
 printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 status=0
@@ -84,7 +92,8 @@ for c in "${configs[@]}"; do
     read -r agents days threads <<<"$c"
     load="$(cut -d' ' -f1 /proc/loadavg)"
     if ! out="$("$bench_run" --agents "$agents" --regions "$regions" --days "$days" \
-                 --threads "$threads" --seed "$seed" --ruleset "$ruleset" $output_flag)"; then
+                 --threads "$threads" --seed "$seed" --ruleset "$ruleset" $output_flag \
+                 --repeat "$repeat" "${json_args[@]}")"; then
         echo "| $agents | $regions | $days | $threads | FAILED | | | | | | | $load |"
         status=1
         continue
@@ -104,9 +113,9 @@ done
 if [[ $startup -eq 1 ]]; then
     load="$(cut -d' ' -f1 /proc/loadavg)"
     if [[ "$mode" == tiny ]]; then
-        out="$("$bench_startup" --regions 2000 --routes 10000 --days 30)"
+        out="$("$bench_startup" --regions 2000 --routes 10000 --days 30 --repeat "$repeat" "${json_args[@]}")"
     else
-        out="$("$bench_startup")"
+        out="$("$bench_startup" --repeat "$repeat" "${json_args[@]}")"
     fi
     echo
     echo "$out (load $load)"

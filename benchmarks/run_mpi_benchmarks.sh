@@ -5,10 +5,14 @@
 # run with the per-day compute and communication times (benchmarks/RESULTS.md).
 #
 #   benchmarks/run_mpi_benchmarks.sh [--build-dir DIR] [--days D] [--ranks "1 2 4"]
-#                                    [--agents N] [--no-build]
+#                                    [--agents N] [--no-build] [--repeat N] [--json FILE]
 #
 # Strong: N agents in total (default 10^7). Weak: N/4 agents per rank (so 4 ranks run N).
-# Each configuration runs once; the 1-minute load average is printed beside it.
+# Each configuration runs --repeat times (default 3) in one launch; a row is the run of
+# median wall time, with the 1-minute load average beside it. --json FILE appends one
+# JSON record per configuration (every run, median/min/max, commit, compiler, MPI
+# library, host, CPU, the CPUs each rank may use and the binding environment:
+# benchmarks/README.md).
 # Columns: compute = a rank's run time outside collectives and output, per day (the
 # slowest rank); comm = time inside collectives per day (waiting for slower ranks
 # included); exchange = the daily tally sum alone (waiting included); allreduce alone =
@@ -21,6 +25,8 @@ days=30
 ranks_list="1 2 4"
 agents=10000000
 do_build=1
+repeat=3
+json_args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --build-dir) build="$2"; shift ;;
@@ -28,6 +34,8 @@ while [[ $# -gt 0 ]]; do
         --ranks) ranks_list="$2"; shift ;;
         --agents) agents="$2"; shift ;;
         --no-build) do_build=0 ;;
+        --repeat) repeat="$2"; shift ;;
+        --json) json_args=(--json "$(realpath -m "$2")"); shift ;;
         *) echo "run_mpi_benchmarks.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -49,7 +57,7 @@ for regions in 1000 100000; do
             n=$agents
             [[ $scaling == weak ]] && n=$(( agents / 4 * p ))
             out=$(mpi_run "$p" "$build/benchmarks/bench_run" --agents "$n" --regions "$regions" \
-                  --days "$days" --threads 1 --no-output --seed 1)
+                  --days "$days" --threads 1 --no-output --seed 1 --repeat "$repeat" "${json_args[@]}")
             main=$(grep '^agents=' <<< "$out")
             mpi=$(grep '^ranks=' <<< "$out")
             over=no
