@@ -1,4 +1,4 @@
-// index.csv, shard indexes and sweep_settings.txt (sweep_files.hpp).
+// index.csv, shard indexes and sweep_settings.txt (index_files.hpp).
 #include "migflow/sweep/index_files.hpp"
 
 #include <H5Cpp.h>
