@@ -23,8 +23,9 @@ const std::vector<RulesetEntry>& rulesets() {
 }
 
 double driver_max(const std::string& ruleset, DriverKind k) {
-    const RulesetEntry* r = k == DriverKind::economy ? nullptr : find_ruleset(ruleset);
-    if (!r) return k == DriverKind::economy ? infinity : 1.0;  // a ruleset not known yet: the loader says so
+    if (k == DriverKind::economy) return infinity;
+    const RulesetEntry* r = find_ruleset(ruleset);
+    if (!r) return 1.0;  // a ruleset not known yet: the loader says so
     return k == DriverKind::conflict ? r->conflict_max : r->climate_max;
 }
 

@@ -97,11 +97,4 @@ ResultCheck check_result_file(const std::string& path) {
     return {Status::sealed, {}};
 }
 
-void require_usable_result(const std::string& path) {
-    const ResultCheck c = check_result_file(path);
-    if (c.status == ResultCheck::Status::foreign)
-        throw std::runtime_error(path + ": cannot read as a migflow result: " + c.message);
-    if (!c.usable()) throw std::runtime_error(path + ": damaged result file: " + c.message);
-}
-
 }  // namespace migflow

@@ -162,9 +162,11 @@ IndexStatuses read_index_statuses(const std::string& path) {
     if (t.rows.empty()) return out;
     const auto& head = t.rows[0].cells;
     const auto status_col = std::find(head.begin(), head.end(), "status") - head.begin();
+    const auto file_col = static_cast<std::size_t>(std::find(head.begin(), head.end(), "file") - head.begin());
     out.with_ard = std::find(head.begin(), head.end(), "ard_rescaled") != head.end();
     for (std::size_t i = 1; i < t.rows.size(); ++i) {
         const auto& cells = t.rows[i].cells;
+        if (file_col < cells.size()) out.files.insert(cells[file_col]);
         if (static_cast<std::size_t>(status_col) >= cells.size()) continue;
         try {
             out.status[std::stoi(cells[0])] = cells[static_cast<std::size_t>(status_col)];

@@ -13,10 +13,6 @@
 
 namespace migflow {
 
-namespace detail {
-SweepOutcome sweep_across_ranks(const std::string& file, const SweepOptions& o, Team& team);
-}
-
 using namespace detail;
 
 std::string shard_text(const SweepShard& s) { return std::to_string(s.index) + "/" + std::to_string(s.count); }

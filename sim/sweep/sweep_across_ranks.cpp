@@ -14,8 +14,6 @@
 
 namespace migflow::detail {
 
-void print_sweep_plan(const SweepSpec& spec, const std::vector<SweepEntry>& runs, const std::optional<SweepShard>& shard);
-
 namespace {
 
 // A worker: ask, run, report, until told there is no more.

@@ -3,12 +3,10 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
 
-#include "migflow/core/csv.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/output/recorder.hpp"
 #include "migflow/scenario/source.hpp"
@@ -57,17 +55,7 @@ std::set<std::string> files_indexed_in(const std::string& dir) {
     std::set<std::string> listed;
     std::vector<std::string> indexes = {dir + "/index.csv"};
     for (const SweepShard& s : shard_indexes_in(dir)) indexes.push_back(dir + "/" + shard_index_name(s));
-    for (const std::string& index : indexes) {
-        if (!fs::is_regular_file(index)) continue;
-        const CsvTable t = read_csv(index);
-        if (t.rows.empty()) continue;
-        const auto& head = t.rows.front().cells;
-        const auto col = std::find(head.begin(), head.end(), "file");
-        if (col == head.end()) continue;
-        const auto k = static_cast<std::size_t>(col - head.begin());
-        for (std::size_t i = 1; i < t.rows.size(); ++i)
-            if (k < t.rows[i].cells.size()) listed.insert(t.rows[i].cells[k]);
-    }
+    for (const std::string& index : indexes) listed.merge(read_index_statuses(index).files);
     return listed;
 }
 

@@ -42,4 +42,10 @@ RunResult run_sweep_entry(const SweepSpec& spec, const SweepEntry& run, const Sw
 // Complete files of the same seed that --resume keeps: their records into `results`.
 int keep_complete_runs(const std::vector<SweepEntry>& mine, std::vector<RunResult>& results);
 
+// --dry-run's listing of the plan (run_sweep.cpp).
+void print_sweep_plan(const SweepSpec& spec, const std::vector<SweepEntry>& runs, const std::optional<SweepShard>& shard);
+
+// The sweep as one MPI job: rank 0 deals the runs (sweep_across_ranks.cpp).
+SweepOutcome sweep_across_ranks(const std::string& file, const SweepOptions& o, Team& team);
+
 }  // namespace migflow::detail

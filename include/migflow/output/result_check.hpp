@@ -23,8 +23,7 @@ struct ResultCheck {
 // Reads the whole file once (CRC-32 at a few GB/s).
 ResultCheck check_result_file(const std::string& path);
 
-// For readers about to hand the file to HDF5: throws std::runtime_error
-// "PATH: damaged result file: why" unless the file is usable.
-void require_usable_result(const std::string& path);
+// Readers open result files through ResultFile (sim/output/result_file.hpp), which
+// checks this first.
 
 }  // namespace migflow

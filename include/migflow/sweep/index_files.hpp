@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ void check_same_plan(const std::string& path, const SweepSpec& spec, const std::
 // Status per run index as the index at `path` records it, and whether it has ARD columns.
 struct IndexStatuses {
     std::map<int, std::string> status;
+    std::set<std::string> files;  // its `file` column: the run files it lists
     bool with_ard = false;
 };
 IndexStatuses read_index_statuses(const std::string& path);
