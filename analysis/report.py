@@ -16,6 +16,7 @@ migflow result, or a baseline with other regions or days.
 """
 import argparse
 import base64
+import contextlib
 import datetime as dt
 import html
 import os
@@ -301,7 +302,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="Write a self-contained HTML report of a migflow result file.")
     ap.add_argument("result", help="result file (.h5): a run, an ensemble or a comparison")
     ap.add_argument("--baseline", help="result file to compare against (same regions and days)")
-    ap.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    ap.add_argument("-o", "--output", required=True, help="the HTML file to write; - writes it to standard output")
     ap.add_argument("--prog", default="report.py", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     try:
@@ -316,12 +317,49 @@ def main(argv=None):
     except mfresult.ResultError as e:
         print(f"{args.prog}: {e}", file=sys.stderr)
         return 1
+    except (OSError, ValueError, KeyError, IndexError, TypeError, MemoryError, OverflowError) as e:
+        # A file that passed the seal and shape checks yet holds what no migflow version
+        # writes (hand-edited with h5py, say): one line, never a traceback.
+        print(f"{args.prog}: cannot make a report of {args.result}: it holds data no migflow result has "
+              f"({type(e).__name__}: {cut(str(e))})", file=sys.stderr)
+        return 1
+    return write_page(page, args)
+
+
+def cut(text, limit=160):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def write_all(fd, page):
+    """os.write until every byte is out: a short write (a file-size limit, a full disk)
+    must fail the report, and Python's buffered writer returns it as a success."""
+    data = memoryview(page.encode("utf-8"))
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def write_page(page, args):
+    # `-o -`: `migflow report` hands over its claimed `.partial` as standard output and
+    # publishes it itself (docs/RELIABILITY.md "One way out").
+    if args.output == "-":
+        try:
+            sys.stdout.flush()
+            write_all(sys.stdout.fileno(), page)
+        except OSError as e:
+            print(f"{args.prog}: cannot write the report: {e.strerror}", file=sys.stderr)
+            return 1
+        return 0
     tmp = args.output + ".partial"
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(page)
+        with open(tmp, "xb") as f:
+            write_all(f.fileno(), page)
+            os.fsync(f.fileno())
         os.replace(tmp, args.output)
     except OSError as e:
+        if not isinstance(e, FileExistsError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         print(f"{args.prog}: cannot write {args.output}: {e.strerror}", file=sys.stderr)
         return 1
     print(args.output)

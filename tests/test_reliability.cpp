@@ -255,7 +255,7 @@ TEST_CASE("report checks the seal and never writes over a result it reads", "[re
     const std::string before = slurp(good);
     std::string err;
     CHECK(run_migflow("report " + shell_quote(good) + " -o " + shell_quote(good), &err) == 1);
-    CHECK_THAT(err, Contains("is " + good + ", a result file the report reads"));
+    CHECK_THAT(err, Contains("the output file " + good + " is an input the report reads"));
     CHECK(slurp(good) == before);
     CHECK(run_migflow("report " + shell_quote(good) + " --baseline " + shell_quote(good) + " -o " +
                           shell_quote((dir.path / "r.html.partial").string()), &err) == 1);
@@ -267,6 +267,47 @@ TEST_CASE("report checks the seal and never writes over a result it reads", "[re
     CHECK(run_migflow("report " + shell_quote(bad) + " -o " + shell_quote((dir.path / "bad.html").string()), &err) == 1);
     CHECK_THAT(err, Contains(bad + ": damaged result file"));
     CHECK(!fs::exists(dir.path / "bad.html"));
+}
+
+TEST_CASE("report writes its page through the one way out: no link followed and nothing left on failure",
+          "[reliability][output]") {
+    TempDir dir("rel_report_out");
+    const std::string good = (dir.path / "good.h5").string();
+    REQUIRE(run_migflow("run " + shell_quote(test::scenarios_dir + "/tiny.yaml") + " --quiet -o " + shell_quote(good)) == 0);
+    std::string err;
+    // A link planted at the page's .partial is never written through.
+    const std::string victim = dir.write("victim.txt", "precious");
+    const fs::path page = dir.path / "r.html";
+    fs::create_symlink(victim, dir.path / "r.html.partial");
+    CHECK(run_migflow("report " + shell_quote(good) + " -o " + shell_quote(page.string()), &err) == 1);
+    CHECK_THAT(err, Contains("r.html.partial: it is a symbolic link"));
+    CHECK(slurp(victim) == "precious");
+    CHECK(!fs::exists(page));
+    fs::remove(dir.path / "r.html.partial");
+    // A write that fails half-way (a file-size limit, as a full disk would) leaves nothing.
+    CHECK(run_migflow("report " + shell_quote(good) + " -o " + shell_quote(page.string()), &err,
+                      "trap '' XFSZ; ulimit -f 8; ") == 1);
+    CHECK_THAT(err, Contains("cannot write the report"));
+    CHECK(!fs::exists(page));
+    CHECK(!fs::exists(dir.path / "r.html.partial"));
+    // And a whole page is published under its name, with nothing beside it.
+    CHECK(run_migflow("report " + shell_quote(good) + " -o " + shell_quote(page.string()), &err) == 0);
+    CHECK_THAT(slurp(page), Contains("</html>"));
+    CHECK(!fs::exists(dir.path / "r.html.partial"));
+}
+
+TEST_CASE("a result file that crashes the HDF5 library is reported as damaged with exit 1", "[reliability][result]") {
+    const std::string file = std::string(MIGFLOW_TEST_DATA) + "/resealed_heap_damage.h5";
+    TempDir dir("rel_heap");
+    std::string err;
+    for (const std::string& cmd : {"info " + shell_quote(file),
+                                   "report " + shell_quote(file) + " -o " + shell_quote((dir.path / "r.html").string())}) {
+        INFO(cmd);
+        CHECK(run_migflow(cmd, &err) == 1);
+        CHECK_THAT(err, Contains(file + ": damaged result file"));
+    }
+    CHECK(!fs::exists(dir.path / "r.html"));
+    CHECK(!fs::exists(dir.path / "r.html.partial"));
 }
 
 TEST_CASE("run refuses a --set-file, any file of a Flee case or a .partial name as its output", "[reliability][output]") {
@@ -288,17 +329,24 @@ TEST_CASE("run refuses a --set-file, any file of a Flee case or a .partial name 
     CHECK(!fs::exists(dir.path / "x.h5.partial"));
 }
 
-TEST_CASE("a --set-file is read like a scenario: a FIFO does not block and a device is bounded", "[reliability][input]") {
+TEST_CASE("a --set-file is read like a scenario: a FIFO or a device is refused before it is opened", "[reliability][input]") {
     TempDir dir("rel_set_file");
     const std::string tiny = copy_tiny(dir.path), fifo = (dir.path / "fifo").string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     std::string err;
-    // `timeout` ends a blocked run with 124: the run must end by itself, with an error.
+    // `timeout` ends a blocked run with 124: the run must end by itself, with an error,
+    // even with a writer holding the FIFO open and writing nothing.
+    const std::string writer = "(sleep 20 3<> " + shell_quote(fifo) + " > /dev/null 2>&1 &) ; ";
     CHECK(run_migflow("run " + shell_quote(tiny) + " --set-file " + shell_quote(fifo) + " --quiet -o " +
-                          shell_quote((dir.path / "a.h5").string()), &err, "timeout 20 ") == 1);
+                          shell_quote((dir.path / "a.h5").string()), &err, writer + "timeout 20 ") == 1);
+    CHECK_THAT(err, Contains(fifo + ": cannot read file: it is a FIFO (named pipe); migflow reads inputs only from regular files"));
     CHECK(run_migflow("run " + shell_quote(tiny) + " --set-file /dev/zero --quiet -o " +
                           shell_quote((dir.path / "b.h5").string()), &err, "timeout 60 ") == 1);
-    CHECK_THAT(err, Contains("/dev/zero"));
+    CHECK_THAT(err, Contains("/dev/zero: cannot read file: it is a character device"));
+    CHECK(run_migflow("run " + shell_quote(tiny) + " --set-file " + shell_quote(dir.path.string()) + " --quiet -o " +
+                          shell_quote((dir.path / "c.h5").string()), &err) == 1);
+    CHECK_THAT(err, Contains("it is a directory"));
+    for (const char* out : {"a.h5", "b.h5", "c.h5"}) CHECK(!fs::exists(dir.path / out));
 }
 
 TEST_CASE("huge numbers in a Flee case are refused or mean what they say, never overflow",
@@ -416,23 +464,34 @@ TEST_CASE("damaged result files are reported, never crash or hang a reader", "[r
 TEST_CASE("inputs that never end, repeated keys and rows are bounded", "[reliability][input]") {
     TempDir dir("rel_bounds");
     const std::string yaml = copy_tiny(dir.path);
-    // A driver CSV naming /dev/zero: read up to the limit, then refused.
+    // A driver CSV naming /dev/zero: refused before it is opened.
     REQUIRE(replace_in_file(yaml, "file: tiny_climate.csv", "file: /dev/zero"));
     std::string err;
-    CHECK(run_migflow("check " + shell_quote(yaml), &err, "MIGFLOW_MAX_SPECIAL_INPUT_BYTES=1000000 timeout 20 ") == 1);
+    CHECK(run_migflow("check " + shell_quote(yaml), &err, "timeout 20 ") == 1);
     CHECK_THAT(err, Contains("cannot read CSV file `/dev/zero`"));
-    // A FIFO nobody writes to: no wait.
+    // A FIFO: no wait, even with a writer that never writes.
     const std::string fifo = (dir.path / "fifo.csv").string();
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     REQUIRE(replace_in_file(yaml, "file: /dev/zero", "file: fifo.csv"));
-    CHECK(run_migflow("check " + shell_quote(yaml), &err, "timeout 20 ") == 1);
+    CHECK(run_migflow("check " + shell_quote(yaml), &err, "(sleep 20 3<> " + shell_quote(fifo) + " > /dev/null 2>&1 &) ; timeout 20 ") == 1);
     CHECK_THAT(err, Contains("fifo.csv"));
     try {
         read_text_file("/dev/zero");
-        FAIL("read /dev/zero whole");
+        FAIL("read /dev/zero");
     } catch (const InputError& e) {
-        CHECK_THAT(e.what(), Contains("/dev/zero: not a regular file and longer than 67108864 bytes"));
+        CHECK_THAT(e.what(), Contains("/dev/zero: cannot read file: it is a character device"));
     }
+    // A regular file past the input limit: refused by its size, before a byte is read.
+    const std::string big_csv = (dir.path / "big.csv").string();
+    { std::ofstream(big_csv) << std::string(5000, 'x'); }
+    ::setenv("MIGFLOW_MAX_INPUT_BYTES", "4096", 1);
+    try {
+        read_text_file(big_csv);
+        FAIL("read a file past the limit");
+    } catch (const InputError& e) {
+        CHECK_THAT(e.what(), Contains("it is 5000 bytes, more than the 4096 an input file may have"));
+    }
+    ::unsetenv("MIGFLOW_MAX_INPUT_BYTES");
 
     // A Flee settings key repeated 20,000 times: one pass, at most 50 messages + a count.
     const fs::path c = copy_case("burundi", dir.path);

@@ -1,7 +1,9 @@
 // The calibration loop: NLopt over the coefficients scaled to [0, 1] (log-scaled where
 // asked), each point one evaluation; history.csv replayed on --resume so that the
 // optimiser walks the same path without running the cached points again.
+#include "migflow/core/csv.hpp"
 #include "migflow/calibrate/calibrate.hpp"
+#include "migflow/core/files.hpp"
 
 #include <nlopt.hpp>
 
@@ -54,14 +56,10 @@ std::string stop_reason(nlopt::result r) {
     }
 }
 
+// Every file calibration writes is replaced whole (the core writer: never through a link,
+// fsynced, renamed): a killed calibration leaves the previous history, never half of one.
 void write_file_atomically(const fs::path& path, const std::string& text) {
-    const fs::path tmp = path.string() + ".partial";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush()) throw std::runtime_error(tmp.string() + ": cannot write");
-    }
-    fs::rename(tmp, path);
+    migflow::write_file_atomically(path.string(), text);
 }
 
 std::string row_text(const CalibrationRow& r) {
@@ -74,10 +72,7 @@ std::string row_text(const CalibrationRow& r) {
 }
 
 std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream b;
-    b << in.rdbuf();
-    return b.str();
+    return read_text_file(p.string());
 }
 
 // Prepares output_dir and returns the rows to replay (resume) or none.

@@ -12,6 +12,7 @@
 #include <numeric>
 
 #include "migflow/calibrate/objective.hpp"
+#include "migflow/engine/resource_estimate.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/formats/flee/import.hpp"
 #include "migflow/scenario/overrides.hpp"
@@ -118,6 +119,18 @@ CalibrationEvaluator::CalibrationEvaluator(const CalibrationSpec& spec, std::vec
 }
 
 CalibrationEvaluator::~CalibrationEvaluator() = default;
+
+void check_calibration_memory(const CalibrationSpec& spec, int threads) {
+    const int cores = tbb::info::default_concurrency();
+    const std::size_t at_once = std::min<std::size_t>(spec.cases.size() * spec.seeds.size(),
+                                                      static_cast<std::size_t>(threads > 0 ? std::min(threads, cores) : cores));
+    double largest = 0;
+    for (const CalibrationCase& c : spec.cases)
+        largest = std::max(largest, estimate_run(load_calibration_case(c), 1, 1).memory_bytes);
+    check_memory_fits(static_cast<double>(at_once) * largest,
+                      "this calibration (" + std::to_string(at_once) + " runs at once, each up to " + memory_text(largest) + ")",
+                      machine_memory());
+}
 
 std::vector<double> CalibrationEvaluator::loaded_values() const {
     std::vector<double> v;

@@ -21,11 +21,12 @@ std::string history_header(const CalibrationSpec& spec, const std::vector<std::s
 
 std::vector<CalibrationRow> read_history(const std::string& path, const CalibrationSpec& spec,
                                          const std::vector<std::string>& case_names) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot read the calibration history");
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    std::string text = buf.str();
+    std::string text;
+    try {
+        text = read_text_file(path);
+    } catch (const InputError& e) {
+        throw std::runtime_error(path + ": cannot read the calibration history (" + e.problems().front().message + ")");
+    }
     // A process killed while writing leaves a last line without its newline: not a row.
     text.erase(text.find_last_of('\n') == std::string::npos ? 0 : text.find_last_of('\n') + 1);
     std::istringstream lines(text);

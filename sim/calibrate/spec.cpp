@@ -1,5 +1,6 @@
 // Calibration files -> CalibrationSpec (docs/CALIBRATION.md). Problems are reported as the
 // scenario loader reports them (it lends its LoadContext): `file:line:col: key: message`.
+#include "migflow/core/csv.hpp"
 #include "migflow/calibrate/spec.hpp"
 
 #include <cstdio>
@@ -217,13 +218,10 @@ CalibrationSpec load_calibration_text(const std::string& text, const std::string
 }
 
 CalibrationSpec load_calibration(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) throw InputError({Problem{path, 0, 0, "", "cannot read the calibration file"}});
+    const std::string text = read_yaml_file(path, "calibration file");
     const auto slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash);
-    return load_calibration_text(text.str(), path, dir);
+    return load_calibration_text(text, path, dir);
 }
 
 std::string calibration_fingerprint(const CalibrationSpec& spec) {

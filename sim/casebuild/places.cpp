@@ -5,7 +5,9 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
+#include "migflow/core/csv.hpp"
 #include "casebuild/table.hpp"
 #include "migflow/casebuild/inputs.hpp"
 #include "migflow/core/errors.hpp"
@@ -69,8 +71,7 @@ std::vector<std::string> split_tabs(const std::string& line) {
 std::map<std::string, std::string> read_admin1_names(const std::string& file) {
     std::map<std::string, std::string> names;
     if (file.empty()) return names;
-    std::ifstream in(file);
-    if (!in) throw InputError({Problem{file, 0, 0, "", "cannot read this file"}});
+    std::istringstream in(read_text_file(file));
     std::string line;
     while (std::getline(in, line)) {
         const auto c = split_tabs(line);
@@ -83,8 +84,7 @@ std::map<std::string, std::string> read_admin1_names(const std::string& file) {
 // columns, no header; 1 name, 4 latitude, 5 longitude, 8 country code, 10/11 admin-1/2
 // codes, 14 population.
 std::vector<PlaceRow> read_geonames(const PlacesSpec& spec, Ledger& ledger) {
-    std::ifstream in(spec.file);
-    if (!in) throw InputError({Problem{spec.file, 0, 0, "", "cannot read this file"}});
+    std::istringstream in(read_text_file(spec.file));
     const auto admin1 = read_admin1_names(spec.admin1_names);
     std::vector<PlaceRow> out;
     std::string line;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "migflow/core/output_claim.hpp"
 #include "migflow/casebuild/build_case.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/core/text.hpp"
@@ -31,22 +32,24 @@ std::string case_csv_cell(const std::string& s) {
     return out + "\"";
 }
 
+// Every file of the case is claimed, written whole, then published with the others.
 class Writer {
 public:
-    explicit Writer(fs::path dir) : dir_(std::move(dir)) {}
-    std::ofstream open(const std::string& name) {
+    Writer(fs::path dir, std::vector<std::string> inputs) : dir_(std::move(dir)), files_(std::move(inputs), "of this case build") {}
+    std::ostream& open(const std::string& name) {
         const fs::path p = dir_ / name;
         std::error_code ec;
         fs::create_directories(p.parent_path(), ec);
-        std::ofstream out(p, std::ios::trunc);
-        if (!out) throw InputError({Problem{p.string(), 0, 0, "", "cannot write this file"}});
-        written_.push_back(p.string());
-        return out;
+        return files_.open(p.string());
     }
-    std::vector<std::string> written_;
+    std::vector<std::string> publish() {
+        files_.publish();
+        return files_.paths();
+    }
 
 private:
     fs::path dir_;
+    ClaimedFiles files_;
 };
 
 // The conflict value of node i on day t in the chosen form.
@@ -65,7 +68,7 @@ double day0_count(const BuiltCase& c, const std::string& name) {
 void write_native(const BuiltCase& c, Writer& w) {
     const CaseSpec& s = c.spec;
     {
-        auto out = w.open("regions.csv");
+        auto& out = w.open("regions.csv");
         out << "name,type,lat,lon,population,capacity,country\n";
         for (const Node& n : c.nodes)
             out << case_csv_cell(n.name) << ',' << (n.camp ? "camp" : "settlement") << ',' << exact_number(n.lat) << ',' << exact_number(n.lon)
@@ -73,13 +76,13 @@ void write_native(const BuiltCase& c, Writer& w) {
                 << case_csv_cell(n.country) << '\n';
     }
     {
-        auto out = w.open("routes.csv");
+        auto& out = w.open("routes.csv");
         out << "from,to,km\n";
         for (const CaseRoute& r : c.routes) out << case_csv_cell(c.nodes[r.a].name) << ',' << case_csv_cell(c.nodes[r.b].name) << ',' << exact_number(r.km) << '\n';
     }
     {
         // Step series: a point on day 0 and on every day the value changes.
-        auto out = w.open("conflict.csv");
+        auto& out = w.open("conflict.csv");
         out << "date,region,value\n";
         for (std::size_t i = 0; i < c.nodes.size(); ++i) {
             if (c.intensity.empty() || c.intensity[i].empty()) continue;
@@ -92,13 +95,13 @@ void write_native(const BuiltCase& c, Writer& w) {
         }
     }
     if (!c.observed.empty()) {
-        auto out = w.open("observed.csv");
+        auto& out = w.open("observed.csv");
         out << "date,region,count\n";
         for (const ObservedSeries& o : c.observed)
             for (std::size_t k = 0; k < o.date.size(); ++k)
                 out << format_date(o.date[k]) << ',' << case_csv_cell(o.place) << ',' << exact_number(o.count[k]) << '\n';
     }
-    auto out = w.open("scenario.yaml");
+    auto& out = w.open("scenario.yaml");
     out << "# Written by `migflow build-case " << fs::path(s.file).filename().string() << "`; ASSUMPTIONS.md lists every choice\n"
         << "# and every input row left out. The same case in Flee's format is in flee/.\n"
         << "name: " << double_quoted(s.name) << "\n"
@@ -126,7 +129,7 @@ void write_native(const BuiltCase& c, Writer& w) {
 void write_flee(const BuiltCase& c, Writer& w) {
     const CaseSpec& s = c.spec;
     {
-        auto out = w.open("flee/input_csv/locations.csv");
+        auto& out = w.open("flee/input_csv/locations.csv");
         out << "#name,region,country,latitude,longitude,location_type,conflict_date,population\n";
         for (std::size_t i = 0; i < c.nodes.size(); ++i) {
             const Node& n = c.nodes[i];
@@ -138,26 +141,26 @@ void write_flee(const BuiltCase& c, Writer& w) {
         }
     }
     {
-        auto out = w.open("flee/input_csv/routes.csv");
+        auto& out = w.open("flee/input_csv/routes.csv");
         out << "#name1,name2,distance_km\n";
         for (const CaseRoute& r : c.routes) out << case_csv_cell(c.nodes[r.a].name) << ',' << case_csv_cell(c.nodes[r.b].name) << ',' << exact_number(r.km) << '\n';
     }
     {
-        auto out = w.open("flee/input_csv/closures.csv");
+        auto& out = w.open("flee/input_csv/closures.csv");
         out << "#closure_type,name1,name2,closure_start,closure_end\n";
         for (const Node& n : c.nodes)
             if (n.opening_day && *n.opening_day < s.days)
                 out << "location," << case_csv_cell(n.name) << ',' << case_csv_cell(n.name) << ",0," << *n.opening_day << '\n';
     }
     {
-        auto out = w.open("flee/input_csv/sim_period.csv");
+        auto& out = w.open("flee/input_csv/sim_period.csv");
         out << "StartDate," << format_date(s.start) << "\nLength," << s.days << '\n';
     }
     std::vector<std::size_t> zones;
     for (std::size_t i = 0; i < c.nodes.size(); ++i)
         if (!c.nodes[i].camp && i < c.onset.size() && c.onset[i]) zones.push_back(i);
     if (!zones.empty()) {
-        auto out = w.open("flee/input_csv/conflicts.csv");
+        auto& out = w.open("flee/input_csv/conflicts.csv");
         out << "#Day";
         for (std::size_t i : zones) out << ',' << case_csv_cell(c.nodes[i].name);
         out << '\n';
@@ -172,7 +175,7 @@ void write_flee(const BuiltCase& c, Writer& w) {
         for (const Node& n : c.nodes)
             if (n.camp && n.name == o.place) camps.push_back(&o);
     {
-        auto layout = w.open("flee/source_data/data_layout.csv");
+        auto& layout = w.open("flee/source_data/data_layout.csv");
         layout << "total,total.csv\n";
         // The total is never read by Flee (it sums the camps); written for readers.
         std::vector<DayNumber> dates;
@@ -182,12 +185,12 @@ void write_flee(const BuiltCase& c, Writer& w) {
         for (std::size_t k = 0; k < camps.size(); ++k) {
             const std::string file = "camp" + std::to_string(k + 1) + ".csv";
             layout << case_csv_cell(camps[k]->place) << ',' << file << '\n';
-            auto out = w.open("flee/source_data/" + file);
+            auto& out = w.open("flee/source_data/" + file);
             out << "Date,count\n";
             for (std::size_t j = 0; j < camps[k]->date.size(); ++j)
                 out << format_date(camps[k]->date[j]) << ',' << exact_number(std::round(camps[k]->count[j])) << '\n';
         }
-        auto total = w.open("flee/source_data/total.csv");
+        auto& total = w.open("flee/source_data/total.csv");
         total << "Date,count\n";
         for (DayNumber d : dates) {
             double sum = 0.0;
@@ -195,7 +198,7 @@ void write_flee(const BuiltCase& c, Writer& w) {
             total << format_date(d) << ',' << exact_number(std::round(sum)) << '\n';
         }
     }
-    auto out = w.open("flee/simsetting.yml");
+    auto& out = w.open("flee/simsetting.yml");
     out << "# Flee 3 settings as in Flee's own cases (docs/FLEE.md); written by migflow build-case.\n"
            "log_levels:\n  agent: 0\n  link: 0\n  camp: 0\n  conflict: 0\n  init: 0\n  granularity: location\n"
            "spawn_rules:\n  take_from_population: False\n  insert_day0: True\n"
@@ -209,13 +212,18 @@ void write_flee(const BuiltCase& c, Writer& w) {
 }  // namespace
 
 std::vector<std::string> write_case(const BuiltCase& c, const std::string& dir) {
-    Writer w{fs::path(dir)};
+    // The case file and every data file it names are inputs: never written over.
+    std::vector<std::string> inputs = {c.spec.file, c.spec.places.file, c.spec.places.admin1_names, c.spec.camps,
+                                       c.spec.events.file, c.spec.osm};
+    for (const ObservedSpec& o : c.spec.observed) inputs.push_back(o.file);
+    std::erase(inputs, std::string());
+    Writer w(fs::path(dir), inputs);
     write_native(c, w);
     write_flee(c, w);
-    auto out = w.open("ASSUMPTIONS.md");
+    auto& out = w.open("ASSUMPTIONS.md");
     out << assumptions_markdown(c);
     if (!out) throw InputError({Problem{(fs::path(dir) / "ASSUMPTIONS.md").string(), 0, 0, "", "cannot write this file"}});
-    return w.written_;
+    return w.publish();
 }
 
 }  // namespace migflow::casebuild

@@ -14,6 +14,7 @@ namespace {
 struct CalibrateArgs {
     std::string file, output_dir;
     int threads = 0;
+    bool ignore_memory = false;
     int budget = 0;  // 0: the file's
     bool resume = false, overwrite = false, quiet = false;
 };
@@ -44,6 +45,7 @@ int calibrate(const CalibrateArgs& a, Team& team) {
     CalibrationSpec spec = load_calibration(a.file);
     if (!a.output_dir.empty()) spec.output_dir = a.output_dir;
     if (a.budget > 0) spec.budget = a.budget;
+    if (!a.ignore_memory) check_calibration_memory(spec, a.threads);
     CalibrationEvaluator ev(spec, {}, a.threads, &team);
     CalibrationOptions o;
     o.output_dir = spec.output_dir;
@@ -78,6 +80,7 @@ Command add_calibrate_command(CLI::App& app, Team& team) {
                                                       "(default: the file's output_dir)")->type_name("DIR");
     add_budget_option(*sub, a->budget);
     add_threads_option(*sub, a->threads);
+    add_ignore_memory_option(*sub, a->ignore_memory);
     sub->add_flag("--resume", a->resume, "continue the calibration in the output folder (replays history.csv)");
     sub->add_flag("--overwrite", a->overwrite, "replace a calibration already in the output folder");
     sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");

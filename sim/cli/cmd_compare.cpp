@@ -23,6 +23,7 @@ struct CompareArgs {
     std::size_t replicates = 0;
     int threads = 0;
     Overrides overrides;
+    std::string set_file;
     bool show_progress = false;
     bool quiet = false;
     bool ignore_memory = false;
@@ -53,8 +54,11 @@ int compare(const CompareArgs& ca) {
     if (ca.replicates == 0) throw UsageError("compare needs --replicates N");
     if (ca.output.empty()) throw UsageError("compare needs -o OUT.h5");
     if (ca.show_progress && ca.quiet) throw UsageError("--progress and --quiet exclude each other");
-    Scenario base = load_scenario_source(ca.baseline, ca.overrides);
-    Scenario scen = load_scenario_source(ca.scenario, ca.overrides);
+    const Overrides overrides = with_set_file(ca.set_file, ca.overrides);
+    Scenario base = load_scenario_source(ca.baseline, overrides);
+    Scenario scen = load_scenario_source(ca.scenario, overrides);
+    if (!ca.set_file.empty())  // never an output
+        for (Scenario* s : {&base, &scen}) s->input_files.push_back(ca.set_file);
     require_same_network(base, scen);
     const std::uint64_t seed = ca.seed.value_or(base.seed);
     base.seed = scen.seed = seed;
@@ -115,6 +119,8 @@ Command add_compare_command(CLI::App& app) {
     add_threads_option(*sub, a->threads);
     add_ignore_memory_option(*sub, a->ignore_memory);
     add_set_option(*sub, a->overrides)->description("override one key of both scenarios; repeatable");
+    add_set_file_option(*sub, a->set_file)->description("YAML fragment of overrides for both scenarios, e.g. a "
+                                                          "calibration's best.yaml; a --set wins over it");
     sub->add_flag("--progress", a->show_progress, "show progress on stderr (default: only when it is a terminal)");
     sub->add_flag("--quiet", a->quiet, "no progress on stderr");
     return {sub, [a] { return compare(*a); }};

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "output/hdf5_util.hpp"
 #include "output/result_summary.hpp"
 
 namespace migflow::cli {
@@ -20,8 +21,8 @@ int info(const std::string& path) {
         std::cerr << "migflow info: " << e.what() << '\n';
         return 1;
     } catch (const H5::Exception& e) {
-        std::cerr << "migflow info: " << path << ": not a readable migflow result file (" << e.getFuncName() << ": "
-                  << e.getDetailMsg() << ")\n";
+        std::cerr << "migflow info: " << path << ": not a readable migflow result file (" << detail::hdf5_action(e)
+                  << ": damaged, or not written by migflow)\n";
         return 1;
     } catch (const std::exception& e) {
         std::cerr << "migflow info: " << path << ": not a readable migflow result file (" << e.what() << ")\n";

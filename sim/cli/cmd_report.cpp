@@ -1,5 +1,7 @@
 // `migflow report OUT.h5 [--baseline BASE.h5] -o report.html`: runs analysis/report.py,
-// which writes the HTML report; this command only finds the script and the interpreter.
+// which makes the HTML page. This command checks what the script reads (ResultFile) and
+// is the page's one writer: the script's standard output is the claimed `.partial`.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,12 +11,15 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "migflow/core/files.hpp"
+#include "migflow/core/output_claim.hpp"
+#include "output/hdf5_util.hpp"
 #include "output/result_file.hpp"
+#include "output/result_summary.hpp"
 #include "cli/commands.hpp"
 
 #ifndef MIGFLOW_ANALYSIS_DIR
@@ -59,8 +64,9 @@ std::string find_script() {
                              "); set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
 }
 
-// Runs the script and passes its exit status on; its messages go straight to the terminal.
-int run_python(const std::string& python, const std::vector<std::string>& args) {
+// Runs the script with its standard output sent to `out_fd` and passes its exit status
+// on; its messages (standard error) go straight to the terminal.
+int run_python(const std::string& python, const std::vector<std::string>& args, int out_fd) {
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(python.c_str()));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -69,6 +75,7 @@ int run_python(const std::string& python, const std::vector<std::string>& args) 
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error(std::string("cannot start ") + python + ": " + std::strerror(errno));
     if (pid == 0) {
+        if (::dup2(out_fd, STDOUT_FILENO) < 0) _exit(127);
         execv(python.c_str(), argv.data());
         std::cerr << "migflow report: cannot run " << python << ": " << std::strerror(errno)
                   << " (set MIGFLOW_PYTHON to a Python 3 with h5py, numpy, matplotlib and yaml)\n";
@@ -78,37 +85,54 @@ int run_python(const std::string& python, const std::vector<std::string>& args) 
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) throw std::runtime_error(std::string("waiting for ") + python + ": " + std::strerror(errno));
     if (WIFEXITED(status)) return WEXITSTATUS(status);
-    std::cerr << "migflow report: " << python << " ended by signal " << WTERMSIG(status) << '\n';
+    std::cerr << "migflow report: the report script (" << python << ") ended by signal " << WTERMSIG(status)
+              << " while reading its input: a result file damaged in a way its seal does not show, or a fault "
+                 "in Python's HDF5 library\n";
     return 1;
 }
 
 int report(const ReportArgs& a) {
     if (a.result.empty()) throw UsageError("which result file?");
     if (a.output.empty()) throw UsageError("no output given (-o report.html)");
-    // The report is written by Python: the command opens what it hands over through the
-    // one guarded way in (ResultFile), so a damaged, foreign or incomplete file is refused
-    // as every other command refuses it, and the page never replaces a file it reads.
+    // The page is made by Python: the command opens what it hands over through the one
+    // guarded way in (ResultFile), so a damaged, foreign or incomplete file is refused as
+    // every other command refuses it, and writes the page through the one way out.
+    std::vector<std::string> inputs;
     for (const std::string* in : {&a.result, &a.baseline}) {
         if (in->empty()) continue;
         try {
-            detail::ResultFile(*in).close();
+            // Read as `info` reads it (every attribute and summary dataset), so that what
+            // HDF5 cannot read is refused here, in C++'s words, not in Python's.
+            detail::ResultFile file(*in);
+            std::ostringstream ignored;
+            detail::describe_result(file, ignored);
+            file.close();
+        } catch (const H5::Exception& e) {
+            std::cerr << "migflow report: " << *in << ": not a readable migflow result file (" << detail::hdf5_action(e)
+                      << ": damaged, or not written by migflow)\n";
+            return 1;
         } catch (const detail::ResultFileError& e) {
             std::cerr << "migflow report: " << e.what() << '\n';
             return 1;
         }
-        if (same_file(*in, a.output))
-            throw std::runtime_error("the output file " + a.output + " is " + *in +
-                                     ", a result file the report reads; choose another output file");
+        inputs.push_back(*in);
     }
-    if (a.output.ends_with(".partial"))
-        throw std::runtime_error("the output file " + a.output +
-                                 " ends in .partial, the name the report gives its page while writing it; choose another name");
-    std::vector<std::string> args = {find_script(), a.result, "-o", a.output, "--prog", "migflow report"};
+    const std::string script = find_script();
+    inputs.push_back(script);
+    OutputClaim page(a.output, inputs, "the report reads");
+    std::vector<std::string> args = {script, a.result, "-o", "-", "--prog", "migflow report"};
     if (!a.baseline.empty()) {
         args.push_back("--baseline");
         args.push_back(a.baseline);
     }
-    return run_python(env_or("MIGFLOW_PYTHON", "/usr/bin/python3"), args);
+    const int status = run_python(env_or("MIGFLOW_PYTHON", "/usr/bin/python3"), args, page.fd());
+    if (status != 0) return status;  // the claim removes the unfinished page
+    struct stat st {};
+    if (::fstat(page.fd(), &st) != 0 || st.st_size == 0)
+        throw std::runtime_error("cannot write " + a.output + ": the report script wrote nothing");
+    page.publish();
+    std::cout << a.output << '\n';
+    return 0;
 }
 
 }  // namespace

@@ -82,6 +82,7 @@ Command add_sweep_command(CLI::App& app, Team& team) {
                     "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT (docs/HPC.md)")
         ->type_name("K/N");
     sub->add_flag("--merge", a->merge, "join the shards' indexes into index.csv once every shard is done");
+    add_ignore_memory_option(*sub, a->options.ignore_memory);
     return {sub, [a, &team] { return sweep(*a, team); }};
 }
 

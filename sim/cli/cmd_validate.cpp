@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 struct ValidateArgs {
     std::string file, output_dir;
     int threads = 0;
+    bool ignore_memory = false;
     int budget = 0;
     bool resume = false, overwrite = false, quiet = false;
 };
@@ -27,6 +28,7 @@ int validate(const ValidateArgs& a, Team& team) {
     CalibrationSpec spec = load_calibration(a.file);
     const std::string dir = a.output_dir.empty() ? spec.output_dir + "/validation" : a.output_dir;
     if (a.budget > 0) spec.budget = a.budget;
+    if (!a.ignore_memory) check_calibration_memory(spec, a.threads);
     auto progress = [&](const std::string& line) {
         if (!a.quiet && team.rank() == 0) std::fprintf(stderr, "%s\n", line.c_str());
     };
@@ -65,6 +67,7 @@ Command add_validate_command(CLI::App& app, Team& team) {
                                                       "(default: the file's output_dir/validation)")->type_name("DIR");
     add_budget_option(*sub, a->budget);
     add_threads_option(*sub, a->threads);
+    add_ignore_memory_option(*sub, a->ignore_memory);
     sub->add_flag("--resume", a->resume, "continue the fits in the output folder");
     sub->add_flag("--overwrite", a->overwrite, "replace fits already in the output folder");
     sub->add_flag("-q,--quiet", a->quiet, "no progress lines on stderr");

@@ -11,6 +11,7 @@
 #include "cli/quiet_hdf5_destructors.hpp"
 #include "migflow/core/build_info.hpp"
 #include "migflow/core/errors.hpp"
+#include "migflow/core/text.hpp"
 #include "migflow/engine/team.hpp"
 #include "migflow/output/recorder.hpp"
 
@@ -162,7 +163,7 @@ int run_command(const migflow::cli::Command& c, const CLI::App& app, const migfl
     } catch (const std::exception& e) {
         std::cerr << "migflow: error";
         if (team.size() > 1) std::cerr << " (MPI rank " << team.rank() << ")";  // which one failed
-        std::cerr << ": " << e.what() << '\n';
+        std::cerr << ": " << migflow::cut_long_values(e.what()) << '\n';
         return 1;
     }
 }

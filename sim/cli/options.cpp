@@ -96,8 +96,8 @@ CLI::Option* add_set_file_option(CLI::App& app, std::string& file) {
 
 Overrides with_set_file(const std::string& file, const Overrides& overrides) {
     if (file.empty()) return overrides;
-    // Through the scenario's own bounded reader: a FIFO does not block, /dev/zero and a
-    // huge file are refused at the YAML size limit.
+    // Through the scenario's own bounded reader: a FIFO, /dev/zero or a folder is refused
+    // before it is opened, a huge file at the YAML size limit.
     Overrides all = flatten_set_fragment(read_yaml_file(file, "--set-file"), file);
     all.insert(all.end(), overrides.begin(), overrides.end());
     return all;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -137,28 +138,32 @@ CsvTable parse_csv(const std::string& input, const std::string& file_for_errors)
 
 std::string read_text_file(const std::string& path) {
     auto fail = [&](const std::string& why) { return InputError({Problem{path, 0, 0, "", why}}); };
-    // O_NONBLOCK: opening a FIFO nobody writes to must not wait forever (reads then
-    // block normally, and end when the last writer closes).
-    FileHandle fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (!fd) throw fail("cannot read file");
+    // Judged before opening: a FIFO or a device could block or never end, so only a
+    // regular file (or a link to one) is read.
     struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw fail(std::string("cannot read file: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw fail("cannot read file: " + not_regular_text(st.st_mode));
+    // O_NONBLOCK: should it have become a FIFO since, opening it must not wait for a writer.
+    FileHandle fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) throw fail(std::string("cannot read file: ") + std::strerror(errno));
     if (::fstat(fd.get(), &st) != 0) throw fail("cannot read file");
-    if (S_ISDIR(st.st_mode)) throw fail("cannot read file: it is a directory");
-    const bool regular = S_ISREG(st.st_mode);
-    if (!regular) ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
-    // A device or a pipe may never end (/dev/zero): read at most this much of it.
-    const std::size_t limit = regular ? std::numeric_limits<std::size_t>::max() : max_special_input_bytes();
+    if (!S_ISREG(st.st_mode)) throw fail("cannot read file: " + not_regular_text(st.st_mode));
+    const std::size_t limit = max_input_bytes();
+    if (static_cast<std::uint64_t>(st.st_size) > limit)
+        throw fail("cannot read file: it is " + std::to_string(st.st_size) + " bytes, more than the " +
+                   std::to_string(limit) + " an input file may have (MIGFLOW_MAX_INPUT_BYTES raises the limit)");
     std::string text;
-    if (regular) text.reserve(static_cast<std::size_t>(st.st_size));
+    text.reserve(static_cast<std::size_t>(st.st_size));
     char buf[1 << 16];
     while (true) {
         const ssize_t n = ::read(fd.get(), buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw fail(std::string("cannot read file: ") + std::strerror(errno));
         if (n == 0) break;
+        // A file that grows while it is read is bounded too.
         if (text.size() + static_cast<std::size_t>(n) > limit)
-            throw fail("not a regular file and longer than " + std::to_string(limit) +
-                       " bytes (MIGFLOW_MAX_SPECIAL_INPUT_BYTES raises the limit)");
+            throw fail("cannot read file: it grew past the " + std::to_string(limit) +
+                       " bytes an input file may have while being read");
         text.append(buf, static_cast<std::size_t>(n));
     }
     return text;

@@ -1,5 +1,6 @@
 // Problem rendering and the "collect everything, fail once" plumbing (STYLE.md).
 #include "migflow/core/errors.hpp"
+#include "migflow/core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -45,7 +46,7 @@ std::string Problem::str() const {
     out += ": ";
     if (!key.empty()) out += key + ": ";
     out += message;
-    return out;
+    return cut_long_values(out);
 }
 
 InputError::InputError(std::vector<Problem> problems)

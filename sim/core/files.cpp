@@ -160,8 +160,16 @@ bool same_file(const std::string& a, const std::string& b) {
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-std::size_t max_special_input_bytes() {
-    return limit_from_env("MIGFLOW_MAX_SPECIAL_INPUT_BYTES", std::size_t(64) << 20);
+std::size_t max_input_bytes() { return limit_from_env("MIGFLOW_MAX_INPUT_BYTES", std::size_t(2) << 30); }
+
+std::string not_regular_text(unsigned mode) {
+    const char* what = S_ISFIFO(mode)  ? "a FIFO (named pipe)"
+                       : S_ISCHR(mode) ? "a character device"
+                       : S_ISBLK(mode) ? "a block device"
+                       : S_ISDIR(mode) ? "a directory"
+                       : S_ISSOCK(mode) ? "a socket"
+                                        : "not a regular file";
+    return std::string("it is ") + what + "; migflow reads inputs only from regular files";
 }
 
 std::size_t max_yaml_bytes() { return limit_from_env("MIGFLOW_MAX_YAML_BYTES", std::size_t(4) << 20); }

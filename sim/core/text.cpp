@@ -1,6 +1,8 @@
 // Small text helpers: see text.hpp.
 #include "migflow/core/text.hpp"
 
+#include <algorithm>
+
 namespace migflow {
 
 std::string trim_blanks(std::string_view s) {
@@ -18,6 +20,40 @@ std::string double_quoted(const std::string& s) {
         out += c;
     }
     return out + "\"";
+}
+
+std::string cut_text(std::string_view s, std::size_t limit) {
+    if (s.size() <= limit) return std::string(s);
+    std::size_t n = limit;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 character
+    return std::string(s.substr(0, n)) + "… (" + std::to_string(s.size()) + " characters)";
+}
+
+std::string cut_long_values(std::string_view message) {
+    constexpr std::size_t value_limit = 120, line_limit = 400;
+    std::string quoted;
+    for (std::size_t i = 0; i < message.size();) {
+        const std::size_t open = message.find('`', i);
+        const std::size_t close = open == std::string_view::npos ? open : message.find('`', open + 1);
+        if (close == std::string_view::npos) {
+            quoted.append(message.substr(i));
+            break;
+        }
+        quoted.append(message.substr(i, open + 1 - i));
+        quoted += cut_text(message.substr(open + 1, close - open - 1), value_limit);
+        quoted += '`';
+        i = close + 1;
+    }
+    std::string out;
+    std::size_t start = 0;
+    while (start <= quoted.size()) {
+        const std::size_t end = std::min(quoted.find('\n', start), quoted.size());
+        out += cut_text(std::string_view(quoted).substr(start, end - start), line_limit);
+        if (end == quoted.size()) break;
+        out += '\n';
+        start = end + 1;
+    }
+    return out;
 }
 
 }  // namespace migflow

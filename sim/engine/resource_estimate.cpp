@@ -132,12 +132,13 @@ std::string memory_text(double bytes) {
     return buf;
 }
 
-void check_memory_fits(double need, const std::string& what, const MachineMemory& memory) {
+void check_memory_fits(double need, const std::string& what, const MachineMemory& memory,
+                       const std::string& proceed) {
     if (memory.bytes <= 0 || need <= memory.bytes) return;
     throw std::runtime_error(what + " needs about " + memory_text(need) + " of memory, but " +
                              memory_text(memory.bytes) + " is " + memory.source +
-                             "; make the scenario smaller (fewer people per agent, regions or days) or use "
-                             "--ignore-memory-estimate to start anyway");
+                             "; make the scenario smaller (fewer people per agent, regions or days) or use " +
+                             proceed + " to start anyway");
 }
 
 std::string estimate_text(const RunEstimate& e) {

@@ -28,11 +28,27 @@ herr_t find_system_reason(unsigned, const H5E_error2_t* err, void* out) {
 
 }  // namespace
 
+std::string hdf5_action(const H5::Exception& e) {
+    // Users are told what failed in their terms, never an HDF5 function's name.
+    const std::string detail = e.getFuncName() + " " + e.getDetailMsg();
+    const auto has = [&](const char* what) { return detail.find(what) != std::string::npos; };
+    if (has("H5Fcreate") || has("H5File::H5File")) return "the file could not be created or opened";
+    if (has("H5Fclose") || has("H5Fflush") || has("H5File::close")) return "the file could not be finished";
+    if (has("H5Dwrite") || has("H5Dset_extent") || has("H5Dextend") || has("write")) return "data could not be written";
+    if (has("H5Dread") || has("read")) return "data could not be read";
+    if (has("H5Dcreate") || has("H5Gcreate") || has("H5Acreate") || has("create"))
+        return "an object could not be created in the file";
+    if (has("H5A") || has("Attr") || has("attr")) return "an attribute could not be read";
+    if (has("H5Dopen") || has("H5Gopen") || has("H5Oopen") || has("open") || has("Open"))
+        return "an object of the file could not be opened";
+    return "the HDF5 library failed";
+}
+
 std::string hdf5_failure(const H5::Exception& e, int saved_errno) {
     std::string reason;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_system_reason, &reason);
     if (reason.empty() && saved_errno != 0) reason = std::strerror(saved_errno);
-    std::string out = e.getDetailMsg();
+    std::string out = hdf5_action(e);
     if (!reason.empty()) out += " (" + reason + ")";
     return out;
 }

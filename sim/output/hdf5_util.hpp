@@ -17,12 +17,14 @@ inline bool& hdf5_close_failed_flag() {
     return failed;
 }
 
-// What failed and why, for a message: the C++ API's "H5Dclose failed" plus the system's
+// What failed and why, for a message: what was being done in user terms (hdf5_action) plus the system's
 // reason from the bottom of HDF5's error stack ("No space left on device"), when there
 // is one. Call it in the catch block, before any other HDF5 call clears the stack.
 // `saved_errno` (errno right after the failed call, 0 if unknown) is the fallback reason
 // when HDF5's stack has none (it is cleared by the C++ API's own clean-up on some paths).
 std::string hdf5_failure(const H5::Exception& e, int saved_errno = 0);
+// What an HDF5 call that failed was doing, in a user's terms ("data could not be read").
+std::string hdf5_action(const H5::Exception& e);
 
 // HDF5 types of the values we store, in the file's (native little-endian) layout.
 template <class T>

@@ -22,13 +22,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<InputFile> read_inputs(const H5::H5File& f) {
+std::vector<InputFile> read_inputs(const detail::ResultFile& result) {
     std::vector<InputFile> out;
-    if (!f.nameExists("/inputs")) return out;
-    H5::Group g = f.openGroup("/inputs");
+    if (!result.has("/inputs")) return out;
+    H5::Group g = result.h5().openGroup("/inputs");
     for (hsize_t k = 0; k < g.getNumObjs(); ++k) {
+        const std::string name = "/inputs/" + g.getObjnameByIdx(k);
+        // Its length is checked against the file's size before anything is allocated.
+        const auto n = static_cast<std::size_t>(result.length(name));
         H5::DataSet ds = g.openDataSet(g.getObjnameByIdx(k));
-        const auto n = static_cast<std::size_t>(detail::dims_of(ds).at(0));
         std::string text(n, '\0');
         if (n > 0) ds.read(text.data(), H5::PredType::NATIVE_UINT8);
         out.push_back(InputFile{detail::read_string_attr(ds, "path"), std::move(text)});
@@ -84,14 +86,14 @@ RecordedRun read_recorded_run(const std::string& path) {
         run.seed = read_uint_attr(root, "seed");
         if (has_attr(root, "replicates")) run.replicates = static_cast<std::size_t>(read_int_attr(root, "replicates"));
         run.build = read_build_attributes(root);
-        inputs = read_inputs(f);
+        inputs = read_inputs(result);
         if (f.nameExists("/inputs") && has_attr(f.openGroup("/inputs"), "complete") &&
             read_int_attr(f.openGroup("/inputs"), "complete") == 0)
             throw std::runtime_error(path + ": its run had output.keep_inputs: false, so the file keeps no "
                                      "input files to run it again from");
         if (kind == "flee_dir") run.scenario = import_kept_flee_case(read_string_attr(root, "scenario_name"), inputs);
     } catch (const H5::Exception& e) {
-        throw std::runtime_error(path + ": not a readable migflow result file (" + e.getDetailMsg() + ")");
+        throw std::runtime_error(path + ": not a readable migflow result file (" + hdf5_action(e) + ": damaged, or not written by migflow)");
     }
     if (kind == "yaml") run.scenario = load_scenario_text(text, path + ":scenario_text", "", {}, &inputs);
     else if (kind != "flee_dir") throw std::runtime_error(path + ": unknown scenario_kind `" + kind + "`");

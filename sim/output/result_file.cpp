@@ -36,7 +36,7 @@ const char* kind_name(ResultKind kind) {
     }
 }
 
-ResultFile::ResultFile(const std::string& path) : path_(path) {
+ResultFile::ResultFile(const std::string& path) : path_(path), crash_guard_(path) {
     H5::Exception::dontPrint();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) fail("no such file");
@@ -64,7 +64,7 @@ ResultFile::ResultFile(const std::string& path) : path_(path) {
             fail("not a readable migflow result file (its links cannot be listed)");
         if (!outside.empty()) fail("/" + outside + " links to another file; a migflow result file has no such link");
     } catch (const H5::Exception& e) {
-        fail("not a readable migflow result file (" + e.getFuncName() + ": " + e.getDetailMsg() + ")");
+        fail("not a readable migflow result file (" + hdf5_action(e) + ": damaged, or not written by migflow)");
     }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "migflow/core/build_info.hpp"
+#include "output/crash_guard.hpp"
 
 namespace migflow::detail {
 
@@ -67,6 +68,7 @@ public:
 private:
     [[noreturn]] void fail(const std::string& why) const;
     std::string path_;
+    ReadCrashGuard crash_guard_;  // first in, last out: covers every HDF5 call on the file
     std::uintmax_t bytes_ = 0;
     H5::H5File file_;
     ResultKind kind_ = ResultKind::run;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "migflow/core/files.hpp"
+#include "migflow/core/output_claim.hpp"
 
 namespace migflow::detail {
 
@@ -36,7 +36,7 @@ public:
 private:
     std::string path_;
     std::string partial_;
-    FileHandle partial_fd_;  // holds the lock that tells other runs the partial is in use
+    std::optional<OutputClaim> claim_;  // its lock tells other runs the partial is in use
     std::unique_ptr<H5::H5File> file_;
     bool created_ = false;
     bool published_ = false;

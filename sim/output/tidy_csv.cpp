@@ -48,6 +48,9 @@ void dataset_rows(const H5::DataSet& ds, const std::string& variable,
         throw std::runtime_error(variable + ": " + std::to_string(dims.empty() ? 0 : dims[0]) +
                                  " rows, expected one per day (" + std::to_string(dates.size()) +
                                  ")");
+    if (dims.size() > 2 || (dims.size() == 2 && dims[1] != labels.size()))
+        throw std::runtime_error(variable + ": " + std::to_string(dims.size() == 2 ? dims[1] : 0) +
+                                 " columns, expected " + std::to_string(labels.size()));
     if (dims.size() == 1) {
         const auto v = read_vector<T>(ds);
         for (std::size_t t = 0; t < v.size(); ++t)
@@ -116,6 +119,7 @@ void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostrea
 void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostream& regions,
                      std::ostream& routes) {
     H5::Exception::dontPrint();
+    std::string reading = "the file";  // named in the message when HDF5 fails
     try {
         const ResultFile result(h5_path);
         const H5::H5File& file = result.h5();
@@ -127,15 +131,28 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
         const auto from = read_vector<std::int32_t>(file.openDataSet("/routes/from"));
         const auto to = read_vector<std::int32_t>(file.openDataSet("/routes/to"));
         std::vector<std::string> route_labels;  // route,from,to
-        for (std::size_t e = 0; e < from.size(); ++e)
+        if (to.size() != from.size())
+            throw std::runtime_error("/routes/from and /routes/to differ in length");
+        for (std::size_t e = 0; e < from.size(); ++e) {
+            if (from[e] < 0 || to[e] < 0 || std::size_t(from[e]) >= names.size() || std::size_t(to[e]) >= names.size())
+                throw std::runtime_error("/routes: route " + std::to_string(e) + " names a region that does not exist");
             route_labels.push_back(std::to_string(e) + ',' +
                                    names.at(static_cast<std::size_t>(from[e])) + ',' +
                                    names.at(static_cast<std::size_t>(to[e])));
+        }
 
         const auto sections = sections_of(file);
+        // Every migflow result holds the population series: a table without it would look
+        // complete and be wrong.
+        if (sections.empty() && !file.nameExists("/series/population"))
+            throw std::runtime_error("no /series/population dataset: not a whole migflow result");
+        for (const auto& [section, path] : sections)
+            if (!file.nameExists(path + "/population") || !file.nameExists(path + "/population/p50"))
+                throw std::runtime_error("no " + path + "/population bands: not a whole migflow result");
         // One series' rows, into the routes table or the regions table.
         auto series_rows = [&](const H5::DataSet& ds, const std::string& group, const std::string& name,
                                const std::string& lead) {
+            reading = ds.getObjName();
             if (over_routes(group, name)) any_dataset_rows(ds, name, dates, route_labels, lead, routes);
             else any_dataset_rows(ds, name, dates, names, lead, regions);
         };
@@ -181,8 +198,11 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                 if (g.nameExists(name)) any_dataset_rows(g.openDataSet(name), name, dates, observed, lead, regions);
         }
     } catch (const H5::Exception& e) {
-        throw std::runtime_error(h5_path +
-                                 ": cannot read as a migflow result: " + e.getDetailMsg());
+        throw std::runtime_error(h5_path + ": cannot read " + reading + " (" + hdf5_action(e) +
+                                 "): damaged, or not written by migflow");
+    } catch (const std::runtime_error& e) {
+        if (std::string(e.what()).starts_with(h5_path)) throw;
+        throw std::runtime_error(h5_path + ": " + e.what());
     }
 }
 

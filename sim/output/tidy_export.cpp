@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "migflow/core/csv.hpp"
-#include "migflow/core/files.hpp"
+#include "migflow/core/output_claim.hpp"
 #include "output/result_file.hpp"
 #include "output/tidy_csv.hpp"
 
@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 // The two tables, written as .partial files and renamed only when both are complete.
 class TablePair {
 public:
-    TablePair(const std::string& dir, bool overwrite) : dir_(dir) {
+    TablePair(const std::string& dir, bool overwrite, const std::vector<std::string>& inputs) : dir_(dir) {
         created_dir_ = fs::create_directories(dir);
         for (const char* name : {"regions.csv", "routes.csv"}) {
             const std::string path = (fs::path(dir) / name).string();
@@ -28,29 +28,27 @@ public:
                 throw std::runtime_error(path + " exists; use --overwrite to replace it");
             final_.push_back(path);
         }
-        // Claimed as a run's output is (exclusive, locked, never through a link), then
-        // written by name: the file is the one just created.
-        for (const auto& p : final_) claims_.push_back(claim_partial_file(p + ".partial"));
-        regions.open(final_[0] + ".partial", std::ios::binary | std::ios::trunc);
-        routes.open(final_[1] + ".partial", std::ios::binary | std::ios::trunc);
+        // Claimed as a run's output is (exclusive, locked, never through a link, never an
+        // input), then written by name: the file is the one just created.
+        for (const auto& p : final_) claims_.emplace_back(p, inputs, "of this export");
+        regions.open(claims_[0].partial(), std::ios::binary | std::ios::trunc);
+        routes.open(claims_[1].partial(), std::ios::binary | std::ios::trunc);
         if (!regions || !routes) throw std::runtime_error(dir + ": cannot write");
     }
     ~TablePair() {
         if (done_) return;
-        std::error_code ec;
         regions.close();
         routes.close();
-        for (std::size_t k = 0; k < claims_.size(); ++k) remove_if_same(final_[k] + ".partial", claims_[k].get());
+        claims_.clear();  // removes the .partial files
+        std::error_code ec;
         if (created_dir_) fs::remove(dir_, ec);  // only if empty: a failed export leaves nothing new
     }
     void commit() {
         regions.close();
         routes.close();
         if (!regions || !routes) throw std::runtime_error(final_[0] + ": cannot write");
-        for (std::size_t k = 0; k < final_.size(); ++k) sync_file(claims_[k].get(), final_[k] + ".partial");
-        for (const auto& p : final_) fs::rename(p + ".partial", p);
+        for (auto& c : claims_) c.publish();
         done_ = true;
-        sync_directory_of(final_[0]);
     }
     const std::vector<std::string>& paths() const { return final_; }
 
@@ -60,7 +58,7 @@ private:
     std::string dir_;
     bool created_dir_ = false;
     std::vector<std::string> final_;
-    std::vector<FileHandle> claims_;  // their locks tell another export the files are in use
+    std::vector<OutputClaim> claims_;  // their locks tell another export the files are in use
     bool done_ = false;
 };
 
@@ -81,7 +79,10 @@ ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::stri
     const std::size_t file_col = col("file"), status_col = col("status");
     TidyLead lead;
     lead.names.assign(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(file_col));
-    TablePair out(dir, overwrite);
+    std::vector<std::string> inputs = {index};
+    for (std::size_t i = 1; i < t.rows.size(); ++i)
+        if (t.rows[i].cells.size() > file_col) inputs.push_back((fs::path(sweep_dir) / t.rows[i].cells[file_col]).string());
+    TablePair out(dir, overwrite, inputs);
     write_tidy_headers(lead, out.regions, out.routes);
     int runs = 0;
     for (std::size_t i = 1; i < t.rows.size(); ++i) {
@@ -99,7 +100,7 @@ ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::stri
 
 ExportedTables export_result_tables(const std::string& result, const std::string& dir, bool overwrite) {
     const bool banded = ResultFile(result).banded();  // before `dir` is touched: a bad file creates nothing
-    TablePair out(dir, overwrite);
+    TablePair out(dir, overwrite, {result});
     write_tidy_headers({}, out.regions, out.routes, banded);
     write_tidy_rows(result, {}, out.regions, out.routes);
     out.commit();

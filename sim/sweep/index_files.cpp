@@ -187,7 +187,7 @@ void check_same_settings(const std::string& path, const SweepSpec& spec, const s
         return std::runtime_error(what + ": " + path + " says `" + got + "`, this sweep `" + want +
                                   "`; use a new output_dir, or --overwrite");
     };
-    std::ifstream in(path, std::ios::binary);
+    std::istringstream in(read_text_file(path));
     std::vector<std::string> got, want, got_inputs;
     std::map<std::string, std::string> want_inputs;  // path -> its line
     for (std::string line; std::getline(in, line);)

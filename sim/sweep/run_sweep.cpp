@@ -57,7 +57,7 @@ SweepOutcome run_sweep(const std::string& file, const SweepOptions& o, Team& tea
     const std::vector<SweepEntry> runs = plan_sweep(spec);
     const std::vector<SweepEntry> mine = o.shard ? shard_runs(runs, *o.shard) : runs;
     // A shard checks its own points only: its cost stays proportional to its share.
-    const CheckedPoints checked = check_sweep_points(spec, mine);
+    const CheckedPoints checked = check_sweep_points(spec, mine, o);
     SweepOutcome out;
     out.total = mine.size();
     if (o.dry_run) {

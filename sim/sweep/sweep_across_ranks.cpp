@@ -57,7 +57,7 @@ SweepOutcome sweep_across_ranks(const std::string& file, const SweepOptions& o, 
         runs = plan_sweep(spec);
         out.total = runs.size();
         if (team.rank() != 0 || o.dry_run) return;
-        checked = check_sweep_points(spec, runs);
+        checked = check_sweep_points(spec, runs, o);
         std::filesystem::create_directories(spec.output_dir);
         locks.emplace(lock_output_dir(spec, std::nullopt, false, o.invocation));
         prepare_output_dir(spec, runs, o, checked.inputs);

@@ -7,6 +7,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "migflow/core/text.hpp"
+#include "migflow/engine/resource_estimate.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/output/recorder.hpp"
 #include "migflow/scenario/source.hpp"
@@ -127,13 +129,27 @@ void prepare_output_dir(const SweepSpec& spec, const std::vector<SweepEntry>& mi
     write_settings(settings, spec, inputs);
 }
 
-CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepEntry>& runs) {
+CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepEntry>& runs, const SweepOptions& o) {
     CheckedPoints checked;
-    validate_sweep(spec, runs, [&](const Overrides& o) {
-        const Scenario s = load_scenario_source(spec.scenario, o);
+    double largest = 0;
+    std::string largest_point;
+    validate_sweep(spec, runs, [&](const Overrides& over) {
+        const Scenario s = load_scenario_source(spec.scenario, over);
         checked.with_ard = checked.with_ard || !s.observed.region.empty();
         checked.inputs.insert(checked.inputs.end(), s.input_files.begin(), s.input_files.end());
+        if (o.ignore_memory) return;
+        const double need = estimate_run(s, 1, o.threads).memory_bytes;
+        if (need > largest) {
+            largest = need;
+            largest_point.clear();
+            for (const auto& [key, value] : over) largest_point += (largest_point.empty() ? "" : ", ") + key + "=" + value;
+        }
     });
+    // Runs go one at a time in a process: its largest run is what must fit.
+    if (!o.ignore_memory)
+        check_memory_fits(largest,
+                          "the sweep's largest run" + (largest_point.empty() ? "" : " (" + cut_text(largest_point, 120) + ")"),
+                          machine_memory());
     return checked;
 }
 

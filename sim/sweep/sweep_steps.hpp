@@ -34,7 +34,9 @@ struct CheckedPoints {
     bool with_ard = false;
     std::vector<std::string> inputs;
 };
-CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepEntry>& runs);
+// Loads every point's scenario (a mistake in any is reported before a run starts) and,
+// unless o.ignore_memory, refuses the sweep when its largest run would not fit in memory.
+CheckedPoints check_sweep_points(const SweepSpec& spec, const std::vector<SweepEntry>& runs, const SweepOptions& o);
 
 // One run written to run.output as `migflow run` writes it; its index record.
 RunResult run_sweep_entry(const SweepSpec& spec, const SweepEntry& run, const SweepOptions& o);

@@ -25,6 +25,10 @@ std::string exact_number(double v);
 // be scored (no observed data) or a `set:` the scenario refuses.
 Scenario load_calibration_case(const CalibrationCase& c);
 
+// Refuses (std::runtime_error, with both figures) a calibration whose runs, as many at
+// once as it runs them on `threads` (0 = all cores), would not fit in this machine's memory.
+void check_calibration_memory(const CalibrationSpec& spec, int threads);
+
 class CalibrationEvaluator {
 public:
     // Loads `cases` (every one of spec.cases when empty: indices into spec.cases) once.

@@ -47,9 +47,10 @@ private:
     std::size_t unquoted_used_ = 0;
 };
 
-// The whole file as text; throws InputError naming the file when it cannot be read.
-// A file that is not a regular file (a FIFO, /dev/zero) is read up to
-// max_special_input_bytes() (core/files.hpp), then refused.
+// The one way in for every input file (docs/RELIABILITY.md "One way in"): the whole file
+// as text. Throws InputError naming the file when it cannot be read, is not a regular file
+// (a FIFO, /dev/zero, a directory: refused before opening) or is larger than
+// max_input_bytes() (core/files.hpp).
 std::string read_text_file(const std::string& path);
 
 // A YAML file (scenario, sweep, simsetting.yml) as text, refused beyond max_yaml_bytes():

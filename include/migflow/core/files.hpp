@@ -55,9 +55,12 @@ bool same_file(const std::string& a, const std::string& b);
 // not exist", "permission denied", "file name too long", ...
 std::string creation_error(const std::string& path, int err);
 
-// Largest number of bytes read from an input that is not a regular file (a FIFO, a
-// character device such as /dev/zero): 64 MiB, or MIGFLOW_MAX_SPECIAL_INPUT_BYTES.
-std::size_t max_special_input_bytes();
+// Largest input file read (a CSV, a settings file): 2 GiB, or MIGFLOW_MAX_INPUT_BYTES.
+std::size_t max_input_bytes();
+
+// Why a file of type `mode` (st_mode) is not read: "it is a FIFO (named pipe); migflow
+// reads inputs only from regular files".
+std::string not_regular_text(unsigned mode);
 
 // Largest scenario, sweep or settings YAML file: 4 MiB, or MIGFLOW_MAX_YAML_BYTES. yaml-cpp
 // keeps ~50 bytes per byte of block-style YAML and ~240 per byte of a flow list of short

@@ -46,8 +46,10 @@ MachineMemory machine_memory();
 std::string memory_text(double bytes);
 
 // Throws std::runtime_error naming `what` needs `need` bytes, the machine's memory and
-// the option to proceed when need > memory.bytes (memory.bytes 0: never).
-void check_memory_fits(double need, const std::string& what, const MachineMemory& memory);
+// the option to proceed (`proceed`, the command line's by default) when need >
+// memory.bytes (memory.bytes 0: never).
+void check_memory_fits(double need, const std::string& what, const MachineMemory& memory,
+                       const std::string& proceed = "--ignore-memory-estimate");
 
 // The one-line estimate `migflow check` prints.
 std::string estimate_text(const RunEstimate& e);

@@ -25,6 +25,7 @@ struct SweepOptions {
     std::optional<SweepShard> shard;
     const std::atomic<int>* stop = nullptr;  // 0, or the stop signal received (a clean stop between days)
     std::string invocation;  // the command as the user typed it, for the lock note other sweeps see
+    bool ignore_memory = false;  // start even when a run's memory estimate exceeds the machine's
 };
 
 // Combinations that make no sense; throws std::invalid_argument with the user's message.

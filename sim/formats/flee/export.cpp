@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "migflow/core/output_claim.hpp"
 #include "migflow/core/text.hpp"
 #include "migflow/core/files.hpp"
 
@@ -37,11 +38,6 @@ std::string csv_cell(const std::string& s) {
 // A YAML scalar in double quotes (region and country names may hold anything).
 std::string yq(const std::string& s) { return double_quoted(s); }
 
-std::ofstream open_out(const fs::path& p) {
-    std::ofstream out(p);
-    if (!out) throw InputError({Problem{p.string(), 0, 0, "", "cannot write this file"}});
-    return out;
-}
 
 }  // namespace
 
@@ -59,22 +55,26 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
         for (const std::string& in : s.input_files)
             if (same_file(p.string(), in))
                 throw InputError({Problem{p.string(), 0, 0, "", "is a file of the Flee case being imported; write elsewhere"}});
+    // Every file is claimed, written whole, then published with the others (one way out).
+    std::vector<std::string> inputs = s.input_files;
+    if (s.source_kind == "flee_dir") inputs.push_back(s.source_file);  // nothing is written inside the case
+    ClaimedFiles files(inputs, "of this import");
     {
-        auto out = open_out(dir / f_regions);
+        auto& out = files.open((dir / f_regions).string());
         out << "name,type,lat,lon,population,capacity,country\n";
         for (const Region& r : s.regions)
             out << csv_cell(r.name) << ',' << to_string(r.type) << ',' << num(r.lat) << ',' << num(r.lon) << ','
                 << num(r.population) << ',' << num(r.capacity) << ',' << csv_cell(r.country) << '\n';
     }
     {
-        auto out = open_out(dir / f_routes);
+        auto& out = files.open((dir / f_routes).string());
         out << "from,to,km\n";
         for (const Route& r : s.routes)
             out << csv_cell(s.regions[r.from].name) << ',' << csv_cell(s.regions[r.to].name) << ',' << num(r.km) << '\n';
     }
     const DriverSpec& conflict = s.driver(DriverKind::conflict);
     {
-        auto out = open_out(dir / f_conflict);
+        auto& out = files.open((dir / f_conflict).string());
         out << "date,region,value\n";
         for (std::size_t i = 0; i < conflict.series.size() && i < s.regions.size(); ++i) {
             const TimeSeries& ts = conflict.series[i];
@@ -88,7 +88,7 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
     bool floods = false;
     for (const TimeSeries& ts : flood.series) floods = floods || !ts.day.empty();
     if (floods) {
-        auto out = open_out(dir / f_flood);
+        auto& out = files.open((dir / f_flood).string());
         out << "date,region,value\n";
         for (std::size_t i = 0; i < flood.series.size() && i < s.regions.size(); ++i) {
             const TimeSeries& ts = flood.series[i];
@@ -100,14 +100,14 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
     {
         // Every day of every camp, so that the loader's interpolation reproduces the
         // counts exactly (they are already Flee's interpolated, corrected values).
-        auto out = open_out(dir / f_observed);
+        auto& out = files.open((dir / f_observed).string());
         out << "date,region,count\n";
         for (std::size_t k = 0; k < s.observed.region.size(); ++k)
             for (std::size_t t = 0; t < s.observed.count[k].size(); ++t)
                 out << format_date(s.start_date + static_cast<Day>(t)) << ','
                     << csv_cell(s.regions[s.observed.region[k]].name) << ',' << num(s.observed.count[k][t]) << '\n';
     }
-    auto out = open_out(yaml);
+    auto& out = files.open((yaml).string());
     const bool native = s.ruleset == "native";  // flee_case_as_native (import-flee --native)
     out << "# Written by `migflow import-flee" << (native ? " --native" : "") << "` from the Flee case " << s.source_file << ".\n"
         << "# Runs to the same result as `migflow run` on that directory (same seed).\n"
@@ -154,6 +154,7 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
         out << "agents:\n";
         for (const auto& d : agent_params()) out << "  " << d.key << ": " << num(s.agents.*d.member) << "\n";
         if (!out) throw InputError({Problem{yaml.string(), 0, 0, "", "cannot write this file"}});
+        files.publish();
         return;
     }
     FleeSettings f = s.flee.value_or(FleeSettings{});
@@ -163,6 +164,7 @@ void write_flee_scenario_yaml(const Scenario& s, const std::string& out_yaml) {
     f.hasten = 1;
     out << "\nflee:\n" << flee_settings_to_yaml(f, 2);
     if (!out) throw InputError({Problem{yaml.string(), 0, 0, "", "cannot write this file"}});
+    files.publish();
 }
 
 }  // namespace migflow

@@ -616,10 +616,7 @@ namespace {
 std::vector<InputFile> case_files(const fs::path& dir) {
     std::vector<InputFile> out;
     auto add = [&](const fs::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        out.push_back(InputFile{fs::relative(p, dir).generic_string(), ss.str()});
+        out.push_back(InputFile{fs::relative(p, dir).generic_string(), read_text_file(p.string())});
     };
     std::error_code ec;
     if (fs::is_regular_file(dir / "simsetting.yml", ec)) add(dir / "simsetting.yml");

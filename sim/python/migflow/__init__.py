@@ -90,10 +90,12 @@ class Scenario:
         """{key: value} of every behaviour.* and agents.* parameter."""
         return self._core.parameters()
 
-    def run(self, seed=None, set=None, threads=0):
+    def run(self, seed=None, set=None, threads=0, ignore_memory_estimate=False):
         """Runs in-process (no file written) and returns the results as an xarray.Dataset.
-        `set` applies to this run only; `seed` defaults to the scenario's."""
-        raw = self._core.run(seed, threads, _overrides(set))
+        `set` applies to this run only; `seed` defaults to the scenario's. A run whose
+        memory estimate (the run plus its series, held in memory) exceeds the machine's
+        is refused with RuntimeError unless `ignore_memory_estimate`."""
+        raw = self._core.run(seed, threads, _overrides(set), ignore_memory_estimate)
         return _dataset.build(raw)
 
     name = property(lambda self: self._core.name)
@@ -110,17 +112,18 @@ class Scenario:
                 f"from {self.start_date}, ruleset {self.ruleset}>")
 
 
-def run(scenario, seed=None, set=None, threads=0):
+def run(scenario, seed=None, set=None, threads=0, ignore_memory_estimate=False):
     """Runs a scenario (a path to a YAML file or a Flee directory, or a Scenario) in-process
     and returns an xarray.Dataset. With a path, `set` may override any key, as
     `migflow run --set` does; for many runs load a Scenario once and call its `run`."""
     if isinstance(scenario, Scenario):
-        return scenario.run(seed=seed, set=set, threads=threads)
+        return scenario.run(seed=seed, set=set, threads=threads, ignore_memory_estimate=ignore_memory_estimate)
     path = _os.fspath(scenario)
     if _os.path.isdir(path):
         sc = Scenario.from_flee(path)
-        return sc.run(seed=seed, set=set, threads=threads)
-    return Scenario.from_yaml(path, set=set).run(seed=seed, threads=threads)
+        return sc.run(seed=seed, set=set, threads=threads, ignore_memory_estimate=ignore_memory_estimate)
+    return Scenario.from_yaml(path, set=set).run(seed=seed, threads=threads,
+                                                 ignore_memory_estimate=ignore_memory_estimate)
 
 
 def load(path):

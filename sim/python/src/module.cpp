@@ -14,6 +14,7 @@
 #include "migflow/output/result_check.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "migflow/scenario/overrides.hpp"
+#include "migflow/engine/resource_estimate.hpp"
 #include "migflow/engine/ruleset.hpp"
 #include "migflow/scenario/params.hpp"
 #include "run_arrays.hpp"
@@ -51,16 +52,26 @@ void set_parameters(ScenarioHandle& h, const Overrides& overrides) {
     apply_parameter_overrides(h.scenario, overrides);
 }
 
+// The run and every series it returns (held in memory, not written to a file) must fit.
+void check_run_fits(const Scenario& s, int threads) {
+    const RunEstimate e = estimate_run(s, 1, threads);
+    check_memory_fits(e.memory_bytes + e.output_file_bytes, "this run (its series are kept in memory)",
+                      machine_memory(), "run(..., ignore_memory_estimate=True)");
+}
+
 py::dict run(ScenarioHandle& h, std::optional<std::uint64_t> seed, int threads,
-             const Overrides& overrides) {
+             const Overrides& overrides, bool ignore_memory) {
     if (threads < 0 || threads > 1024) throw py::value_error("threads takes 0 (all cores) to 1024");
     Running guard(h);
     const std::uint64_t used = seed.value_or(h.scenario.seed);
-    if (overrides.empty() && used == h.scenario.seed)
+    if (overrides.empty() && used == h.scenario.seed) {
+        if (!ignore_memory) check_run_fits(h.scenario, threads);
         return run_to_arrays(h.scenario, used, threads);
+    }
     Scenario changed = h.scenario;  // the parsed data is copied, never read again from files
     apply_parameter_overrides(changed, overrides);
     changed.seed = used;
+    if (!ignore_memory) check_run_fits(changed, threads);
     return run_to_arrays(changed, used, threads);
 }
 
@@ -134,7 +145,7 @@ PYBIND11_MODULE(_core, m) {
              [](const ScenarioHandle& h) { return std::make_shared<ScenarioHandle>(h.scenario); })
         .def("set", &set_parameters, py::arg("overrides"))
         .def("run", &run, py::arg("seed") = std::nullopt, py::arg("threads") = 0,
-             py::arg("set") = Overrides{})
+             py::arg("set") = Overrides{}, py::arg("ignore_memory_estimate") = false)
         .def("parameters", [](const ScenarioHandle& h) { return parameters(h.scenario); })
         .def_property_readonly("name", [](const ScenarioHandle& h) { return h.scenario.name; })
         .def_property_readonly("source_file",

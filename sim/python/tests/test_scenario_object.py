@@ -23,6 +23,19 @@ class ScenarioObject(unittest.TestCase):
         self.assertEqual((flee["ruleset"], flee["default"], flee["low"], flee["high"]), ("flee", 0.3, 0.0, 1.0))
         self.assertTrue(rows["flee.move_rules.awareness_level"]["integer"])
 
+    def test_a_run_that_will_not_fit_is_refused_before_it_starts(self):
+        sc = migflow.Scenario.from_yaml(TINY)
+        os.environ["MIGFLOW_MEMORY_LIMIT"] = str(1 << 20)  # 1 MiB: read at each run
+        try:
+            with self.assertRaises(RuntimeError) as e:
+                sc.run(seed=1)
+            self.assertIn("this run (its series are kept in memory) needs about", str(e.exception))
+            self.assertIn("ignore_memory_estimate=True", str(e.exception))
+            ds = sc.run(seed=1, ignore_memory_estimate=True)  # the user's choice: it runs
+            self.assertEqual(ds.sizes["time"], 30)
+        finally:
+            del os.environ["MIGFLOW_MEMORY_LIMIT"]
+
     def test_read_and_change_parameters(self):
         sc = migflow.Scenario.from_yaml(TINY)
         self.assertEqual(sc.days, 30)
