@@ -173,6 +173,42 @@ def origin_table(v, countries):
             + table(["started in", "people"] + [f"now in {n}" for n in names], rows))
 
 
+def observed_section(v):
+    """How well the run reproduces the observed counts it carries: ARD (median and range
+    over replicates, computed per replicate by migflow) and, per observed place, the share
+    of observed days inside the simulated bands. Empty without observed data."""
+    fit = rm.observed_fit(v)
+    if fit is None:
+        return ""
+
+    def ard(stat):
+        med, lo, hi, n = stat
+        return f"{med:.3f}" if n == 1 else f"{med:.3f} (90% of the {n} runs: {lo:.3f}–{hi:.3f})"
+    banded = any(r["inside90"] is not None for r in fit["rows"])
+    rows = []
+    for r in fit["rows"]:
+        cells = [esc(r["name"]), f"{r['days']:,}"]
+        if r["last_observed"] is not None:
+            cells += [f"{people(r['last_observed'])} on {day(r['last_date'])}", people(r["simulated_then"])]
+        else:
+            cells += ["—", "—"]
+        if banded:
+            cells += [f"{100 * r['inside90']:.0f}%" if r["inside90"] is not None else "—",
+                      f"{100 * r['inside50']:.0f}%" if r["inside50"] is not None else "—"]
+        rows.append(cells)
+    headers = ["Observed place", "Days observed", "Last observed count", "Simulated that day"
+               + (" (median)" if banded else "")]
+    if banded:
+        headers += ["Observed days inside the 90% band", "inside the 50% band"]
+    return ("<h2>How well this reproduces the observed counts</h2>"
+            f"<p>Averaged relative difference (ARD, Flee's measure: 0 is a perfect match) against the observed "
+            f"counts: <b>{ard(fit['ard_rescaled'])}</b> with the simulation rescaled to the observed total, "
+            f"{ard(fit['ard_unrescaled'])} without rescaling. Each camp chart shows the observed counts as dots."
+            + (" A band that holds the observed counts on far fewer days than its nominal share shows that the "
+               "bands (chance only) understate what the model does not know." if banded else "") + "</p>"
+            + table(headers, rows))
+
+
 def difference_table(diffs, n=12):
     rows = []
     for d in diffs[:n]:
@@ -278,6 +314,10 @@ def build(v, base, diff_view):
                      + "</p>")
         parts.append(figure(rf.camp_panels(v, camps, events, base), "Camp population against capacity "
                             "(dotted line); dot: the day the camp first became full.", "fig-camps"))
+    parts.append(observed_section(v))
+    if base is not None and base.observed is not None:
+        parts.append(observed_section(base).replace("<h2>How well this reproduces the observed counts</h2>",
+                                                    f"<h3>The baseline ({esc(base.name)})</h3>"))
     parts.append("<h2>People on the move</h2>")
     parts.append(figure(rf.movement_panel(v, events, base), "People travelling between places each day"
                         + (" and people turned away." if v.has("turned_away_full") else "."), "fig-movement"))

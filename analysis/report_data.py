@@ -69,6 +69,7 @@ class View:
         if "population" not in self._central:
             raise ResultError(f"{path}: missing dataset(s): {group}/population")
         self.stored = _stored_measures(f) if kind == "run" else {}
+        self.observed = _observed(f, group, kind)
 
     def _people(self, key, values):
         values = np.asarray(values, dtype=float)
@@ -101,6 +102,26 @@ def _camp_outcomes(g):
     for key in ("peak_population", "peak_day", "arrivals", "first_day_full", "days_full", "turned_away"):
         if key in c:
             out[key] = c[key][()].astype(float)  # [replicate x camp]
+    return out
+
+
+def _observed(f, group, kind):
+    """The observed counts (/validation) and the run's ARD against them: for a single run
+    its own, for an ensemble or a comparison side the per-replicate ARDs of `group`
+    (docs/OUTPUT.md); None when the scenario had no observed data."""
+    if "validation" not in f or "observed" not in f["validation"]:
+        return None
+    v = f["validation"]
+    out = {"region": v["region"][()].astype(int), "name": _text(v["name"][()]),
+           "observed": v["observed"][()].astype(float)}
+    if kind == "run":
+        out["ard_rescaled"] = np.array([float(_attr(v, "ard_rescaled"))])
+        out["ard_unrescaled"] = np.array([float(_attr(v, "ard_unrescaled"))])
+    elif f"{group}/validation/ard_rescaled" in f:
+        out["ard_rescaled"] = f[f"{group}/validation/ard_rescaled"][()].astype(float)
+        out["ard_unrescaled"] = f[f"{group}/validation/ard_unrescaled"][()].astype(float)
+    else:
+        return None  # the difference of a comparison: no ARD of its own
     return out
 
 

@@ -54,11 +54,17 @@ def camp_panels(v, camps, events, base=None):
         if base is not None:
             line_with_band(ax, base.dates, base.series("population"), None, BASE_COLOR,
                            f"{base.name} (baseline)", ls="--", col=i)
+        top = max(c["capacity"], float(np.nanmax(pop[:, i])))
+        if v.observed is not None and i in v.observed["region"]:
+            seen = v.observed["observed"][:, list(v.observed["region"]).index(i)]
+            days = ~np.isnan(seen)
+            ax.plot(v.dates[days], seen[days], "o", color="k", ms=2.5, label="observed")
+            top = max(top, float(np.nanmax(seen)) if days.any() else 0.0)
         ax.axhline(c["capacity"], color="k", ls=":", lw=1.2, label="capacity")
         if c["first_full"] is not None:
             ax.plot([c["first_full"]], [c["capacity"]], "o", color=CLOSURE_COLOR, ms=5, label="first full")
         ax.set_title(f"{c['name']} ({c['country']})", loc="left")
-        ax.set_ylim(bottom=0, top=max(c["capacity"], float(np.nanmax(pop[:, i]))) * 1.12)
+        ax.set_ylim(bottom=0, top=top * 1.12)
         _finish_time_axis(ax)
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].set_visible(False)

@@ -177,3 +177,34 @@ def region_differences(v, base, diff_view=None):
         rows.append(row)
     rows.sort(key=lambda r: -abs(r["peak"]))
     return rows
+
+
+def observed_fit(v):
+    """Per observed region: days observed and, for ensembles, the share of those days whose
+    observed count lies inside the 90 % and 50 % bands of the simulated population; with
+    the ARD over replicates (median, p05, p95; a single run's own value). None without data."""
+    obs = v.observed
+    if obs is None:
+        return None
+    pop, band = v.series("population"), v.band("population")
+    rows = []
+    for k, (i, name) in enumerate(zip(obs["region"], obs["name"])):
+        seen = obs["observed"][:, k]
+        days = ~np.isnan(seen)
+        row = {"name": name, "days": int(days.sum()), "inside90": None, "inside50": None,
+               "last_observed": None, "simulated_then": None}
+        if days.any():
+            last = int(np.flatnonzero(days)[-1])
+            row["last_observed"], row["simulated_then"], row["last_date"] = seen[last], pop[last, i], v.dates[last]
+        if band is not None and days.any():
+            s = seen[days]
+            row["inside90"] = float(np.mean((band["p05"][days, i] <= s) & (s <= band["p95"][days, i])))
+            row["inside50"] = float(np.mean((band["p25"][days, i] <= s) & (s <= band["p75"][days, i])))
+        rows.append(row)
+
+    def summary(values):
+        values = np.asarray(values, dtype=float)
+        return (float(np.median(values)), float(np.percentile(values, 5)), float(np.percentile(values, 95)),
+                len(values))
+    return {"rows": rows, "ard_rescaled": summary(obs["ard_rescaled"]),
+            "ard_unrescaled": summary(obs["ard_unrescaled"])}

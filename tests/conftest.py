@@ -156,6 +156,13 @@ def validation_run(migflow, workdir):
     return migflow_run(migflow, workdir, os.path.join(SCENARIOS, "flee", "dflee_example"), "dflee_example")
 
 
+@pytest.fixture(scope="session")
+def validation_ensemble(migflow, workdir):
+    """The same Flee case, 5 replicates: per-replicate ARDs and one /validation group."""
+    return migflow_run(migflow, workdir, os.path.join(SCENARIOS, "flee", "dflee_example"), "dflee_ensemble",
+                       "--replicates", "5")
+
+
 @pytest.fixture
 def copy_of(tmp_path):
     """copy_of(path): a copy in the test's own folder, to remove a group the way an older file lacks it."""

@@ -290,3 +290,41 @@ def test_numeric_sweep_values_stay_on_a_number_line():
 
 def test_text_sweep_values_get_one_slot_each_in_first_seen_order():
     assert plot_sweep.categorical(["linear", "step", "linear"]) == ["linear", "step"]
+
+
+def test_an_ensemble_stores_each_replicates_ard_against_the_observed_counts(validation_ensemble, validation_run, migflow):
+    with h5py.File(validation_ensemble, "r") as f, h5py.File(validation_run, "r") as single:
+        per_replicate = f["ensemble/validation/ard_rescaled"][()]
+        assert len(per_replicate) == 5
+        # Replicate 0 runs the scenario's own seed: the single run's ARD, bit for bit.
+        assert per_replicate[0] == single["validation"].attrs["ard_rescaled"]
+        assert f["validation"].attrs["ard_rescaled"] == np.median(per_replicate)
+        np.testing.assert_array_equal(f["validation/observed"][()], single["validation/observed"][()])
+
+
+def test_the_report_gives_the_ard_over_replicates_and_the_observed_days_inside_the_bands(validation_ensemble):
+    v, _, _ = report_data.open_result(validation_ensemble)
+    fit = rm.observed_fit(v)
+    with h5py.File(validation_ensemble, "r") as f:
+        ards = f["ensemble/validation/ard_rescaled"][()]
+        obs = f["validation/observed"][()]
+        regions = f["validation/region"][()]
+        p05, p95 = f["ensemble/population/p05"][()], f["ensemble/population/p95"][()]
+    assert fit["ard_rescaled"][0] == pytest.approx(np.median(ards))
+    assert fit["ard_rescaled"][1:3] == pytest.approx((np.percentile(ards, 5), np.percentile(ards, 95)))
+    for k, row in enumerate(fit["rows"]):
+        seen = ~np.isnan(obs[:, k])
+        i = regions[k]
+        inside = (p05[seen, i] <= obs[seen, k]) & (obs[seen, k] <= p95[seen, i])
+        assert row["days"] == seen.sum()
+        assert row["inside90"] == pytest.approx(inside.mean())
+
+
+def test_the_report_page_shows_the_observed_counts_section(validation_ensemble, tmp_path):
+    out = tmp_path / "r.html"
+    r = subprocess.run([sys.executable, os.path.join(ANALYSIS, "report.py"), validation_ensemble, "-o", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    page = out.read_text()
+    assert "How well this reproduces the observed counts" in page
+    assert "Observed days inside the 90% band" in page

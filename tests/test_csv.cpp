@@ -54,7 +54,7 @@ TEST_CASE("csv: unreadable file names the file", "[csv]") {
         FAIL("expected InputError");
     } catch (const InputError& e) {
         REQUIRE(e.problems().size() == 1);
-        CHECK(std::string(e.what()) == "/nonexistent/dir/missing.csv: cannot read file");
+        CHECK(std::string(e.what()) == "/nonexistent/dir/missing.csv: cannot read file: No such file or directory");
     }
 }
 

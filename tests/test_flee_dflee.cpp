@@ -177,7 +177,9 @@ TEST_CASE("dflee: the flood forecaster holds agents until its end time", "[flee]
 TEST_CASE("dflee: a flood case written as YAML runs to the same result", "[flee][dflee]") {
     const fs::path dir = flood_case("yaml", dflee_settings);
     const Scenario a = import_flee_case(dir.string());
-    const fs::path yaml = dir / "out/case.yaml";
+    // Beside the case, never inside it (nothing is written into an input folder).
+    const fs::path yaml = dir.string() + "_out/case.yaml";
+    fs::remove_all(yaml.parent_path());
     write_flee_scenario_yaml(a, yaml.string());
     const Scenario b = load_scenario(yaml.string());
     CHECK(b.flee->spawn.flood_driven);

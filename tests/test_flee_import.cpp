@@ -320,13 +320,25 @@ TEST_CASE("flee import: bad conflicts and closure days are errors", "[flee][impo
     }
 }
 
+TEST_CASE("flee import refuses to write inside the case it imports", "[flee][import]") {
+    const fs::path dir = make_mini_case("export_inside");
+    const Scenario a = import_flee_case(dir.string());
+    try {
+        write_flee_scenario_yaml(a, (dir / "out/case.yaml").string());
+        FAIL("wrote inside the case");
+    } catch (const std::exception& e) {
+        CHECK_THAT(std::string(e.what()), Catch::Contains("lies inside " + dir.string() + ", an input folder of this import"));
+    }
+    CHECK(!fs::exists(dir / "out/case_regions.csv"));
+}
+
 TEST_CASE("flee import: the YAML goes into a new folder, and intensities above 1 survive",
           "[flee][import]") {
     const fs::path dir = make_mini_case("export_new_dir");
     write_file(dir / "input_csv/conflicts.csv", "#Day,A,E\n0,0,0\n1,2.5,0\n2,2.5,1\n");
     const Scenario a = import_flee_case(dir.string());
-    const fs::path yaml = dir / "fresh/sub/case.yaml";
-    fs::remove_all(dir / "fresh");
+    const fs::path yaml = dir.string() + "_fresh/sub/case.yaml";  // beside the case: never inside it
+    fs::remove_all(dir.string() + "_fresh");
     write_flee_scenario_yaml(a, yaml.string());
     const Scenario b = load_scenario(yaml.string());
     const auto& ca = a.driver(DriverKind::conflict).series[test::index_of(a, "A")];

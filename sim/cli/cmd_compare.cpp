@@ -90,8 +90,8 @@ int compare(const CompareArgs& ca) {
     const auto camps_b = camp_outcomes(scen, b.runs);
     spec.sections.push_back({"/comparison/difference", difference_bands(a.runs, b.runs),
                              camp_differences(camps_a, camps_b)});
-    spec.sections.push_back({"/comparison/baseline", ensemble_bands(a.runs), camps_a});
-    spec.sections.push_back({"/comparison/scenario", ensemble_bands(b.runs), camps_b});
+    spec.sections.push_back({"/comparison/baseline", ensemble_bands(a.runs), camps_a, replicate_ards(base, a.runs)});
+    spec.sections.push_back({"/comparison/scenario", ensemble_bands(b.runs), camps_b, replicate_ards(scen, b.runs)});
     write_ensemble_file(ca.output, build_world(scen), spec);
 
     std::printf("baseline %s vs scenario %s: %d days from %s, %zu replicates paired by seed (%llu .. %llu)\n",

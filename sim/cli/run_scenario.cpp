@@ -93,7 +93,7 @@ int run_ensemble(const Scenario& s, std::size_t replicates, int threads, const s
     spec.agent_steps = reps.agent_steps;
     spec.drivers = &reps.runs.front();
     const auto camps = camp_outcomes(s, reps.runs);
-    spec.sections.push_back({"/ensemble", ensemble_bands(reps.runs), camps});
+    spec.sections.push_back({"/ensemble", ensemble_bands(reps.runs), camps, replicate_ards(s, reps.runs)});
     write_ensemble_file(out, build_world(s), spec);
     std::printf("%s: %d days from %s, ruleset %s, %zu replicates (seeds %llu .. %llu), %d region(s), %zu route(s)\n",
                 s.name.c_str(), s.days, format_date(s.start_date).c_str(), s.ruleset.c_str(), seeds.size(),

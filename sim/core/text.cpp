@@ -29,6 +29,20 @@ std::string cut_text(std::string_view s, std::size_t limit) {
     return std::string(s.substr(0, n)) + "… (" + std::to_string(s.size()) + " characters)";
 }
 
+namespace {
+
+// The start and the end of a long line, which hold the file and the reason.
+std::string cut_middle(std::string_view s, std::size_t limit) {
+    if (s.size() <= limit) return std::string(s);
+    std::size_t head = limit / 2, tail = s.size() - limit / 2;
+    while (head > 0 && (static_cast<unsigned char>(s[head]) & 0xC0) == 0x80) --head;
+    while (tail < s.size() && (static_cast<unsigned char>(s[tail]) & 0xC0) == 0x80) ++tail;
+    return std::string(s.substr(0, head)) + " … (" + std::to_string(tail - head) + " characters cut) … " +
+           std::string(s.substr(tail));
+}
+
+}  // namespace
+
 std::string cut_long_values(std::string_view message) {
     constexpr std::size_t value_limit = 120, line_limit = 400;
     std::string quoted;
@@ -48,7 +62,7 @@ std::string cut_long_values(std::string_view message) {
     std::size_t start = 0;
     while (start <= quoted.size()) {
         const std::size_t end = std::min(quoted.find('\n', start), quoted.size());
-        out += cut_text(std::string_view(quoted).substr(start, end - start), line_limit);
+        out += cut_middle(std::string_view(quoted).substr(start, end - start), line_limit);
         if (end == quoted.size()) break;
         out += '\n';
         start = end + 1;

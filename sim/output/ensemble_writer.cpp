@@ -2,10 +2,13 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
+#include <limits>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
 
+#include "migflow/measures/quantile.hpp"
+#include "migflow/output/catalogue.hpp"
 #include "migflow/output/ensemble_file.hpp"
 #include "output/events_writer.hpp"
 #include "output/hdf5_util.hpp"
@@ -81,6 +84,45 @@ void write_camps(H5::H5File& f, const std::string& group, const Scenario& s,
            "several days counts each time)");
 }
 
+double median_of(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return quantile_sorted(v.data(), v.size(), 0.5);
+}
+
+// Each replicate's ARD under its section, and the observed counts once at /validation, whose
+// attributes (what a single run stores there) are the median over the replicates of
+// `summary_group` (the ensemble, or a comparison's baseline: the history observed).
+void write_validation(H5::H5File& f, const Scenario& s, const std::vector<EnsembleSection>& sections,
+                      std::size_t days) {
+    const EnsembleSection* summary = nullptr;
+    for (const EnsembleSection& sec : sections) {
+        if (sec.ards.rescaled.empty()) continue;
+        H5::Group g = make_groups(f, sec.group + "/validation");
+        detail::write_vector(g, "ard_rescaled", sec.ards.rescaled, "1",
+                             "[replicate] averaged relative difference to the observed counts, simulated rescaled "
+                             "to the observed total (docs/FLEE.md)");
+        detail::write_vector(g, "ard_unrescaled", sec.ards.unrescaled, "1",
+                             "[replicate] the same without rescaling");
+        if (!summary || sec.group.ends_with("/baseline")) summary = &sec;
+    }
+    if (!summary) return;
+    const Observations& obs = s.observed;
+    const std::size_t K = obs.region.size();
+    H5::Group g = make_groups(f, "/validation");
+    std::vector<std::string> names;
+    for (RegionIndex r : obs.region) names.push_back(s.regions.at(r).name);
+    auto about = [](const char* name) -> const DatasetSpec& { return static_dataset("validation", name); };
+    detail::write_vector(g, "region", obs.region, about("region").units, about("region").description);
+    detail::write_strings(g, "name", names, about("name").units, about("name").description);
+    std::vector<double> m(days * K, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t k = 0; k < K; ++k)
+        for (std::size_t t = 0; t < std::min(days, obs.count[k].size()); ++t) m[t * K + k] = obs.count[k][t];
+    detail::write_matrix(g, "observed", m.data(), days, K, 0, about("observed").units, about("observed").description);
+    set_attr(g, "ard_rescaled", median_of(summary->ards.rescaled));
+    set_attr(g, "ard_unrescaled", median_of(summary->ards.unrescaled));
+    set_attr(g, "ard_statistic", "median over the replicates of " + summary->group + "/validation/ard_*");
+}
+
 }  // namespace
 
 void write_ensemble_file(const std::string& path, const World& w, const EnsembleFileSpec& spec) {
@@ -125,6 +167,9 @@ void write_ensemble_file(const std::string& path, const World& w, const Ensemble
                 write_bands(f, sec.group, sec.bands, level);
                 write_camps(f, sec.group, s, sec.camps, spec.seeds.size());
             }
+            // The observed data are the scenario's (a comparison's baseline holds the same regions and days).
+            write_validation(f, spec.baseline && !spec.baseline->observed.region.empty() ? *spec.baseline : s,
+                             spec.sections, static_cast<std::size_t>(s.days));
             set_attr(root, "wall_seconds", spec.wall_seconds);
             set_attr(root, "agent_steps", spec.agent_steps);
             set_attr(root, "complete", 1);  // last: readers trust nothing without it

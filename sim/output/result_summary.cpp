@@ -87,6 +87,29 @@ std::string full_in(const std::vector<double>& first_day, std::size_t cols, std:
     return "full in " + std::to_string(full) + "/" + std::to_string(runs) + " runs";
 }
 
+// "0.2131 [0.2012, 0.2290]": median [p05, p95] of per-replicate values.
+std::string band_of(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%.4f [%.4f, %.4f]", quantile_sorted(v.data(), v.size(), 0.5),
+                  quantile_sorted(v.data(), v.size(), 0.05), quantile_sorted(v.data(), v.size(), 0.95));
+    return buf;
+}
+
+// Each side's ARD against the observed counts, over its replicates.
+void print_ensemble_validation(const ResultFile& rf, const std::string& top, bool comparison, std::ostream& out) {
+    for (const char* side : comparison ? std::vector<const char*>{"/baseline", "/scenario"} : std::vector<const char*>{""}) {
+        const std::string g = top + side + "/validation";
+        if (!rf.has(g) || !rf.has(g + "/ard_rescaled")) continue;
+        const auto n = rf.length(g + "/ard_rescaled");
+        const auto rescaled = read_vector<double>(rf.shaped(g + "/ard_rescaled", {n}));
+        const auto unrescaled = read_vector<double>(rf.shaped(g + "/ard_unrescaled", {n}));
+        out << "validation:   " << (comparison ? std::string(side + 1) + ": " : std::string())
+            << "ARD against the observed counts, median [p05, p95] over replicates: " << band_of(rescaled)
+            << " (rescaled), " << band_of(unrescaled) << " (unrescaled)\n";
+    }
+}
+
 // Ensembles and comparisons: what was run, and per camp its peak, arrivals, people
 // turned away (each with its band over replicates) and in how many runs it fills.
 void print_ensemble_info(const ResultFile& rf, std::ostream& out) {
@@ -109,6 +132,7 @@ void print_ensemble_info(const ResultFile& rf, std::ostream& out) {
         << "migflow:      " << read_string_attr(root, "migflow_version") << ", " << read_int_attr(root, "threads")
         << " thread(s), " << fmt(read_double_attr(root, "wall_seconds"), 2) << " s\n";
     print_build(rf, out);
+    print_ensemble_validation(rf, top, comparison, out);
     const std::string camps = top + (comparison ? "/difference" : "") + "/camp_outcomes";
     const auto names = read_strings(file.openDataSet(camps + "/name"));
     if (names.empty()) return;

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "migflow/engine/resource_estimate.hpp"
+#include "migflow/measures/ard.hpp"
 #include "migflow/engine/simulation.hpp"
 
 namespace migflow {
@@ -208,6 +209,28 @@ std::vector<CampReplicates> camp_differences(const std::vector<CampReplicates>& 
             d.turned_away.push_back(scenario[c].turned_away[k] - baseline[c].turned_away.at(k));
         }
         out.push_back(std::move(d));
+    }
+    return out;
+}
+
+ReplicateArds replicate_ards(const Scenario& s, const std::vector<MemoryRecorder>& runs) {
+    ReplicateArds out;
+    const Observations& obs = s.observed;
+    const std::size_t K = obs.region.size();
+    if (K == 0) return out;
+    // As a single run compares them (Hdf5Recorder::write_validation): the days both sides have.
+    for (const MemoryRecorder& run : runs) {
+        std::size_t n = run.population.size();
+        for (const auto& c : obs.count) n = std::min(n, c.size());
+        std::vector<std::vector<double>> sim(K, std::vector<double>(n)), ob(K);
+        for (std::size_t k = 0; k < K; ++k) {
+            const auto r = static_cast<std::size_t>(obs.region[k]);
+            for (std::size_t t = 0; t < n; ++t) sim[k][t] = run.population[t].at(r);
+            ob[k].assign(obs.count[k].begin(), obs.count[k].begin() + static_cast<std::ptrdiff_t>(n));
+        }
+        const Validation v = compute_ard(sim, ob);
+        out.rescaled.push_back(v.ard_rescaled);
+        out.unrescaled.push_back(v.ard_unrescaled);
     }
     return out;
 }

@@ -15,6 +15,7 @@ struct EnsembleSection {
     std::string group;  // e.g. "/ensemble" or "/comparison/difference"
     std::vector<Band> bands;
     std::vector<CampReplicates> camps;
+    ReplicateArds ards;  // empty without observed data
 };
 
 struct EnsembleFileSpec {

@@ -71,6 +71,14 @@ std::vector<Band> ensemble_bands(const std::vector<MemoryRecorder>& runs);
 std::vector<Band> difference_bands(const std::vector<MemoryRecorder>& baseline,
                                    const std::vector<MemoryRecorder>& scenario);
 
+// Flee's averaged relative difference (measures/ard.hpp) of each replicate's population
+// against the scenario's observed counts, in replicate order; both empty when the
+// scenario has no observed data.
+struct ReplicateArds {
+    std::vector<double> rescaled, unrescaled;
+};
+ReplicateArds replicate_ards(const Scenario& s, const std::vector<MemoryRecorder>& runs);
+
 // Per replicate, what a camp went through (people = agents x people_per_agent + residents).
 struct CampReplicates {
     RegionIndex region = no_region;
