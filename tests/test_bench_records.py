@@ -21,7 +21,8 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS_TABLE = os.path.join(HERE, "..", "benchmarks", "results_table.py")
-BUILD_KEYS = {"commit", "modified", "type", "compiler", "flags", "hdf5", "tbb", "mpi", "nlopt", "eigen", "yaml_cpp"}
+BUILD_KEYS = {"commit", "modified", "type", "compiler", "flags", "hdf5", "tbb", "mpi", "features", "nlopt", "eigen",
+              "yaml_cpp"}
 
 
 def program(name):
