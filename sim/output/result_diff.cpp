@@ -250,7 +250,10 @@ std::string compare_values(const Readable& a, const Readable& b) {
     // Rows of the first dimension, about 16 MiB of each file at a time.
     const hsize_t row = dims.empty() ? 1 : n / dims[0];
     const hsize_t rows = dims.empty() ? 1 : dims[0];
-    const hsize_t block = std::max<hsize_t>(1, (hsize_t(16) << 20) / std::max<hsize_t>(row * size, 1));
+    // An attribute is read whole (H5Aread has no selection).
+    const hsize_t block = a.attribute || dims.empty()
+                              ? rows
+                              : std::max<hsize_t>(1, (hsize_t(16) << 20) / std::max<hsize_t>(row * size, 1));
     std::vector<unsigned char> ba, bb;
     for (hsize_t start = 0; start < rows; start += block) {
         const hsize_t count = std::min(block, rows - start);
