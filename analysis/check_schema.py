@@ -26,7 +26,7 @@ ROOT_ATTRS = ["schema_version", "migflow_version", "scenario_name", "scenario_fi
               "threads", "ranks", "wall_seconds", "agent_steps", "scenario_kind", "complete",
               # the build that made the file (docs/OUTPUT.md "Root attributes")
               "build_commit", "build_modified", "build_type", "build_compiler", "build_flags",
-              "build_hdf5", "build_tbb", "build_mpi"]
+              "build_hdf5", "build_tbb", "build_mpi", "build_features"]
 
 # Quantile bands of one series (docs/ENSEMBLES.md), in increasing order.
 BANDS = ["p05", "p25", "p50", "p75", "p95"]

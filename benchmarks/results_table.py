@@ -3,8 +3,8 @@
 
 usage: benchmarks/results_table.py RECORDS.jsonl... [--spread] [--mpi] [--csv]
 
-RECORDS are files of JSON lines written by `bench_run --json`, `bench_startup --json`
-or the run_*benchmarks.sh scripts' --json (the schema: benchmarks/README.md). Prints
+RECORDS are files of JSON lines written by `bench_run --json`, `bench_startup --json`,
+`bench_calibration.py --json` or the run_*benchmarks.sh scripts' --json (the schema: benchmarks/README.md). Prints
 the context the records share (commit, build, compiler, MPI library, host, CPU, the
 CPUs allowed), then one Markdown row per record: its run of median wall time
 (start-up: the medians of load and set-up).
@@ -166,6 +166,16 @@ def main():
                 [f'{r["summary"]["ns_per_read"][k]:.2f}' for k in ("median", "min", "max")] +
                 [str(r["repeats"]), f'{r["context"]["load_before"][0]:.2f}'] for r in reads]
         out += ["", "random reads (one thread)", ""] + table(columns, rows)
+    calibrations = [r for r in records if r["benchmark"] == "bench_calibration"]
+    if calibrations:
+        columns = ["case", "ruleset", "runs", "threads", "workers", "s per run (median)", "engine s", "dataset s",
+                   "10,000 runs, min", "repeats", "load (1 min)"]
+        rows = [[r["config"]["case"], r["config"]["ruleset"], str(r["config"]["runs"]), str(r["config"]["threads"]),
+                 str(r["config"]["workers"])] +
+                [f'{r["summary"][k]["median"]:.4f}' for k in ("per_run_s", "engine_s", "dataset_s")] +
+                [f'{r["summary"]["runs_10000_min"]["median"]:.1f}', str(r["repeats"]),
+                 f'{r["context"]["load_before"][0]:.2f}'] for r in calibrations]
+        out += ["", "calibration loop from Python (bench_calibration.py)", ""] + table(columns, rows)
     print("\n".join(out))
 
 

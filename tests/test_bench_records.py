@@ -21,7 +21,8 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS_TABLE = os.path.join(HERE, "..", "benchmarks", "results_table.py")
-BUILD_KEYS = {"commit", "modified", "type", "compiler", "flags", "hdf5", "tbb", "mpi", "nlopt", "eigen", "yaml_cpp"}
+BUILD_KEYS = {"commit", "modified", "type", "compiler", "flags", "hdf5", "tbb", "mpi", "features", "nlopt", "eigen",
+              "yaml_cpp"}
 
 
 def program(name):
@@ -202,6 +203,35 @@ def test_bench_startup_records_its_repetitions(tmp_path):
     table = subprocess.run([sys.executable, RESULTS_TABLE, str(records)], capture_output=True, text=True)
     assert table.returncode == 0, table.stderr
     assert re.search(r"^\| 60 \| \d+ \| 10 \|", table.stdout, re.M)
+
+
+def test_bench_calibration_records_its_loops(tmp_path):
+    records = tmp_path / "calibration.jsonl"
+    env = bench_env()
+    env["PYTHONPATH"] = program("MIGFLOW_PYTHON_DIR")
+    tiny = os.path.join(HERE, "..", "scenarios", "tiny.yaml")
+    script = os.path.join(HERE, "..", "benchmarks", "bench_calibration.py")
+    done = subprocess.run(
+        ["/usr/bin/python3", script, "--case", tiny, "--key", "behaviour.lambda_conflict", "--runs", "3",
+         "--threads", "1", "--repeat", "2", "--json", str(records)],
+        env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "repeats=2" in done.stdout
+    (record,) = records_of(records)
+    assert record["benchmark"] == "bench_calibration"
+    assert record["config"]["runs"] == 3 and record["config"]["ruleset"] == "native"
+    assert record["repeats"] == len(record["runs"]) == 2
+    for loop in record["runs"]:
+        assert loop["threads_used"] == 1 and loop["final_agents"] > 0
+        assert loop["per_run_s"] == pytest.approx(loop["total_s"] / 3)
+        assert 0 < loop["engine_s"] <= loop["median_call_s"] * 3
+    for figure in ("total_s", "per_run_s", "engine_s", "dataset_s", "runs_10000_min"):
+        check_spread(record["summary"][figure], [loop[figure] for loop in record["runs"]])
+    check_context(record["context"], env, os.sched_getaffinity(0))
+    assert "features" in record["context"]["build"]  # the Python module's build, as --version prints it
+    table = subprocess.run([sys.executable, RESULTS_TABLE, str(records)], capture_output=True, text=True)
+    assert table.returncode == 0, table.stderr
+    assert re.search(r"^\| \S*tiny.yaml \| native \| 3 \| 1 \| 1 \|", table.stdout, re.M), table.stdout
 
 
 def test_bad_repeat_and_unwritable_record_are_clear_errors(tmp_path):

@@ -136,11 +136,12 @@ TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option",
     const CliOutcome top = run_cli("--help");
     CHECK(top.code == 0);
     for (const char* sub : {"run", "check", "info", "import-flee", "params", "schema", "sweep", "export", "report", "calibrate", "validate",
-                            "build-case"})
+                            "build-case", "compare-files"})
         CHECK(top.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
     const CliOutcome version = run_cli("--version");
     CHECK(version.code == 0);
     CHECK(version.out.rfind("migflow " MIGFLOW_VERSION "\n  commit: ", 0) == 0);
+    CHECK(version.out.find("\n  features: ") != std::string::npos);  // what is built in: mpi, python, osm, ...
 }
 
 TEST_CASE("options are read in any order and --set repeats and takes the = form", "[cli]") {

@@ -174,7 +174,8 @@ TEST_CASE("threads beyond the cores a process may use are a warning, and the fil
     REQUIRE(run_shell("taskset -c 0 " + migflow_bin + " run " + scenarios_dir + "/tiny.yaml --threads 2 --quiet -o " + out +
                       " > /dev/null 2> " + (dir.path / "log").string()) == 0);
     CHECK(slurp(dir.path / "log") == "migflow: warning: --threads 2, but this process may use 1 core(s), so it runs 1 "
-                                     "thread(s)\n");
+                                     "thread(s): it is bound to fewer cores (taskset, a cgroup, srun's binding); under "
+                                     "Slurm give the task its cores with `srun --cpus-per-task=N`\n");
     H5::H5File f(out, H5F_ACC_RDONLY);
     int threads = 0;
     f.openGroup("/").openAttribute("threads").read(H5::PredType::NATIVE_INT, &threads);

@@ -306,7 +306,7 @@ TEST_CASE("rerun says when this binary is not the build that made the file, and 
 
     rewrite_build_attributes(first, [](H5::Group& root) {
         for (const char* a : {"build_commit", "build_modified", "build_type", "build_compiler", "build_flags", "build_hdf5",
-                              "build_tbb", "build_mpi", "build_nlopt", "build_eigen", "build_yaml_cpp"})
+                              "build_tbb", "build_mpi", "build_features", "build_nlopt", "build_eigen", "build_yaml_cpp"})
             if (root.attrExists(a)) root.removeAttr(a);
     });
     fs::remove(again);

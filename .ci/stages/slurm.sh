@@ -2,8 +2,10 @@
 # Slurm stage (issue #8, docs/HPC.md): the documented sbatch scripts (docs/slurm/)
 # submitted to a real one-node Slurm that tests/slurm/ starts on this machine, awaited,
 # and their outputs checked. With an MPI build in build-mpi/ (the MPI stage, which runs
-# before this one), the hybrid ranks x threads script too. Skipped, saying why, only when
-# Slurm cannot start here.
+# before this one), the scripts run that build too: run.sbatch and the job array on a
+# cluster whose MpiDefault is none (issue #24: the scripts must pass srun --mpi), the
+# hybrid ranks x threads script and the MPI sweep. Skipped, saying why, only when Slurm
+# cannot start here.
 set -euo pipefail
 .ci/install-deps slurm
 mpi_build=()

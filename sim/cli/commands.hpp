@@ -19,6 +19,7 @@ Command add_sweep_command(CLI::App& app, Team& team);  // team: the ranks sharin
 Command add_export_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_compare_files_command(CLI::App& app);  // two result files, bit for bit
 Command add_rerun_command(CLI::App& app, Team& team);
 Command add_calibrate_command(CLI::App& app, Team& team);  // team: the ranks sharing each evaluation
 Command add_validate_command(CLI::App& app, Team& team);

@@ -155,7 +155,8 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
                      threads, cores, cores,
                      team.size() > 1 ? ": each MPI rank is bound to its cores; start with `mpirun --bind-to none` "
                                        "(or --map-by ...:PE=N) or `srun --cpus-per-task=N`"
-                                     : "");
+                                     : ": it is bound to fewer cores (taskset, a cgroup, srun's binding); under Slurm "
+                                       "give the task its cores with `srun --cpus-per-task=N`");
     if (replicates > 0) return run_ensemble(s, replicates, threads, out, style != ProgressStyle::off, stop);
     RunSummary sum;
     try {

@@ -56,6 +56,8 @@ const std::vector<BuildItem>& build_info() {
         {"hdf5", hdf5_version()},
         {"tbb", TBB_runtime_version()},
         {"mpi", mpi_version()},
+        // The optional parts built in: mpi, python, osm, native-arch, sanitize=... (CMakeLists.txt).
+        {"features", MIGFLOW_FEATURES},
         // Header-only or static here: the versions CMake found (their headers are heavy).
         {"nlopt", MIGFLOW_NLOPT_VERSION},
         {"eigen", MIGFLOW_EIGEN_VERSION},
@@ -80,7 +82,10 @@ std::string build_summary() { return build_summary(build_info()); }
 std::vector<std::string> build_differences(const std::vector<BuildItem>& recorded) {
     std::vector<std::string> out;
     for (const BuildItem& mine : build_info())
-        if (mine.name != "mpi" && value_of(recorded, mine.name) != mine.value) out.push_back(mine.name);
+        // MPI and the optional parts (python, osm) do not change a run's numbers; native-arch does,
+        // and shows in flags.
+        if (mine.name != "mpi" && mine.name != "features" && value_of(recorded, mine.name) != mine.value)
+            out.push_back(mine.name);
     // A tree with uncommitted changes may hold any code: never "the same build".
     if (value_of(recorded, "modified") == "yes" && out.empty()) out.push_back("modified");
     return out;

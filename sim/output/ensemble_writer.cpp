@@ -2,6 +2,7 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <limits>
 #include <filesystem>
 #include <stdexcept>
@@ -133,6 +134,10 @@ void write_ensemble_file(const std::string& path, const World& w, const Ensemble
     out.create(inputs);
     const int level = std::clamp(s.output.compression, 0, 9);
     H5::Exception::dontPrint();
+    // The system's reason for a failed write ("No space left on device") is on HDF5's error
+    // stack only until the next HDF5 call: the objects this block closes while the
+    // exception leaves it clear the stack, and errno is all that is left of the reason.
+    errno = 0;
     try {
         {
             H5::H5File& f = out.file();
@@ -176,7 +181,8 @@ void write_ensemble_file(const std::string& path, const World& w, const Ensemble
         }
         if (auto failed = out.close()) throw std::runtime_error("cannot write output file " + out.partial() + ": " + *failed);
     } catch (const H5::Exception& e) {
-        throw std::runtime_error("cannot write output file " + out.partial() + ": " + detail::hdf5_failure(e));
+        const int write_errno = errno;
+        throw std::runtime_error("cannot write output file " + out.partial() + ": " + detail::hdf5_failure(e, write_errno));
     }
     out.publish();
 }

@@ -59,7 +59,9 @@ grep -q "migflow: warning: --threads 2, but this process may use 1 core(s), so i
 
 # 5. Commands of one process are refused on several ranks, once, before any work.
 for cmd in "compare $scenario $scenario --replicates 2 -o $work/cmp.h5" "import-flee $work -o $work/case.yaml" \
-           "check $scenario"; do
+           "check $scenario" "build-case $work/case.yaml -o $work/built" "export $work/bound.h5 -o $work/tables" \
+           "report $work/bound.h5 -o $work/report.html" "info $work/bound.h5" "compare-files $work/bound.h5 $work/bound.h5" \
+           "params" "schema"; do
     mpi_run 2 "$bin" $cmd > "$work/one.out" 2> "$work/one.err"
     rc=$?
     name=${cmd%% *}
@@ -69,6 +71,7 @@ for cmd in "compare $scenario $scenario --replicates 2 -o $work/cmp.h5" "import-
 done
 [ -e "$work/cmp.h5" ] && fail "compare on 2 ranks wrote its file"
 [ -e "$work/case.yaml" ] && fail "import-flee on 2 ranks wrote its file"
+for out in built tables report.html; do [ -e "$work/$out" ] && fail "$out written by a command refused on 2 ranks"; done
 
 [ $status -eq 0 ] && echo "all failure cases ended every rank"
 exit $status

@@ -9,8 +9,9 @@
 namespace migflow {
 
 struct BuildItem {
-    std::string name;   // commit, modified, type, compiler, flags, hdf5, tbb, mpi, ...
-    std::string value;  // "unknown" where the build could not tell; mpi: "none" without MPI
+    std::string name;   // commit, modified, type, compiler, flags, hdf5, tbb, mpi, features, ...
+    std::string value;  // "unknown" where the build could not tell; mpi: "none" without MPI;
+                        // features: the optional parts built in ("mpi osm python"), or "none"
 };
 
 // In the order `migflow --version` and `migflow info` print them; a result file stores

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <memory>
 
+#include "migflow/core/build_info.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/core/errors.hpp"
 #include "migflow/formats/flee/import.hpp"
@@ -105,6 +106,13 @@ PYBIND11_MODULE(_core, m) {
     using namespace migflow::python;
     m.doc() = "migflow's compiled core; use the `migflow` package (docs/PYTHON.md)";
     m.attr("version") = MIGFLOW_VERSION;
+    // The build record `migflow --version` prints (commit, flags, libraries, features), for
+    // benchmark records made from Python (benchmarks/bench_calibration.py).
+    m.def("build_info", [] {
+        py::dict out;
+        for (const BuildItem& b : build_info()) out[py::str(b.name)] = b.value;
+        return out;
+    });
 
     // Bad input: the message is the CLI's, one `file:line:col: key: message` per line.
     static py::exception<InputError> input_error(m, "InputError", PyExc_ValueError);
