@@ -2,6 +2,9 @@
 // local indices to global agent ids.
 #include "migflow/engine/agents.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 
 namespace migflow {
@@ -22,18 +25,28 @@ void AgentStore::reserve(std::size_t n) {
 }
 
 namespace {
-void resize_columns(AgentStore& a, std::size_t n) {
+// New entries are left unwritten (AgentStore::Column).
+void grow_columns(AgentStore& a, std::size_t n) {
     a.region.resize(n);
     a.from.resize(n);
-    a.km_left.resize(n, 0.0f);
+    a.km_left.resize(n);
     a.group.resize(n);
 }
 }  // namespace
 
 // Agents added one at a time, or by resize, belong to a lone process: their global id
-// is their index.
+// is their index. New agents stand in region 0, group 0.
 void AgentStore::resize(std::size_t n) {
-    resize_columns(*this, n);
+    const std::size_t old = size();
+    grow_columns(*this, n);
+    if (n > old) {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(old, n, 1 << 16), [&](const auto& b) {
+            std::fill(region.begin() + std::ptrdiff_t(b.begin()), region.begin() + std::ptrdiff_t(b.end()), RegionIndex(0));
+            std::fill(from.begin() + std::ptrdiff_t(b.begin()), from.begin() + std::ptrdiff_t(b.end()), RegionIndex(0));
+            std::fill(km_left.begin() + std::ptrdiff_t(b.begin()), km_left.begin() + std::ptrdiff_t(b.end()), 0.0f);
+            std::fill(group.begin() + std::ptrdiff_t(b.begin()), group.begin() + std::ptrdiff_t(b.end()), std::uint8_t(0));
+        });
+    }
     if (parts == 1) global_count = n;
 }
 
@@ -59,7 +72,7 @@ AgentStore::IdRange AgentStore::add_batch(std::uint64_t n) {
     const bool continues = !batches.empty() &&
                            batches.back().global_begin + (size() - batches.back().local_begin) == start;
     if (!continues || parts > 1) batches.push_back({size(), start});
-    resize_columns(*this, size() + mine);
+    grow_columns(*this, size() + mine);
     return r;
 }
 

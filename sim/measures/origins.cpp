@@ -12,21 +12,26 @@ namespace migflow {
 void OriginRuns::note_new_agents(const AgentStore& agents, std::size_t first) {
     const RegionIndex* region = agents.region.data();
     const std::size_t n = agents.size();
-    std::size_t id = first;
-    if (id < n && !origin_.empty() && origin_.back() == region[id]) {
-        // The run goes on from the last batch.
-    } else if (id < n) {
-        first_id_.push_back(id);
-        origin_.push_back(region[id]);
-    }
-    while (id < n) {
-        // Runs are long (a region's agents of a day): a tight scan to the next change.
-        const RegionIndex r = region[id];
-        while (id < n && region[id] == r) ++id;
-        if (id == n) break;
-        first_id_.push_back(id);
-        origin_.push_back(region[id]);
-    }
+    if (first >= n) return;
+    if (origin_.empty() || origin_.back() != region[first]) {
+        first_id_.push_back(first);
+        origin_.push_back(region[first]);
+    }  // else the run goes on from the last batch
+    // Runs are long (a region's agents of a day): each block of agents lists where a new
+    // run starts in it, in parallel; the blocks' lists, in order, are the runs.
+    constexpr std::size_t block = std::size_t(1) << 20;
+    const std::size_t blocks = (n - first - 1 + block - 1) / block;
+    std::vector<std::vector<std::size_t>> starts(blocks);
+    tbb::parallel_for(std::size_t(0), blocks, [&](std::size_t b) {
+        const std::size_t lo = first + 1 + b * block, hi = std::min(n, lo + block);
+        for (std::size_t id = lo; id < hi; ++id)
+            if (region[id] != region[id - 1]) starts[b].push_back(id);
+    });
+    for (const auto& in_block : starts)
+        for (const std::size_t id : in_block) {
+            first_id_.push_back(id);
+            origin_.push_back(region[id]);
+        }
 }
 
 namespace {

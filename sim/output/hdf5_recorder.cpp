@@ -230,8 +230,8 @@ void Hdf5Recorder::record(const DayRecord& rec) {
 }
 
 // One agent column, chunked and compressed like the series.
-template <class T>
-void write_agent_column(H5::Group& g, const std::string& name, const std::vector<T>& v, int level,
+template <class Column>
+void write_agent_column(H5::Group& g, const std::string& name, const Column& v, int level,
                         const std::string& units, const std::string& description) {
     hsize_t dims[1] = {v.size()};
     H5::DataSpace space(1, dims);
@@ -244,6 +244,7 @@ void write_agent_column(H5::Group& g, const std::string& name, const std::vector
             plist.setDeflate(static_cast<unsigned>(level));
         }
     }
+    using T = typename Column::value_type;
     H5::DataSet ds = detail::create_dataset(g, name, detail::h5_type<T>(), space, plist);
     if (!v.empty()) ds.write(v.data(), detail::h5_type<T>());
     describe(ds, units, description);

@@ -127,7 +127,10 @@ void MemoryRecorder::record(const DayRecord& day) {
     camps.observe(day.day, day.population, s.inbound, t.refused_full);
     countries.observe(day.population, t);
     if (day.origins) origins = *day.origins;
-    if (keep_snapshots && day.agents) snapshots.push_back({day.day, day.agents->region, day.agents->km_left});
+    if (keep_snapshots && day.agents) {
+        const AgentStore& a = *day.agents;
+        snapshots.push_back({day.day, {a.region.begin(), a.region.end()}, {a.km_left.begin(), a.km_left.end()}});
+    }
 }
 
 std::vector<SeriesView> MemoryRecorder::series() const {

@@ -5,18 +5,23 @@
 #include <vector>
 
 #include "migflow/core/ids.hpp"
+#include "migflow/core/uninitialized.hpp"
 
 namespace migflow {
 
 struct AgentStore {
+    // Columns whose growth leaves new entries unwritten (add_batch's callers write them,
+    // in parallel: batch_fill.hpp); the layout is that of a std::vector.
+    template <class T>
+    using Column = UninitVector<T>;
     // Where the agent stands, or the region it is heading to while travelling.
-    std::vector<RegionIndex> region;
+    Column<RegionIndex> region;
     // Region the current journey started from (only meaningful while travelling).
-    std::vector<RegionIndex> from;
+    Column<RegionIndex> from;
     // Kilometres still to go; 0 when standing in `region`.
-    std::vector<float> km_left;
+    Column<float> km_left;
     // Demographic group (index into Scenario::groups).
-    std::vector<std::uint8_t> group;
+    Column<std::uint8_t> group;
 
     // Agents are created in batches (those present before day 0, then each day's
     // spawns), a batch taking the next global ids. With several processes each holds
@@ -42,8 +47,9 @@ struct AgentStore {
     void push_back(RegionIndex r, std::uint8_t g);
     void resize(std::size_t n);  // new agents: region 0, standing, group 0
     // Creates a batch of `n` agents (global ids global_count .. + n) and appends this
-    // process's slice to the columns (region 0, standing, group 0): the caller fills
-    // them in. Every process must call it with the same n.
+    // process's slice to the columns, unwritten: the caller writes every column of every
+    // agent of the slice (km_left 0 for a standing agent), best with fill_batch
+    // (batch_fill.hpp). Every process must call it with the same n.
     IdRange add_batch(std::uint64_t n);
     // Global id of local agent `i`.
     std::uint64_t global_id(std::size_t i) const;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "migflow/core/errors.hpp"
+#include "migflow/engine/batch_fill.hpp"
 #include "migflow/engine/rng.hpp"
 
 namespace migflow::detail {
@@ -120,15 +121,20 @@ void FleeRuleset::create_agents(AgentStore& agents) {
     for (const auto& in_region : new_agents_) total += std::uint64_t(in_region.count);
     std::uint64_t g = agents.global_count;
     const auto mine = total > 0 ? agents.add_batch(total) : AgentStore::IdRange{0, 0, 0};
-    for (const auto& in_region : new_agents_) {
-        const auto g0 = std::max(g, mine.begin), g1 = std::min(g + std::uint64_t(in_region.count), mine.end);
-        for (auto id = g0; id < g1; ++id) {
-            const std::size_t i = mine.local_begin + std::size_t(id - mine.begin);
-            agents.region[i] = agents.from[i] = in_region.region;
-            if (!group_share_.empty()) agents.group[i] = awareness_group(in_region.region, in_region.day, id);
-        }
-        g += std::uint64_t(in_region.count);
-    }
+    std::vector<std::uint64_t> run_end(new_agents_.size());
+    for (std::size_t k = 0; k < new_agents_.size(); ++k) run_end[k] = g += std::uint64_t(new_agents_[k].count);
+    fill_batch(mine, run_end, [&](std::size_t k, std::size_t i0, std::size_t i1, std::uint64_t id) {
+        const auto& in_region = new_agents_[k];
+        const auto at = [&](auto& column) { return column.begin() + std::ptrdiff_t(i0); };
+        const auto n = std::ptrdiff_t(i1 - i0);
+        std::fill(at(agents.region), at(agents.region) + n, in_region.region);
+        std::fill(at(agents.from), at(agents.from) + n, in_region.region);
+        std::fill(at(agents.km_left), at(agents.km_left) + n, 0.0f);
+        if (group_share_.empty())
+            std::fill(at(agents.group), at(agents.group) + n, std::uint8_t(0));
+        else
+            for (std::size_t i = i0; i < i1; ++i, ++id) agents.group[i] = awareness_group(in_region.region, in_region.day, id);
+    });
     new_agents_.clear();
     if (f_.move.start_on_foot) arrived_once_.resize(agents.size(), 0);
     if (f_.move.avoid_short_stints) recent_.resize(agents.size(), 0.0f);

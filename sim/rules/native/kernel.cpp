@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "migflow/rules/native/model.hpp"
+#include "migflow/engine/batch_fill.hpp"
 #include "migflow/engine/rng.hpp"
 #include "migflow/engine/team.hpp"
 #include "engine/thread_tallies.hpp"
@@ -110,8 +111,8 @@ private:
 };
 
 // Creates counts[r] agents in each region r, in region order (global ids are creation
-// order); this process fills its slice of the batch (AgentStore::add_batch), region by
-// region in parallel. The group draw is keyed by global id, so any split gives the same.
+// order); this process fills its slice of the batch (AgentStore::add_batch) in parallel
+// blocks (fill_batch). The group draw is keyed by global id, so any split gives the same.
 void NativeRuleset::add_agents(AgentStore& agents, const std::vector<std::int64_t>& counts,
                                Day day) const {
     const std::uint64_t first = agents.global_count;
@@ -120,16 +121,18 @@ void NativeRuleset::add_agents(AgentStore& agents, const std::vector<std::int64_
     if (total == 0) return;
     const auto mine = agents.add_batch(total);
     if (mine.end == mine.begin) return;
-    std::vector<std::uint64_t> offset(counts.size() + 1, first);
-    for (std::size_t r = 0; r < counts.size(); ++r) offset[r + 1] = offset[r] + std::uint64_t(counts[r]);
+    std::vector<std::uint64_t> run_end(counts.size());
+    std::uint64_t end = first;
+    for (std::size_t r = 0; r < counts.size(); ++r) run_end[r] = end += std::uint64_t(counts[r]);
     const auto group_key = stream_key(seed_, Purpose::group, day);
-    tbb::parallel_for(std::size_t(0), counts.size(), [&](std::size_t r) {
-        const auto g0 = std::max(offset[r], mine.begin), g1 = std::min(offset[r + 1], mine.end);
-        for (auto g = g0; g < g1; ++g) {
-            const std::size_t id = mine.local_begin + std::size_t(g - mine.begin);
-            agents.region[id] = agents.from[id] = RegionIndex(r);
-            agents.group[id] = draw_group(group_key, g);
-        }
+    fill_batch(mine, run_end, [&](std::size_t r, std::size_t i0, std::size_t i1, std::uint64_t g) {
+        std::fill(agents.region.begin() + std::ptrdiff_t(i0), agents.region.begin() + std::ptrdiff_t(i1), RegionIndex(r));
+        std::fill(agents.from.begin() + std::ptrdiff_t(i0), agents.from.begin() + std::ptrdiff_t(i1), RegionIndex(r));
+        std::fill(agents.km_left.begin() + std::ptrdiff_t(i0), agents.km_left.begin() + std::ptrdiff_t(i1), 0.0f);
+        if (s_.groups.size() < 2)
+            std::fill(agents.group.begin() + std::ptrdiff_t(i0), agents.group.begin() + std::ptrdiff_t(i1), std::uint8_t(0));
+        else
+            for (std::size_t i = i0; i < i1; ++i, ++g) agents.group[i] = draw_group(group_key, g);
     });
 }
 
