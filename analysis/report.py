@@ -58,8 +58,16 @@ def figure(png_bytes, caption, fig_id):
             f"<figcaption>{esc(caption)}</figcaption></figure>")
 
 
-def headline_cards(v, camps, countries, flows, diffs):
+def headline_cards(v, camps, countries, flows, diffs, diff_view=None):
     cards = []
+    effect = rm.arrival_effect(diff_view)
+    if effect is not None:
+        med, lo, hi = effect["total"]
+        cm, clo, chi = effect["camp_effect"]
+        cards.append((people(med, True), "effect on arrivals in camps (scenario − baseline)",
+                      f"90% of the {effect['replicates']} paired runs: {people(lo, True)} to {people(hi, True)}; "
+                      f"most at {effect['camp']}: {people(cm, True)} ({people(clo, True)} to {people(chi, True)}). "
+                      "Arrivals are counted per arrival: a person arriving twice counts twice"))
     pop = v.series("population")
     in_camps = sum(pop[-1, c["index"]] for c in camps if c["type"] == "camp")
     at_start = sum(pop[0, c["index"]] for c in camps if c["type"] == "camp")
@@ -276,7 +284,7 @@ def build(v, base, diff_view):
              f"<p class='sub'>{day(v.dates[0])} to {day(v.dates[-1])} ({len(v.dates)} days), "
              f"{len(v.region)} regions in {len(set(v.country))} countries; {esc(kind)}. "
              "Simulated with migflow: a model, not a forecast.</p>",
-             f"<div class='cards'>{headline_cards(v, camps, countries, flows, diffs)}</div>"]
+             f"<div class='cards'>{headline_cards(v, camps, countries, flows, diffs, diff_view)}</div>"]
     parts.append("<h2>What happened when</h2>")
     if events:
         items = "".join(f"<li><span class='swatch' style='background:"

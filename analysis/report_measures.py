@@ -208,3 +208,22 @@ def observed_fit(v):
                 len(values))
     return {"rows": rows, "ard_rescaled": summary(obs["ard_rescaled"]),
             "ard_unrescaled": summary(obs["ard_unrescaled"])}
+
+
+def arrival_effect(diff_view):
+    """The effect on camp arrivals of a paired comparison, per replicate first: each seed's
+    scenario - baseline arrivals summed over the camps, then the median and 5-95 % of those
+    totals; and the camp whose median per-seed effect is largest, with its own range.
+    None without a difference section or its per-replicate camp outcomes."""
+    out = diff_view.camp_outcomes if diff_view is not None else None
+    if out is None or "arrivals" not in out or out["arrivals"].size == 0:
+        return None
+    per_seed = out["arrivals"]  # [replicate x camp], people
+    totals = per_seed.sum(axis=1)
+    medians = np.median(per_seed, axis=0)
+    c = int(np.argmax(np.abs(medians)))
+
+    def band(x):
+        return float(np.median(x)), float(np.percentile(x, 5)), float(np.percentile(x, 95))
+    return {"total": band(totals), "camp": out["name"][c], "camp_effect": band(per_seed[:, c]),
+            "replicates": int(per_seed.shape[0])}

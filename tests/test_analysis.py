@@ -328,3 +328,17 @@ def test_the_report_page_shows_the_observed_counts_section(validation_ensemble, 
     page = out.read_text()
     assert "How well this reproduces the observed counts" in page
     assert "Observed days inside the 90% band" in page
+
+
+def test_the_effect_card_summarises_per_seed_totals_not_daily_medians(comparison):
+    scen, base, diff = report_data.open_result(comparison)
+    effect = rm.arrival_effect(diff)
+    with h5py.File(comparison, "r") as f:
+        a = f["comparison/baseline/camp_outcomes/arrivals"][()]
+        b = f["comparison/scenario/camp_outcomes/arrivals"][()]
+        stored = f["comparison/difference/camp_outcomes/arrivals"][()]
+    np.testing.assert_allclose(stored, b - a)  # the difference is per seed
+    totals = (b - a).sum(axis=1)
+    assert effect["replicates"] == len(totals)
+    assert effect["total"] == pytest.approx((np.median(totals), np.percentile(totals, 5), np.percentile(totals, 95)))
+    assert rm.arrival_effect(None) is None  # a run or an ensemble: no effect card
