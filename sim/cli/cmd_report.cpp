@@ -1,12 +1,5 @@
 // `migflow report OUT.h5 [--baseline BASE.h5] -o report.html`: runs analysis/report.py,
 // which writes the HTML report; this command only finds the script and the interpreter.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -16,10 +9,7 @@
 #include "migflow/core/files.hpp"
 #include "output/result_file.hpp"
 #include "cli/commands.hpp"
-
-#ifndef MIGFLOW_ANALYSIS_DIR
-#define MIGFLOW_ANALYSIS_DIR ""
-#endif
+#include "cli/python_script.hpp"
 
 namespace migflow::cli {
 namespace {
@@ -27,60 +17,6 @@ namespace {
 struct ReportArgs {
     std::string result, baseline, output;
 };
-
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v != nullptr && *v != '\0' ? std::string(v) : fallback;
-}
-
-// Where report.py is looked for, in order: MIGFLOW_ANALYSIS_DIR, the installed copy
-// beside the binary (PREFIX/bin/migflow -> PREFIX/share/migflow/analysis), the source
-// tree the binary was built from.
-std::string find_script() {
-    if (const char* env = std::getenv("MIGFLOW_ANALYSIS_DIR"); env != nullptr && *env != '\0') {
-        const auto script = std::filesystem::path(env) / "report.py";
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(script, ec))
-            throw std::runtime_error("cannot find report.py in '" + std::string(env) +
-                                     "'; set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
-        return script.string();
-    }
-    std::vector<std::filesystem::path> dirs;
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) dirs.push_back(exe.parent_path().parent_path() / "share" / "migflow" / "analysis");
-    if (*MIGFLOW_ANALYSIS_DIR != '\0') dirs.emplace_back(MIGFLOW_ANALYSIS_DIR);
-    std::string tried;
-    for (const auto& d : dirs) {
-        if (std::filesystem::is_regular_file(d / "report.py", ec)) return (d / "report.py").string();
-        tried += (tried.empty() ? "" : ", ") + d.string();
-    }
-    throw std::runtime_error("cannot find report.py (looked in " + tried +
-                             "); set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
-}
-
-// Runs the script and passes its exit status on; its messages go straight to the terminal.
-int run_python(const std::string& python, const std::vector<std::string>& args) {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(python.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::cout.flush();
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error(std::string("cannot start ") + python + ": " + std::strerror(errno));
-    if (pid == 0) {
-        execv(python.c_str(), argv.data());
-        std::cerr << "migflow report: cannot run " << python << ": " << std::strerror(errno)
-                  << " (set MIGFLOW_PYTHON to a Python 3 with h5py, numpy, matplotlib and yaml)\n";
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) throw std::runtime_error(std::string("waiting for ") + python + ": " + std::strerror(errno));
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    std::cerr << "migflow report: " << python << " ended by signal " << WTERMSIG(status) << '\n';
-    return 1;
-}
 
 int report(const ReportArgs& a) {
     if (a.result.empty()) throw UsageError("which result file?");
@@ -103,12 +39,12 @@ int report(const ReportArgs& a) {
     if (a.output.ends_with(".partial"))
         throw std::runtime_error("the output file " + a.output +
                                  " ends in .partial, the name the report gives its page while writing it; choose another name");
-    std::vector<std::string> args = {find_script(), a.result, "-o", a.output, "--prog", "migflow report"};
+    std::vector<std::string> args = {find_analysis_script("report.py"), a.result, "-o", a.output, "--prog", "migflow report"};
     if (!a.baseline.empty()) {
         args.push_back("--baseline");
         args.push_back(a.baseline);
     }
-    return run_python(env_or("MIGFLOW_PYTHON", "/usr/bin/python3"), args);
+    return run_analysis_python(args, "migflow report");
 }
 
 }  // namespace
