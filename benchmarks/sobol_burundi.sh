@@ -1,7 +1,8 @@
 #!/bin/sh
 # Sobol sensitivity of the Burundi Flee case (issue #22): 6 move-rule coefficients,
 # N base rows (default 512: 512 x (6 + 2) = 4096 runs), one seed, the runs spread over
-# JOBS shards of one thread each (default: the machine's cores), merged, then
+# JOBS shard processes of one thread each (`migflow sweep --jobs`, default: the
+# machine's cores), merged, then
 # `migflow sensitivity`. Prints the wall time of each step and the CPU time of the
 # runs (what a quiet machine's wall time approaches); the figures go to
 # benchmarks/RESULTS.md ("Sobol sensitivity").
@@ -33,23 +34,17 @@ samples:
 YAML
 now() { date +%s.%N; }
 t0=$(now)
-k=0
-pids=""
-while [ "$k" -lt "$jobs" ]; do
-  /usr/bin/time -f "%U %S" -o "$work/shard_$k.cpu" \
-    "$migflow" sweep "$work/sobol.yaml" --overwrite --shard "$k/$jobs" --threads 1 > "$work/shard_$k.log" 2>&1 &
-  pids="$pids $!"
-  k=$((k + 1))
-done
-for p in $pids; do wait "$p"; done
-t1=$(now)
-"$migflow" sweep "$work/sobol.yaml" --merge > "$work/merge.log" 2>&1
+# The runs and the merge: --jobs runs the shards as child processes, whose CPU time
+# /usr/bin/time counts with the parent's.
+/usr/bin/time -f "%U %S" -o "$work/sweep.cpu" \
+  "$migflow" sweep "$work/sobol.yaml" --overwrite --jobs "$jobs" --threads 1 > "$work/sweep.log" 2>&1
 t2=$(now)
 "$migflow" sensitivity "$work/sobol_out" --bootstrap 1000 > "$work/sensitivity.log" 2>&1
 t3=$(now)
 cat "$work/sensitivity.log"
-cpu=$(cat "$work"/shard_*.cpu | awk '{ s += $1 + $2 } END { printf "%.1f", s }')
-awk -v cpu="$cpu" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$n" -v j="$jobs" 'BEGIN {
-  printf "N = %d, %d runs over %d shard(s) of 1 thread: runs %.1f s, merge %.1f s, sensitivity %.1f s, total %.1f s (%.1f min)\n",
-         n, n * 8, j, b - a, c - b, d - c, d - a, (d - a) / 60
-  printf "CPU of the shards (user + sys): %.1f s, %.3f s per run; with %d cores busy: %.1f min\n", cpu, cpu / (n * 8), j, cpu / j / 60 }'
+cpu=$(awk '{ printf "%.1f", $1 + $2 }' "$work/sweep.cpu")
+grep -h "finished in\|^merge:" "$work/sweep.log"
+awk -v cpu="$cpu" -v a="$t0" -v c="$t2" -v d="$t3" -v n="$n" -v j="$jobs" 'BEGIN {
+  printf "N = %d, %d runs, --jobs %d --threads 1: sweep and merge %.1f s, sensitivity %.1f s, total %.1f s (%.1f min)\n",
+         n, n * 8, j, c - a, d - c, d - a, (d - a) / 60
+  printf "CPU of the sweep and its shards (user + sys): %.1f s, %.3f s per run; spread over %d cores: %.1f min\n", cpu, cpu / (n * 8), j, cpu / j / 60 }'
