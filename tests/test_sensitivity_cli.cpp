@@ -114,3 +114,14 @@ TEST_CASE("a Morris index is read back into exact elementary effects and missing
                     "f: 1 elementary effects left out (a run not done, or no value)") != t.notes.end());
     CHECK(std::find(t.notes.begin(), t.notes.end(), "1 of 6 design points have no finished run") != t.notes.end());
 }
+
+TEST_CASE("a damaged design column is refused with the line of the index", "[sensitivity]") {
+    TempDir dir("sens_damaged");
+    const std::string index = dir.write(
+        "index.csv", "run,point,seed,a,b,design,design_group,file,status,f\n0,0,1,0.5,0.5,A,0,r0.h5,done,1\n"
+                     "1,1,1,0.5,0.5,AB3,0,r1.h5,done,2\n");
+    CHECK_THROWS_WITH(analyse_sweep_index(index, {}), index + ":3: design `AB3` is not A, B or AB1..AB2");
+    const std::string bad_point = dir.write("p.csv", "run,point,seed,a,design,design_group,file,status,f\n0,x,1,0.5,A,0,r0.h5,done,1\n");
+    CHECK_THROWS_WITH(analyse_sweep_index(bad_point, {}),
+                      bad_point + ":2: point and design_group must be whole numbers >= 0, got `x` and `0`");
+}

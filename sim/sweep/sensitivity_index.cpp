@@ -50,6 +50,18 @@ bool parse_number(const std::string& s, double& out) {
     return end && *end == '\0' && std::isfinite(out);
 }
 
+// A, B, AB<i> (sobol) or start, step<i> (morris), i in 1..k.
+bool known_role(const std::string& role, bool morris, std::size_t k) {
+    if (!morris && (role == "A" || role == "B")) return true;
+    if (morris && role == "start") return true;
+    const std::string prefix = morris ? "step" : "AB";
+    if (!role.starts_with(prefix) || role.size() == prefix.size() || role.size() > prefix.size() + 4) return false;
+    const std::string digits = role.substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits[0] == '0') return false;
+    const std::size_t i = std::stoul(digits);
+    return i >= 1 && i <= k;
+}
+
 IndexDesign read_design(const std::string& path) {
     const CsvTable t = read_csv(path);
     if (t.rows.empty()) throw std::runtime_error(path + ": empty file: not a sweep index");
@@ -69,12 +81,20 @@ IndexDesign read_design(const std::string& path) {
     for (std::size_t r = 1; r < t.rows.size(); ++r) {
         const auto& cells = t.rows[r].cells;
         auto cell = [&](std::size_t c) { return c < cells.size() ? cells[c] : std::string(); };
-        const int point = std::stoi(cell(point_col));
-        if (point < 0 || point > 100000000) throw std::runtime_error(path + ":" + std::to_string(t.rows[r].line) + ": bad point");
+        double point = 0, group = 0;
+        if (!parse_number(cell(point_col), point) || point < 0 || point > 1e8 || point != std::floor(point) ||
+            !parse_number(cell(group_col), group) || group != std::floor(group))
+            throw std::runtime_error(path + ":" + std::to_string(t.rows[r].line) +
+                                     ": point and design_group must be whole numbers >= 0, got `" + cell(point_col) +
+                                     "` and `" + cell(group_col) + "`");
         if (static_cast<std::size_t>(point) >= d.points.size()) d.points.resize(static_cast<std::size_t>(point) + 1);
         DesignPoint& p = d.points[static_cast<std::size_t>(point)];
         p.role = cell(design_col);
-        p.group = std::stoi(cell(group_col));
+        if (!known_role(p.role, morris, d.parameters.size()))
+            throw std::runtime_error(path + ":" + std::to_string(t.rows[r].line) + ": design `" + p.role + "` is not " +
+                                     (morris ? "start or step1..step" : "A, B or AB1..AB") +
+                                     std::to_string(d.parameters.size()));
+        p.group = static_cast<int>(group);
         if (morris) parse_number(cell(group_col + 1), p.step);
         p.sum.resize(outcome_cols.size(), 0.0);
         p.count.resize(outcome_cols.size(), 0);
