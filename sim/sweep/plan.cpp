@@ -264,7 +264,8 @@ std::string format_number(double v) {
 // rounded, so every whole number in [lo, hi] gets an equal share of [0, 1].
 std::string place(const SweepRange& r, double u) {
     const double widen = r.whole ? 0.5 : 0.0;
-    const double lo = r.lo - widen, hi = r.hi + widen;
+    // (A log range keeps its low end when widening would reach 0 or below.)
+    const double lo = r.log && r.lo <= widen ? r.lo : r.lo - widen, hi = r.hi + widen;
     double x = r.log ? std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo))) : lo + (hi - lo) * u;
     if (r.whole) x = std::round(x);
     return format_number(std::clamp(x, r.lo, r.hi));

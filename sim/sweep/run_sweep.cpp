@@ -39,7 +39,7 @@ void print_sweep_plan(const SweepSpec& spec, const std::vector<SweepEntry>& runs
     for (const auto& [k, v] : spec.fixed) std::printf("  every run: %s=%s\n", k.c_str(), v.c_str());
     for (const SweepEntry& run : runs)
         std::printf("  run %d (point %d%s): %s -> %s\n", run.index, run.point,
-                    run.design.empty() ? "" : (", " + run.design[0] + " of " + run.design[1]).c_str(),
+                    run.design.empty() ? "" : (", " + run.design[0] + (run.design.size() == 3 ? " of trajectory " : " of base row ") + run.design[1]).c_str(),
                     describe_sweep_entry(run, spec).c_str(), run.output.c_str());
 }
 
