@@ -27,7 +27,8 @@ import numpy as np
 import mfresult
 
 FIXED = ["run", "point", "seed", "file", "status", "wall_s", "final_agents",
-         "camp_arrivals", "peak_camp_population", "ard_rescaled", "ard_unrescaled"]
+         "camp_arrivals", "peak_camp_population", "ard_rescaled", "ard_unrescaled", "build",
+         "design", "design_group", "design_step"]  # design: sobol and morris sweeps (docs/SWEEP.md)
 
 
 def read_index(path):

@@ -342,3 +342,22 @@ def test_the_effect_card_summarises_per_seed_totals_not_daily_medians(comparison
     assert effect["replicates"] == len(totals)
     assert effect["total"] == pytest.approx((np.median(totals), np.percentile(totals, 5), np.percentile(totals, 95)))
     assert rm.arrival_effect(None) is None  # a run or an ensemble: no effect card
+
+
+# --- plot_sensitivity.py ---------------------------------------------------------------
+
+def test_sensitivity_plot_is_written_and_a_foreign_table_refused(tmp_path):
+    import plot_sensitivity
+    table = tmp_path / "s.csv"
+    table.write_text("outcome,parameter,S1,S1_low,S1_high,ST,ST_low,ST_high,base_rows\n"
+                     "camp_arrivals,a,0.3,0.2,0.4,0.5,0.4,0.6,64\ncamp_arrivals,b,0.1,,,0.2,,,64\n"
+                     "ard_rescaled,a,0.7,0.6,0.8,0.8,0.7,0.9,64\nard_rescaled,b,0.0,-0.1,0.1,0.1,0.0,0.2,64\n")
+    method, outcomes, rows = plot_sensitivity.read_table(str(table))
+    assert (method, outcomes, len(rows)) == ("sobol", ["camp_arrivals", "ard_rescaled"], 4)
+    assert plot_sensitivity.main([str(table), "-o", str(tmp_path / "s.png")]) == 0
+    assert (tmp_path / "s.png").stat().st_size > 0
+    assert not list(tmp_path.glob("*.partial*"))
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n")
+    assert plot_sensitivity.main([str(other), "-o", str(tmp_path / "o.png")]) == 1
+    assert not (tmp_path / "o.png").exists()

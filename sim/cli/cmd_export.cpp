@@ -19,6 +19,7 @@ struct ExportArgs {
     std::string format = "csv";
     std::string output;
     bool overwrite = false;
+    detail::TidySelection keep;
 };
 
 int export_tables(const ExportArgs& a) {
@@ -28,12 +29,12 @@ int export_tables(const ExportArgs& a) {
     if (fs::is_directory(a.input)) {
         if (!fs::exists(fs::path(a.input) / "index.csv"))
             throw std::runtime_error(a.input + ": a directory, but not a sweep's output (no index.csv)");
-        const detail::ExportedTables t = detail::export_sweep_tables(a.input, a.output, a.overwrite);
+        const detail::ExportedTables t = detail::export_sweep_tables(a.input, a.output, a.overwrite, a.keep);
         std::printf("%d finished run(s) of %s\n%s\n%s\n", t.runs, t.index.c_str(), t.paths[0].c_str(),
                     t.paths[1].c_str());
         return 0;
     }
-    const detail::ExportedTables t = detail::export_result_tables(a.input, a.output, a.overwrite);
+    const detail::ExportedTables t = detail::export_result_tables(a.input, a.output, a.overwrite, a.keep);
     std::printf("%s\n%s\n", t.paths[0].c_str(), t.paths[1].c_str());
     return 0;
 }
@@ -54,6 +55,14 @@ Command add_export_command(CLI::App& app) {
     sub->add_option("-o,--output", a->output, "directory for regions.csv and routes.csv")
         ->type_name("DIR");
     sub->add_flag("--overwrite", a->overwrite, "replace tables written before");
+    sub->add_option("--variables", a->keep.variables,
+                    "only these variables (comma-separated names of /series, /drivers, /validation)")
+        ->delimiter(',')
+        ->type_name("V1,V2");
+    sub->add_option("--regions", a->keep.regions,
+                    "only these regions' rows (and routes with an end among them); whole-run series are kept")
+        ->delimiter(',')
+        ->type_name("R1,R2");
     return {sub, [a] { return export_tables(*a); }};
 }
 

@@ -2,13 +2,7 @@
 // which makes the HTML page. This command checks what the script reads (ResultFile) and
 // is the page's one writer: the script's standard output is the claimed `.partial`.
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -21,10 +15,7 @@
 #include "output/result_file.hpp"
 #include "output/result_summary.hpp"
 #include "cli/commands.hpp"
-
-#ifndef MIGFLOW_ANALYSIS_DIR
-#define MIGFLOW_ANALYSIS_DIR ""
-#endif
+#include "cli/python_script.hpp"
 
 namespace migflow::cli {
 namespace {
@@ -32,64 +23,6 @@ namespace {
 struct ReportArgs {
     std::string result, baseline, output;
 };
-
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v != nullptr && *v != '\0' ? std::string(v) : fallback;
-}
-
-// Where report.py is looked for, in order: MIGFLOW_ANALYSIS_DIR, the installed copy
-// beside the binary (PREFIX/bin/migflow -> PREFIX/share/migflow/analysis), the source
-// tree the binary was built from.
-std::string find_script() {
-    if (const char* env = std::getenv("MIGFLOW_ANALYSIS_DIR"); env != nullptr && *env != '\0') {
-        const auto script = std::filesystem::path(env) / "report.py";
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(script, ec))
-            throw std::runtime_error("cannot find report.py in '" + std::string(env) +
-                                     "'; set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
-        return script.string();
-    }
-    std::vector<std::filesystem::path> dirs;
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) dirs.push_back(exe.parent_path().parent_path() / "share" / "migflow" / "analysis");
-    if (*MIGFLOW_ANALYSIS_DIR != '\0') dirs.emplace_back(MIGFLOW_ANALYSIS_DIR);
-    std::string tried;
-    for (const auto& d : dirs) {
-        if (std::filesystem::is_regular_file(d / "report.py", ec)) return (d / "report.py").string();
-        tried += (tried.empty() ? "" : ", ") + d.string();
-    }
-    throw std::runtime_error("cannot find report.py (looked in " + tried +
-                             "); set MIGFLOW_ANALYSIS_DIR to migflow's analysis/ folder");
-}
-
-// Runs the script with its standard output sent to `out_fd` and passes its exit status
-// on; its messages (standard error) go straight to the terminal.
-int run_python(const std::string& python, const std::vector<std::string>& args, int out_fd) {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(python.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::cout.flush();
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error(std::string("cannot start ") + python + ": " + std::strerror(errno));
-    if (pid == 0) {
-        if (::dup2(out_fd, STDOUT_FILENO) < 0) _exit(127);
-        execv(python.c_str(), argv.data());
-        std::cerr << "migflow report: cannot run " << python << ": " << std::strerror(errno)
-                  << " (set MIGFLOW_PYTHON to a Python 3 with h5py, numpy, matplotlib and yaml)\n";
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) throw std::runtime_error(std::string("waiting for ") + python + ": " + std::strerror(errno));
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    std::cerr << "migflow report: the report script (" << python << ") ended by signal " << WTERMSIG(status)
-              << " while reading its input: a result file damaged in a way its seal does not show, or a fault "
-                 "in Python's HDF5 library\n";
-    return 1;
-}
 
 int report(const ReportArgs& a) {
     if (a.result.empty()) throw UsageError("which result file?");
@@ -117,7 +50,7 @@ int report(const ReportArgs& a) {
         }
         inputs.push_back(*in);
     }
-    const std::string script = find_script();
+    const std::string script = find_analysis_script("report.py");
     inputs.push_back(script);
     OutputClaim page(a.output, inputs, "the report reads");
     std::vector<std::string> args = {script, a.result, "-o", "-", "--prog", "migflow report"};
@@ -125,7 +58,7 @@ int report(const ReportArgs& a) {
         args.push_back("--baseline");
         args.push_back(a.baseline);
     }
-    const int status = run_python(env_or("MIGFLOW_PYTHON", "/usr/bin/python3"), args, page.fd());
+    const int status = run_analysis_python(args, "migflow report", page.fd());
     if (status != 0) return status;  // the claim removes the unfinished page
     struct stat st {};
     if (::fstat(page.fd(), &st) != 0 || st.st_size == 0)

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/stop_signals.hpp"
+#include "cli/sweep_jobs.hpp"
 #include "migflow/engine/team.hpp"
 #include "migflow/sweep/run_sweep.hpp"
 
@@ -17,6 +18,7 @@ struct SweepArgs {
     std::string file;
     bool merge = false;
     std::string shard_text;  // --shard K/N as given
+    int jobs = 1;            // --jobs: shards run at the same time by child processes
     SweepOptions options;
 };
 
@@ -31,6 +33,8 @@ void check_sweep_args(SweepArgs& a) {
     try {
         if (!a.shard_text.empty()) a.options.shard = parse_shard(a.shard_text);
         check_sweep_options(a.options, a.merge);
+        if (a.jobs > 1 && (a.options.shard || a.merge))
+            throw std::invalid_argument("--jobs runs every shard itself: it takes no --shard or --merge");
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }
@@ -55,6 +59,8 @@ int sweep(SweepArgs& a, Team& team) {
     together(team, [&] {
         if (team.rank() != 0 && team.size() > 1) return;
         check_sweep_args(a);
+        if (team.size() > 1 && a.jobs > 1)
+            throw UsageError("--jobs is for sweeps without mpirun: under MPI the ranks share the runs");
         if (team.size() > 1 && (a.options.shard || a.merge))
             throw UsageError("--shard and --merge are for sweeps without mpirun: under MPI the ranks share the runs");
     });
@@ -63,6 +69,10 @@ int sweep(SweepArgs& a, Team& team) {
         return 0;
     }
     a.options.invocation = invocation(a);
+    if (a.jobs > 1 && !a.options.dry_run) {
+        if (a.options.threads == 0) a.options.threads = 1;  // the cores go to the runs, one each
+        return sweep_in_jobs(a.file, a.options, a.jobs);
+    }
     const SweepOutcome out = run_sweep(a.file, a.options, team);
     return out.stopped_by ? stopped(out, a) : 0;
 }
@@ -81,6 +91,11 @@ Command add_sweep_command(CLI::App& app, Team& team) {
                     "run only shard K of N (runs whose index is K modulo N; K from 0), e.g. "
                     "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT (docs/HPC.md)")
         ->type_name("K/N");
+    sub->add_option("--jobs", a->jobs,
+                    "run J shards at once, each a child process (with --threads 1 unless given), then merge: "
+                    "for many small runs, one per core")
+        ->check(CLI::Range(1, 1024))
+        ->type_name("J");
     sub->add_flag("--merge", a->merge, "join the shards' indexes into index.csv once every shard is done");
     add_ignore_memory_option(*sub, a->options.ignore_memory);
     return {sub, [a, &team] { return sweep(*a, team); }};

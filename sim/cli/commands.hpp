@@ -24,5 +24,6 @@ Command add_rerun_command(CLI::App& app, Team& team);
 Command add_calibrate_command(CLI::App& app, Team& team);  // team: the ranks sharing each evaluation
 Command add_validate_command(CLI::App& app, Team& team);
 Command add_build_case_command(CLI::App& app);
+Command add_sensitivity_command(CLI::App& app);
 
 }  // namespace migflow::cli

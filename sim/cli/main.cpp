@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
                                 add_sweep_command(app, *team),    add_export_command(app),
                                 add_report_command(app),          add_calibrate_command(app, *team),
                                 add_validate_command(app, *team), add_build_case_command(app),
-                                add_compare_files_command(app)};
+                                add_compare_files_command(app),   add_sensitivity_command(app)};
 
     try {
         app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 #include "migflow/output/catalogue.hpp"
@@ -36,10 +37,11 @@ std::string joined(const std::vector<std::string>& cells) {
 
 // One dataset's rows. `labels` names the columns (regions, routes, observed regions);
 // it is empty for a [T] dataset.
+// `keep`: which columns to write (empty: all).
 template <class T>
 void dataset_rows(const H5::DataSet& ds, const std::string& variable,
                   const std::vector<std::string>& dates, const std::vector<std::string>& labels,
-                  const std::string& lead, std::ostream& out) {
+                  const std::string& lead, std::ostream& out, const std::vector<char>& keep) {
     const std::string unit = has_attr(ds, "units") ? read_string_attr(ds, "units") : "";
     const std::string tail = ',' + csv_cell(variable);
     const std::string unit_cell = ',' + csv_cell(unit) + '\n';
@@ -64,18 +66,31 @@ void dataset_rows(const H5::DataSet& ds, const std::string& variable,
         const auto rows = read_rows<T>(ds, t0, n);
         for (hsize_t i = 0; i < n; ++i)
             for (std::size_t c = 0; c < width; ++c)
-                out << lead << dates[t0 + i] << ',' << labels[c] << tail << ','
+                if (keep.empty() || keep[c]) out << lead << dates[t0 + i] << ',' << labels[c] << tail << ','
                     << number(rows[i * width + c]) << unit_cell;
     }
 }
 
 void any_dataset_rows(const H5::DataSet& ds, const std::string& variable,
                       const std::vector<std::string>& dates, const std::vector<std::string>& labels,
-                      const std::string& lead, std::ostream& out) {
+                      const std::string& lead, std::ostream& out, const std::vector<char>& keep = {}) {
     if (ds.getTypeClass() == H5T_INTEGER)
-        dataset_rows<std::int64_t>(ds, variable, dates, labels, lead, out);
+        dataset_rows<std::int64_t>(ds, variable, dates, labels, lead, out, keep);
     else
-        dataset_rows<double>(ds, variable, dates, labels, lead, out);
+        dataset_rows<double>(ds, variable, dates, labels, lead, out, keep);
+}
+
+// Which of `names` the selection keeps (empty: all); throws for a selected name not among them.
+std::vector<char> kept_names(const std::vector<std::string>& names, const std::vector<std::string>& selected,
+                             const std::string& file) {
+    if (selected.empty()) return {};
+    std::vector<char> keep(names.size(), 0);
+    for (const std::string& s : selected) {
+        const auto it = std::find(names.begin(), names.end(), s);
+        if (it == names.end()) throw std::runtime_error(file + ": --regions: no region `" + s + "` in this result");
+        keep[static_cast<std::size_t>(it - names.begin())] = 1;
+    }
+    return keep;
 }
 
 bool is_dimension_scale(const H5::DataSet& ds) {
@@ -117,7 +132,7 @@ void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostrea
 }
 
 void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostream& regions,
-                     std::ostream& routes) {
+                     std::ostream& routes, const TidySelection& selection) {
     H5::Exception::dontPrint();
     std::string reading = "the file";  // named in the message when HDF5 fails
     try {
@@ -126,10 +141,17 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
         const std::string prefix = joined(lead.values);
         const auto dates = read_strings(file.openDataSet("/time/date"));
         std::vector<std::string> names;
-        for (const auto& n : read_strings(file.openDataSet("/regions/name")))
-            names.push_back(csv_cell(n));
+        const auto raw_names = read_strings(file.openDataSet("/regions/name"));
+        for (const auto& n : raw_names) names.push_back(csv_cell(n));
+        const std::vector<char> keep_region = kept_names(raw_names, selection.regions, h5_path);
         const auto from = read_vector<std::int32_t>(file.openDataSet("/routes/from"));
         const auto to = read_vector<std::int32_t>(file.openDataSet("/routes/to"));
+        std::set<std::string> seen;  // variable names of the file, to check the selection
+        auto wanted = [&](const std::string& variable) {
+            seen.insert(variable);
+            return selection.variables.empty() ||
+                   std::find(selection.variables.begin(), selection.variables.end(), variable) != selection.variables.end();
+        };
         std::vector<std::string> route_labels;  // route,from,to
         if (to.size() != from.size())
             throw std::runtime_error("/routes/from and /routes/to differ in length");
@@ -140,6 +162,11 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
                                    names.at(static_cast<std::size_t>(from[e])) + ',' +
                                    names.at(static_cast<std::size_t>(to[e])));
         }
+        std::vector<char> keep_route;  // after the check above: every route's ends exist
+        if (!keep_region.empty())
+            for (std::size_t e = 0; e < from.size(); ++e)
+                keep_route.push_back(keep_region.at(static_cast<std::size_t>(from[e])) ||
+                                     keep_region.at(static_cast<std::size_t>(to[e])));
 
         const auto sections = sections_of(file);
         // Every migflow result holds the population series: a table without it would look
@@ -153,8 +180,9 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
         auto series_rows = [&](const H5::DataSet& ds, const std::string& group, const std::string& name,
                                const std::string& lead) {
             reading = ds.getObjName();
-            if (over_routes(group, name)) any_dataset_rows(ds, name, dates, route_labels, lead, routes);
-            else any_dataset_rows(ds, name, dates, names, lead, regions);
+            if (!wanted(name)) return;
+            if (over_routes(group, name)) any_dataset_rows(ds, name, dates, route_labels, lead, routes, keep_route);
+            else any_dataset_rows(ds, name, dates, names, lead, regions, keep_region);
         };
         // Every day-indexed dataset of a group: the series of a run, or the drivers.
         auto group_rows = [&](const char* group, const std::string& lead) {
@@ -191,12 +219,21 @@ void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostr
         if (file.nameExists("/validation")) {
             const H5::Group g = file.openGroup("/validation");
             std::vector<std::string> observed;
-            for (const auto& n : read_strings(g.openDataSet("name")))
+            std::vector<char> keep_observed;
+            for (const auto& n : read_strings(g.openDataSet("name"))) {
                 observed.push_back(csv_cell(n));
+                keep_observed.push_back(selection.regions.empty() ||
+                                        std::find(selection.regions.begin(), selection.regions.end(), n) !=
+                                            selection.regions.end());
+            }
             const std::string lead = prefix + (sections.empty() ? "" : "observed,value,");
             for (const char* name : {"observed", "simulated", "error_rescaled", "error_unrescaled"})
-                if (g.nameExists(name)) any_dataset_rows(g.openDataSet(name), name, dates, observed, lead, regions);
+                if (g.nameExists(name) && wanted(name))
+                    any_dataset_rows(g.openDataSet(name), name, dates, observed, lead, regions, keep_observed);
         }
+        for (const std::string& v : selection.variables)
+            if (!seen.contains(v))
+                throw std::runtime_error(h5_path + ": --variables: no variable `" + v + "` in this result");
     } catch (const H5::Exception& e) {
         throw std::runtime_error(h5_path + ": cannot read " + reading + " (" + hdf5_action(e) +
                                  "): damaged, or not written by migflow");

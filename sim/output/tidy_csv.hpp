@@ -25,8 +25,15 @@ void write_tidy_headers(const TidyLead& lead, std::ostream& regions, std::ostrea
 // `scenario` and `difference`; statistic p05, p25, p50, p75, p95 or mean), and its
 // drivers as section `drivers`, statistic `value`. NaN is written as an empty cell.
 // Throws std::runtime_error when the file is not a complete migflow result.
+// What to keep (`migflow export --variables, --regions`): empty lists keep everything.
+// A region list keeps those regions' rows, the routes with an end among them and the
+// observed regions among them; whole-run series (no region) are kept. A name the file
+// does not have is an error.
+struct TidySelection {
+    std::vector<std::string> variables, regions;
+};
 void write_tidy_rows(const std::string& h5_path, const TidyLead& lead, std::ostream& regions,
-                     std::ostream& routes);
+                     std::ostream& routes, const TidySelection& keep = {});
 
 // A CSV cell, quoted when it holds a comma, a quote or a line break.
 std::string csv_cell(const std::string& s);

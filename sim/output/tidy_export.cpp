@@ -66,7 +66,8 @@ private:
 
 // A sweep's index.csv: the run, point, seed and swept-key columns lead every row of
 // the run's file; runs not `done` are left out.
-ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::string& dir, bool overwrite) {
+ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::string& dir, bool overwrite,
+                                   const TidySelection& keep) {
     const std::string index = (fs::path(sweep_dir) / "index.csv").string();
     const CsvTable t = read_csv(index);
     if (t.rows.empty()) throw std::runtime_error(index + ": empty");
@@ -90,7 +91,7 @@ ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::stri
         if (cells.size() <= status_col || cells[status_col] != "done") continue;
         lead.values.assign(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(file_col));
         write_tidy_rows((fs::path(sweep_dir) / cells[file_col]).string(), lead, out.regions,
-                                out.routes);
+                                out.routes, keep);
         ++runs;
     }
     out.commit();
@@ -98,11 +99,12 @@ ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::stri
 }
 
 
-ExportedTables export_result_tables(const std::string& result, const std::string& dir, bool overwrite) {
+ExportedTables export_result_tables(const std::string& result, const std::string& dir, bool overwrite,
+                                    const TidySelection& keep) {
     const bool banded = ResultFile(result).banded();  // before `dir` is touched: a bad file creates nothing
     TablePair out(dir, overwrite, {result});
     write_tidy_headers({}, out.regions, out.routes, banded);
-    write_tidy_rows(result, {}, out.regions, out.routes);
+    write_tidy_rows(result, {}, out.regions, out.routes, keep);
     out.commit();
     return {out.paths(), 1, {}};
 }

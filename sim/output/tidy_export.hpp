@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "output/tidy_csv.hpp"
+
 namespace migflow::detail {
 
 struct ExportedTables {
@@ -15,10 +17,12 @@ struct ExportedTables {
 
 // Throws (writing nothing) unless `result` is a complete result file (ResultFile), and
 // when a table exists without `overwrite`.
-ExportedTables export_result_tables(const std::string& result, const std::string& dir, bool overwrite);
+ExportedTables export_result_tables(const std::string& result, const std::string& dir, bool overwrite,
+                                    const TidySelection& keep = {});
 
 // A sweep's index.csv: the run, point, seed and swept-key columns lead every row of the
 // run's file; runs not `done` are left out.
-ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::string& dir, bool overwrite);
+ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::string& dir, bool overwrite,
+                                   const TidySelection& keep = {});
 
 }  // namespace migflow::detail

@@ -70,6 +70,7 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
     std::ostringstream out;
     out << "run,point,seed";
     for (const auto& k : keys) out << ',' << csv_cell(k);
+    for (const auto& c : design_columns(spec)) out << ',' << c;
     out << ",file,status,wall_s,final_agents,camp_arrivals,peak_camp_population";
     if (with_ard) out << ",ard_rescaled,ard_unrescaled";
     out << ",build\n";
@@ -79,6 +80,7 @@ void write_index(const std::string& path, const SweepSpec& spec, const std::vect
         // Swept values are the last overrides of a run (after the fixed `set:` ones).
         const std::size_t first = run.overrides.size() - keys.size();
         for (std::size_t k = 0; k < keys.size(); ++k) out << ',' << csv_cell(run.overrides[first + k].second);
+        for (const auto& c : run.design) out << ',' << csv_cell(c);
         out << ',' << csv_cell(fs::path(run.output).filename().string()) << ',' << res.status;
         const bool done = res.status == "done";
         out << ',' << (done ? number(res.wall_s, "%.3f") : "") << ',' << (done ? std::to_string(res.final_agents) : "");
@@ -130,6 +132,8 @@ void check_same_plan(const std::string& path, const SweepSpec& spec, const std::
     const auto keys = swept_keys(spec);
     std::vector<std::string> head = {"run", "point", "seed"};
     head.insert(head.end(), keys.begin(), keys.end());
+    const auto design = design_columns(spec);
+    head.insert(head.end(), design.begin(), design.end());
     head.push_back("file");
     auto differs = [&](const std::string& why) {
         return std::runtime_error(what + ": " + path + " was written by another plan (" + why +
@@ -137,7 +141,7 @@ void check_same_plan(const std::string& path, const SweepSpec& spec, const std::
     };
     if (t.rows.empty() || t.rows[0].cells.size() < head.size() ||
         !std::equal(head.begin(), head.end(), t.rows[0].cells.begin()))
-        throw differs("its columns differ from run,point,seed,<swept keys>,file");
+        throw differs("its columns differ from run,point,seed,<swept keys>,<design columns>,file");
     if (t.rows.size() != runs.size() + 1)
         throw differs(std::to_string(t.rows.size() - 1) + " runs, this sweep has " + std::to_string(runs.size()));
     for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -146,6 +150,7 @@ void check_same_plan(const std::string& path, const SweepSpec& spec, const std::
                                          std::to_string(run.seed)};
         for (std::size_t k = run.overrides.size() - keys.size(); k < run.overrides.size(); ++k)
             want.push_back(run.overrides[k].second);
+        want.insert(want.end(), run.design.begin(), run.design.end());
         want.push_back(fs::path(run.output).filename().string());
         const auto& got = t.rows[i + 1].cells;
         for (std::size_t c = 0; c < want.size(); ++c)

@@ -4,10 +4,12 @@
 #include "migflow/sweep/plan.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -15,6 +17,8 @@
 #include "migflow/core/csv.hpp"
 #include "migflow/formats/flee/import.hpp"
 #include "migflow/engine/rng.hpp"
+#include "migflow/engine/ruleset.hpp"
+#include "migflow/sweep/design.hpp"
 #include "scenario/loader_internal.hpp"
 #include "core/spec_text.hpp"
 
@@ -26,7 +30,7 @@ using detail::LoadContext;
 
 const std::vector<std::string> sweep_keys = {"scenario", "output_dir", "seeds",
                                              "set",      "grid",       "samples"};
-const std::vector<std::string> sample_keys = {"count", "method", "seed", "ranges"};
+const std::vector<std::string> sample_keys = {"count", "method", "seed", "ranges", "trajectories", "levels"};
 
 SweepOrigin origin_of(const LoadContext& ctx, const YAML::Node& value, const YAML::Node& key_node,
                       const std::string& key) {
@@ -120,6 +124,47 @@ void load_grid(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<
     }
 }
 
+bool is_whole_number_key(const std::string& key) {
+    for (const RulesetEntry& r : rulesets())
+        for (const RulesetParam& p : r.params())
+            if (p.integer && p.path() == key) return true;
+    return false;
+}
+
+// `[low, high]` or `{min: low, max: high, scale: linear|log}`.
+std::optional<SweepRange> load_range(LoadContext& ctx, const YAML::Node& r, const std::string& path) {
+    SweepRange out;
+    YAML::Node lo_node, hi_node;
+    if (r.IsMap()) {
+        if (!ctx.check_map(r, path, {"min", "max", "scale"})) return std::nullopt;
+        lo_node = ctx.need(r, "min", path), hi_node = ctx.need(r, "max", path);
+        if (const YAML::Node sc = r["scale"]; sc.IsDefined()) {
+            const auto v = ctx.string(sc, path + ".scale");
+            if (v == "log") out.log = true;
+            else if (v && *v != "linear") ctx.problem(sc, path + ".scale", "got `" + *v + "`, expected linear or log");
+        }
+        if (!lo_node.IsDefined() || !hi_node.IsDefined()) return std::nullopt;
+    } else if (r.IsSequence() && r.size() == 2) {
+        lo_node = r[0], hi_node = r[1];
+    } else {
+        ctx.problem(r, path, "expected [low, high] or {min: low, max: high, scale: log}");
+        return std::nullopt;
+    }
+    const auto lo = ctx.number(lo_node, path + (r.IsMap() ? ".min" : "[0]"));
+    const auto hi = ctx.number(hi_node, path + (r.IsMap() ? ".max" : "[1]"));
+    if (!lo || !hi) return std::nullopt;
+    if (*lo > *hi) {
+        ctx.problem(r, path, "low " + lo_node.Scalar() + " is above high " + hi_node.Scalar());
+        return std::nullopt;
+    }
+    if (out.log && *lo <= 0) {
+        ctx.problem(r, path, "a log-scale range needs low > 0, got " + lo_node.Scalar());
+        return std::nullopt;
+    }
+    out.lo = *lo, out.hi = *hi;
+    return out;
+}
+
 void load_ranges(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
     if (!ctx.check_map(n, "samples.ranges", {})) return;
     if (n.size() == 0) ctx.problem(n, "samples.ranges", "empty: give at least one key with [low, high]");
@@ -127,35 +172,64 @@ void load_ranges(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::se
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string path = detail::join_path("samples.ranges", it->first.Scalar());
         if (!check_override_key(ctx, it->first, path, used, here)) continue;
-        const YAML::Node r = it->second;
-        if (!r.IsSequence() || r.size() != 2) {
-            ctx.problem(r, path, "expected [low, high]");
-            continue;
-        }
-        const auto lo = ctx.number(r[0], path + "[0]"), hi = ctx.number(r[1], path + "[1]");
-        if (!lo || !hi) continue;
-        if (*lo > *hi) {
-            ctx.problem(r, path, "low " + r[0].Scalar() + " is above high " + r[1].Scalar());
-            continue;
-        }
-        spec.ranges.push_back(SweepRange{it->first.Scalar(), *lo, *hi, origin_of(ctx, r, it->first, path)});
+        auto range = load_range(ctx, it->second, path);
+        if (!range) continue;
+        range->key = it->first.Scalar();
+        range->origin = origin_of(ctx, it->second, it->first, path);
+        range->whole = is_whole_number_key(range->key);
+        spec.ranges.push_back(std::move(*range));
     }
+}
+
+const char* method_name(SweepSampling m) {
+    switch (m) {
+        case SweepSampling::latin_hypercube: return "latin_hypercube";
+        case SweepSampling::uniform: return "uniform";
+        case SweepSampling::sobol: return "sobol";
+        case SweepSampling::morris: return "morris";
+    }
+    return "?";
 }
 
 void load_samples(LoadContext& ctx, const YAML::Node& n, SweepSpec& spec, std::set<std::string>& used) {
     if (!ctx.check_map(n, "samples", sample_keys)) return;
-    if (const YAML::Node c = ctx.need(n, "count", "samples"); c.IsDefined())
-        if (const auto v = ctx.integer(c, "samples.count", 1, 100000)) spec.sample_count = int(*v);
     if (const YAML::Node m = n["method"]; m.IsDefined()) {
         const auto v = ctx.string(m, "samples.method");
-        if (v == "latin_hypercube") spec.sampling = SweepSampling::latin_hypercube;
-        else if (v == "uniform") spec.sampling = SweepSampling::uniform;
-        else if (v) ctx.problem(m, "samples.method", "got `" + *v + "`, expected latin_hypercube or uniform");
+        bool known = false;
+        for (const auto s : {SweepSampling::latin_hypercube, SweepSampling::uniform, SweepSampling::sobol,
+                             SweepSampling::morris})
+            if (v == method_name(s)) spec.sampling = s, known = true;
+        if (v && !known)
+            ctx.problem(m, "samples.method", "got `" + *v + "`, expected latin_hypercube, uniform, sobol or morris");
     }
+    const bool morris = spec.sampling == SweepSampling::morris;
+    // Morris counts trajectories; the other methods count draws (sobol: base rows N).
+    const char* count_key = morris ? "trajectories" : "count";
+    if (const YAML::Node c = ctx.need(n, count_key, "samples"); c.IsDefined())
+        if (const auto v = ctx.integer(c, std::string("samples.") + count_key, 1, 100000)) spec.sample_count = int(*v);
+    for (const char* k : {"trajectories", "levels"})
+        if (!morris && n[k].IsDefined())
+            ctx.problem(n[k], std::string("samples.") + k, "only method morris takes `" + std::string(k) + "`");
+    if (morris && n["count"].IsDefined())
+        ctx.problem(n["count"], "samples.count", "method morris counts `trajectories`, not `count`");
+    if (const YAML::Node l = n["levels"]; morris && l.IsDefined())
+        if (const auto v = ctx.integer(l, "samples.levels", 2, 1000)) {
+            if (*v % 2) ctx.problem(l, "samples.levels", "got " + l.Scalar() + ", expected an even number of levels");
+            else spec.morris_levels = int(*v);
+        }
     if (const YAML::Node s = n["seed"]; s.IsDefined())
         if (const auto v = ctx.integer(s, "samples.seed", 0, std::numeric_limits<long long>::max()))
             spec.sample_seed = static_cast<std::uint64_t>(*v);
     if (const YAML::Node r = ctx.need(n, "ranges", "samples"); r.IsDefined()) load_ranges(ctx, r, spec, used);
+    const bool design = morris || spec.sampling == SweepSampling::sobol;
+    if (spec.sampling == SweepSampling::sobol && int(spec.ranges.size()) > saltelli_max_factors)
+        ctx.problem(n["ranges"], "samples.ranges",
+                    std::to_string(spec.ranges.size()) + " ranges, method sobol takes at most " +
+                        std::to_string(saltelli_max_factors));
+    if (design && !spec.grid.empty())
+        ctx.problem(n["method"], "samples.method",
+                    std::string("method ") + method_name(spec.sampling) +
+                        " is a design over the ranges alone: move the grid's keys into `ranges`, or run one sweep per grid value");
 }
 
 void check_scenario(LoadContext& ctx, const YAML::Node& root, const SweepSpec& spec) {
@@ -185,10 +259,64 @@ std::string format_number(double v) {
     return buf;
 }
 
+// A unit coordinate u in [0, 1] as a value of range r: linear or log-uniform. A
+// whole-number parameter's range is widened by half a unit each side and the value
+// rounded, so every whole number in [lo, hi] gets an equal share of [0, 1].
+std::string place(const SweepRange& r, double u) {
+    const double widen = r.whole ? 0.5 : 0.0;
+    // (A log range keeps its low end when widening would reach 0 or below.)
+    const double lo = r.log && r.lo <= widen ? r.lo : r.lo - widen, hi = r.hi + widen;
+    double x = r.log ? std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo))) : lo + (hi - lo) * u;
+    if (r.whole) x = std::round(x);
+    return format_number(std::clamp(x, r.lo, r.hi));
+}
+
+// Where a written value sits in its range, in [0, 1] (the inverse of `place` before
+// rounding): a Morris step is measured between the values the runs really used.
+double position(const SweepRange& r, const std::string& value) {
+    const double x = std::stod(value);
+    if (r.hi == r.lo) return 0.0;
+    return r.log ? (std::log(x) - std::log(r.lo)) / (std::log(r.hi) - std::log(r.lo)) : (x - r.lo) / (r.hi - r.lo);
+}
+
+struct Draws {
+    std::vector<std::vector<std::string>> values;  // values[k][d]: draw k, range d
+    std::vector<std::vector<std::string>> design;  // design cells of draw k (sobol, morris)
+};
+
+Draws design_draws(const SweepSpec& spec) {
+    const int k = static_cast<int>(spec.ranges.size());
+    const bool morris = spec.sampling == SweepSampling::morris;
+    const auto rows = morris ? morris_design(spec.sample_count, k, spec.morris_levels, spec.sample_seed)
+                             : saltelli_design(spec.sample_count, k, spec.sample_seed);
+    Draws out;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        std::vector<std::string> v(spec.ranges.size());
+        for (std::size_t d = 0; d < v.size(); ++d) v[d] = place(spec.ranges[d], rows[i].unit[d]);
+        std::vector<std::string> cells = {rows[i].role, std::to_string(rows[i].group)};
+        if (morris) {
+            std::string step;
+            if (rows[i].role != "start") {
+                const std::size_t d = std::stoul(rows[i].role.substr(4)) - 1;
+                step = format_number(position(spec.ranges[d], v[d]) - position(spec.ranges[d], out.values.back()[d]));
+            }
+            cells.push_back(step);
+        }
+        out.values.push_back(std::move(v));
+        out.design.push_back(std::move(cells));
+    }
+    return out;
+}
+
 // count × ranges.size() values: draws[k][d] for sample k and range d.
-std::vector<std::vector<std::string>> draw_samples(const SweepSpec& spec) {
+Draws draw_samples(const SweepSpec& spec) {
+    if (spec.sample_count > 0 &&
+        (spec.sampling == SweepSampling::sobol || spec.sampling == SweepSampling::morris))
+        return design_draws(spec);
     const std::size_t n = static_cast<std::size_t>(spec.sample_count);
-    std::vector<std::vector<std::string>> out(n, std::vector<std::string>(spec.ranges.size()));
+    Draws draws;
+    auto& out = draws.values;
+    out.assign(n, std::vector<std::string>(spec.ranges.size()));
     for (std::size_t d = 0; d < spec.ranges.size(); ++d) {
         const SweepRange& r = spec.ranges[d];
         const auto jitter = stream_key(spec.sample_seed, Purpose::sweep_jitter, static_cast<std::int64_t>(d));
@@ -204,10 +332,10 @@ std::vector<std::vector<std::string>> draw_samples(const SweepSpec& spec) {
             const double x = spec.sampling == SweepSampling::uniform
                                  ? u
                                  : (static_cast<double>(stratum[k]) + u) / static_cast<double>(n);
-            out[k][d] = format_number(std::clamp(r.lo + (r.hi - r.lo) * x, r.lo, r.hi));
+            out[k][d] = place(r, x);
         }
     }
-    return out;
+    return draws;
 }
 
 std::string run_file(const std::string& dir, int index, int total) {
@@ -244,8 +372,14 @@ void check_run_count(LoadContext& ctx, const YAML::Node& root, const SweepSpec& 
         how += std::to_string(a.values.size()) + " values of " + a.key + " x ";
     }
     if (spec.sample_count > 0) {
-        runs *= spec.sample_count;
-        how += std::to_string(spec.sample_count) + " samples x ";
+        const double k = double(spec.ranges.size());
+        const double per = spec.sampling == SweepSampling::sobol ? k + 2 : spec.sampling == SweepSampling::morris ? k + 1 : 1;
+        runs *= spec.sample_count * per;
+        how += spec.sampling == SweepSampling::sobol ? std::to_string(spec.sample_count) + " base rows x (" +
+                                                           std::to_string(spec.ranges.size()) + " ranges + 2) x "
+               : spec.sampling == SweepSampling::morris ? std::to_string(spec.sample_count) + " trajectories x (" +
+                                                              std::to_string(spec.ranges.size()) + " ranges + 1) x "
+                                                        : std::to_string(spec.sample_count) + " samples x ";
     }
     if (runs <= max_sweep_runs) return;
     char count[32];
@@ -307,10 +441,18 @@ std::vector<std::string> swept_keys(const SweepSpec& spec) {
     return keys;
 }
 
+std::vector<std::string> design_columns(const SweepSpec& spec) {
+    if (spec.sample_count == 0) return {};
+    if (spec.sampling == SweepSampling::sobol) return {"design", "design_group"};
+    if (spec.sampling == SweepSampling::morris) return {"design", "design_group", "design_step"};
+    return {};
+}
+
 std::vector<SweepEntry> plan_sweep(const SweepSpec& spec) {
     std::size_t cells = 1;
     for (const SweepAxis& a : spec.grid) cells *= a.values.size();
-    const auto draws = draw_samples(spec);
+    const Draws drawn = draw_samples(spec);
+    const auto& draws = drawn.values;
     const std::size_t per_cell = draws.empty() ? 1 : draws.size();
     const std::size_t total = cells * per_cell * spec.seeds.size();
 
@@ -337,6 +479,7 @@ std::vector<SweepEntry> plan_sweep(const SweepSpec& spec) {
                     base.overrides.emplace_back(spec.ranges[d].key, draws[k][d]);
                     base.origins.push_back(spec.ranges[d].origin);
                 }
+            if (!drawn.design.empty()) base.design = drawn.design[k];
             for (const std::uint64_t seed : spec.seeds) {
                 SweepEntry run = base;
                 run.index = static_cast<int>(runs.size());

@@ -38,8 +38,9 @@ void print_sweep_plan(const SweepSpec& spec, const std::vector<SweepEntry>& runs
                 runs.size(), shard ? (" in shard " + shard_text(*shard)).c_str() : "", spec.output_dir.c_str());
     for (const auto& [k, v] : spec.fixed) std::printf("  every run: %s=%s\n", k.c_str(), v.c_str());
     for (const SweepEntry& run : runs)
-        std::printf("  run %d (point %d): %s -> %s\n", run.index, run.point, describe_sweep_entry(run, spec).c_str(),
-                    run.output.c_str());
+        std::printf("  run %d (point %d%s): %s -> %s\n", run.index, run.point,
+                    run.design.empty() ? "" : (", " + run.design[0] + (run.design.size() == 3 ? " of trajectory " : " of base row ") + run.design[1]).c_str(),
+                    describe_sweep_entry(run, spec).c_str(), run.output.c_str());
 }
 
 }  // namespace detail

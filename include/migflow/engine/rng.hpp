@@ -19,6 +19,8 @@ enum class Purpose : std::uint32_t {
     // Off the engine's numbers, so that a sweep's draws never coincide with a run's:
     sweep_order = 0x5357'0001,   // a sweep's Latin hypercube: the order of the strata
     sweep_jitter = 0x5357'0002,  // a sweep's samples: the point within each stratum
+    sweep_design = 0x5357'0003,  // a sweep's Sobol (digital shift) and Morris (trajectories) designs
+    sensitivity_bootstrap = 0x5357'0004,  // `migflow sensitivity`: the resampled base rows or trajectories
     synthetic = 1000,  // benchmarks/synthetic.hpp: 1000 + k for its k-th kind of draw
 };
 

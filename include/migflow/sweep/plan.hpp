@@ -31,15 +31,20 @@ struct SweepAxis {
     std::vector<SweepOrigin> origins;  // one per value
 };
 
-// One `samples.ranges:` entry: a number drawn from [lo, hi].
+// One `samples.ranges:` entry: a number drawn from [lo, hi], uniformly or (log) with a
+// uniform logarithm. A whole-number parameter's value is rounded (plan.cpp, `place`).
 struct SweepRange {
     std::string key;
     double lo = 0.0;
     double hi = 0.0;
     SweepOrigin origin;
+    bool log = false;
+    bool whole = false;  // the parameter takes whole numbers (RulesetParam::integer)
 };
 
-enum class SweepSampling { latin_hypercube, uniform };
+// latin_hypercube and uniform draw `count` points; sobol is Saltelli's design of
+// count*(k+2) points, morris count trajectories of k+1 points (design.hpp), for k ranges.
+enum class SweepSampling { latin_hypercube, uniform, sobol, morris };
 
 struct SweepSpec {
     std::string file;        // the sweep file as named
@@ -49,7 +54,8 @@ struct SweepSpec {
     Overrides fixed;                     // `set:`: applied to every run
     std::vector<SweepOrigin> fixed_origins;
     std::vector<SweepAxis> grid;         // in file order
-    int sample_count = 0;                // 0: no `samples:` block
+    int sample_count = 0;                // 0: no `samples:` block; sobol: base rows N; morris: trajectories
+    int morris_levels = 4;
     SweepSampling sampling = SweepSampling::latin_hypercube;
     std::uint64_t sample_seed = 1;
     std::vector<SweepRange> ranges;      // in file order
@@ -62,7 +68,14 @@ struct SweepEntry {
     Overrides overrides;               // `set:` first, then grid, then samples
     std::vector<SweepOrigin> origins;  // one per override
     std::string output;                // <output_dir>/run_<index>.h5
+    std::vector<std::string> design;   // sobol and morris: the design_columns() cells
 };
+
+// The index columns that place a run in a Sobol or Morris design, so that the indices
+// can be computed from index.csv alone: design (A, B, ABi; start, stepi), design_group
+// (base row; trajectory), design_step (morris: the move of factor i in [0, 1] units of
+// its range, from the values written); none for grids and other samples.
+std::vector<std::string> design_columns(const SweepSpec& spec);
 
 // A sweep of more runs is refused when its file is read, with the count: each run is a
 // result file and a row of index.csv, and every run is planned in memory before the first starts.

@@ -18,9 +18,10 @@ import os as _os
 
 from . import _core
 from . import _dataset
+from ._sensitivity import sensitivity
 
 __version__ = _core.version
-__all__ = ["Scenario", "InputError", "run", "load", "parameters"]
+__all__ = ["Scenario", "InputError", "run", "load", "parameters", "sensitivity"]
 
 InputError = _core.InputError
 InputError.__doc__ = "Bad input: str(e) lists every problem, one `file:line:col: key: message` per line."

@@ -18,6 +18,7 @@
 #include "migflow/engine/resource_estimate.hpp"
 #include "migflow/engine/ruleset.hpp"
 #include "migflow/scenario/params.hpp"
+#include "migflow/sweep/sensitivity.hpp"
 #include "run_arrays.hpp"
 
 namespace py = pybind11;
@@ -184,6 +185,41 @@ PYBIND11_MODULE(_core, m) {
             return types;
         });
     m.def("parameter_table", &parameter_table);
+    // `migflow sensitivity`'s table (sweep/sensitivity.hpp), column by column, for
+    // migflow/_sensitivity.py to label.
+    m.def(
+        "sensitivity",
+        [](const std::string& index, int resamples, double level, std::uint64_t seed) {
+            const SensitivityTable t = analyse_sweep_index(index, {resamples, level, seed});
+            const bool sobol = t.method == "sobol";
+            std::vector<std::string> names = sobol ? std::vector<std::string>{"S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"}
+                                                   : std::vector<std::string>{"mu", "mu_star", "mu_star_low", "mu_star_high", "sigma"};
+            std::vector<std::vector<double>> columns(names.size());
+            std::vector<std::string> outcome, parameter;
+            std::vector<int> used;
+            for (const SensitivityRow& r : t.rows) {
+                outcome.push_back(r.outcome), parameter.push_back(r.parameter), used.push_back(r.groups);
+                const std::vector<double> v =
+                    sobol ? std::vector<double>{r.sobol.s1, r.sobol.s1_ci.low, r.sobol.s1_ci.high, r.sobol.st, r.sobol.st_ci.low, r.sobol.st_ci.high}
+                          : std::vector<double>{r.morris.mu, r.morris.mu_star, r.morris.mu_star_ci.low, r.morris.mu_star_ci.high, r.morris.sigma};
+                for (std::size_t c = 0; c < v.size(); ++c) columns[c].push_back(v[c]);
+            }
+            py::dict out;
+            out["method"] = t.method;
+            out["parameters"] = t.parameters;
+            out["outcomes"] = t.outcomes;
+            out["groups"] = t.groups;
+            out["seeds_per_point"] = t.seeds_per_point;
+            out["notes"] = t.notes;
+            out["outcome"] = outcome;
+            out["parameter"] = parameter;
+            out["used"] = used;
+            py::dict values;
+            for (std::size_t c = 0; c < names.size(); ++c) values[py::str(names[c])] = columns[c];
+            out["values"] = values;
+            return out;
+        },
+        py::arg("index"), py::arg("resamples"), py::arg("level"), py::arg("seed"));
     // The output catalogue (sim/output/catalogue.cpp) as `migflow schema --json` prints it.
     m.def("schema", [] { return catalogue_json(); });
     // The seal check of `migflow info` (result_check.hpp), before h5py parses a byte.
