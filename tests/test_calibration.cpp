@@ -11,6 +11,7 @@
 
 #include "migflow/calibrate/calibrate.hpp"
 #include "migflow/calibrate/objective.hpp"
+#include "migflow/calibrate/posterior.hpp"
 #include "migflow/calibrate/validate.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/engine/simulation.hpp"
@@ -420,4 +421,62 @@ TEST_CASE("migflow validate: SIGINT stops within a fit, writes no table; --resum
     const std::string resumed = slurp(dir.path / "v/validation.csv");
     CHECK(std::count(resumed.begin(), resumed.end(), '\n') == 3);  // header + two cases
     CHECK(without_times(resumed) == without_times(slurp(dir.path / "w/validation.csv")));
+}
+
+TEST_CASE("ABC-SMC calibration: a posterior around the coefficient that made the data and the same for 1 and 2 threads",
+          "[calibrate][abc]") {
+    TempDir dir("calibrate_abc");
+    const CalibrationSpec spec = load_calibration(two_case_calibration(
+        dir.path, "method: abc-smc\nabc: {particles: 40, generations: 3, seeds_per_particle: 2, predictive_draws: 12}\n"));
+    REQUIRE(spec.method == CalibrationMethod::abc_smc);
+    CalibrationEvaluator one(spec, {}, 1, nullptr), two(spec, {}, 2, nullptr);
+    CalibrationOptions o;
+    o.output_dir = (dir.path / "fit").string();
+    const CalibrationResult a = run_calibration(spec, one, o), b = run_calibration(spec, two, {});
+    REQUIRE(a.abc);
+    REQUIRE(b.abc);
+    CHECK(a.abc->population.u == b.abc->population.u);
+    CHECK(a.abc->population.weights == b.abc->population.weights);
+    CHECK(a.abc->population.distances == b.abc->population.distances);
+    REQUIRE(a.abc->generations.size() == 3);
+    // The tolerance falls, and the posterior gathers round γ = 1.5 (the prior is [0, 3]).
+    CHECK(a.abc->generations[2].tolerance < a.abc->generations[1].tolerance);
+    double mean = 0;
+    const auto values = posterior_values(spec, a.abc->population);
+    for (std::size_t i = 0; i < values.size(); ++i) mean += a.abc->population.weights[i] * values[i][0];
+    INFO("posterior mean " << mean);
+    CHECK(std::abs(mean - 1.5) < 0.3);
+    // Three generations are too few: the tolerance still halves each one.
+    REQUIRE(!a.warnings.empty());
+    INFO(a.warnings[0]);
+    CHECK(a.warnings[0].find("not converged: the tolerance was still falling when the generations ran out") == 0);
+
+    const auto fit = dir.path / "fit";
+    const std::vector<double> w = read_dataset(fit / "posterior.h5", "/posterior/weights");
+    CHECK(w == a.abc->population.weights);
+    CHECK(read_dataset(fit / "posterior.h5", "/posterior/theta").size() == 40);
+    CHECK(read_dataset(fit / "posterior.h5", "/generations/tolerance").size() == 3);
+    CHECK(read_dataset(fit / "posterior.h5", "/generations/ess").back() == Approx(a.abc->generations.back().ess));
+    CHECK(read_dataset(fit / "posterior.h5", "/predictive/a/q50").size() ==
+          2 * static_cast<std::size_t>(60));  // two camps x 60 days
+    CHECK(!std::filesystem::exists(fit / "posterior.h5.partial"));
+    const std::string best = slurp(fit / "best.yaml");
+    CHECK(best.find("# warning: not converged: the tolerance was still falling") != std::string::npos);
+    CHECK(slurp(fit / "predictive.csv").find("a,(all camps),60,12,") != std::string::npos);
+    CHECK(std::filesystem::exists(fit / "predictive_b.svg"));
+    // A second calibration into the folder is refused; --resume is the optimiser's.
+    CHECK_THROWS_WITH(run_calibration(spec, one, o), Catch::Contains("holds a calibration already"));
+    o.resume = true;
+    CHECK_THROWS_WITH(run_calibration(spec, one, o), Catch::Contains("--resume continues an optimiser's calibration"));
+}
+
+TEST_CASE("ABC-SMC settings: every mistake located", "[calibrate][abc]") {
+    const std::string e = error_of("cases: []\nparameters: {behaviour.beta_camp: [0, 1]}\nmethod: mcmc\n"
+                                   "abc: {particles: 1, quantile: 1, min_acceptance_rate: 0, colour: red}\n");
+    INFO(e);
+    CHECK(e.find("cal.yaml:3:9: method: got `mcmc`, expected optimiser or abc-smc") != std::string::npos);
+    CHECK(e.find("cal.yaml:4:18: abc.particles: got `1`, expected a whole number in [2, 1000000]") != std::string::npos);
+    CHECK(e.find("cal.yaml:4:31: abc.quantile: must lie strictly between 0 and 1") != std::string::npos);
+    CHECK(e.find("cal.yaml:4:55: abc.min_acceptance_rate: must be above 0") != std::string::npos);
+    CHECK(e.find("cal.yaml:4:58: abc.colour: unknown key") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 // asked), each point one evaluation; history.csv replayed on --resume so that the
 // optimiser walks the same path without running the cached points again.
 #include "migflow/calibrate/calibrate.hpp"
+#include "migflow/calibrate/posterior.hpp"
 
 #include <nlopt.hpp>
 
@@ -31,16 +32,20 @@ nlopt::algorithm algorithm_of(const std::string& name) {
     throw std::invalid_argument("unknown NLopt algorithm " + name);
 }
 
+}  // namespace
+
 // Unit coordinate u in [0, 1] <-> the coefficient's value.
-double to_value(const CalibrationParameter& p, double u) {
+double unit_to_value(const CalibrationParameter& p, double u) {
     u = std::clamp(u, 0.0, 1.0);
     double x = p.log ? std::exp(std::log(p.lo) + u * (std::log(p.hi) - std::log(p.lo))) : p.lo + u * (p.hi - p.lo);
     if (p.integer) x = std::round(x);
     return std::clamp(x, p.lo, p.hi);
 }
-double to_unit(const CalibrationParameter& p, double x) {
+double value_to_unit(const CalibrationParameter& p, double x) {
     return p.log ? (std::log(x) - std::log(p.lo)) / (std::log(p.hi) - std::log(p.lo)) : (x - p.lo) / (p.hi - p.lo);
 }
+
+namespace {
 
 std::string stop_reason(nlopt::result r) {
     switch (r) {
@@ -107,6 +112,7 @@ std::vector<CalibrationRow> prepare_output(const CalibrationSpec& spec, const Ca
 
 CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvaluator& evaluator,
                                   const CalibrationOptions& opt) {
+    if (spec.method == CalibrationMethod::abc_smc) return run_abc_calibration(spec, evaluator, opt);
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::string> names;
     for (std::size_t i : evaluator.cases()) names.push_back(spec.cases[i].name);
@@ -134,7 +140,7 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
     const std::size_t P = spec.parameters.size();
     std::vector<double> x0(P);
     const std::vector<double> loaded = evaluator.loaded_values();
-    for (std::size_t i = 0; i < P; ++i) x0[i] = to_unit(spec.parameters[i], spec.parameters[i].start.value_or(loaded[i]));
+    for (std::size_t i = 0; i < P; ++i) x0[i] = value_to_unit(spec.parameters[i], spec.parameters[i].start.value_or(loaded[i]));
 
     nlopt::opt o(algorithm_of(spec.algorithm), static_cast<unsigned>(P));
     o.set_lower_bounds(std::vector<double>(P, 0.0));
@@ -157,7 +163,7 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
         try {
             CalibrationRow row;
             row.evaluation = static_cast<int>(result.history.size()) + 1;
-            for (std::size_t i = 0; i < P; ++i) row.values.push_back(to_value(spec.parameters[i], u[i]));
+            for (std::size_t i = 0; i < P; ++i) row.values.push_back(unit_to_value(spec.parameters[i], u[i]));
             if (result.history.size() < cached.size()) {
                 const CalibrationRow& c = cached[result.history.size()];
                 if (c.values != row.values)
@@ -219,10 +225,11 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
     if (result.history.empty()) throw std::runtime_error("the optimiser ended before its first evaluation");
     result.stop_reason = budget_spent ? stop_reason(nlopt::MAXEVAL_REACHED) : stop_reason(r);
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.warnings = optimiser_warnings(spec, result);
     if (!opt.output_dir.empty() && opt.write) {
         history.close();
         const fs::path dir = opt.output_dir;
-        write_file_atomically(dir / "best.yaml", best_yaml(spec, result.history[result.best], names));
+        write_file_atomically(dir / "best.yaml", best_yaml(spec, result.history[result.best], names, result.warnings));
         write_file_atomically(dir / "convergence.svg", convergence_svg(spec, result.history));
     }
     return result;
