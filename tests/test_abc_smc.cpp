@@ -146,7 +146,7 @@ TEST_CASE("convergence warnings: a budget spent while improving and a coefficien
                   "may lie outside it");
 
     AbcResult a;
-    for (double eps : {HUGE_VAL, 2.0, 1.0}) a.generations.push_back(AbcGeneration{eps, 100, 100, 0.5, 10.0});
+    for (double eps : {HUGE_VAL, 2.0, 1.0}) a.generations.push_back(AbcGeneration{eps, 100, 100, 100, 0.5, 10.0});
     a.population.u = {{0.01, 0.5}, {0.5, 0.5}, {0.6, 0.5}, {0.7, 0.5}};
     a.population.weights = {0.4, 0.2, 0.2, 0.2};
     a.population.distances = {1, 1, 1, 1};

@@ -80,8 +80,8 @@ CalibrationResult run_abc_calibration(const CalibrationSpec& spec, CalibrationEv
     auto progress = [&](int g, const AbcGeneration& x) {
         if (!opt.note) return;
         char buf[256];
-        std::snprintf(buf, sizeof buf, "generation %d: tolerance %.6g, acceptance %.3f, ESS %.0f, %lld proposals scored",
-                      g, x.tolerance, x.acceptance_rate, x.ess, x.simulations);
+        std::snprintf(buf, sizeof buf, "generation %d: tolerance %.6g, acceptance rate %.3f, ESS %.0f, %lld proposals scored",
+                      g, x.tolerance, x.acceptance_rate, x.ess, x.scored);
         opt.note(buf);
     };
     // Stop flags are not shared between processes here: with several, only the end stops them.

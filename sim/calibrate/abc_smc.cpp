@@ -18,6 +18,9 @@ namespace migflow {
 namespace {
 
 constexpr double abc_two_pi = 6.283185307179586476925286766559;
+// Draws per particle slot and round before the sampler gives up on a kernel that puts
+// (almost) nothing inside the prior's box.
+constexpr int abc_max_draws = 1000000;
 
 // The draw of (generation, particle, attempt) for `purpose`: 64 bits, then as many
 // further words as a step needs (`word`), each a full mix of the first.
@@ -129,6 +132,7 @@ AbcResult run_abc_smc(int P, const AbcSettings& set, const AbcDistances& distanc
     if (!(set.min_acceptance_rate > 0.0 && set.min_acceptance_rate <= 1.0))
         throw std::invalid_argument("ABC-SMC: min_acceptance_rate must lie in (0, 1]");
     const int N = set.particles;
+    // A generation that needs more than this many proposals scored ends the run.
     const auto cap = static_cast<long long>(std::ceil(N / set.min_acceptance_rate));
     AbcResult result;
     AbcPopulation prev;
@@ -180,44 +184,53 @@ AbcResult run_abc_smc(int P, const AbcSettings& set, const AbcDistances& distanc
         std::iota(pending.begin(), pending.end(), 0);
         bool gave_up = false;
         while (!pending.empty()) {
-            if (gen.attempts >= cap) {
+            if (gen.simulations >= cap) {
                 gave_up = true;
                 break;
             }
-            // Enough attempts per empty slot to give a batch about N proposals.
+            // Enough scored proposals per empty slot to give a batch about N of them.
+            // Proposals outside the prior cost nothing (prior density 0): they are drawn
+            // past, up to a bound that ends a kernel that no longer fits in the cube.
             const int k = std::clamp((N + static_cast<int>(pending.size()) - 1) / static_cast<int>(pending.size()), 1, 64);
             std::vector<AbcProposal> batch;
-            std::vector<std::vector<std::pair<int, std::vector<double>>>> tries(pending.size());  // (batch index or -1, u)
-            for (std::size_t s = 0; s < pending.size(); ++s)
-                for (int a = 0; a < k; ++a) {
-                    const int attempt = next_attempt[pending[s]] + a;
+            std::vector<std::vector<int>> tries(pending.size());  // each slot's batch indices, in attempt order
+            for (std::size_t s = 0; s < pending.size(); ++s) {
+                int& attempt = next_attempt[static_cast<std::size_t>(pending[s])];
+                for (int drawn = 0; static_cast<int>(tries[s].size()) < k && drawn < abc_max_draws; ++drawn) {
                     std::vector<double> u = propose(pending[s], attempt);
-                    int at = -1;
+                    ++gen.attempts;
                     if (abc_inside(u)) {
-                        at = static_cast<int>(batch.size());
-                        batch.push_back({u, g, pending[s], attempt});
+                        tries[s].push_back(static_cast<int>(batch.size()));
+                        batch.push_back({std::move(u), g, pending[s], attempt});
                     }
-                    tries[s].emplace_back(at, std::move(u));
+                    ++attempt;
                 }
-            const std::vector<double> d = batch.empty() ? std::vector<double>{} : distances(batch);
+            }
+            if (batch.empty())
+                throw std::runtime_error("ABC-SMC: no proposal of generation " + std::to_string(g) +
+                                         " fell inside the prior's box in " + std::to_string(abc_max_draws) + " draws");
+            const std::vector<double> d = distances(batch);
             if (d.size() != batch.size()) throw std::logic_error("ABC-SMC: the distance callback returned a wrong count");
-            gen.simulations += static_cast<long long>(batch.size());
             std::vector<int> still;
             for (std::size_t s = 0; s < pending.size(); ++s) {
                 const int i = pending[s];
                 bool done = false;
-                for (int a = 0; a < k && !done; ++a) {
-                    ++gen.attempts;
-                    const auto& [at, u] = tries[s][static_cast<std::size_t>(a)];
-                    if (at >= 0 && std::isfinite(d[static_cast<std::size_t>(at)]) && d[static_cast<std::size_t>(at)] <= eps) {
-                        pop.u[static_cast<std::size_t>(i)] = u;
-                        pop.distances[static_cast<std::size_t>(i)] = d[static_cast<std::size_t>(at)];
+                // The slot's first proposal within the tolerance; the ones after it in this
+                // round were scored but are not counted as tried (the rate counts the
+                // proposals the sampler needed).
+                for (int at : tries[s]) {
+                    ++gen.simulations;
+                    const double x = d[static_cast<std::size_t>(at)];
+                    if (std::isfinite(x) && x <= eps) {
+                        pop.u[static_cast<std::size_t>(i)] = batch[static_cast<std::size_t>(at)].u;
+                        pop.distances[static_cast<std::size_t>(i)] = x;
                         done = true;
+                        break;
                     }
                 }
-                next_attempt[static_cast<std::size_t>(i)] += k;
                 if (!done) still.push_back(i);
             }
+            gen.scored += static_cast<long long>(batch.size());
             pending = std::move(still);
             if (stop && stop->load() != 0) {
                 result.stopped = true;
@@ -236,7 +249,7 @@ AbcResult run_abc_smc(int P, const AbcSettings& set, const AbcDistances& distanc
             return result;
         }
         pop.weights = g == 0 ? std::vector<double>(static_cast<std::size_t>(N), 1.0 / N) : abc_weights(pop.u, prev, cov);
-        gen.acceptance_rate = static_cast<double>(N) / static_cast<double>(gen.attempts);
+        gen.acceptance_rate = static_cast<double>(N) / static_cast<double>(gen.simulations);
         gen.ess = effective_sample_size(pop.weights);
         result.generations.push_back(gen);
         result.population = pop;

@@ -104,18 +104,21 @@ void write_posterior_file(const std::string& path, const CalibrationSpec& spec, 
 
             H5::Group g = f.createGroup("/generations");
             std::vector<double> eps, rate, ess;
-            std::vector<std::int64_t> attempts, sims;
+            std::vector<std::int64_t> attempts, sims, scored;
             for (const AbcGeneration& x : abc.generations) {
                 eps.push_back(x.tolerance), rate.push_back(x.acceptance_rate), ess.push_back(x.ess);
-                attempts.push_back(x.attempts), sims.push_back(x.simulations);
+                attempts.push_back(x.attempts), sims.push_back(x.simulations), scored.push_back(x.scored);
             }
             detail::write_vector(g, "tolerance", eps, to_string(spec.objective),
                                  "ε of each generation (inf for generation 0, the prior sample)");
-            detail::write_vector(g, "acceptance_rate", rate, "1", "particles / proposals drawn");
+            detail::write_vector(g, "acceptance_rate", rate, "1", "particles / simulations");
             detail::write_vector(g, "ess", ess, "particles", "effective sample size 1 / Σ w² of the weights");
             detail::write_vector(g, "attempts", attempts, "proposals", "proposals drawn (outside the prior included)");
             detail::write_vector(g, "simulations", sims, "proposals",
-                                 "proposals scored, each with every case x seeds_per_particle model runs");
+                                 "proposals inside the prior the sampler needed (each particle's up to its accepted one)");
+            detail::write_vector(g, "scored", scored, "proposals",
+                                 "proposals scored (simulations and those run alongside past a particle's accepted one), "
+                                 "each with every case x seeds_per_particle model runs");
 
             if (!r.predictive.empty()) {
                 H5::Group pp = f.createGroup("/predictive");

@@ -19,7 +19,7 @@ struct AbcSettings {
     int particles = 200;                // population size N
     int generations = 10;               // at most, the prior sample (generation 0) included
     double quantile = 0.5;              // ε_t = this weighted quantile of generation t-1's distances
-    double min_acceptance_rate = 0.02;  // a generation needing more than N / rate attempts ends the run
+    double min_acceptance_rate = 0.02;  // a generation needing more than N / rate proposals scored ends the run
     std::uint64_t seed = 1;
 };
 
@@ -36,9 +36,10 @@ using AbcDistances = std::function<std::vector<double>(const std::vector<AbcProp
 
 struct AbcGeneration {
     double tolerance = 0.0;       // ε_t (infinite for generation 0: every prior draw accepted)
-    long long attempts = 0;       // proposals drawn, those outside the prior included
-    long long simulations = 0;    // proposals scored (inside the prior)
-    double acceptance_rate = 0.0; // particles / attempts
+    long long attempts = 0;       // proposals drawn, those outside the prior (never scored) included
+    long long simulations = 0;    // proposals inside the prior the sampler needed: each slot's up to its accepted one
+    long long scored = 0;         // proposals scored (simulations, and those a slot scored past its accepted one)
+    double acceptance_rate = 0.0; // particles / simulations
     double ess = 0.0;             // 1 / Σ w² of the normalised weights
 };
 
