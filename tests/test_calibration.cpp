@@ -480,3 +480,54 @@ TEST_CASE("ABC-SMC settings: every mistake located", "[calibrate][abc]") {
     CHECK(e.find("cal.yaml:4:55: abc.min_acceptance_rate: must be above 0") != std::string::npos);
     CHECK(e.find("cal.yaml:4:58: abc.colour: unknown key") != std::string::npos);
 }
+
+TEST_CASE("migflow calibrate --method abc-smc prints the posterior and its warnings and validate tables coverage",
+          "[calibrate][abc][cli]") {
+    TempDir dir("calibrate_abc_cli");
+    const std::string cal = two_case_calibration(
+        dir.path, "budget: 2\noutput_dir: fit\nabc: {particles: 16, generations: 2, seeds_per_particle: 1, predictive_draws: 8}\n");
+    const std::string bin = MIGFLOW_BINARY;
+    const auto out = dir.path / "stdout", err = dir.path / "stderr";
+    auto run = [&](const std::string& args) {
+        return run_shell(bin + " " + args + " > " + shell_quote(out.string()) + " 2> " + shell_quote(err.string()));
+    };
+    // The point optimiser with a budget of 2 from γ = 0.5 is still improving: it says so.
+    REQUIRE(run("calibrate -q " + shell_quote(cal)) == 0);
+    INFO(slurp(out) << slurp(dir.path / "fit/history.csv"));
+    CHECK(slurp(out).find("warning: not converged: the budget (2 evaluations) ran out while the objective was still "
+                          "improving") != std::string::npos);
+    CHECK(slurp(dir.path / "fit/best.yaml").find("# warning: not converged: the budget") != std::string::npos);
+    REQUIRE(run("calibrate --method abc-smc --overwrite " + shell_quote(cal)) == 0);
+    INFO(slurp(out) << slurp(err));
+    CHECK(slurp(out).find("calibration " + cal + " (ABC-SMC): 2 generation(s), ") != std::string::npos);
+    CHECK(slurp(out).find("posterior: 16 particles, ESS ") != std::string::npos);
+    CHECK(slurp(out).find("posterior predictive a (8 draws): 50 % band holds ") != std::string::npos);
+    CHECK(slurp(out).find("warning: not converged: only 2 generation(s)") != std::string::npos);
+    CHECK(slurp(err).find("generation 1: tolerance ") != std::string::npos);
+    for (const char* f : {"posterior.h5", "best.yaml", "predictive.csv", "predictive_a.svg", "calibration.txt"})
+        CHECK(std::filesystem::exists(dir.path / "fit" / f));
+    CHECK_FALSE(std::filesystem::exists(dir.path / "fit/history.csv"));
+    CHECK(run("calibrate --method mcmc " + shell_quote(cal)) != 0);
+    CHECK(slurp(err).find("--method: got `mcmc`, expected optimiser or abc-smc") != std::string::npos);
+
+    // Cross-validation of ABC fits: each held-out case against the posterior fitted without it.
+    CalibrationSpec spec = load_calibration(cal);
+    spec.method = CalibrationMethod::abc_smc;
+    const CrossValidation cv = cross_validate(spec, 2, nullptr, "", false, false, false);
+    REQUIRE(cv.folds.size() == 2);
+    for (const ValidationFold& f : cv.folds) {
+        REQUIRE(f.predictive);
+        CHECK(f.predictive->name == f.case_name);
+        CHECK(f.predictive->draws == 8);
+        CHECK(f.predictive->coverage90_all >= f.predictive->coverage50_all);
+        CHECK(!f.warnings.empty());
+    }
+    const std::string md = validation_markdown(spec, cv);
+    CHECK(md.find("| 50 % band coverage | 90 % band coverage | CRPS (share of mean count) | fit converged? |") !=
+          std::string::npos);
+    CHECK(md.find("| **no**: ") != std::string::npos);
+    CHECK(md.find("The fit without a warns:\n- not converged: only 2 generation(s)") != std::string::npos);
+    const std::string csv = validation_csv(spec, cv);
+    CHECK(csv.find(",converged,warnings,coverage50,coverage90,crps,crps_relative,fitted:behaviour.distance_power\n") !=
+          std::string::npos);
+}
