@@ -21,6 +21,9 @@ constexpr double abc_two_pi = 6.283185307179586476925286766559;
 // Draws per particle slot and round before the sampler gives up on a kernel that puts
 // (almost) nothing inside the prior's box.
 constexpr int abc_max_draws = 1000000;
+// Scored proposals a round aims at when few particles are still empty (a constant, so the
+// rounds, and the result, never depend on the core count).
+constexpr int abc_round_target = 256;
 
 // The draw of (generation, particle, attempt) for `purpose`: 64 bits, then as many
 // further words as a step needs (`word`), each a full mix of the first.
@@ -188,10 +191,13 @@ AbcResult run_abc_smc(int P, const AbcSettings& set, const AbcDistances& distanc
                 gave_up = true;
                 break;
             }
-            // Enough scored proposals per empty slot to give a batch about N of them.
-            // Proposals outside the prior cost nothing (prior density 0): they are drawn
-            // past, up to a bound that ends a kernel that no longer fits in the cube.
-            const int k = std::clamp((N + static_cast<int>(pending.size()) - 1) / static_cast<int>(pending.size()), 1, 64);
+            // One scored proposal per empty slot, or more when few are empty, so that a
+            // round holds at least abc_round_target of them (enough runs for many cores)
+            // without scoring many past a slot's first acceptance. Proposals outside the
+            // prior cost nothing (prior density 0): they are drawn past, up to a bound
+            // that ends a kernel that no longer fits in the cube.
+            const int p = static_cast<int>(pending.size());
+            const int k = std::clamp((std::min(N, abc_round_target) + p - 1) / p, 1, 64);
             std::vector<AbcProposal> batch;
             std::vector<std::vector<int>> tries(pending.size());  // each slot's batch indices, in attempt order
             for (std::size_t s = 0; s < pending.size(); ++s) {

@@ -167,16 +167,11 @@ void CalibrationEvaluator::run_batch(const std::vector<EvaluationRequest>& reque
     }
     first_run[R] = run_request.size();
     const std::size_t N = run_request.size();
-    // One copy of each case with a request's values applied, shared by its seeds (runs
-    // only read it). Made before the runs: apply_parameter_overrides is cheap next to a run.
-    std::vector<Scenario> changed(R * C);
-    for (std::size_t r = 0; r < R; ++r) {
-        const Overrides set = parameter_overrides(spec_.parameters, requests[r].values);
-        for (std::size_t c = 0; c < C; ++c) {
-            changed[r * C + c] = loaded_[c]->scenario;
-            apply_parameter_overrides(changed[r * C + c], set);
-        }
-    }
+    // Each run applies its request's values to its own copy of the case, made in the task
+    // that runs it: a batch of a thousand proposals holds a copy per core, not per proposal
+    // (a copy and the overrides cost little next to a run).
+    std::vector<Overrides> sets;
+    for (const EvaluationRequest& r : requests) sets.push_back(parameter_overrides(spec_.parameters, r.values));
     // Run k runs on process k % size; the scores travel as their bit patterns (every
     // other process adds 0), so the sum is exact.
     const int rank = team_ ? team_->rank() : 0, size = team_ ? team_->size() : 1;
@@ -190,7 +185,8 @@ void CalibrationEvaluator::run_batch(const std::vector<EvaluationRequest>& reque
             tbb::parallel_for(tbb::blocked_range<std::size_t>(0, N, 1), [&](const auto& range) {
                 for (std::size_t k = range.begin(); k < range.end(); ++k) {
                     if (static_cast<int>(k % static_cast<std::size_t>(size)) != rank) continue;
-                    const Scenario& s = changed[run_request[k] * C + run_case[k]];
+                    Scenario s = loaded_[run_case[k]]->scenario;
+                    apply_parameter_overrides(s, sets[run_request[k]]);
                     RunOptions o;
                     o.seed = run_seed[k];
                     o.in_caller_arena = true;
