@@ -507,6 +507,10 @@ TEST_CASE("migflow calibrate --method abc-smc prints the posterior and its warni
     for (const char* f : {"posterior.h5", "best.yaml", "predictive.csv", "predictive_a.svg", "calibration.txt"})
         CHECK(std::filesystem::exists(dir.path / "fit" / f));
     CHECK_FALSE(std::filesystem::exists(dir.path / "fit/history.csv"));
+    // The optimiser over it again: the posterior's files go.
+    REQUIRE(run("calibrate -q --overwrite " + shell_quote(cal)) == 0);
+    for (const char* f : {"posterior.h5", "predictive.csv", "predictive_a.svg"})
+        CHECK_FALSE(std::filesystem::exists(dir.path / "fit" / f));
     CHECK(run("calibrate --method mcmc " + shell_quote(cal)) != 0);
     CHECK(slurp(err).find("--method: got `mcmc`, expected optimiser or abc-smc") != std::string::npos);
 

@@ -103,7 +103,11 @@ std::vector<CalibrationRow> prepare_output(const CalibrationSpec& spec, const Ca
                                  "--overwrite replaces it");
     if (!opt.write) return {};
     fs::create_directories(dir);
-    for (const char* f : {"history.csv", "best.yaml", "convergence.svg"}) fs::remove(dir / f);
+    // An earlier ABC-SMC calibration's files too: the folder then describes this one alone.
+    for (const char* f : {"history.csv", "best.yaml", "convergence.svg", "posterior.h5", "predictive.csv"})
+        fs::remove(dir / f);
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().starts_with("predictive_") && e.path().extension() == ".svg") fs::remove(e.path());
     write_file_atomically(fp, fingerprint);
     return {};
 }
