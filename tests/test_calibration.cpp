@@ -11,6 +11,7 @@
 
 #include "migflow/calibrate/calibrate.hpp"
 #include "migflow/calibrate/objective.hpp"
+#include "migflow/calibrate/posterior.hpp"
 #include "migflow/calibrate/validate.hpp"
 #include "migflow/core/date.hpp"
 #include "migflow/engine/simulation.hpp"
@@ -420,4 +421,117 @@ TEST_CASE("migflow validate: SIGINT stops within a fit, writes no table; --resum
     const std::string resumed = slurp(dir.path / "v/validation.csv");
     CHECK(std::count(resumed.begin(), resumed.end(), '\n') == 3);  // header + two cases
     CHECK(without_times(resumed) == without_times(slurp(dir.path / "w/validation.csv")));
+}
+
+TEST_CASE("ABC-SMC calibration: a posterior around the coefficient that made the data and the same for 1 and 2 threads",
+          "[calibrate][abc]") {
+    TempDir dir("calibrate_abc");
+    const CalibrationSpec spec = load_calibration(two_case_calibration(
+        dir.path, "method: abc-smc\nabc: {particles: 40, generations: 3, seeds_per_particle: 2, predictive_draws: 12}\n"));
+    REQUIRE(spec.method == CalibrationMethod::abc_smc);
+    CalibrationEvaluator one(spec, {}, 1, nullptr), two(spec, {}, 2, nullptr);
+    CalibrationOptions o;
+    o.output_dir = (dir.path / "fit").string();
+    const CalibrationResult a = run_calibration(spec, one, o), b = run_calibration(spec, two, {});
+    REQUIRE(a.abc);
+    REQUIRE(b.abc);
+    CHECK(a.abc->population.u == b.abc->population.u);
+    CHECK(a.abc->population.weights == b.abc->population.weights);
+    CHECK(a.abc->population.distances == b.abc->population.distances);
+    REQUIRE(a.abc->generations.size() == 3);
+    // The tolerance falls, and the posterior gathers round γ = 1.5 (the prior is [0, 3]).
+    CHECK(a.abc->generations[2].tolerance < a.abc->generations[1].tolerance);
+    double mean = 0;
+    const auto values = posterior_values(spec, a.abc->population);
+    for (std::size_t i = 0; i < values.size(); ++i) mean += a.abc->population.weights[i] * values[i][0];
+    INFO("posterior mean " << mean);
+    CHECK(std::abs(mean - 1.5) < 0.3);
+    // Three generations are too few: the tolerance still halves each one.
+    REQUIRE(!a.warnings.empty());
+    INFO(a.warnings[0]);
+    CHECK(a.warnings[0].find("not converged: the tolerance was still falling when the generations ran out") == 0);
+
+    const auto fit = dir.path / "fit";
+    const std::vector<double> w = read_dataset(fit / "posterior.h5", "/posterior/weights");
+    CHECK(w == a.abc->population.weights);
+    CHECK(read_dataset(fit / "posterior.h5", "/posterior/theta").size() == 40);
+    CHECK(read_dataset(fit / "posterior.h5", "/generations/tolerance").size() == 3);
+    CHECK(read_dataset(fit / "posterior.h5", "/generations/ess").back() == Approx(a.abc->generations.back().ess));
+    CHECK(read_dataset(fit / "posterior.h5", "/predictive/a/q50").size() ==
+          2 * static_cast<std::size_t>(60));  // two camps x 60 days
+    CHECK(!std::filesystem::exists(fit / "posterior.h5.partial"));
+    const std::string best = slurp(fit / "best.yaml");
+    CHECK(best.find("# warning: not converged: the tolerance was still falling") != std::string::npos);
+    CHECK(slurp(fit / "predictive.csv").find("a,(all camps),60,12,") != std::string::npos);
+    CHECK(std::filesystem::exists(fit / "predictive_b.svg"));
+    // A second calibration into the folder is refused; --resume is the optimiser's.
+    CHECK_THROWS_WITH(run_calibration(spec, one, o), Catch::Contains("holds a calibration already"));
+    o.resume = true;
+    CHECK_THROWS_WITH(run_calibration(spec, one, o), Catch::Contains("--resume continues an optimiser's calibration"));
+}
+
+TEST_CASE("ABC-SMC settings: every mistake located", "[calibrate][abc]") {
+    const std::string e = error_of("cases: []\nparameters: {behaviour.beta_camp: [0, 1]}\nmethod: mcmc\n"
+                                   "abc: {particles: 1, quantile: 1, min_acceptance_rate: 0, colour: red}\n");
+    INFO(e);
+    CHECK(e.find("cal.yaml:3:9: method: got `mcmc`, expected optimiser or abc-smc") != std::string::npos);
+    CHECK(e.find("cal.yaml:4:18: abc.particles: got `1`, expected a whole number in [2, 1000000]") != std::string::npos);
+    CHECK(e.find("cal.yaml:4:31: abc.quantile: must lie strictly between 0 and 1") != std::string::npos);
+    CHECK(e.find("cal.yaml:4:55: abc.min_acceptance_rate: must be above 0") != std::string::npos);
+    CHECK(e.find("cal.yaml:4:58: abc.colour: unknown key") != std::string::npos);
+}
+
+TEST_CASE("migflow calibrate --method abc-smc prints the posterior and its warnings and validate tables coverage",
+          "[calibrate][abc][cli]") {
+    TempDir dir("calibrate_abc_cli");
+    const std::string cal = two_case_calibration(
+        dir.path, "budget: 2\noutput_dir: fit\nabc: {particles: 16, generations: 2, seeds_per_particle: 1, predictive_draws: 8}\n");
+    const std::string bin = MIGFLOW_BINARY;
+    const auto out = dir.path / "stdout", err = dir.path / "stderr";
+    auto run = [&](const std::string& args) {
+        return run_shell(bin + " " + args + " > " + shell_quote(out.string()) + " 2> " + shell_quote(err.string()));
+    };
+    // The point optimiser with a budget of 2 from γ = 0.5 is still improving: it says so.
+    REQUIRE(run("calibrate -q " + shell_quote(cal)) == 0);
+    INFO(slurp(out) << slurp(dir.path / "fit/history.csv"));
+    CHECK(slurp(out).find("warning: not converged: the budget (2 evaluations) ran out while the objective was still "
+                          "improving") != std::string::npos);
+    CHECK(slurp(dir.path / "fit/best.yaml").find("# warning: not converged: the budget") != std::string::npos);
+    REQUIRE(run("calibrate --method abc-smc --overwrite " + shell_quote(cal)) == 0);
+    INFO(slurp(out) << slurp(err));
+    CHECK(slurp(out).find("calibration " + cal + " (ABC-SMC): 2 generation(s), ") != std::string::npos);
+    CHECK(slurp(out).find("posterior: 16 particles, ESS ") != std::string::npos);
+    CHECK(slurp(out).find("posterior predictive a (8 draws): 50 % band holds ") != std::string::npos);
+    CHECK(slurp(out).find("warning: not converged: only 2 generation(s)") != std::string::npos);
+    CHECK(slurp(err).find("generation 1: tolerance ") != std::string::npos);
+    for (const char* f : {"posterior.h5", "best.yaml", "predictive.csv", "predictive_a.svg", "calibration.txt"})
+        CHECK(std::filesystem::exists(dir.path / "fit" / f));
+    CHECK_FALSE(std::filesystem::exists(dir.path / "fit/history.csv"));
+    // The optimiser over it again: the posterior's files go.
+    REQUIRE(run("calibrate -q --overwrite " + shell_quote(cal)) == 0);
+    for (const char* f : {"posterior.h5", "predictive.csv", "predictive_a.svg"})
+        CHECK_FALSE(std::filesystem::exists(dir.path / "fit" / f));
+    CHECK(run("calibrate --method mcmc " + shell_quote(cal)) != 0);
+    CHECK(slurp(err).find("--method: got `mcmc`, expected optimiser or abc-smc") != std::string::npos);
+
+    // Cross-validation of ABC fits: each held-out case against the posterior fitted without it.
+    CalibrationSpec spec = load_calibration(cal);
+    spec.method = CalibrationMethod::abc_smc;
+    const CrossValidation cv = cross_validate(spec, 2, nullptr, "", false, false, false);
+    REQUIRE(cv.folds.size() == 2);
+    for (const ValidationFold& f : cv.folds) {
+        REQUIRE(f.predictive);
+        CHECK(f.predictive->name == f.case_name);
+        CHECK(f.predictive->draws == 8);
+        CHECK(f.predictive->coverage90_all >= f.predictive->coverage50_all);
+        CHECK(!f.warnings.empty());
+    }
+    const std::string md = validation_markdown(spec, cv);
+    CHECK(md.find("| 50 % band coverage | 90 % band coverage | CRPS (share of mean count) | fit converged? |") !=
+          std::string::npos);
+    CHECK(md.find("| **no**: ") != std::string::npos);
+    CHECK(md.find("The fit without a warns:\n- not converged: only 2 generation(s)") != std::string::npos);
+    const std::string csv = validation_csv(spec, cv);
+    CHECK(csv.find(",converged,warnings,coverage50,coverage90,crps,crps_relative,fitted:behaviour.distance_power\n") !=
+          std::string::npos);
 }

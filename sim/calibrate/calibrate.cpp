@@ -4,6 +4,7 @@
 #include "migflow/core/csv.hpp"
 #include "migflow/calibrate/calibrate.hpp"
 #include "migflow/core/files.hpp"
+#include "migflow/calibrate/posterior.hpp"
 
 #include <nlopt.hpp>
 
@@ -33,16 +34,20 @@ nlopt::algorithm algorithm_of(const std::string& name) {
     throw std::invalid_argument("unknown NLopt algorithm " + name);
 }
 
+}  // namespace
+
 // Unit coordinate u in [0, 1] <-> the coefficient's value.
-double to_value(const CalibrationParameter& p, double u) {
+double unit_to_value(const CalibrationParameter& p, double u) {
     u = std::clamp(u, 0.0, 1.0);
     double x = p.log ? std::exp(std::log(p.lo) + u * (std::log(p.hi) - std::log(p.lo))) : p.lo + u * (p.hi - p.lo);
     if (p.integer) x = std::round(x);
     return std::clamp(x, p.lo, p.hi);
 }
-double to_unit(const CalibrationParameter& p, double x) {
+double value_to_unit(const CalibrationParameter& p, double x) {
     return p.log ? (std::log(x) - std::log(p.lo)) / (std::log(p.hi) - std::log(p.lo)) : (x - p.lo) / (p.hi - p.lo);
 }
+
+namespace {
 
 std::string stop_reason(nlopt::result r) {
     switch (r) {
@@ -93,7 +98,11 @@ std::vector<CalibrationRow> prepare_output(const CalibrationSpec& spec, const Ca
                                  "--overwrite replaces it");
     if (!opt.write) return {};
     fs::create_directories(dir);
-    for (const char* f : {"history.csv", "best.yaml", "convergence.svg"}) fs::remove(dir / f);
+    // An earlier ABC-SMC calibration's files too: the folder then describes this one alone.
+    for (const char* f : {"history.csv", "best.yaml", "convergence.svg", "posterior.h5", "predictive.csv"})
+        fs::remove(dir / f);
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().starts_with("predictive_") && e.path().extension() == ".svg") fs::remove(e.path());
     write_file_atomically(fp, fingerprint);
     return {};
 }
@@ -102,6 +111,7 @@ std::vector<CalibrationRow> prepare_output(const CalibrationSpec& spec, const Ca
 
 CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvaluator& evaluator,
                                   const CalibrationOptions& opt) {
+    if (spec.method == CalibrationMethod::abc_smc) return run_abc_calibration(spec, evaluator, opt);
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::string> names;
     for (std::size_t i : evaluator.cases()) names.push_back(spec.cases[i].name);
@@ -129,7 +139,7 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
     const std::size_t P = spec.parameters.size();
     std::vector<double> x0(P);
     const std::vector<double> loaded = evaluator.loaded_values();
-    for (std::size_t i = 0; i < P; ++i) x0[i] = to_unit(spec.parameters[i], spec.parameters[i].start.value_or(loaded[i]));
+    for (std::size_t i = 0; i < P; ++i) x0[i] = value_to_unit(spec.parameters[i], spec.parameters[i].start.value_or(loaded[i]));
 
     nlopt::opt o(algorithm_of(spec.algorithm), static_cast<unsigned>(P));
     o.set_lower_bounds(std::vector<double>(P, 0.0));
@@ -152,7 +162,7 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
         try {
             CalibrationRow row;
             row.evaluation = static_cast<int>(result.history.size()) + 1;
-            for (std::size_t i = 0; i < P; ++i) row.values.push_back(to_value(spec.parameters[i], u[i]));
+            for (std::size_t i = 0; i < P; ++i) row.values.push_back(unit_to_value(spec.parameters[i], u[i]));
             if (result.history.size() < cached.size()) {
                 const CalibrationRow& c = cached[result.history.size()];
                 if (c.values != row.values)
@@ -214,10 +224,11 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, CalibrationEvalua
     if (result.history.empty()) throw std::runtime_error("the optimiser ended before its first evaluation");
     result.stop_reason = budget_spent ? stop_reason(nlopt::MAXEVAL_REACHED) : stop_reason(r);
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.warnings = optimiser_warnings(spec, result);
     if (!opt.output_dir.empty() && opt.write) {
         history.close();
         const fs::path dir = opt.output_dir;
-        write_file_atomically(dir / "best.yaml", best_yaml(spec, result.history[result.best], names));
+        write_file_atomically(dir / "best.yaml", best_yaml(spec, result.history[result.best], names, result.warnings));
         write_file_atomically(dir / "convergence.svg", convergence_svg(spec, result.history));
     }
     return result;

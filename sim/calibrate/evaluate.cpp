@@ -142,19 +142,55 @@ std::vector<double> CalibrationEvaluator::loaded_values() const {
     return v;
 }
 
+const Scenario& CalibrationEvaluator::scenario(std::size_t k) const { return loaded_.at(k)->scenario; }
+
 std::vector<double> CalibrationEvaluator::evaluate(const std::vector<double>& values) {
-    const Overrides set = parameter_overrides(spec_.parameters, values);
-    const std::size_t C = cases_.size(), S = spec_.seeds.size(), N = C * S;
-    // One copy of each case with the values applied, shared by its seeds (runs only read it).
-    std::vector<Scenario> changed(C);
-    for (std::size_t c = 0; c < C; ++c) {
-        changed[c] = loaded_[c]->scenario;
-        apply_parameter_overrides(changed[c], set);
+    return evaluate_batch({EvaluationRequest{values, spec_.seeds}}).front();
+}
+
+std::vector<std::vector<double>> CalibrationEvaluator::evaluate_batch(const std::vector<EvaluationRequest>& requests) {
+    std::vector<std::vector<double>> out;
+    run_batch(requests, &out, nullptr);
+    return out;
+}
+
+std::vector<std::vector<std::vector<std::vector<double>>>> CalibrationEvaluator::observed_series(
+    const std::vector<EvaluationRequest>& requests) {
+    std::vector<std::vector<std::vector<std::vector<double>>>> series;
+    run_batch(requests, nullptr, &series);
+    return series;
+}
+
+void CalibrationEvaluator::run_batch(const std::vector<EvaluationRequest>& requests,
+                                     std::vector<std::vector<double>>* scores,
+                                     std::vector<std::vector<std::vector<std::vector<double>>>>* series) {
+    const std::size_t R = requests.size(), C = cases_.size();
+    // Run k: request run_request[k], case run_case[k], seed run_seed[k]; requests, then
+    // cases, then seeds, in order (the order the scores are summed in).
+    std::vector<std::size_t> run_request, run_case, first_run(R + 1, 0);
+    std::vector<std::uint64_t> run_seed;
+    for (std::size_t r = 0; r < R; ++r) {
+        first_run[r] = run_request.size();
+        for (std::size_t c = 0; c < C; ++c)
+            for (std::uint64_t seed : requests[r].seeds) {
+                run_request.push_back(r);
+                run_case.push_back(c);
+                run_seed.push_back(seed);
+            }
     }
-    // Run k = (case k / S, seed k % S) runs on process k % size; the scores travel as
-    // their bit patterns (every other process adds 0), so the sum is exact.
+    first_run[R] = run_request.size();
+    const std::size_t N = run_request.size();
+    // Each run applies its request's values to its own copy of the case, made in the task
+    // that runs it: a batch of a thousand proposals holds a copy per core, not per proposal
+    // (a copy and the overrides cost little next to a run).
+    std::vector<Overrides> sets;
+    for (const EvaluationRequest& r : requests) sets.push_back(parameter_overrides(spec_.parameters, r.values));
+    // Run k runs on process k % size; the scores travel as their bit patterns (every
+    // other process adds 0), so the sum is exact.
     const int rank = team_ ? team_->rank() : 0, size = team_ ? team_->size() : 1;
+    if (series && size > 1) throw std::logic_error("observed_series runs on one process");
     std::vector<double> run_score(N, 0.0);
+    std::vector<std::vector<std::vector<double>>> run_series(series ? N : 0);
     auto run_share = [&] {
         const int cores = tbb::info::default_concurrency();
         tbb::task_arena arena(threads_ > 0 ? std::min(threads_, cores) : cores);
@@ -162,14 +198,16 @@ std::vector<double> CalibrationEvaluator::evaluate(const std::vector<double>& va
             tbb::parallel_for(tbb::blocked_range<std::size_t>(0, N, 1), [&](const auto& range) {
                 for (std::size_t k = range.begin(); k < range.end(); ++k) {
                     if (static_cast<int>(k % static_cast<std::size_t>(size)) != rank) continue;
-                    const Scenario& s = changed[k / S];
+                    Scenario s = loaded_[run_case[k]]->scenario;
+                    apply_parameter_overrides(s, sets[run_request[k]]);
                     RunOptions o;
-                    o.seed = spec_.seeds[k % S];
+                    o.seed = run_seed[k];
                     o.in_caller_arena = true;
                     ObservedRecorder rec(s.observed);
                     Simulation sim(s, o);
                     sim.run(rec);
-                    run_score[k] = score(spec_.objective, s.observed, rec.counts());
+                    if (series) run_series[k] = rec.counts();
+                    else run_score[k] = score(spec_.objective, s.observed, rec.counts());
                 }
             });
         });
@@ -183,12 +221,25 @@ std::vector<double> CalibrationEvaluator::evaluate(const std::vector<double>& va
     } else {
         run_share();
     }
-    std::vector<double> out(C, 0.0);
-    for (std::size_t c = 0; c < C; ++c) {
-        for (std::size_t s = 0; s < S; ++s) out[c] += run_score[c * S + s];
-        out[c] /= static_cast<double>(S);
+    if (series) {
+        series->assign(R, std::vector<std::vector<std::vector<double>>>(C));
+        for (std::size_t r = 0; r < R; ++r) {
+            const std::size_t S = requests[r].seeds.size();
+            for (std::size_t c = 0; c < C; ++c)
+                if (S > 0) (*series)[r][c] = std::move(run_series[first_run[r] + c * S]);
+        }
     }
-    return out;
+    if (scores) {
+        scores->assign(R, std::vector<double>(C, 0.0));
+        for (std::size_t r = 0; r < R; ++r) {
+            const std::size_t S = requests[r].seeds.size();
+            for (std::size_t c = 0; c < C; ++c) {
+                double sum = 0.0;
+                for (std::size_t j = 0; j < S; ++j) sum += run_score[first_run[r] + c * S + j];
+                (*scores)[r][c] = S > 0 ? sum / static_cast<double>(S) : 0.0;
+            }
+        }
+    }
 }
 
 double total_objective(const std::vector<double>& case_scores) {

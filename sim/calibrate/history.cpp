@@ -65,13 +65,19 @@ std::vector<CalibrationRow> read_history(const std::string& path, const Calibrat
     return rows;
 }
 
-std::string best_yaml(const CalibrationSpec& spec, const CalibrationRow& best, const std::vector<std::string>& case_names) {
+std::string best_yaml(const CalibrationSpec& spec, const CalibrationRow& best, const std::vector<std::string>& case_names,
+                      const std::vector<std::string>& warnings) {
     std::ostringstream o;
-    o << "# migflow calibrate " << spec.file << ": best of the evaluations, number " << best.evaluation << "\n";
+    if (spec.method == CalibrationMethod::abc_smc)
+        o << "# migflow calibrate " << spec.file << " (ABC-SMC): the posterior's particle of smallest distance "
+          << "(posterior.h5 holds the whole weighted sample)\n";
+    else
+        o << "# migflow calibrate " << spec.file << ": best of the evaluations, number " << best.evaluation << "\n";
     o << "# made by migflow " << MIGFLOW_VERSION << ", " << build_summary() << "\n";
     o << "# objective " << to_string(spec.objective) << " (mean over cases and seeds): " << exact_number(best.total) << "\n";
     for (std::size_t c = 0; c < case_names.size(); ++c)
         o << "#   " << case_names[c] << ": " << exact_number(best.case_scores[c]) << "\n";
+    for (const std::string& w : warnings) o << "# warning: " << w << "\n";
     o << "# as --set:";
     const Overrides set = parameter_overrides(spec.parameters, best.values);
     for (const auto& [k, v] : set) o << " --set " << k << "=" << v;

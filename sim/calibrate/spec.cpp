@@ -23,7 +23,10 @@ namespace {
 using detail::LoadContext;
 
 const std::vector<std::string> top_keys = {"cases",  "parameters", "objective", "seeds",    "budget",
-                                           "algorithm", "optimiser_seed", "tolerance", "output_dir"};
+                                           "algorithm", "optimiser_seed", "tolerance", "output_dir",
+                                           "method", "abc"};
+const std::vector<std::string> abc_keys = {"particles", "generations", "seeds_per_particle", "quantile",
+                                           "min_acceptance_rate", "seed", "predictive_draws"};
 const std::vector<std::string> case_keys = {"case", "name", "ruleset", "set", "reference_ard"};
 const std::vector<std::string> parameter_keys = {"range", "log", "start"};
 
@@ -156,7 +159,35 @@ void load_seeds(LoadContext& ctx, const YAML::Node& n, CalibrationSpec& spec) {
         }
 }
 
+void load_abc(LoadContext& ctx, const YAML::Node& n, CalibrationSpec& spec) {
+    if (!ctx.check_map(n, "abc", abc_keys)) return;
+    AbcSpec& a = spec.abc;
+    if (const YAML::Node v = n["particles"]; v.IsDefined())
+        if (auto x = ctx.integer(v, "abc.particles", 2, 1000000)) a.sampler.particles = static_cast<int>(*x);
+    if (const YAML::Node v = n["generations"]; v.IsDefined())
+        if (auto x = ctx.integer(v, "abc.generations", 1, 1000)) a.sampler.generations = static_cast<int>(*x);
+    if (const YAML::Node v = n["seeds_per_particle"]; v.IsDefined())
+        if (auto x = ctx.integer(v, "abc.seeds_per_particle", 1, 1000)) a.seeds_per_particle = static_cast<int>(*x);
+    if (const YAML::Node v = n["quantile"]; v.IsDefined())
+        if (auto x = ctx.number_in(v, "abc.quantile", 0, 1)) {
+            if (*x <= 0 || *x >= 1) ctx.problem(v, "abc.quantile", "must lie strictly between 0 and 1");
+            else a.sampler.quantile = *x;
+        }
+    if (const YAML::Node v = n["min_acceptance_rate"]; v.IsDefined())
+        if (auto x = ctx.number_in(v, "abc.min_acceptance_rate", 0, 1)) {
+            if (*x <= 0) ctx.problem(v, "abc.min_acceptance_rate", "must be above 0");
+            else a.sampler.min_acceptance_rate = *x;
+        }
+    if (const YAML::Node v = n["seed"]; v.IsDefined())
+        if (auto x = ctx.integer(v, "abc.seed", 0, std::numeric_limits<long long>::max()))
+            a.sampler.seed = static_cast<std::uint64_t>(*x);
+    if (const YAML::Node v = n["predictive_draws"]; v.IsDefined())
+        if (auto x = ctx.integer(v, "abc.predictive_draws", 0, 100000)) a.predictive_draws = static_cast<int>(*x);
+}
+
 }  // namespace
+
+std::string to_string(CalibrationMethod m) { return m == CalibrationMethod::abc_smc ? "abc-smc" : "optimiser"; }
 
 std::string to_string(CalibrationObjective o) {
     switch (o) {
@@ -207,6 +238,14 @@ CalibrationSpec load_calibration_text(const std::string& text, const std::string
             spec.optimiser_seed = static_cast<std::uint64_t>(*v);
     if (const YAML::Node n = r["tolerance"]; n.IsDefined())
         if (auto v = ctx.number_in(n, "tolerance", 0, 1)) spec.tolerance = *v;
+    if (const YAML::Node n = r["method"]; n.IsDefined())
+        if (auto v = ctx.string(n, "method")) {
+            if (*v == "optimiser") spec.method = CalibrationMethod::optimiser;
+            else if (*v == "abc-smc") spec.method = CalibrationMethod::abc_smc;
+            else ctx.problem(n, "method", "got `" + *v + "`, expected optimiser or abc-smc");
+        }
+    // Read whatever the method: `--method abc-smc` uses them on a file written for the optimiser.
+    if (const YAML::Node n = r["abc"]; n.IsDefined()) load_abc(ctx, n, spec);
     spec.output_dir = detail::resolve_relative(base_dir, std::filesystem::path(name_for_errors).stem().string() + "_out");
     if (const YAML::Node n = r["output_dir"]; n.IsDefined())
         if (auto v = ctx.string(n, "output_dir")) {
@@ -242,6 +281,12 @@ std::string calibration_fingerprint(const CalibrationSpec& spec) {
     for (auto s : spec.seeds) o << " " << s;
     o << "\nalgorithm " << spec.algorithm << "\noptimiser_seed " << spec.optimiser_seed
       << "\ntolerance " << spec.tolerance << "\n";
+    // Only an ABC calibration says so: an optimiser's fingerprint stays as it was.
+    if (spec.method == CalibrationMethod::abc_smc)
+        o << "method abc-smc\nparticles " << spec.abc.sampler.particles << "\ngenerations " << spec.abc.sampler.generations
+          << "\nseeds_per_particle " << spec.abc.seeds_per_particle << "\nquantile " << spec.abc.sampler.quantile
+          << "\nmin_acceptance_rate " << spec.abc.sampler.min_acceptance_rate << "\nabc_seed " << spec.abc.sampler.seed
+          << "\npredictive_draws " << spec.abc.predictive_draws << "\n";
     return o.str();
 }
 

@@ -2,6 +2,8 @@
 // coefficients fitted without it, so the table cannot flatter the model.
 #include "migflow/calibrate/validate.hpp"
 
+#include "migflow/calibrate/posterior.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -77,6 +79,12 @@ CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* t
         f.out_of_sample = held_out.evaluate(best.values).front();
         f.fitted = best.values;
         f.evaluations = static_cast<int>(r.history.size());
+        f.warnings = r.warnings;
+        if (r.abc && spec.abc.predictive_draws > 0 && !(team && team->size() > 1)) {
+            auto p = posterior_predictive(spec, held_out, posterior_values(spec, r.abc->population),
+                                          r.abc->population.weights, spec.abc.predictive_draws, spec.abc.sampler.seed);
+            if (!p.empty()) f.predictive = std::move(p.front());
+        }
         f.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (progress)
             progress("without " + f.case_name + ": fitted " + fixed(best.total) + " on the others, " +
@@ -91,24 +99,59 @@ CrossValidation cross_validate(const CalibrationSpec& spec, int threads, Team* t
 std::string validation_markdown(const CalibrationSpec& spec, const CrossValidation& cv) {
     const std::string o = to_string(spec.objective);
     std::ostringstream s;
-    s << "| case | reference | " << o << " at start | in sample (fit on all) | out of sample (fit on the others) |\n"
-      << "|---|---:|---:|---:|---:|\n";
-    for (const ValidationFold& f : cv.folds)
+    bool predictive = false;
+    for (const ValidationFold& f : cv.folds) predictive = predictive || f.predictive.has_value();
+    s << "| case | reference | " << o << " at start | in sample (fit on all) | out of sample (fit on the others) |"
+      << (predictive ? " 50 % band coverage | 90 % band coverage | CRPS (share of mean count) |" : "")
+      << " fit converged? |\n|---|---:|---:|---:|---:|" << (predictive ? "---:|---:|---:|" : "") << "---|\n";
+    for (const ValidationFold& f : cv.folds) {
         s << "| " << f.case_name << " | " << (f.reference ? fixed(*f.reference) : "") << " | " << fixed(f.at_start)
-          << " | " << fixed(f.in_sample) << " | " << fixed(f.out_of_sample) << " |\n";
+          << " | " << fixed(f.in_sample) << " | " << fixed(f.out_of_sample) << " |";
+        if (predictive) {
+            if (f.predictive)
+                s << " " << fixed(f.predictive->coverage50_all, 2) << " | " << fixed(f.predictive->coverage90_all, 2)
+                  << " | " << fixed(f.predictive->crps_all, 1) << " (" << fixed(f.predictive->crps_relative) << ") |";
+            else
+                s << " | | |";
+        }
+        s << " " << (f.warnings.empty() ? "yes" : "**no**: " + std::to_string(f.warnings.size()) + " warning(s)") << " |\n";
+    }
+    s << "\nThe joint fit on all cases " << (cv.joint.warnings.empty() ? "shows no sign of non-convergence." : "warns:") << "\n";
+    for (const std::string& w : cv.joint.warnings) s << "- " << w << "\n";
+    for (const ValidationFold& f : cv.folds)
+        if (!f.warnings.empty()) {
+            s << "\nThe fit without " << f.case_name << " warns:\n";
+            for (const std::string& w : f.warnings) s << "- " << w << "\n";
+        }
+    if (predictive)
+        s << "\nCoverage: the share of the held-out case's camp-days whose observed count lies inside the "
+             "posterior predictive band of the fit without it (a calibrated model gives about 0.50 and 0.90); "
+             "CRPS in people per camp-day.\n";
     s << "\nmigflow " << MIGFLOW_VERSION << ", " << build_summary() << "\n";
     return s.str();
 }
 
 std::string validation_csv(const CalibrationSpec& spec, const CrossValidation& cv) {
     std::ostringstream s;
-    s << "case,objective,reference,at_start,in_sample,out_of_sample,evaluations,fit_seconds";
+    s << "case,objective,reference,at_start,in_sample,out_of_sample,evaluations,fit_seconds,converged,warnings,"
+         "coverage50,coverage90,crps,crps_relative";
     for (const CalibrationParameter& p : spec.parameters) s << ",fitted:" << p.key;
     s << "\n";
     for (const ValidationFold& f : cv.folds) {
         s << f.case_name << "," << to_string(spec.objective) << "," << (f.reference ? exact_number(*f.reference) : "")
           << "," << exact_number(f.at_start) << "," << exact_number(f.in_sample) << "," << exact_number(f.out_of_sample)
-          << "," << f.evaluations << "," << fixed(f.fit_seconds, 2);
+          << "," << f.evaluations << "," << fixed(f.fit_seconds, 2) << "," << (f.warnings.empty() ? 1 : 0) << ",\"";
+        for (std::size_t i = 0; i < f.warnings.size(); ++i) {
+            std::string w = f.warnings[i];
+            for (std::size_t at = 0; (at = w.find('"', at)) != std::string::npos; at += 2) w.insert(at, "\"");
+            s << (i ? "; " : "") << w;
+        }
+        s << "\"";
+        if (f.predictive)
+            s << "," << exact_number(f.predictive->coverage50_all) << "," << exact_number(f.predictive->coverage90_all)
+              << "," << exact_number(f.predictive->crps_all) << "," << exact_number(f.predictive->crps_relative);
+        else
+            s << ",,,,";
         for (double v : f.fitted) s << "," << exact_number(v);
         s << "\n";
     }

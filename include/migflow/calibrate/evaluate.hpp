@@ -28,6 +28,11 @@ Scenario load_calibration_case(const CalibrationCase& c);
 // Refuses (std::runtime_error, with both figures) a calibration whose runs, as many at
 // once as it runs them on `threads` (0 = all cores), would not fit in this machine's memory.
 void check_calibration_memory(const CalibrationSpec& spec, int threads);
+// One point to score and the seeds it runs with (every evaluated case with each seed).
+struct EvaluationRequest {
+    std::vector<double> values;
+    std::vector<std::uint64_t> seeds;
+};
 
 class CalibrationEvaluator {
 public:
@@ -40,6 +45,16 @@ public:
     // Score of each evaluated case (mean over the seeds), in the order of `cases`.
     // Identical for any thread or process count.
     std::vector<double> evaluate(const std::vector<double>& values);
+    // The same for many points at once, each with its own seeds: every run of the batch
+    // side by side on the cores (and the processes), so that a batch of short runs keeps
+    // them busy. [request][case], each the mean over the request's seeds.
+    std::vector<std::vector<double>> evaluate_batch(const std::vector<EvaluationRequest>& requests);
+    // The observed regions' daily counts of each run, [request][case][observed region][day],
+    // for each request's first seed (one process only; the posterior predictive check).
+    std::vector<std::vector<std::vector<std::vector<double>>>> observed_series(
+        const std::vector<EvaluationRequest>& requests);
+    // The scenario of an evaluated case as loaded (its observed data, its camps' names).
+    const Scenario& scenario(std::size_t k) const;
 
     const std::vector<std::size_t>& cases() const { return cases_; }
     // The processes sharing the evaluations (null: this one alone).
@@ -48,6 +63,8 @@ public:
     std::vector<double> loaded_values() const;
 
 private:
+    void run_batch(const std::vector<EvaluationRequest>& requests, std::vector<std::vector<double>>* scores,
+                   std::vector<std::vector<std::vector<std::vector<double>>>>* series);
     const CalibrationSpec& spec_;
     std::vector<std::size_t> cases_;
     int threads_;

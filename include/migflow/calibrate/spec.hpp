@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "migflow/calibrate/abc_smc.hpp"
 #include "migflow/scenario/loader.hpp"
 
 namespace migflow {
@@ -32,6 +33,16 @@ struct CalibrationParameter {
 
 enum class CalibrationObjective { ard_rescaled, ard_unrescaled, arrivals_deviance };
 
+// `method:`: NLopt's point optimiser (the default) or ABC-SMC, which returns a posterior.
+enum class CalibrationMethod { optimiser, abc_smc };
+
+// `abc:` settings (method abc-smc): the sampler's, and how a particle is scored.
+struct AbcSpec {
+    AbcSettings sampler;            // particles, generations, quantile, min_acceptance_rate, seed
+    int seeds_per_particle = 3;     // model seeds each proposal runs with (fresh ones for each)
+    int predictive_draws = 100;     // posterior predictive check: runs per case (0: none)
+};
+
 struct CalibrationSpec {
     std::string file;          // as named
     std::string output_dir;    // resolved; default <file stem>_out beside the file
@@ -43,6 +54,8 @@ struct CalibrationSpec {
     std::string algorithm = "LN_SBPLX";   // an NLopt derivative-free algorithm
     std::uint64_t optimiser_seed = 1;     // nlopt::srand, for the stochastic algorithms
     double tolerance = 1e-4;              // stop when a step moves every parameter less (share of range)
+    CalibrationMethod method = CalibrationMethod::optimiser;
+    AbcSpec abc;                          // method abc-smc
 };
 
 // Reads and validates a calibration file: every problem collected and thrown at once as
@@ -53,6 +66,7 @@ CalibrationSpec load_calibration_text(const std::string& text, const std::string
                                       const std::string& base_dir);
 
 std::string to_string(CalibrationObjective o);
+std::string to_string(CalibrationMethod m);
 
 // The spec as canonical text (every setting that changes the optimiser's path, not the
 // budget nor the output folder): a resumed calibration must match it exactly.

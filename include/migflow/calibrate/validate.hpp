@@ -19,6 +19,10 @@ struct ValidationFold {
     std::vector<double> fitted;       // the values fitted without this case
     int evaluations = 0;              // of that fit
     double fit_seconds = 0.0;
+    std::vector<std::string> warnings;  // the fit without this case's convergence warnings
+    // method abc-smc with predictive_draws > 0: the held-out case's posterior predictive
+    // check from the posterior fitted without it.
+    std::optional<PredictiveCase> predictive;
 };
 
 struct CrossValidation {

@@ -21,6 +21,11 @@ enum class Purpose : std::uint32_t {
     sweep_jitter = 0x5357'0002,  // a sweep's samples: the point within each stratum
     sweep_design = 0x5357'0003,  // a sweep's Sobol (digital shift) and Morris (trajectories) designs
     sensitivity_bootstrap = 0x5357'0004,  // `migflow sensitivity`: the resampled base rows or trajectories
+    abc_prior = 0x4142'0001,     // ABC-SMC: a generation-0 particle drawn from the prior
+    abc_parent = 0x4142'0002,    // ABC-SMC: which particle of the last generation a proposal moves
+    abc_kernel = 0x4142'0003,    // ABC-SMC: the normal step of the perturbation kernel
+    abc_run_seed = 0x4142'0004,  // ABC-SMC: the model seeds a proposal runs with
+    abc_predictive = 0x4142'0005,  // posterior predictive check: the particles drawn and their seeds
     synthetic = 1000,  // benchmarks/synthetic.hpp: 1000 + k for its k-th kind of draw
 };
 
