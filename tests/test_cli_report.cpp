@@ -9,6 +9,7 @@
 
 #include "test_support.hpp"
 
+using namespace migflow;
 using namespace migflow::test;
 
 namespace {
