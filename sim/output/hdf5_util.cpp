@@ -33,7 +33,8 @@ std::string hdf5_action(const H5::Exception& e) {
     const std::string detail = e.getFuncName() + " " + e.getDetailMsg();
     const auto has = [&](const char* what) { return detail.find(what) != std::string::npos; };
     if (has("H5Fcreate") || has("H5File::H5File")) return "the file could not be created or opened";
-    if (has("H5Fclose") || has("H5Fflush") || has("H5File::close")) return "the file could not be finished";
+    // Closing a dataset or the file flushes what HDF5 still holds of it.
+    if (has("close") || has("flush") || has("Flush")) return "the file could not be finished";
     if (has("H5Dwrite") || has("H5Dset_extent") || has("H5Dextend") || has("write")) return "data could not be written";
     if (has("H5Dread") || has("read")) return "data could not be read";
     if (has("H5Dcreate") || has("H5Gcreate") || has("H5Acreate") || has("create"))
