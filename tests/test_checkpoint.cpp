@@ -113,7 +113,7 @@ TEST_CASE("periodic checkpoints leave the run unchanged and each one continues t
 TEST_CASE("SIGTERM and SIGUSR1 to a run with --checkpoint write a checkpoint that continues to the same file",
           "[checkpoint][cli][stop]") {
     TempDir dir("checkpoint_signal");
-    const std::string sahel = scenarios_dir + "/sahel.yaml --set days=4000";
+    const std::string sahel = scenarios_dir + "/sahel.yaml --set days=1500";
     const fs::path ref = dir.path / "ref.h5", log = dir.path / "log";
     REQUIRE(run_migflow_logged("run " + sahel + " --quiet -o " + ref.string(), log) == 0);
     for (const auto& [sig, name] : std::vector<std::pair<int, std::string>>{{SIGTERM, "SIGTERM"}, {SIGUSR1, "SIGUSR1"}}) {
@@ -128,7 +128,7 @@ TEST_CASE("SIGTERM and SIGUSR1 to a run with --checkpoint write a checkpoint tha
         REQUIRE(wait_exit(pid, 30.0) == 75);
         const std::string text = slurp(log);
         std::smatch m;
-        const std::regex said("migflow: run stopped by " + name + " after ([0-9]+) of 4000 days; checkpoint written to " +
+        const std::regex said("migflow: run stopped by " + name + " after ([0-9]+) of 1500 days; checkpoint written to " +
                               ck.string() + " \\([0-9.]+ MB, [0-9.]+ s\\); continue with: migflow run --restart " +
                               ck.string() + " -o " + out.string() + "\n");
         REQUIRE(std::regex_search(text, m, said));
