@@ -108,6 +108,23 @@ TEST_CASE("periodic checkpoints leave the run unchanged and each one continues t
     CHECK_THAT(slurp(log), Catch::Matchers::Contains("state before: day 24 of 30"));
     REQUIRE(run_migflow_logged("run --restart " + ck.string() + " --quiet -o " + again.string(), log) == 0);
     CHECK(compare_files(ref, again, log) == 0);
+
+    // By wall time: 60 microseconds, so before nearly every day; each one replaces the last.
+    const fs::path by_time = dir.path / "by_time.h5", ck_time = dir.path / "ck_time.h5";
+    REQUIRE(run_migflow_logged("run " + tiny_yaml + " -o " + by_time.string() + " --checkpoint " + ck_time.string() +
+                                   " --checkpoint-every-minutes 0.000001",
+                               log) == 0);
+    CHECK(compare_files(ref, by_time, log) == 0);
+    REQUIRE(run_migflow_logged("info " + ck_time.string(), log) == 0);
+    // A day of this scenario plus its recording takes longer than that on any machine
+    // we know of, but only the last checkpoint's day being after day 0 is asserted.
+    const std::string text = slurp(log);
+    std::smatch m;
+    REQUIRE(std::regex_search(text, m, std::regex("state before: day ([0-9]+) of 30")));
+    CHECK(std::stoi(m[1]) > 0);
+    fs::remove(again);
+    REQUIRE(run_migflow_logged("run --restart " + ck_time.string() + " --quiet -o " + again.string(), log) == 0);
+    CHECK(compare_files(ref, again, log) == 0);
 }
 
 TEST_CASE("SIGTERM and SIGUSR1 to a run with --checkpoint write a checkpoint that continues to the same file",
@@ -170,14 +187,15 @@ TEST_CASE("a damaged or foreign checkpoint and a restart that changes the scenar
     CHECK_THAT(slurp(log), Catch::Matchers::Contains(result.string() + ": not a checkpoint (a run result file)"));
 
     // The checkpoint keeps the scenario and seed: a restart may not change them.
-    CHECK(run_migflow_logged("run " + tiny_yaml + " --restart " + ck.string() + " -o " + out.string(), log) != 0);
+    CHECK(run_migflow_logged("run " + tiny_yaml + " --restart " + ck.string() + " -o " + out.string(), log) == 2);
     CHECK_THAT(slurp(log), Catch::Matchers::Contains("--restart continues the checkpoint's own scenario and seed"));
-    CHECK(run_migflow_logged("run --restart " + ck.string() + " --seed 9 -o " + out.string(), log) != 0);
+    CHECK(run_migflow_logged("run --restart " + ck.string() + " --seed 9 -o " + out.string(), log) == 2);
     CHECK(run_migflow_logged("run " + tiny_yaml + " -o " + out.string() + " --checkpoint " + out.string(), log) == 1);
     CHECK_THAT(slurp(log), Catch::Matchers::Contains("must be different files"));
     CHECK(run_migflow_logged("run --restart " + (dir.path / "missing.h5").string() + " -o " + out.string(), log) == 1);
     CHECK_THAT(slurp(log), Catch::Matchers::Contains("missing.h5: no such file"));
-    CHECK(run_migflow_logged("export " + ck.string() + " " + (dir.path / "tables").string(), log) == 1);
+    CHECK(run_migflow_logged("export " + ck.string() + " -o " + (dir.path / "tables").string(), log) == 1);
     CHECK_THAT(slurp(log), Catch::Matchers::Contains("a checkpoint holds no result tables"));
+    CHECK_FALSE(fs::exists(dir.path / "tables"));
     CHECK_FALSE(fs::exists(out));
 }
