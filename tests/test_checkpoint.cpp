@@ -197,5 +197,8 @@ TEST_CASE("a damaged or foreign checkpoint and a restart that changes the scenar
     CHECK(run_migflow_logged("export " + ck.string() + " -o " + (dir.path / "tables").string(), log) == 1);
     CHECK_THAT(slurp(log), Catch::Matchers::Contains("a checkpoint holds no result tables"));
     CHECK_FALSE(fs::exists(dir.path / "tables"));
+    CHECK(run_migflow_logged("report " + ck.string() + " -o " + (dir.path / "r.html").string(), log) == 1);
+    CHECK_THAT(slurp(log), Catch::Matchers::Contains(ck.string() + ": a checkpoint, not a result file"));
+    CHECK_FALSE(fs::exists(dir.path / "r.html"));
     CHECK_FALSE(fs::exists(out));
 }
