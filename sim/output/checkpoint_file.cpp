@@ -4,6 +4,8 @@
 
 #include <H5Cpp.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -43,8 +45,6 @@ void ckpt_write_column(H5::Group& g, const StateColumn& c, const std::string& ab
     std::visit([&](const auto& v) { detail::write_vector(g, c.name, v, "1", about); }, c.values);
 }
 
-H5::Group ckpt_group(H5::H5File& f, const std::string& path) { return f.createGroup(path); }
-
 }  // namespace
 
 std::uintmax_t write_checkpoint_file(const std::string& path, const Scenario& s, std::uint64_t seed,
@@ -62,8 +62,8 @@ std::uintmax_t write_checkpoint_file(const std::string& path, const Scenario& s,
         set_attr(root, "agents", static_cast<std::int64_t>(c.agents()));
         set_attr(root, "output_file", output);
 
-        H5::Group top = ckpt_group(f, "/checkpoint");
-        H5::Group a = ckpt_group(f, "/checkpoint/agents");
+        f.createGroup("/checkpoint").close();
+        H5::Group a = f.createGroup("/checkpoint/agents");
         detail::write_vector(a, "region", c.region, "1", "per agent (index = agent id): region it stands in, or travels to");
         detail::write_vector(a, "from", c.from, "1", "per agent: region its journey started from");
         detail::write_vector(a, "km_left", c.km_left, "km", "per agent: distance still to travel; 0 = standing");
@@ -71,29 +71,29 @@ std::uintmax_t write_checkpoint_file(const std::string& path, const Scenario& s,
         detail::write_vector(a, "origin", c.origin, "1", "per agent: region it was created in");
         for (const StateColumn& col : c.ruleset.agents) ckpt_write_column(a, col, "per agent: the ruleset's own state");
 
-        H5::Group r = ckpt_group(f, "/checkpoint/regions");
+        H5::Group r = f.createGroup("/checkpoint/regions");
         detail::write_vector(r, "agents_at", c.agents_at, "agents", "agents standing in the region before the day");
         detail::write_vector(r, "inbound", c.inbound, "agents", "agents travelling toward the region before the day");
         detail::write_vector(r, "residents", c.residents, "people", "people no agent represents");
-        H5::Group rs = ckpt_group(f, "/checkpoint/ruleset");
+        H5::Group rs = f.createGroup("/checkpoint/ruleset");
         for (const StateColumn& col : c.ruleset.regions)
             ckpt_write_column(rs, col, "the ruleset's state carried from day to day (per region, or a scalar)");
 
         const RunHistory& h = c.history;
         const auto T = std::size_t(h.days), R = h.regions, E = h.routes;
-        H5::Group hg = ckpt_group(f, "/checkpoint/history");
+        H5::Group hg = f.createGroup("/checkpoint/history");
         set_attr(hg, "days", static_cast<std::int64_t>(h.days));
         ckpt_write_rows(hg, "population", h.population, T, R, "people", "people per region after each day's moves");
         ckpt_write_rows(hg, "agents_at", h.agents_at, T, R, "agents", "agents standing per region after each day");
         ckpt_write_rows(hg, "inbound", h.inbound, T, R, "agents", "agents travelling toward each region after each day");
-        H5::Group tg = ckpt_group(f, "/checkpoint/history/tally");
+        H5::Group tg = f.createGroup("/checkpoint/history/tally");
         const auto& names = tally_column_names();
         for (std::size_t k = 0; k < names.size(); ++k) {
             const bool routes = names[k].starts_with("flow_");
             ckpt_write_rows(tg, names[k], h.tally.at(k), T, routes ? E : R, "agents", "the day's tally column");
         }
         detail::write_vector(hg, "total_agents", h.total_agents, "agents", "all agents after each day");
-        H5::Group sg = ckpt_group(f, "/checkpoint/history/snapshots");
+        H5::Group sg = f.createGroup("/checkpoint/history/snapshots");
         for (const RunHistory::Snapshot& snap : h.snapshots) {
             char name[32];
             std::snprintf(name, sizeof name, "day_%05d", int(snap.day));
