@@ -39,6 +39,8 @@ std::vector<CheckpointCase> checkpoint_cases() {
          {1, 13, 39}},
         // Data-driven spawning (its debt) from a real Flee case.
         {"flee burundi", scenarios_dir + "/flee/burundi", {5, 150}},
+        // DFlee: flood-driven spawning and the forecaster's awareness groups.
+        {"flee dflee weather", scenarios_dir + "/flee/dflee_weather_example", {1, 5, 10}},
     };
 }
 
