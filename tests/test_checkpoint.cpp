@@ -194,6 +194,14 @@ TEST_CASE("a damaged or foreign checkpoint and a restart that changes the scenar
     CHECK(run_migflow_logged("run --restart " + ck.string() + " --seed 9 -o " + out.string(), log) == 2);
     CHECK(run_migflow_logged("run " + tiny_yaml + " -o " + out.string() + " --checkpoint " + out.string(), log) == 1);
     CHECK_THAT(slurp(log), Catch::Matchers::Contains("must be different files"));
+    // Reported before the run starts, not when the checkpoint is due.
+    CHECK(run_migflow_logged("run " + tiny_yaml + " -o " + out.string() + " --checkpoint " +
+                                 (dir.path / "no_such_dir" / "ck.h5").string(),
+                             log) == 1);
+    CHECK_THAT(slurp(log), Catch::Matchers::Contains("cannot write the checkpoint " +
+                                                     (dir.path / "no_such_dir" / "ck.h5").string() +
+                                                     ": the directory `" + (dir.path / "no_such_dir").string() +
+                                                     "` does not exist\n"));
     CHECK(run_migflow_logged("run --restart " + (dir.path / "missing.h5").string() + " -o " + out.string(), log) == 1);
     CHECK_THAT(slurp(log), Catch::Matchers::Contains("missing.h5: no such file"));
     CHECK(run_migflow_logged("export " + ck.string() + " -o " + (dir.path / "tables").string(), log) == 1);

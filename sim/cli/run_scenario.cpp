@@ -3,6 +3,7 @@
 #include "cli/run_scenario.hpp"
 
 #include <tbb/info.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -123,6 +124,20 @@ bool paths_name_one_file(const std::string& a, const std::string& b) {
     return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
 }
 
+// A checkpoint is written when the run is stopped, perhaps hours from now: a directory
+// it cannot be written to is reported before the run starts, not then.
+void check_checkpoint_directory(const std::string& path) {
+    std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    if (dir.empty()) dir = ".";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+        throw std::runtime_error("cannot write the checkpoint " + path + ": the directory `" + dir.string() +
+                                 "` does not exist");
+    if (::access(dir.c_str(), W_OK) != 0)
+        throw std::runtime_error("cannot write the checkpoint " + path + ": the directory `" + dir.string() +
+                                 "` is not writable");
+}
+
 // When and where the run writes checkpoints (rank 0 writes them): `path` on a stop, and
 // periodically as asked; each one replaces the last.
 CheckpointPolicy checkpoint_policy(const CheckpointArgs& ck, const std::string& path, const Scenario& s,
@@ -178,6 +193,7 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
         if (!checkpoint_path.empty() && paths_name_one_file(checkpoint_path, out))
             throw std::runtime_error("the checkpoint " + checkpoint_path + " and the result file " + out +
                                      " must be different files");
+        if (!checkpoint_path.empty()) check_checkpoint_directory(checkpoint_path);
         if (replicates > 0) {
             if (team.size() > 1)
                 throw std::runtime_error("--replicates runs its replicates in one process: start it without mpirun");
