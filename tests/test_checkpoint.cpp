@@ -142,7 +142,9 @@ TEST_CASE("SIGTERM and SIGUSR1 to a run with --checkpoint write a checkpoint tha
                                       ck.string() + " > " + shell_quote(log.string()) + " 2>&1");
         REQUIRE(pid > 0);
         REQUIRE(wait_until([&] { return fs::exists(out.string() + ".partial"); }, 30.0));
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        // Usually some days in; under load it may still be creating day 0's agents, and a
+        // checkpoint before day 0 must continue just as well.
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
         REQUIRE(::kill(pid, sig) == 0);
         REQUIRE(wait_exit(pid, 30.0) == 75);
         const std::string text = slurp(log);
@@ -151,7 +153,7 @@ TEST_CASE("SIGTERM and SIGUSR1 to a run with --checkpoint write a checkpoint tha
                               ck.string() + " \\([0-9.]+ MB, [0-9.]+ s\\); continue with: migflow run --restart " +
                               ck.string() + " -o " + out.string() + "\n");
         REQUIRE(std::regex_search(text, m, said));
-        CHECK(std::stoi(m[1]) > 0);
+        CHECK(std::stoi(m[1]) < 1500);
         CHECK_FALSE(fs::exists(out));
         CHECK_FALSE(fs::exists(out.string() + ".partial"));
         CHECK_FALSE(fs::exists(ck.string() + ".partial"));

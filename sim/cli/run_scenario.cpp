@@ -182,7 +182,8 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
     std::string checkpoint_path = ck.path.empty() ? ck.restart : ck.path;  // a restarted run checkpoints again
     together(team, [&] {
         if (!ck.restart.empty()) {
-            CheckpointFile from = read_checkpoint_file(ck.restart);
+            // Each process reads its share of the agents only.
+            CheckpointFile from = read_checkpoint_file(ck.restart, team.rank(), team.size());
             s = std::move(from.run.scenario);
             out = output_path(!output.empty() ? output : from.output, s);
             resume = std::move(from.state);

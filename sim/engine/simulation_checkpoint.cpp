@@ -153,6 +153,7 @@ Checkpoint Simulation::capture(Day t, std::int64_t agent_steps) {
                   origin_runs_.origin(k));
     }
     Team& team = *timed_team_;
+    c.total_agents = agents_.global_count;
     c.region = ckpt_gather_column(team, agents_, agents_.region);
     c.from = ckpt_gather_column(team, agents_, agents_.from);
     c.km_left = ckpt_gather_column(team, agents_, agents_.km_left);
@@ -175,10 +176,10 @@ std::int64_t Simulation::restore(Recorder& recorder) {
     const Checkpoint& c = *resume_;
     const std::size_t R = world_.region_count(), E = world_.route_count();
     const RunHistory& h = c.history;
-    const std::uint64_t N = c.agents();
+    const std::uint64_t N = c.agents(), held = c.region.size();
     if (c.days_done < 0 || c.days_done >= scenario_.days || h.days != c.days_done || c.agents_at.size() != R ||
-        c.inbound.size() != R || c.residents.size() != R || c.from.size() != N || c.km_left.size() != N ||
-        c.group.size() != N || c.origin.size() != N || h.tally.size() != tally_column_names().size())
+        c.inbound.size() != R || c.residents.size() != R || c.from.size() != held || c.km_left.size() != held ||
+        c.group.size() != held || c.origin.size() != held || h.tally.size() != tally_column_names().size())
         throw std::logic_error("checkpoint does not fit this scenario");
 
     DayState st;
@@ -215,7 +216,9 @@ std::int64_t Simulation::restore(Recorder& recorder) {
     }
 
     const AgentStore::IdRange mine = agents_.add_batch(N);
-    const auto b = std::ptrdiff_t(mine.begin), e = std::ptrdiff_t(mine.end);
+    if (mine.begin < c.first_id || mine.end > c.first_id + held)
+        throw std::logic_error("checkpoint: the agents read are not this process's share");
+    const auto b = std::ptrdiff_t(mine.begin - c.first_id), e = std::ptrdiff_t(mine.end - c.first_id);
     const auto at = std::ptrdiff_t(mine.local_begin);
     std::copy(c.region.begin() + b, c.region.begin() + e, agents_.region.begin() + at);
     std::copy(c.from.begin() + b, c.from.begin() + e, agents_.from.begin() + at);
@@ -236,7 +239,7 @@ std::int64_t Simulation::restore(Recorder& recorder) {
     RulesetState local;
     local.regions = c.ruleset.regions;
     for (const StateColumn& col : c.ruleset.agents) {
-        if (col.size() != N) throw std::logic_error("checkpoint: ruleset column " + col.name + " of the wrong length");
+        if (col.size() != held) throw std::logic_error("checkpoint: ruleset column " + col.name + " of the wrong length");
         StateColumn mine_col{col.name, {}};
         std::visit([&](const auto& v) { mine_col.values = std::decay_t<decltype(v)>(v.begin() + b, v.begin() + e); },
                    col.values);

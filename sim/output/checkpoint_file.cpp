@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "migflow/engine/agents.hpp"
 #include "output/hdf5_util.hpp"
 #include "output/result_file.hpp"
 #include "output/result_header.hpp"
@@ -64,6 +65,8 @@ std::uintmax_t write_checkpoint_file(const std::string& path, const Scenario& s,
 
         f.createGroup("/checkpoint").close();
         H5::Group a = f.createGroup("/checkpoint/agents");
+        if (c.first_id != 0 || c.region.size() != c.total_agents)
+            throw std::logic_error("checkpoint: writing a share of the agents, not all of them");
         detail::write_vector(a, "region", c.region, "1", "per agent (index = agent id): region it stands in, or travels to");
         detail::write_vector(a, "from", c.from, "1", "per agent: region its journey started from");
         detail::write_vector(a, "km_left", c.km_left, "km", "per agent: distance still to travel; 0 = standing");
@@ -129,6 +132,33 @@ StateColumn ckpt_read_column(const H5::DataSet& ds, const std::string& name, con
     return c;
 }
 
+// Entries [first, first + n) of a 1-D dataset.
+template <class T>
+std::vector<T> ckpt_read_slice(const H5::DataSet& ds, hsize_t first, hsize_t n) {
+    std::vector<T> out(static_cast<std::size_t>(n));
+    if (n == 0) return out;
+    H5::DataSpace file_space = ds.getSpace();
+    file_space.selectHyperslab(H5S_SELECT_SET, &n, &first);
+    H5::DataSpace mem_space(1, &n);
+    ds.read(out.data(), detail::h5_type<T>(), mem_space, file_space);
+    return out;
+}
+
+// A ruleset's per-agent column, entries [first, first + n), of whatever type it holds.
+StateColumn ckpt_read_agent_slice(const H5::DataSet& ds, const std::string& name, const std::string& where,
+                                  hsize_t first, hsize_t n) {
+    const H5::DataType type = ds.getDataType();
+    const auto cls = type.getClass();
+    const auto size = type.getSize();
+    StateColumn c{name, {}};
+    if (cls == H5T_INTEGER && size == 1) c.values = ckpt_read_slice<std::uint8_t>(ds, first, n);
+    else if (cls == H5T_INTEGER && size == 8) c.values = ckpt_read_slice<std::int64_t>(ds, first, n);
+    else if (cls == H5T_FLOAT && size == 4) c.values = ckpt_read_slice<float>(ds, first, n);
+    else if (cls == H5T_FLOAT && size == 8) c.values = ckpt_read_slice<double>(ds, first, n);
+    else throw std::runtime_error(where + ": unexpected type");
+    return c;
+}
+
 std::vector<std::string> ckpt_names_in(const H5::Group& g) {
     std::vector<std::string> out;
     for (hsize_t k = 0; k < g.getNumObjs(); ++k) out.push_back(g.getObjnameByIdx(k));
@@ -137,7 +167,7 @@ std::vector<std::string> ckpt_names_in(const H5::Group& g) {
 
 }  // namespace
 
-CheckpointFile read_checkpoint_file(const std::string& path) {
+CheckpointFile read_checkpoint_file(const std::string& path, int part, int parts) {
     using namespace detail;
     H5::Exception::dontPrint();
     CheckpointFile out;
@@ -154,16 +184,25 @@ CheckpointFile read_checkpoint_file(const std::string& path) {
         c.agent_steps = file.integer("agent_steps");
         const auto N = static_cast<hsize_t>(file.integer("agents"));
         out.output = file.text("output_file");
-        c.region = read_vector<RegionIndex>(file.shaped("/checkpoint/agents/region", {N}));
-        c.from = read_vector<RegionIndex>(file.shaped("/checkpoint/agents/from", {N}));
-        c.km_left = read_vector<float>(file.shaped("/checkpoint/agents/km_left", {N}));
-        c.group = read_vector<std::uint8_t>(file.shaped("/checkpoint/agents/group", {N}));
-        c.origin = read_vector<RegionIndex>(file.shaped("/checkpoint/agents/origin", {N}));
+        // This process's share, as a restarted run deals all the agents as one batch.
+        AgentStore share;
+        share.part = part;
+        share.parts = parts;
+        const AgentStore::IdRange mine = share.add_batch(N);
+        share = AgentStore{};
+        const hsize_t first = mine.begin, n = mine.end - mine.begin;
+        c.total_agents = N;
+        c.first_id = first;
+        c.region = ckpt_read_slice<RegionIndex>(file.shaped("/checkpoint/agents/region", {N}), first, n);
+        c.from = ckpt_read_slice<RegionIndex>(file.shaped("/checkpoint/agents/from", {N}), first, n);
+        c.km_left = ckpt_read_slice<float>(file.shaped("/checkpoint/agents/km_left", {N}), first, n);
+        c.group = ckpt_read_slice<std::uint8_t>(file.shaped("/checkpoint/agents/group", {N}), first, n);
+        c.origin = ckpt_read_slice<RegionIndex>(file.shaped("/checkpoint/agents/origin", {N}), first, n);
         const H5::Group agents = file.h5().openGroup("/checkpoint/agents");
         for (const std::string& name : ckpt_names_in(agents)) {
             if (name == "region" || name == "from" || name == "km_left" || name == "group" || name == "origin") continue;
-            c.ruleset.agents.push_back(
-                ckpt_read_column(file.shaped("/checkpoint/agents/" + name, {N}), name, path + ": /checkpoint/agents/" + name));
+            c.ruleset.agents.push_back(ckpt_read_agent_slice(file.shaped("/checkpoint/agents/" + name, {N}), name,
+                                                             path + ": /checkpoint/agents/" + name, first, n));
         }
         const auto R = file.length("/checkpoint/regions/agents_at");
         c.agents_at = read_vector<std::int64_t>(file.shaped("/checkpoint/regions/agents_at", {R}));

@@ -57,7 +57,10 @@ const std::vector<std::string>& tally_column_names();
 struct Checkpoint {
     Day days_done = 0;             // the run continues with this day
     std::int64_t agent_steps = 0;  // RunSummary::agent_steps so far
-    // Every agent, by global id.
+    // Agents by global id: ids [first_id, first_id + region.size()) of total_agents (all
+    // of them when written; a restarting process may read only its share).
+    std::uint64_t total_agents = 0;
+    std::uint64_t first_id = 0;
     std::vector<RegionIndex> region, from;
     std::vector<float> km_left;
     std::vector<std::uint8_t> group;
@@ -67,7 +70,7 @@ struct Checkpoint {
     std::vector<double> residents;
     RulesetState ruleset;
     RunHistory history;
-    std::uint64_t agents() const { return region.size(); }
+    std::uint64_t agents() const { return total_agents; }
 };
 
 // When Simulation::run writes checkpoints (Simulation::set_checkpoints). A checkpoint is

@@ -25,7 +25,8 @@ struct CheckpointFile {
 };
 
 // Throws std::runtime_error naming the file: missing, damaged (seal), not a checkpoint,
-// or not fitting the scenario it holds.
-CheckpointFile read_checkpoint_file(const std::string& path);
+// or not fitting the scenario it holds. Reads only the agents that process `part` of
+// `parts` holds once it restarts (AgentStore::add_batch of all of them): every agent alone.
+CheckpointFile read_checkpoint_file(const std::string& path, int part = 0, int parts = 1);
 
 }  // namespace migflow
