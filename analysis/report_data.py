@@ -152,6 +152,9 @@ def open_result(path):
         raise ResultError(f"{path}: not an HDF5 file (a migflow result file is written by "
                           "`migflow run`)") from None
     with f:
+        if "checkpoint" in f:
+            raise ResultError(f"{path}: a checkpoint, not a result file: continue it with "
+                              f"`migflow run --restart {path}`, then report the result")
         if "schema_version" not in f.attrs or "time" not in f or "regions" not in f:
             raise ResultError(f"{path}: not a migflow result file (no schema_version, /time or /regions)")
         complete = _attr(f, "complete")

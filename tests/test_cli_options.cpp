@@ -110,7 +110,8 @@ TEST_CASE("command-line mistakes exit 2, name the subcommand and the mistake, an
 
 TEST_CASE("--help of every subcommand exits 0 on stdout and lists every option", "[cli]") {
     const std::pair<std::string, std::vector<std::string>> expected[] = {
-        {"run", {"SCENARIO", "-o,--output", "--seed", "--threads", "--set", "--set-file", "--progress", "--quiet"}},
+        {"run", {"SCENARIO", "-o,--output", "--seed", "--threads", "--set", "--set-file", "--progress", "--quiet", "--checkpoint",
+                 "--checkpoint-every", "--checkpoint-every-minutes", "--restart", "--stop-after-days"}},
         {"check", {"SCENARIO", "--set", "--set-file"}},
         {"info", {"OUT.h5"}},
         {"import-flee", {"FLEE_DIR", "-o,--output", "--native"}},

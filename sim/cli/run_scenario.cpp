@@ -3,9 +3,12 @@
 #include "cli/run_scenario.hpp"
 
 #include <tbb/info.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
@@ -14,6 +17,7 @@
 #include "cli/progress.hpp"
 #include "cli/stop_signals.hpp"
 #include "migflow/engine/resource_estimate.hpp"
+#include "migflow/output/checkpoint_file.hpp"
 #include "migflow/engine/simulation.hpp"
 #include "migflow/output/ensemble_file.hpp"
 
@@ -106,6 +110,57 @@ int run_ensemble(const Scenario& s, std::size_t replicates, int threads, const s
     return 0;
 }
 
+// The last checkpoint this process wrote (rank 0), for messages.
+struct WrittenCheckpoint {
+    double megabytes = 0, seconds = 0;
+};
+WrittenCheckpoint& last_checkpoint() {
+    static WrittenCheckpoint last;
+    return last;
+}
+
+bool paths_name_one_file(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
+}
+
+// A checkpoint is written when the run is stopped, perhaps hours from now: a directory
+// it cannot be written to is reported before the run starts, not then.
+void check_checkpoint_directory(const std::string& path) {
+    std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    if (dir.empty()) dir = ".";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+        throw std::runtime_error("cannot write the checkpoint " + path + ": the directory `" + dir.string() +
+                                 "` does not exist");
+    if (::access(dir.c_str(), W_OK) != 0)
+        throw std::runtime_error("cannot write the checkpoint " + path + ": the directory `" + dir.string() +
+                                 "` is not writable");
+}
+
+// When and where the run writes checkpoints (rank 0 writes them): `path` on a stop, and
+// periodically as asked; each one replaces the last.
+CheckpointPolicy checkpoint_policy(const CheckpointArgs& ck, const std::string& path, const Scenario& s,
+                                   const std::string& out, Team& team, bool quiet) {
+    CheckpointPolicy p;
+    p.on_stop = !path.empty();
+    p.every_days = path.empty() ? 0 : ck.every_days;
+    p.every_seconds = path.empty() ? 0 : ck.every_minutes * 60.0;
+    p.stop_before_day = ck.stop_after_days;
+    const bool say = team.rank() == 0 && !quiet;
+    p.write = [&s, path, out, say](const Checkpoint& c) {
+        if (path.empty()) return;
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto bytes = write_checkpoint_file(path, s, s.seed, out, c);
+        last_checkpoint().megabytes = double(bytes) / 1e6;
+        last_checkpoint().seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (say)
+            std::fprintf(stderr, "\rmigflow: checkpoint before day %d written to %s (%.1f MB, %.2f s)\n", c.days_done,
+                         path.c_str(), last_checkpoint().megabytes, last_checkpoint().seconds);
+    };
+    return p;
+}
+
 // Notes the loader made (events clipped to the run), one per line on stderr.
 void print_notes(const Scenario& s) {
     for (const auto& n : s.notes) std::fprintf(stderr, "%s\n", n.c_str());
@@ -114,7 +169,7 @@ void print_notes(const Scenario& s) {
 }  // namespace
 
 int run_scenario(const std::function<Scenario()>& load, const std::string& output, std::size_t replicates,
-                 int threads, bool quiet, Team& team, bool ignore_memory) {
+                 int threads, bool quiet, Team& team, bool ignore_memory, const CheckpointArgs& ck) {
     // Under MPI every rank loads the scenario and builds the whole region graph
     // (docs/DESIGN.md §5); rank 0 alone writes the file. Each step is agreed among the ranks,
     // so an error on any of them ends all (team.hpp: together).
@@ -123,9 +178,23 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
     std::string out;
     std::unique_ptr<Simulation> sim;
     std::unique_ptr<Recorder> recorder;
+    std::optional<Checkpoint> resume;
+    std::string checkpoint_path = ck.path.empty() ? ck.restart : ck.path;  // a restarted run checkpoints again
     together(team, [&] {
-        s = load();
-        out = output_path(output, s);
+        if (!ck.restart.empty()) {
+            // Each process reads its share of the agents only.
+            CheckpointFile from = read_checkpoint_file(ck.restart, team.rank(), team.size());
+            s = std::move(from.run.scenario);
+            out = output_path(!output.empty() ? output : from.output, s);
+            resume = std::move(from.state);
+        } else {
+            s = load();
+            out = output_path(output, s);
+        }
+        if (!checkpoint_path.empty() && paths_name_one_file(checkpoint_path, out))
+            throw std::runtime_error("the checkpoint " + checkpoint_path + " and the result file " + out +
+                                     " must be different files");
+        if (!checkpoint_path.empty()) check_checkpoint_directory(checkpoint_path);
         if (replicates > 0) {
             if (team.size() > 1)
                 throw std::runtime_error("--replicates runs its replicates in one process: start it without mpirun");
@@ -143,6 +212,9 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
         opt.team = &team;
         opt.stop = &stop;
         sim = std::make_unique<Simulation>(s, opt);
+        if (resume) sim->resume_from(std::move(*resume));
+        resume.reset();
+        if (!checkpoint_path.empty() || ck.stop_after_days > 0) sim->set_checkpoints(checkpoint_policy(ck, checkpoint_path, s, out, team, quiet));
         recorder = team.rank() == 0 ? make_hdf5_recorder(out) : make_null_recorder();
     });
     const ProgressStyle style = team.rank() == 0 ? progress_style(quiet) : ProgressStyle::off;
@@ -165,10 +237,18 @@ int run_scenario(const std::function<Scenario()>& load, const std::string& outpu
         // Every rank stops before the same day; rank 0's recorder takes its partial file with it.
         recorder.reset();
         if (style == ProgressStyle::terminal) std::fputc('\n', stderr);
-        if (team.rank() == 0)
-            std::fprintf(stderr, "migflow: run stopped by %s after %d of %d days; %s not written\n",
-                         signal_name(e.reason()).c_str(), e.days_done(), s.days, out.c_str());
-        return stopped_exit_code(e.reason());
+        const std::string why = e.reason() == RunStopped::stop_after_days_reason ? "--stop-after-days"
+                                                                                  : signal_name(e.reason());
+        if (team.rank() == 0 && e.checkpointed())
+            std::fprintf(stderr,
+                         "migflow: run stopped by %s after %d of %d days; checkpoint written to %s (%.1f MB, %.2f s); "
+                         "continue with: migflow run --restart %s -o %s\n",
+                         why.c_str(), e.days_done(), s.days, checkpoint_path.c_str(), last_checkpoint().megabytes,
+                         last_checkpoint().seconds, checkpoint_path.c_str(), out.c_str());
+        else if (team.rank() == 0)
+            std::fprintf(stderr, "migflow: run stopped by %s after %d of %d days; %s not written\n", why.c_str(),
+                         e.days_done(), s.days, out.c_str());
+        return e.checkpointed() ? checkpointed_exit_code : stopped_exit_code(e.reason());
     }
     // Agents held by each rank (the balance of AgentStore::add_batch), for the summary.
     std::vector<std::int64_t> held(std::size_t(team.size()), 0);

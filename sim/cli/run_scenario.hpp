@@ -15,7 +15,16 @@ namespace migflow::cli {
 // a summary. Before anything is allocated the run's memory is estimated and a run that
 // would not fit is refused unless `ignore_memory` (--ignore-memory-estimate). Returns the
 // exit code.
+// Checkpoints of one run (docs/HPC.md "Checkpoint and restart").
+struct CheckpointArgs {
+    std::string path;            // --checkpoint: written when a signal stops the run
+    int every_days = 0;          // --checkpoint-every: also before every k-th day
+    double every_minutes = 0;    // --checkpoint-every-minutes
+    int stop_after_days = 0;     // --stop-after-days: stop (checkpointed) before this day
+    std::string restart;         // --restart: continue this checkpoint (`load` is not called)
+};
+
 int run_scenario(const std::function<Scenario()>& load, const std::string& output, std::size_t replicates,
-                 int threads, bool quiet, Team& team, bool ignore_memory = false);
+                 int threads, bool quiet, Team& team, bool ignore_memory = false, const CheckpointArgs& ck = {});
 
 }  // namespace migflow::cli

@@ -28,7 +28,7 @@ const std::atomic<int>& install_stop_signals() {
         // SA_RESETHAND: the handler runs once, so a second Ctrl-C (or Slurm's follow-up
         // signal) ends the process even if the run does not stop.
         sa.sa_flags = SA_RESETHAND | SA_RESTART;
-        for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &sa, nullptr);
+        for (int s : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) sigaction(s, &sa, nullptr);
         return true;
     }();
     (void)installed;
@@ -45,6 +45,7 @@ std::string signal_name(int signal) {
         case SIGINT: return "SIGINT";
         case SIGTERM: return "SIGTERM";
         case SIGHUP: return "SIGHUP";
+        case SIGUSR1: return "SIGUSR1";
         default: return "signal " + std::to_string(signal);
     }
 }

@@ -75,11 +75,12 @@ OriginDestination sum_across(Team& team, OriginDestination mine) {
 
 }  // namespace
 
-RunStopped::RunStopped(int reason, Day days_done, Day days)
+RunStopped::RunStopped(int reason, Day days_done, Day days, bool checkpointed)
     : std::runtime_error("run stopped after " + std::to_string(days_done) + " of " + std::to_string(days) +
                          " days"),
       reason_(reason),
-      days_done_(days_done) {}
+      days_done_(days_done),
+      checkpointed_(checkpointed) {}
 
 Simulation::Simulation(const Scenario& scenario, RunOptions options)
     : scenario_(scenario), options_(options), team_(options.team ? options.team : &solo_team()),
@@ -257,6 +258,7 @@ void Simulation::record(Day t, Recorder& recorder) {
                  : team_->rank() == 0           ? &snapshot_
                                                 : nullptr;
     rec.origins = t + 1 == scenario_.days ? &origins_ : nullptr;
+    if (checkpoints_ && team_->rank() == 0) keep_history(rec);
     recorder.record(rec);
 }
 
@@ -292,6 +294,7 @@ RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progre
     threads_used_ = threads;
     const auto start = Clock::now();
 
+    std::int64_t steps_before = 0;  // of the run a checkpoint continues
     together(*timed_team_, [&] {
         RunInfo info;
         info.seed = options_.seed;
@@ -302,6 +305,10 @@ RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progre
 
         // Room for this process's share of the agents.
         agents_.reserve(ruleset_->expected_agents() / std::size_t(team_->size()) + 16);
+        if (resume_) {
+            steps_before = restore(recorder);
+            return;
+        }
         state_.day = 0;
         evaluate_drivers(scenario_, 0, state_.drivers);
         compute_openness(scenario_, world_, 0, state_.open);
@@ -313,10 +320,25 @@ RunSummary Simulation::run(Recorder& sink, const std::function<void(const Progre
     });
 
     RunSummary summary;
-    for (Day t = 0; t < scenario_.days; ++t) {
+    summary.agent_steps = steps_before;
+    const Day first = state_.day;  // 0, or the day a checkpoint continues with
+    last_checkpoint_ = Clock::now();
+    for (Day t = first; t < scenario_.days; ++t) {
         // Once a day: a day is a few milliseconds to a few tenths of a second, so a stop
         // request is honoured at once without costing the kernels anything.
-        if (const int reason = stop_requested()) throw RunStopped(reason, t, scenario_.days);
+        int reason = stop_requested();
+        if (!reason && checkpoints_ && checkpoints_->stop_before_day == t && t > 0)
+            reason = RunStopped::stop_after_days_reason;
+        bool checkpointed = false;
+        if (checkpoints_ && checkpoint_due(t, first, reason)) {
+            const Checkpoint c = capture(t, summary.agent_steps);
+            together(*timed_team_, [&] {
+                if (team_->rank() == 0) checkpoints_->write(c);
+            });
+            last_checkpoint_ = Clock::now();
+            checkpointed = true;
+        }
+        if (reason) throw RunStopped(reason, t, scenario_.days, checkpointed);
         advance(t, recorder);
         summary.agent_steps += static_cast<std::int64_t>(agents_.global_count);
         if (progress) {

@@ -39,6 +39,8 @@ template <>
 inline const H5::PredType& h5_type<std::int32_t>() { return H5::PredType::NATIVE_INT32; }
 template <>
 inline const H5::PredType& h5_type<std::uint64_t>() { return H5::PredType::NATIVE_UINT64; }
+template <>
+inline const H5::PredType& h5_type<std::uint8_t>() { return H5::PredType::NATIVE_UINT8; }
 
 // Variable-length UTF-8 string type: h5py reads attributes of this type as `str`.
 H5::StrType utf8_vlen_type();

@@ -32,6 +32,7 @@ const char* kind_name(ResultKind kind) {
     switch (kind) {
         case ResultKind::ensemble: return "ensemble";
         case ResultKind::comparison: return "comparison";
+        case ResultKind::checkpoint: return "checkpoint";
         default: return "run";
     }
 }
@@ -53,6 +54,7 @@ ResultFile::ResultFile(const std::string& path) : path_(path), crash_guard_(path
         const H5::Group top = root();
         if (has("/comparison")) kind_ = ResultKind::comparison;
         else if (has("/ensemble")) kind_ = ResultKind::ensemble;
+        else if (has("/checkpoint")) kind_ = ResultKind::checkpoint;
         else if (!has("/series")) fail("not a migflow result file (no schema_version or /series)");
         if (!detail::has_attr(top, "schema_version")) fail("not a migflow result file (no schema_version or /series)");
         if (!detail::has_attr(top, "complete") || read_int_attr(top, "complete") != 1)

@@ -21,6 +21,7 @@ enum class ResultKind {
     run,         // one simulation: /series
     ensemble,    // `run --replicates`: /ensemble bands and per-replicate outcomes
     comparison,  // `compare`: /comparison/{baseline,scenario,difference}
+    checkpoint,  // `run --checkpoint`: /checkpoint, a run's state to continue from
 };
 
 // The file is not a complete, readable migflow result; what() is "PATH: why".
@@ -41,7 +42,7 @@ public:
 
     const std::string& path() const { return path_; }
     ResultKind kind() const { return kind_; }
-    bool banded() const { return kind_ != ResultKind::run; }
+    bool banded() const { return kind_ == ResultKind::ensemble || kind_ == ResultKind::comparison; }
     // False for a plain HDF5 file without migflow's seal (an older migflow, another tool).
     bool sealed() const { return sealed_; }
     const H5::H5File& h5() const { return file_; }

@@ -163,6 +163,15 @@ void print_ensemble_info(const ResultFile& rf, std::ostream& out) {
 
 void describe_result(const ResultFile& rf, std::ostream& out) {
     if (rf.banded()) return print_ensemble_info(rf, out);
+    if (rf.kind() == ResultKind::checkpoint) {
+        out << "file:         " << rf.path() << " (a checkpoint: continue it with `migflow run --restart "
+            << rf.path() << " -o OUT.h5`)\n"
+            << "scenario:     " << rf.text("scenario_name") << ", ruleset " << rf.text("ruleset") << ", seed "
+            << rf.unsigned_integer("seed") << '\n'
+            << "state before: day " << rf.integer("days_done") << " of " << rf.integer("days") << ", "
+            << rf.integer("agents") << " agents\n";
+        return;
+    }
     const H5::H5File& file = rf.h5();
     const std::string& path = rf.path();
     const H5::Group root = rf.root();

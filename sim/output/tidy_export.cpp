@@ -101,7 +101,10 @@ ExportedTables export_sweep_tables(const std::string& sweep_dir, const std::stri
 
 ExportedTables export_result_tables(const std::string& result, const std::string& dir, bool overwrite,
                                     const TidySelection& keep) {
-    const bool banded = ResultFile(result).banded();  // before `dir` is touched: a bad file creates nothing
+    const ResultFile file(result);  // before `dir` is touched: a bad file creates nothing
+    if (file.kind() == ResultKind::checkpoint)
+        throw std::runtime_error(result + ": a checkpoint holds no result tables; continue it with `migflow run --restart`");
+    const bool banded = file.banded();
     TablePair out(dir, overwrite, {result});
     write_tidy_headers({}, out.regions, out.routes, banded);
     write_tidy_rows(result, {}, out.regions, out.routes, keep);

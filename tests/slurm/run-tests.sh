@@ -83,6 +83,21 @@ check "migflow said it stopped" grep -q "migflow: run stopped by SIGTERM after [
 check "no partial file and no result file left" test ! -e stop.h5.partial -a ! -e stop.h5
 check "the job ended FAILED with exit code 143" test "$(job_field "$job" JobState) $(job_field "$job" ExitCode)" = "FAILED 143:0"
 
+echo "== run-checkpointed.sbatch stopped by SIGTERM as at its time limit: checkpoint, requeue, continue"
+"$MIGFLOW" run "$src/scenarios/sahel.yaml" --set days=20000 -o ck_local.h5 --quiet > /dev/null
+job=$(sbatch --parsable -o ckpt.log "$src/docs/slurm/run-checkpointed.sbatch" "$src/scenarios/sahel.yaml" "$work/ck.h5" \
+  --set days=20000)
+for _ in $(seq 1 120); do [ -e ck.h5.partial ] && break; sleep 0.5; done
+check "the long run started (partial file present)" test -e ck.h5.partial
+sleep 1
+scancel --signal=TERM "$job"  # the job's steps only, as --signal=TERM@120 does at the time limit
+check "the job requeued itself, continued and ended within 300 s" await 300 "$job"
+check "migflow wrote the checkpoint and exited 75" grep -q "migflow: run stopped by SIGTERM after [0-9]* of 20000 days; checkpoint written to $work/ck.h5.checkpoint.h5" ckpt.log
+check "the second start continued from it" grep -q "migflow-ckpt: start 2: continuing $work/ck.h5.checkpoint.h5" ckpt.log
+check "the job ended COMPLETED after one requeue" test "$(job_field "$job" JobState) $(job_field "$job" Restarts)" = "COMPLETED 1"
+check "its result equals the uninterrupted run outside Slurm" "$py" "$src/tests/mpi/same_datasets.py" ck_local.h5 ck.h5
+check "the checkpoint was removed" test ! -e ck.h5.checkpoint.h5 -a ! -e ck.h5.partial
+
 echo "== sweep as a job array of 3 shards, then the merge (submit-sweep.sh)"
 cat > sweep.yaml << YAML
 scenario: $src/scenarios/tiny.yaml

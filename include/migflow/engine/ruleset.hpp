@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "migflow/engine/agents.hpp"
+#include "migflow/engine/checkpoint.hpp"
 #include "migflow/engine/drivers.hpp"
 #include "migflow/scenario/scenario.hpp"
 #include "migflow/engine/tally.hpp"
@@ -78,6 +79,12 @@ public:
     // When a region with a capacity is full by this ruleset's rules (docs/OUTPUT.md
     // /measures/camps). Default: the native admission test.
     virtual FullRule full_rule(const World& w, double people_per_agent) const;
+    // Checkpoints (engine/checkpoint.hpp): everything this ruleset carries from one day
+    // to the next beyond the agent columns and DayState (counters, per-region histories,
+    // per-agent columns of its own in this process's local order), added to `out`; and
+    // restoring it before the first day a restarted run runs, its agents already in place.
+    virtual void save_state(RulesetState& /*out*/) const {}
+    virtual void restore_state(const RulesetState& /*in*/, const AgentStore& /*agents*/) {}
 };
 
 using RulesetFactory = std::unique_ptr<Ruleset> (*)(const Scenario&, const World&,

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "migflow/engine/checkpoint.hpp"
 #include "migflow/output/recorder.hpp"
 #include "migflow/engine/ruleset.hpp"
 #include "migflow/engine/team.hpp"
@@ -33,13 +34,18 @@ struct Progress {
 // removes its partial file). `reason` is the value the stop flag held.
 class RunStopped : public std::runtime_error {
 public:
-    RunStopped(int reason, Day days_done, Day days);
+    RunStopped(int reason, Day days_done, Day days, bool checkpointed = false);
     int reason() const { return reason_; }
     Day days_done() const { return days_done_; }
+    // A checkpoint of the state before day days_done() was written (CheckpointPolicy).
+    bool checkpointed() const { return checkpointed_; }
+    // reason() of a run stopped by CheckpointPolicy::stop_before_day.
+    static constexpr int stop_after_days_reason = -1;
 
 private:
     int reason_;
     Day days_done_;
+    bool checkpointed_;
 };
 
 namespace detail {
@@ -62,6 +68,13 @@ public:
     // Throws RunStopped, on every process the same day, when RunOptions::stop is set
     // before a day begins on any of them.
     RunSummary run(Recorder& recorder, const std::function<void(const Progress&)>& progress = {});
+    // Before run(): write checkpoints as `policy` says (sim/engine/simulation_checkpoint.cpp).
+    // Rank 0 then keeps what it recorded each day (RunHistory) in memory.
+    void set_checkpoints(CheckpointPolicy policy);
+    // Before run(): continue from `from` (same scenario and seed) instead of day 0: the
+    // recorder is given the checkpoint's days again, then the run goes on. Every process
+    // passes the same checkpoint and takes its share of the agents.
+    void resume_from(Checkpoint from);
 
     const World& world() const { return world_; }
     std::uint64_t seed() const { return options_.seed; }
@@ -85,6 +98,12 @@ private:
     void record_day(Day t, Recorder& recorder);
     void record(Day t, Recorder& recorder);
     void gather_snapshot();
+    // simulation_checkpoint.cpp.
+    bool checkpoint_due(Day t, Day first, int stop_reason);
+    Checkpoint capture(Day t, std::int64_t agent_steps);
+    // Returns the agent steps the checkpoint had run.
+    std::int64_t restore(Recorder& recorder);
+    void keep_history(const DayRecord& rec);
 
     const Scenario& scenario_;
     RunOptions options_;
@@ -105,6 +124,11 @@ private:
     AgentStore snapshot_;
     StageTimes times_;
     int threads_used_ = 0;
+    // Checkpoints: the policy, the days recorded so far (rank 0) and the state to resume from.
+    std::unique_ptr<CheckpointPolicy> checkpoints_;
+    RunHistory history_;
+    std::unique_ptr<Checkpoint> resume_;
+    std::chrono::steady_clock::time_point last_checkpoint_;
 };
 
 }  // namespace migflow

@@ -37,6 +37,9 @@ public:
     FullRule full_rule(const World& w, double people_per_agent) const override;
     std::size_t expected_agents() const override;
     double agents_estimate() const override;
+    // checkpoint_state.cpp: what carries over from day to day (engine/checkpoint.hpp).
+    void save_state(RulesetState& out) const override;
+    void restore_state(const RulesetState& in, const AgentStore& agents) override;
     std::size_t extra_bytes_per_agent() const override {
         return (f_.move.start_on_foot ? sizeof(std::uint8_t) : 0) + (f_.move.avoid_short_stints ? sizeof(float) : 0);
     }
