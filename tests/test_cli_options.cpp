@@ -6,6 +6,8 @@
 
 #include "test_support.hpp"
 
+using namespace migflow;  // for test:: (test_support.hpp), whatever precedes this file in its unity batch
+
 using namespace migflow::test;
 
 namespace {

@@ -15,6 +15,7 @@ using namespace migflow;
 namespace fs = std::filesystem;
 
 using migflow::test::TempDir;
+using migflow::test::slurp;
 
 namespace {
 

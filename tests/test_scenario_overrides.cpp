@@ -8,8 +8,10 @@
 #include "migflow/formats/flee/import.hpp"
 #include "migflow/scenario/loader.hpp"
 #include "migflow/scenario/overrides.hpp"
+#include "test_support.hpp"
 
 using namespace migflow;
+using migflow::test::tiny_yaml;
 
 namespace {
 

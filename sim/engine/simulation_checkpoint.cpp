@@ -54,9 +54,9 @@ T ckpt_from_bits(std::int64_t b) {
 // Every process's part of a per-agent column, in global id order, on rank 0 (empty on
 // the others): a chunk of ids at a time, each chunk summed over the processes. Alone, a
 // process's local index is the global id.
-template <class T>
-std::vector<T> ckpt_gather_column(Team& team, const AgentStore& agents, const std::vector<T>& local) {
-    if (team.size() == 1) return local;
+template <class Column, class T = typename Column::value_type>
+std::vector<T> ckpt_gather_column(Team& team, const AgentStore& agents, const Column& local) {
+    if (team.size() == 1) return std::vector<T>(local.begin(), local.end());
     constexpr std::uint64_t chunk = std::uint64_t(1) << 20;
     const std::uint64_t total = agents.global_count;
     const bool root = team.rank() == 0;
@@ -129,7 +129,9 @@ void Simulation::keep_history(const DayRecord& rec) {
     std::size_t k = 0;
     for_each_column(*rec.tally, [&](const std::vector<std::int64_t>& col, Extent, Across) { ckpt_append(h.tally[k++], col); });
     h.total_agents.push_back(rec.total_agents);
-    if (rec.agents) h.snapshots.push_back({rec.day, rec.agents->region, rec.agents->km_left});
+    if (rec.agents)
+        h.snapshots.push_back({rec.day, std::vector<RegionIndex>(rec.agents->region.begin(), rec.agents->region.end()),
+                               std::vector<float>(rec.agents->km_left.begin(), rec.agents->km_left.end())});
     ++h.days;
 }
 
@@ -208,8 +210,8 @@ std::int64_t Simulation::restore(Recorder& recorder) {
         rec.origins = nullptr;
         for (const RunHistory::Snapshot& s : h.snapshots)
             if (s.day == t) {
-                snap.region = s.region;
-                snap.km_left = s.km_left;
+                snap.region.assign(s.region.begin(), s.region.end());
+                snap.km_left.assign(s.km_left.begin(), s.km_left.end());
                 rec.agents = &snap;
             }
         recorder.record(rec);
