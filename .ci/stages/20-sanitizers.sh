@@ -8,5 +8,8 @@ set -euo pipefail
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DMIGFLOW_SANITIZE=address,undefined -DMIGFLOW_BENCH=OFF
 cmake --build build-asan -j2
+# Left out: the resealed file whose damage crashes HDF5 itself (tests/data/README.md). HDF5
+# is not instrumented; AddressSanitizer stops at HDF5's overlapping memcpy before the
+# crash guard can answer, so the Release build's run of that test is the one that counts.
 ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j2
+  ctest --test-dir build-asan --output-on-failure -j2 -E "a result file that crashes the HDF5 library"
