@@ -17,49 +17,52 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The two tables, written as .partial files and renamed only when both are complete.
-class TablePair {
+// A folder the export creates: removed again (only if empty) unless the export completes.
+class NewFolder {
 public:
-    TablePair(const std::string& dir, bool overwrite, const std::vector<std::string>& inputs) : dir_(dir) {
-        created_dir_ = fs::create_directories(dir);
-        for (const char* name : {"regions.csv", "routes.csv"}) {
-            const std::string path = (fs::path(dir) / name).string();
-            if (fs::exists(path) && !overwrite)
-                throw std::runtime_error(path + " exists; use --overwrite to replace it");
-            final_.push_back(path);
-        }
-        // Claimed as a run's output is (exclusive, locked, never through a link, never an
-        // input), then written by name: the file is the one just created.
-        for (const auto& p : final_) claims_.emplace_back(p, inputs, "of this export");
-        regions.open(claims_[0].partial(), std::ios::binary | std::ios::trunc);
-        routes.open(claims_[1].partial(), std::ios::binary | std::ios::trunc);
-        if (!regions || !routes) throw std::runtime_error(dir + ": cannot write");
-    }
-    ~TablePair() {
-        if (done_) return;
-        regions.close();
-        routes.close();
-        claims_.clear();  // removes the .partial files
+    explicit NewFolder(const std::string& dir) : dir_(dir), created_(fs::create_directories(dir)) {}
+    ~NewFolder() {
         std::error_code ec;
-        if (created_dir_) fs::remove(dir_, ec);  // only if empty: a failed export leaves nothing new
+        if (created_ && !kept_) fs::remove(dir_, ec);
     }
-    void commit() {
-        regions.close();
-        routes.close();
-        if (!regions || !routes) throw std::runtime_error(final_[0] + ": cannot write");
-        for (auto& c : claims_) c.publish();
-        done_ = true;
-    }
-    const std::vector<std::string>& paths() const { return final_; }
-
-    std::ofstream regions, routes;
+    void keep() { kept_ = true; }
 
 private:
     std::string dir_;
-    bool created_dir_ = false;
-    std::vector<std::string> final_;
-    std::vector<OutputClaim> claims_;  // their locks tell another export the files are in use
-    bool done_ = false;
+    bool created_ = false;
+    bool kept_ = false;
+};
+
+// `dir/name`, refused when it exists and may not be replaced.
+std::string table_path(const std::string& dir, const char* name, bool overwrite) {
+    const std::string path = (fs::path(dir) / name).string();
+    if (fs::exists(path) && !overwrite) throw std::runtime_error(path + " exists; use --overwrite to replace it");
+    return path;
+}
+
+// The two tables, claimed as a run's output is (exclusive, locked, never through a link,
+// never an input) and published only when both are complete; a failed export leaves
+// neither table nor the folder it created.
+class TablePair {
+public:
+    TablePair(const std::string& dir, bool overwrite, const std::vector<std::string>& inputs)
+        : folder_(dir),
+          files_(inputs, "of this export"),
+          regions(files_.open(table_path(dir, "regions.csv", overwrite))),
+          routes(files_.open(table_path(dir, "routes.csv", overwrite))) {}
+    void commit() {
+        files_.publish();
+        folder_.keep();
+    }
+    std::vector<std::string> paths() const { return files_.paths(); }
+
+private:
+    NewFolder folder_;  // declared first: removed after the claims have removed their .partial files
+    ClaimedFiles files_;
+
+public:
+    std::ostream& regions;
+    std::ostream& routes;
 };
 
 }  // namespace
